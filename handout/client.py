@@ -1,0 +1,122 @@
+"""Who a handout is for: a client file, a roster row or command-line options, as one Client.
+
+Parsing only: the Client holds what was asked for, as the user wrote it. Ids are resolved
+and safety rules applied in program.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import DataError, InputError, Problem
+from .fields import Fields
+from .yamlio import load_yaml
+
+PAPER_SIZES = ("A4", "Letter")
+SIDES = ("both", "left", "right")
+MAX_NAME = 400
+MAX_NOTES = 60_000  # about 10,000 words: a handout, not a book
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str = ""
+    date: dt.date | None = None  # None: today
+    practitioner: str = ""
+    protocol: str = ""
+    points: tuple[str, ...] = ()  # added to the protocol's
+    stretches: tuple[str, ...] = ()
+    tips: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()  # ids taken out of the protocol's selection
+    side: str = "both"
+    conditions: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()  # items the practitioner confirms despite a condition
+    notes: str = ""
+    next_appointment: str = ""
+    paper: str = ""  # "" = the brand's default
+    large_print: bool | None = None  # None = the brand's default
+    source: str = ""
+
+    @property
+    def day(self) -> dt.date:
+        return self.date or dt.date.today()
+
+
+def parse_date(value, where: str = "date") -> dt.date:
+    """A date from YAML (already a date) or text in ISO form (YYYY-MM-DD)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"{where}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14")
+
+
+def load_client(path: Path) -> Client:
+    """Read a client file (YAML); DataError names the file, line and field of any problem."""
+    raw = load_yaml(Path(path), what="client file")
+    problems: list[Problem] = []
+    f = Fields(raw, str(path), None, problems)
+    values = {
+        "name": f.text("name", required=False),
+        "practitioner": f.text("practitioner", required=False),
+        "protocol": f.text("protocol", required=False),
+        "points": f.strings("points", required=False),
+        "stretches": f.strings("stretches", required=False),
+        "tips": f.strings("tips", required=False),
+        "drop": f.strings("drop", required=False),
+        "side": f.choice("side", SIDES, required=False, default="both"),
+        "conditions": f.strings("conditions", required=False),
+        "allow": f.strings("allow", required=False),
+        "notes": f.text("notes", required=False),
+        "next_appointment": f.text("next_appointment", required=False),
+        "paper": f.choice("paper", PAPER_SIZES, required=False),
+        "large_print": f.boolean("large_print", required=False, default=None),
+        "source": str(path),
+    }
+    date_value = f.raw("date", required=False)
+    if date_value is not None and isinstance(raw, dict) and "date" in raw:
+        try:
+            values["date"] = parse_date(date_value)
+        except InputError as exc:
+            f.problem("date", str(exc).split(": ", 1)[1])
+    f.done()
+    if problems:
+        raise DataError(problems)
+    client = Client(**values)
+    check_client(client)
+    return client
+
+
+def check_client(client: Client) -> Client:
+    """Limits that hold however the client was given (file, options or roster row)."""
+    where = client.source or "client"
+    if len(client.name) > MAX_NAME:
+        raise InputError(f"{where}: name is {len(client.name)} characters; at most {MAX_NAME}")
+    if len(client.notes) > MAX_NOTES:
+        raise InputError(f"{where}: notes are {len(client.notes):,} characters; at most {MAX_NOTES:,}")
+    if client.paper and client.paper not in PAPER_SIZES:
+        raise InputError(f"{where}: paper '{client.paper}' is not one of {', '.join(PAPER_SIZES)}")
+    if client.side not in SIDES:
+        raise InputError(f"{where}: side '{client.side}' is not one of {', '.join(SIDES)}")
+    return client
+
+
+def merge(base: Client, **changes) -> Client:
+    """The client with options from the command line laid over it (empty options change nothing)."""
+    kept = {k: v for k, v in changes.items() if v not in (None, "", ())}
+    for key in ("points", "stretches", "tips", "drop", "conditions", "allow"):
+        if key in kept:
+            kept[key] = tuple(dict.fromkeys((*getattr(base, key), *kept[key])))
+    return check_client(replace(base, **kept))

@@ -1,0 +1,61 @@
+"""The package's own exceptions.
+
+Everything a user can get wrong raises a HandoutError subclass whose str() is one clear line.
+cli.py turns these into click errors; nothing else in the package imports click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class HandoutError(Exception):
+    """Base class: a problem with the user's input, reported as one line."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    item: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where]
+        if self.item:
+            parts.append(self.item)
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class DataError(HandoutError):
+    """One or more problems in data, template, brand or client files."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        if more:
+            first += f" (and {more} more problem{'s' if more > 1 else ''}; run 'handout validate' to list them)"
+        return first
+
+
+class UnknownItemError(HandoutError):
+    """An id that names no point, stretch, tip, protocol or condition."""
+
+
+class SafetyError(HandoutError):
+    """An explicitly requested item that the client's conditions rule out."""
+
+
+class InputError(HandoutError):
+    """A bad option value or client field (date, paper size, weeks ...)."""

@@ -1,0 +1,491 @@
+"""The content library: load data/*.yaml (plus a clinic's own folders), validate, resolve ids.
+
+The library knows nothing of clients or PDFs. load_library() gives a Library or raises a
+DataError listing every problem; check_data() gives the list itself, for `handout validate`.
+A clinic folder holds files of the same names: an item with a built-in id replaces it, a new
+id is added, and a section of safety.yaml (say `disclaimer`) replaces the built-in one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DataError, Problem, UnknownItemError
+from .fields import Fields
+from .models import (
+    Caution, Condition, Diagram, Dose, Point, Protocol, RedFlags, Safety, Step, Stretch,
+    Technique, Tip, Topic,
+)
+from .resources import resource_dir
+from .yamlio import LineDict, load_yaml
+
+REGIONS = ("lower-back", "buttock", "thigh", "knee", "lower-leg", "ankle-foot")
+POINT_ID = re.compile(r"^[A-Z]{2,3}\d{1,2}$")
+ITEM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+# What each file may hold; list sections are merged by item id.
+FILES: dict[str, tuple[str, ...]] = {
+    "points.yaml": ("points",),
+    "stretches.yaml": ("stretches",),
+    "tips.yaml": ("topics", "tips"),
+    "safety.yaml": ("conditions", "red_flags", "precautions", "technique", "stretch_rules",
+                    "about_sciatica", "evidence", "how_to_use", "disclaimer"),
+    "protocols.yaml": ("protocols",),
+}
+LIST_SECTIONS = {"points", "stretches", "topics", "tips", "conditions", "protocols"}
+
+# Non-standard meridian prefixes clients and older books use (WHO 2008 codes on the right).
+MERIDIAN_PREFIXES = {
+    "BL": "BL", "UB": "BL", "B": "BL", "BLADDER": "BL",
+    "GB": "GB", "GALLBLADDER": "GB", "GALLBLADDERMERIDIAN": "GB",
+    "KI": "KI", "K": "KI", "KD": "KI", "KID": "KI", "KIDNEY": "KI",
+    "ST": "ST", "S": "ST", "STOMACH": "ST",
+    "LR": "LR", "LV": "LR", "LIV": "LR", "LIVER": "LR",
+    "SP": "SP", "SPLEEN": "SP",
+    "LI": "LI", "LARGEINTESTINE": "LI",
+    "GV": "GV", "DU": "GV", "CV": "CV", "REN": "CV",
+    "HT": "HT", "HEART": "HT", "PC": "PC", "P": "PC", "PERICARDIUM": "PC",
+    "LU": "LU", "LUNG": "LU", "SI": "SI", "SMALLINTESTINE": "SI",
+    "TE": "TE", "SJ": "TE", "TW": "TE", "TH": "TE",
+}
+
+
+@dataclass(frozen=True)
+class Library:
+    points: dict[str, Point]
+    stretches: dict[str, Stretch]
+    topics: dict[str, Topic]
+    tips: dict[str, Tip]
+    conditions: dict[str, Condition]
+    safety: Safety
+    protocols: dict[str, Protocol]
+    folders: tuple[Path, ...]
+
+    # -- lookups: every id a user types goes through one of these --------------------
+    def point(self, ref: str) -> Point:
+        key = point_key(ref)
+        if key in self.points:
+            return self.points[key]
+        for point in self.points.values():
+            if key in {point_key(a) for a in point.aliases}:
+                return point
+        raise UnknownItemError(_unknown("point", ref, self.points, self._point_aliases()))
+
+    def stretch(self, ref: str) -> Stretch:
+        return self.stretches[_lookup("stretch", ref, self.stretches)]
+
+    def tip(self, ref: str) -> Tip:
+        return self.tips[_lookup("tip", ref, self.tips)]
+
+    def protocol(self, ref: str) -> Protocol:
+        return self.protocols[_lookup("protocol", ref, self.protocols)]
+
+    def condition(self, ref: str) -> Condition:
+        key = _slug(ref)
+        for condition in self.conditions.values():
+            if key == condition.id or key in {_slug(a) for a in condition.aliases}:
+                return condition
+        raise UnknownItemError(_unknown("condition", ref, self.conditions))
+
+    def find(self, ref: str):
+        """Any item by id or alias: a point, a stretch, a tip or a protocol."""
+        for lookup in (self.point, self.stretch, self.tip, self.protocol):
+            try:
+                return lookup(ref)
+            except UnknownItemError:
+                pass
+        every = {**self.points, **self.stretches, **self.tips, **self.protocols}
+        raise UnknownItemError(_unknown("item", ref, every, self._point_aliases()))
+
+    def _point_aliases(self) -> list[str]:
+        return [alias for point in self.points.values() for alias in point.aliases]
+
+
+def point_key(ref: str) -> str:
+    """The WHO code a point reference means: 'k3', 'KD-3', 'Kidney 3' -> 'KI3'."""
+    compact = re.sub(r"[\s\-_.]+", "", str(ref)).upper()
+    match = re.fullmatch(r"([A-Z]+)0*(\d+)", compact)
+    if match and match.group(1) in MERIDIAN_PREFIXES:
+        return f"{MERIDIAN_PREFIXES[match.group(1)]}{match.group(2)}"
+    return compact
+
+
+def _slug(ref: str) -> str:
+    return re.sub(r"[\s_]+", "-", str(ref).strip().lower())
+
+
+def _lookup(kind: str, ref: str, items: dict) -> str:
+    key = _slug(ref)
+    if key in items:
+        return key
+    raise UnknownItemError(_unknown(kind, ref, items))
+
+
+def _unknown(kind: str, ref: str, items: Iterable[str], extra: Iterable[str] = ()) -> str:
+    names = list(items) + list(extra)
+    close = difflib.get_close_matches(str(ref), names, n=3, cutoff=0.5)
+    if not close:
+        close = difflib.get_close_matches(str(ref).upper(), [n.upper() for n in names], n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    return f"unknown {kind} '{ref}'{hint}"
+
+
+# -- loading ---------------------------------------------------------------------------
+
+def builtin_data_dir() -> Path:
+    return resource_dir("data")
+
+
+def load_library(data_dirs: Sequence[Path | str] = ()) -> Library:
+    """The built-in library overlaid with each clinic folder; DataError lists every problem."""
+    return _load_cached(tuple(Path(d).resolve() for d in data_dirs))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(data_dirs: tuple[Path, ...]) -> Library:
+    library, problems = _load(data_dirs)
+    if problems:
+        raise DataError(problems)
+    return library
+
+
+def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
+    """Every problem in the built-in data plus these clinic folders (empty when all is well)."""
+    _, problems = _load(tuple(Path(d) for d in data_dirs))
+    return problems
+
+
+@dataclass
+class _Entry:
+    """One raw item with the file it came from."""
+
+    file: str
+    data: object
+    line: int
+
+
+def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
+    problems: list[Problem] = []
+    sections = _read_sections((builtin_data_dir(), *data_dirs), problems)
+    cond_refs: list[tuple[str, Fields]] = []
+
+    conditions = _parse_items(sections, "conditions", _parse_condition, problems, cond_refs)
+    topics = _parse_items(sections, "topics", _parse_topic, problems, cond_refs)
+    points = _parse_items(sections, "points", _parse_point, problems, cond_refs)
+    stretches = _parse_items(sections, "stretches", _parse_stretch, problems, cond_refs)
+    tips = _parse_items(sections, "tips", _parse_tip, problems, cond_refs)
+    protocols = _parse_items(sections, "protocols", _parse_protocol, problems, cond_refs)
+    safety = _parse_safety(sections, problems, cond_refs)
+
+    known = set(conditions)
+    for name, fields in cond_refs:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(sorted(known))})"
+            fields.problem(None, f"unknown condition '{name}'{hint}")
+    for tip in tips.values():
+        if tip.topic not in topics:
+            problems.append(Problem(tip.source.rsplit(":", 1)[0], _line(tip.source), tip.id,
+                                    "topic", f"unknown topic '{tip.topic}'"))
+    if safety is None:
+        return None, problems
+    library = Library(points, stretches, topics, tips, conditions, safety, protocols,
+                      tuple(data_dirs))
+    problems.extend(_protocol_problems(library))
+    problems.extend(_art_problems(library))
+    return library, problems
+
+
+def _line(source: str) -> int | None:
+    tail = source.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _read_sections(folders, problems) -> dict[str, object]:
+    """Top-level sections of every file, later folders overlaying earlier ones.
+
+    List sections become {id: _Entry}; other sections are a single _Entry.
+    """
+    sections: dict[str, object] = {}
+    for level, folder in enumerate(folders):
+        if level and not Path(folder).is_dir():
+            problems.append(Problem(str(folder), None, None, None, "data folder not found"))
+            continue
+        for file_name, allowed in FILES.items():
+            path = Path(folder) / file_name
+            if not path.exists():
+                if level == 0:
+                    problems.append(Problem(str(path), None, None, None, "built-in data file is missing"))
+                continue
+            try:
+                document = load_yaml(path)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
+            name = str(path)
+            if not isinstance(document, LineDict):
+                problems.append(Problem(name, getattr(document, "line", 1), None, None,
+                                        f"should start with one of: {', '.join(allowed)}"))
+                continue
+            seen_here: dict[str, str] = {}
+            for key, value in document.items():
+                line = document.line_of(key)
+                if key not in allowed:
+                    problems.append(Problem(name, line, None, key,
+                                            f"unknown section (expected one of: {', '.join(allowed)})"))
+                elif key in LIST_SECTIONS:
+                    _merge_list(sections.setdefault(key, {}), value, name, line, key, seen_here, problems)
+                else:
+                    sections[key] = _Entry(name, value, line)
+    return sections
+
+
+def _merge_list(merged: dict, value, file: str, line: int, key: str, seen_here: dict,
+                problems: list[Problem]) -> None:
+    if not isinstance(value, list):
+        problems.append(Problem(file, line, None, key, "should be a list of items"))
+        return
+    for index, raw in enumerate(value):
+        item_line = value.line_of(index)
+        item_id = raw.get("id") if isinstance(raw, dict) else None
+        if item_id is None or isinstance(item_id, (bool, list, dict)) or not str(item_id).strip():
+            problems.append(Problem(file, item_line, f"#{index + 1}", "id", "missing required field 'id'"))
+            continue
+        item_id = point_key(item_id) if key == "points" else str(item_id).strip()
+        if item_id in seen_here:
+            problems.append(Problem(file, item_line, item_id, "id",
+                                    f"id used twice (first on line {seen_here[item_id]})"))
+            continue
+        seen_here[item_id] = str(item_line)
+        merged[item_id] = _Entry(file, raw, item_line)
+
+
+def _parse_items(sections, key, parse, problems, cond_refs) -> dict:
+    out = {}
+    for item_id, entry in sections.get(key, {}).items():
+        fields = Fields(entry.data, entry.file, item_id, problems, line=entry.line)
+        item = parse(fields, item_id, cond_refs)
+        fields.done()
+        if item is not None:
+            out[item.id] = item
+    return out
+
+
+def _source(fields: Fields) -> str:
+    return f"{fields.file}:{fields.line}"
+
+
+def _cautions(fields: Fields, cond_refs) -> tuple[Caution, ...]:
+    out = []
+    for block in fields.blocks("cautions", required=False):
+        text = block.text("text")
+        avoid = block.strings("avoid_if", required=False)
+        caution = block.strings("caution_if", required=False)
+        for name in (*avoid, *caution):
+            cond_refs.append((name, block))
+        block.done()
+        out.append(Caution(text, avoid, caution))
+    return tuple(out)
+
+
+def _parse_condition(f: Fields, item_id, cond_refs) -> Condition:
+    f.text("id")
+    if not ITEM_ID.match(item_id):
+        f.problem("id", "should be lower-case words joined by hyphens")
+    return Condition(item_id, f.text("label"), f.strings("aliases", required=False))
+
+
+def _parse_topic(f: Fields, item_id, cond_refs) -> Topic:
+    f.text("id")
+    return Topic(item_id, f.text("title"))
+
+
+def _parse_point(f: Fields, item_id, cond_refs) -> Point:
+    f.text("id")
+    if not POINT_ID.match(item_id):
+        f.problem("id", f"'{item_id}' is not a WHO code like BL60 (letters then number, no space)")
+    self_reach = f.boolean("self_reach")
+    reach_help = f.text("reach_help", required=False)
+    if not self_reach and not reach_help:
+        f.problem("reach_help", "is needed when self_reach is false: say how to reach it safely")
+    t = f.sub("technique")
+    technique = Technique("", (1, 3), "both")
+    if t:
+        technique = Technique(t.text("pressure"), t.range("minutes", required=True) or (1, 3),
+                              t.choice("sides", ("both", "left", "right", "centre")),
+                              t.text("breathing", required=False))
+        t.done()
+    d = f.sub("diagram")
+    diagram = Diagram("", 0.5, 0.5)
+    if d:
+        diagram = Diagram(d.text("view"), d.number("x", 0, 1) or 0.0, d.number("y", 0, 1) or 0.0,
+                          line=d.line)
+        d.done()
+    return Point(
+        id=item_id,
+        aliases=f.strings("aliases", required=False),
+        pinyin=f.text("pinyin"),
+        chinese=f.text("chinese", required=False),
+        english=f.text("english"),
+        meridian=f.text("meridian"),
+        region=f.choice("region", REGIONS),
+        location=f.text("location"),
+        find_it=f.text("find_it"),
+        self_reach=self_reach,
+        reach_help=reach_help,
+        technique=technique,
+        cautions=_cautions(f, cond_refs),
+        diagram=diagram,
+        source=_source(f),
+    )
+
+
+def _parse_stretch(f: Fields, item_id, cond_refs) -> Stretch:
+    f.text("id")
+    if not ITEM_ID.match(item_id):
+        f.problem("id", "should be lower-case words joined by hyphens")
+    d = f.sub("dose")
+    dose = Dose()
+    if d:
+        dose = Dose(
+            hold_seconds=d.range("hold_seconds"),
+            reps=d.range("reps"),
+            reps_unit=d.text("reps_unit", required=False, default="times"),
+            sides=d.choice("sides", ("each", "alternate", "none"), required=False, default="none"),
+            minutes=d.range("minutes"),
+            per_day=d.integer("per_day", required=False, default=1, maximum=6),
+        )
+        if not (dose.hold_seconds or dose.reps or dose.minutes):
+            d.problem(None, "needs at least one of hold_seconds, reps or minutes")
+        d.done()
+    pose = f.raw("pose", required=False)
+    return Stretch(
+        id=item_id,
+        name=f.text("name"),
+        region=f.choice("region", REGIONS),
+        start=f.text("start"),
+        steps=f.strings("steps"),
+        dose=dose,
+        how_often=f.text("how_often"),
+        stop_if=f.text("stop_if", required=False),
+        cautions=_cautions(f, cond_refs),
+        pose=pose if isinstance(pose, dict) else None,
+        source=_source(f),
+    )
+
+
+def _parse_tip(f: Fields, item_id, cond_refs) -> Tip:
+    f.text("id")
+    return Tip(item_id, f.text("topic"), f.text("title"), f.text("text"),
+               _cautions(f, cond_refs), source=_source(f))
+
+
+def _parse_protocol(f: Fields, item_id, cond_refs) -> Protocol:
+    f.text("id")
+    steps = []
+    for block in f.blocks("progression", required=False):
+        target = block.text("stretch", required=False) or block.text("point", required=False)
+        if not target:
+            block.problem(None, "names neither a stretch nor a point")
+        steps.append(Step(block.integer("week", maximum=52), target,
+                          block.range("hold_seconds"), block.range("reps"), block.range("minutes")))
+        block.done()
+    return Protocol(
+        id=item_id,
+        name=f.text("name"),
+        description=f.text("description", required=False),
+        points=f.strings("points", required=False),
+        stretches=f.strings("stretches", required=False),
+        tips=f.strings("tips", required=False),
+        progression=tuple(steps),
+        source=_source(f),
+    )
+
+
+def _parse_safety(sections, problems, cond_refs) -> Safety | None:
+    def section(key) -> Fields | None:
+        entry = sections.get(key)
+        if entry is None:
+            problems.append(Problem("safety.yaml", None, None, key, "missing required section"))
+            return None
+        return Fields({key: entry.data}, entry.file, None, problems, line=entry.line)
+
+    def text(key) -> str:
+        f = section(key)
+        return f.text(key) if f else ""
+
+    def strings(key) -> tuple[str, ...]:
+        f = section(key)
+        return f.strings(key) if f else ()
+
+    flags = section("red_flags")
+    red = RedFlags("", (), "", (), "", ())
+    if flags:
+        rf = flags.sub("red_flags")
+        if rf:
+            parts = {}
+            for key, list_name in (("emergency", "questions"), ("urgent", "questions"),
+                                   ("see_doctor", "items")):
+                block = rf.sub(key)
+                parts[key] = (block.text("title"), block.strings(list_name)) if block else ("", ())
+                if block:
+                    block.done()
+            rf.done()
+            red = RedFlags(*parts["emergency"], *parts["urgent"], *parts["see_doctor"])
+    precautions = section("precautions")
+    do_not_press: tuple[str, ...] = ()
+    ask_first: list[Caution] = []
+    if precautions:
+        p = precautions.sub("precautions")
+        if p:
+            do_not_press = p.strings("do_not_press")
+            for block in p.blocks("ask_first"):
+                condition = block.text("condition", required=False)
+                if condition:
+                    cond_refs.append((condition, block))
+                ask_first.append(Caution(block.text("text"), (), (condition,) if condition else ()))
+                block.done()
+            p.done()
+    safety = Safety(
+        red_flags=red,
+        do_not_press=do_not_press,
+        ask_first=tuple(ask_first),
+        technique=strings("technique"),
+        stretch_rules=strings("stretch_rules"),
+        about_sciatica=text("about_sciatica"),
+        evidence=text("evidence"),
+        how_to_use=text("how_to_use"),
+        disclaimer=text("disclaimer"),
+    )
+    return safety
+
+
+def _protocol_problems(library: Library) -> list[Problem]:
+    problems = []
+    for protocol in library.protocols.values():
+        file, line = protocol.source.rsplit(":", 1)
+        lookups = (("points", library.point), ("stretches", library.stretch), ("tips", library.tip))
+        for field_name, lookup in lookups:
+            for ref in getattr(protocol, field_name):
+                try:
+                    lookup(ref)
+                except UnknownItemError as exc:
+                    problems.append(Problem(file, int(line), protocol.id, field_name, str(exc)))
+        for step in protocol.progression:
+            if step.item and step.item not in protocol.stretches and \
+                    point_key(step.item) not in {point_key(p) for p in protocol.points}:
+                problems.append(Problem(file, int(line), protocol.id, "progression",
+                                        f"'{step.item}' is not in this protocol"))
+    return problems
+
+
+def _art_problems(library: Library) -> list[Problem]:
+    """Diagram views and stretch poses, checked by the drawing code that uses them."""
+    from .render import artcheck
+
+    return artcheck.library_problems(library)

@@ -1,0 +1,150 @@
+"""Plain-text tables and item descriptions for the terminal (`points`, `show`, ...)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from .library import Library, point_key
+from .models import Caution, Point, Protocol, Stretch, Tip
+from .program import ruled_out
+from .units import dose_text, minutes_text
+
+
+def filter_items(library: Library, items: Iterable, region: str | None,
+                 safe_for: Iterable[str], protocol: str | None) -> list:
+    """Items in the region, not ruled out by any of the conditions, in the protocol."""
+    conditions = [library.condition(c).id for c in safe_for]
+    keep = list(items)
+    if region:
+        keep = [i for i in keep if getattr(i, "region", None) == region]
+    if conditions:
+        keep = [i for i in keep if not ruled_out(i, conditions)]
+    if protocol:
+        chosen = library.protocol(protocol)
+        wanted = {library.point(p).id for p in chosen.points} | set(chosen.stretches) | set(chosen.tips)
+        keep = [i for i in keep if i.id in wanted]
+    return keep
+
+
+def table(headers: list[str], rows: list[list[str]], width: int = 100) -> str:
+    """A simple aligned table; the last column is cut to keep lines within `width`."""
+    if not rows:
+        return "(nothing matches)"
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    room = max(20, width - sum(widths[:-1]) - 2 * (len(headers) - 1))
+    widths[-1] = min(widths[-1], room)
+
+    def line(cells):
+        cells = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths)]
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def _avoid(item) -> str:
+    names = sorted({n for c in item.cautions for n in c.avoid_if})
+    return ", ".join(names) or "-"
+
+
+def points_table(library: Library, points: list[Point], safe_for=()) -> str:
+    rows = [[p.id, p.pinyin, p.english, p.region, "yes" if p.self_reach else "help",
+             minutes_text(p.technique.minutes), _avoid(p)] for p in points]
+    return table(["ID", "Pinyin", "English", "Region", "Alone", "Hold", "Avoid if"], rows)
+
+
+def stretches_table(library: Library, stretches: list[Stretch], safe_for=()) -> str:
+    rows = [[s.id, s.name, s.region, dose_text(s.dose), _avoid(s)] for s in stretches]
+    return table(["ID", "Name", "Region", "Dose", "Avoid if"], rows)
+
+
+def tips_table(library: Library, tips: list[Tip], safe_for=()) -> str:
+    rows = [[t.id, library.topics[t.topic].title if t.topic in library.topics else t.topic,
+             t.title, _avoid(t)] for t in tips]
+    return table(["ID", "Topic", "Title", "Avoid if"], rows)
+
+
+def protocols_table(library: Library) -> str:
+    rows = [[p.id, p.name, str(len(p.points)), str(len(p.stretches)), str(len(p.tips))]
+            for p in library.protocols.values()]
+    return table(["ID", "Name", "Points", "Stretches", "Tips"], rows)
+
+
+def _wrap(label: str, text: str) -> list[str]:
+    body = textwrap.wrap(text, 88 - 14) or [""]
+    return [f"{label:<13} {body[0]}", *(f"{'':<13} {line}" for line in body[1:])]
+
+
+def _caution_lines(cautions: Iterable[Caution]) -> list[str]:
+    lines = []
+    for caution in cautions:
+        tags = []
+        if caution.avoid_if:
+            tags.append("avoid if " + ", ".join(caution.avoid_if))
+        if caution.caution_if:
+            tags.append("caution if " + ", ".join(caution.caution_if))
+        label = f"[{'; '.join(tags)}] " if tags else ""
+        lines += _wrap("Caution", label + caution.text)
+    return lines
+
+
+def describe(library: Library, item, asked_as: str = "") -> str:
+    """One item in full, for `handout show`."""
+    lines = []
+    if isinstance(item, Point):
+        if asked_as and point_key(asked_as) != item.id and asked_as != item.id:
+            lines.append(f"({asked_as} is another name for {item.id}; the WHO code is {item.id}.)")
+        elif asked_as and asked_as != item.id:
+            lines.append(f"({asked_as} is written {item.id} in the WHO standard.)")
+        chinese = f"  {item.chinese}" if item.chinese else ""
+        lines.append(f"{item.id}  {item.pinyin}{chinese}  ({item.english})")
+        lines += _wrap("Meridian", item.meridian)
+        lines += _wrap("Region", item.region)
+        if item.aliases:
+            lines += _wrap("Also written", ", ".join(item.aliases))
+        lines += _wrap("Location", item.location + " (WHO 2008)")
+        lines += _wrap("Find it", item.find_it)
+        lines += _wrap("Reach", "on your own" if item.self_reach else "needs help")
+        if item.reach_help:
+            lines += _wrap("How to reach", item.reach_help)
+        t = item.technique
+        lines += _wrap("Press", t.pressure)
+        lines += _wrap("Hold", f"{minutes_text(t.minutes)}, {'both sides' if t.sides == 'both' else t.sides}")
+        if t.breathing:
+            lines += _wrap("Breathing", t.breathing)
+        lines += _caution_lines(item.cautions)
+        d = item.diagram
+        lines += _wrap("Diagram", f"view {d.view} at x={d.x:g}, y={d.y:g}")
+    elif isinstance(item, Stretch):
+        lines.append(f"{item.id}  {item.name}")
+        lines += _wrap("Region", item.region)
+        lines += _wrap("Start", item.start)
+        for number, step in enumerate(item.steps, 1):
+            lines += _wrap(f"Step {number}", step)
+        lines += _wrap("Dose", dose_text(item.dose))
+        lines += _wrap("How often", item.how_often)
+        if item.stop_if:
+            lines += _wrap("Stop if", item.stop_if)
+        lines += _caution_lines(item.cautions)
+    elif isinstance(item, Tip):
+        topic = library.topics.get(item.topic)
+        lines.append(f"{item.id}  {item.title}")
+        lines += _wrap("Topic", topic.title if topic else item.topic)
+        lines += _wrap("Text", item.text)
+        lines += _caution_lines(item.cautions)
+    elif isinstance(item, Protocol):
+        lines.append(f"{item.id}  {item.name}")
+        if item.description:
+            lines += _wrap("About", item.description)
+        lines += _wrap("Points", ", ".join(item.points) or "-")
+        lines += _wrap("Stretches", ", ".join(item.stretches) or "-")
+        lines += _wrap("Tips", ", ".join(item.tips) or "-")
+        for step in item.progression:
+            lines += _wrap(f"Week {step.week}", f"{step.item}: " + _step_text(step))
+    return "\n".join(lines)
+
+
+def _step_text(step) -> str:
+    from .models import Dose
+    return dose_text(Dose(hold_seconds=step.hold_seconds, reps=step.reps, minutes=step.minutes))

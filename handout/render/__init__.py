@@ -1,0 +1,1 @@
+"""Drawing: page templates, sections, diagrams, plan sheets and cards."""

@@ -1,0 +1,314 @@
+"""Point diagrams: a body view with a marker where to press, and clinic photos.
+
+    view = load_view("outer-leg", [clinic_images, resource_dir("images")])
+    drawing = point_diagram(view, [(0.62, 0.81, "BL60")], side="left", width=50 * mm)
+
+Markers are (x, y, label) in fractions of the view (0..1 from the top-left), as in the
+`diagram:` block of data/points.yaml. Views are drawn for the RIGHT side; side="left" mirrors
+the art and the markers, but never the writing. Everything is black, white and grey, so the
+diagram survives a grey-scale print.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
+from reportlab.lib.colors import black, white, Color
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from handout.errors import DataError, InputError, Problem
+from handout.render.svgview import Label, View, find_view_file, load_view
+
+__all__ = [
+    "View", "load_view", "find_view_file", "point_diagram", "write_point_diagram",
+    "check_marker", "find_photo", "load_photo", "photo_flowable", "Marker",
+]
+
+Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point code)
+
+LABEL_FONT = "Helvetica"
+CODE_FONT = "Helvetica-Bold"
+MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
+CODE_PT = 9.0
+RING_R = 4.6  # marker ring radius in points: fixed, so it stays visible at any width
+DARK = black
+LABEL_GREY = Color(0.15, 0.15, 0.15)
+
+
+# --------------------------------------------------------------------------- diagrams
+
+def point_diagram(view: View, markers: list[Marker], side: str = "right",
+                  width: float = 50 * mm, *, caption: str | None = None) -> Drawing:
+    """The view with its landmark labels and one marker per (x, y, label).
+
+    side: "right" (as drawn), "left" (mirrored), or "both" (a view that shows both sides,
+    like lower-back: each marker and its mirror image; other views treat it as "right").
+    """
+    if side not in ("right", "left", "both"):
+        raise InputError(f"side must be right, left or both, not {side!r}")
+    mirror = side == "left"
+    scale = width / view.width
+    art_h = view.height * scale
+    cap_h = 0.0 if not caption else 11.0
+    d = Drawing(width, art_h + cap_h)
+
+    codes = {m[2] for m in markers}
+    art = view.art(codes)
+    if mirror:
+        art.transform = (-scale, 0, 0, scale, width, cap_h)
+    else:
+        art.transform = (scale, 0, 0, scale, 0, cap_h)
+    d.add(art)
+
+    def to_pt(fx: float, fy: float) -> tuple[float, float]:
+        if mirror:
+            fx = 1 - fx
+        return fx * width, cap_h + (1 - fy) * art_h
+
+    boxes: list[tuple[float, float, float, float]] = []  # obstacles for the code labels
+    for label in view.labels:
+        if label.for_point and label.for_point not in codes:
+            continue
+        boxes.append(_draw_label(d, label, to_pt, width, mirror))
+
+    spots = [to_pt(x, y) for x, y, _ in markers]
+    labels = [code for _, _, code in markers]
+    if side == "both" and view.symmetric:
+        spots += [to_pt(1 - x, y) for x, y, _ in markers]
+        labels += labels
+    rings = [(px - RING_R - 1, py - RING_R - 1, px + RING_R + 1, py + RING_R + 1)
+             for px, py in spots]
+    for (px, py) in spots:
+        _draw_marker(d, px, py)
+    placed: list[tuple[float, float, float, float]] = []
+    for i, ((px, py), code) in enumerate(zip(spots, labels)):
+        others = rings[:i] + rings[i + 1:] + placed
+        placed.append(_draw_code(d, px, py, code, others, boxes, width, d.height, cap_h))
+
+    if caption:
+        d.add(String(width / 2, 2, caption, fontName=LABEL_FONT, fontSize=8,
+                     textAnchor="middle", fillColor=black))
+    return d
+
+
+def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool):
+    """A landmark name with a white halo so it reads over lines; never mirrored."""
+    size = max(label.size * width, MIN_LABEL_PT)
+    font = "Helvetica-Bold" if label.bold else LABEL_FONT
+    x, y = to_pt(label.x, label.y)
+    anchor = label.anchor
+    if mirror:  # the text keeps reading left to right but hangs on the other side
+        anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
+    tw = stringWidth(label.text, font, size)
+    left = {"start": x, "middle": x - tw / 2, "end": x - tw}[anchor]
+    shift = max(0.5 - left, 0) - max(left + tw - (width - 0.5), 0)  # keep it on the drawing
+    left += shift
+    halo = 0.9
+    for k in range(12):
+        a = k * math.pi / 6
+        d.add(String(left + halo * math.cos(a), y + halo * math.sin(a), label.text,
+                     fontName=font, fontSize=size, fillColor=white))
+    d.add(String(left, y, label.text, fontName=font, fontSize=size, fillColor=LABEL_GREY))
+    return (left, y - 0.25 * size, left + tw, y + 0.8 * size)
+
+
+def _draw_marker(d: Drawing, x: float, y: float) -> None:
+    """A target: white disc, thick black ring, black centre dot. Reads without colour."""
+    d.add(Circle(x, y, RING_R + 1.6, fillColor=white, strokeColor=None))
+    d.add(Circle(x, y, RING_R, fillColor=white, strokeColor=black, strokeWidth=2.2))
+    d.add(Circle(x, y, 1.5, fillColor=black, strokeColor=None))
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _draw_code(d: Drawing, x, y, code, markers, labels, width, height, bottom):
+    """The point code in a white box beside its marker, where it covers least."""
+    tw = stringWidth(code, CODE_FONT, CODE_PT)
+    bw, bh = tw + 4, CODE_PT + 3
+    gap = RING_R + 2.5
+    candidates = [  # lower-left corners: right, left, above, below, then the diagonals
+        (x + gap, y - bh / 2), (x - gap - bw, y - bh / 2),
+        (x - bw / 2, y + gap), (x - bw / 2, y - gap - bh),
+        (x + gap - 2, y + gap - 3), (x - gap - bw + 2, y + gap - 3),
+        (x + gap - 2, y - gap - bh + 3), (x - gap - bw + 2, y - gap - bh + 3),
+    ]
+    best, best_cost = None, None
+    for order, (bx, by) in enumerate(candidates):
+        box = (bx, by, bx + bw, by + bh)
+        outside = (max(0.0, -bx) + max(0.0, bx + bw - width)
+                   + max(0.0, bottom - by) + max(0.0, by + bh - height))
+        cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
+                + sum(_overlap(box, lb) for lb in labels) * 5 + order)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = box, cost
+    bx, by, _, _ = best
+    bx = min(max(bx, 0.5), width - bw - 0.5)
+    by = min(max(by, bottom + 0.5), height - bh - 0.5)
+    d.add(Rect(bx, by, bw, bh, rx=1.5, ry=1.5, fillColor=white, strokeColor=black,
+               strokeWidth=0.8))
+    d.add(String(bx + 2, by + 2.6, code, fontName=CODE_FONT, fontSize=CODE_PT, fillColor=black))
+    return (bx, by, bx + bw, by + bh)
+
+
+def write_point_diagram(view: View, markers: list[Marker], side: str, out_path,
+                        *, width: float = 60 * mm, dpi: int = 300) -> Path:
+    """Write the diagram to out_path: PDF or PNG by its suffix. Written atomically (a temp
+    file in the same folder, then renamed), so a failed run never leaves half a file."""
+    out = Path(out_path)
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".png"):
+        raise InputError(f"{out}: the diagram file must end in .pdf or .png")
+    drawing = point_diagram(view, markers, side, width)
+    pad = 2 * mm  # a little white border so nothing touches the edge
+    framed = Drawing(drawing.width + 2 * pad, drawing.height + 2 * pad)
+    framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
+    pdf = renderPDF.drawToString(framed)
+    data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
+    _atomic_write(out, data)
+    return out
+
+
+def _pdf_to_png(pdf: bytes, dpi: int) -> bytes:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - depends on the install
+        raise InputError("PNG output needs the pypdfium2 package; write a .pdf instead")
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[0].render(scale=dpi / 72).to_pil()
+    finally:
+        doc.close()
+    buf = io.BytesIO()
+    image.save(buf, "PNG", dpi=(dpi, dpi), optimize=True)
+    return buf.getvalue()
+
+
+def _atomic_write(out: Path, data: bytes) -> None:
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{out}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- validation
+
+def check_marker(view_id, x, y, *, file: str, item: str | None, line: int | None,
+                 search_dirs: list[Path]) -> list[Problem]:
+    """Problems with one point's diagram block, for `handout validate` (empty when fine):
+    no view, a view that is missing or broken, a coordinate outside 0..1, or a marker that
+    falls outside the body outline."""
+    def problem(field: str, message: str) -> Problem:
+        return Problem(file, line, item, field, message)
+
+    if not view_id:
+        return [problem("diagram.view", "no view: every point needs a diagram "
+                        "(diagram: {view: ..., x: ..., y: ...})")]
+    problems = []
+    for name, value in (("x", x), ("y", y)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(problem(f"diagram.{name}", f"must be a number from 0 to 1, not {value!r}"))
+        elif not 0 <= value <= 1:
+            problems.append(problem(f"diagram.{name}",
+                                    f"{value} is outside the view (use 0 to 1 from the "
+                                    f"{'left' if name == 'x' else 'top'} edge)"))
+    try:
+        view = load_view(view_id, search_dirs, item=item)
+    except DataError as e:
+        return problems + [problem("diagram.view", f"view {view_id!r}: {p.file}: {p.message}")
+                           for p in e.problems]
+    if not problems and not view.contains(float(x), float(y)):
+        problems.append(problem("diagram", f"the marker at x={x}, y={y} falls outside the body "
+                                f"outline of view {view_id!r} ({view.path})"))
+    return problems
+
+
+# --------------------------------------------------------------------------- photos
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+MAX_PHOTO_BYTES = 30_000_000
+MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a mistake or a bomb
+
+
+def find_photo(point_id: str, search_dirs: list[Path]) -> Path | None:
+    """A clinic's photo for a point: the first <dir>/points/<POINT-ID>.jpg|jpeg|png."""
+    for d in search_dirs:
+        for suffix in PHOTO_SUFFIXES:
+            for name in (point_id + suffix, point_id + suffix.upper()):
+                candidate = Path(d) / "points" / name
+                if candidate.is_file():
+                    return candidate
+    return None
+
+
+def load_photo(path, max_width: float, max_height: float, *, dpi: int = 300,
+               item: str | None = None) -> tuple[bytes, float, float]:
+    """Read a photo, turn it upright (EXIF), shrink it to `dpi` at the size it will print,
+    and JPEG-compress it. Returns (jpeg bytes, width pt, height pt) fitting the box."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    path = Path(path)
+
+    def fail(message: str) -> DataError:
+        return DataError(Problem(str(path), None, item, None, message))
+
+    if not path.is_file():
+        raise fail("the photo file does not exist")
+    if path.suffix.lower() not in PHOTO_SUFFIXES:
+        raise fail("a photo must be a .jpg, .jpeg or .png file")
+    if path.stat().st_size > MAX_PHOTO_BYTES:
+        raise fail(f"the photo is too big ({path.stat().st_size // 1_000_000} MB; at most "
+                   f"{MAX_PHOTO_BYTES // 1_000_000} MB)")
+    try:
+        with Image.open(path) as im:
+            if im.format not in ("JPEG", "PNG"):
+                raise fail(f"the photo is a {im.format} image; use JPEG or PNG")
+            w, h = im.size
+            if w * h > MAX_PHOTO_PIXELS:
+                raise fail(f"the photo is too large ({w} x {h} pixels; at most "
+                           f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels)")
+            im.draft("RGB", (int(max_width / 72 * dpi), int(max_height / 72 * dpi)))
+            im = ImageOps.exif_transpose(im)
+            im = im.convert("RGB") if im.mode not in ("RGB", "L") else im
+            im.load()
+    except DataError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise fail("the photo is too large (too many pixels)")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise fail(f"not a readable JPEG or PNG image ({e.__class__.__name__})")
+
+    w, h = im.size
+    fit = min(max_width / w, max_height / h)
+    out_w, out_h = w * fit, h * fit  # points on the page
+    px_w, px_h = round(out_w / 72 * dpi), round(out_h / 72 * dpi)
+    if px_w < w:  # only ever shrink
+        im = im.resize((max(px_w, 1), max(px_h, 1)), Image.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=85, optimize=True)
+    return buf.getvalue(), out_w, out_h
+
+
+def photo_flowable(path, max_width: float, max_height: float, *, item: str | None = None):
+    """A ReportLab Image flowable of a clinic photo, prepared by load_photo."""
+    from reportlab.platypus import Image as RLImage
+
+    data, w, h = load_photo(path, max_width, max_height, item=item)
+    return RLImage(io.BytesIO(data), width=w, height=h)

@@ -1,0 +1,337 @@
+"""Load a body view (images/views/<view>.svg) and answer geometric questions about it.
+
+A view is hand-drawn line art in an SVG file.  Everything is measured in fractions of the
+viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses.
+
+- The path with id="outline" is the body silhouette: `View.contains` tests a marker against it.
+- Every <text> is taken out of the art and kept as a `Label`: diagrams.py draws labels itself
+  so that mirroring the art for the left side never mirrors the writing.
+- An element with data-for="ST36" (a measuring bracket, say) is drawn only when that point's
+  marker is on the diagram.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from reportlab.graphics.shapes import Drawing, Group, Path as RLPath, Polygon, mmult
+from svglib.svglib import svg2rlg
+
+from handout.errors import DataError, Problem
+
+MAX_VIEW_BYTES = 2_000_000  # hand-drawn views are a few kB; anything this big is a mistake
+SVG_NS = "http://www.w3.org/2000/svg"
+_CURVE_STEPS = 12  # straight pieces per Bezier curve when flattening the outline
+
+
+@dataclass(frozen=True)
+class Label:
+    """A landmark name placed on the view (fractions of the view; size as a fraction of width)."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str = "start"  # start | middle | end, as SVG text-anchor
+    size: float = 0.05
+    bold: bool = False
+    for_point: str | None = None
+
+
+@dataclass
+class View:
+    """One parsed view file."""
+
+    id: str
+    path: Path
+    width: float  # viewBox units
+    height: float
+    title: str = ""
+    symmetric: bool = False  # the view shows both sides (lower-back): markers can be doubled
+    outline: list[list[tuple[float, float]]] = field(default_factory=list)  # polygons, fractions
+    labels: list[Label] = field(default_factory=list)
+    _tree: etree._Element | None = field(default=None, repr=False)
+
+    @property
+    def aspect(self) -> float:
+        """Height / width."""
+        return self.height / self.width
+
+    def contains(self, x: float, y: float) -> bool:
+        """True if (x, y) (fractions from the top-left) lies inside the body outline.
+
+        Even-odd rule over all sub-paths, so a hole in the outline counts as outside.
+        """
+        inside = False
+        for poly in self.outline:
+            n = len(poly)
+            for i in range(n):
+                x1, y1 = poly[i]
+                x2, y2 = poly[(i + 1) % n]
+                if (y1 > y) != (y2 > y):
+                    cross = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+                    if x < cross:
+                        inside = not inside
+        return inside
+
+    def art(self, points: set[str] | frozenset[str] = frozenset()) -> Group:
+        """The line art (no text) as a ReportLab Group, 1 unit = 1 viewBox unit, y up,
+        origin at the bottom-left of the viewBox. Elements with data-for= are kept only
+        for the point codes in `points`."""
+        root = _copy_without(self._tree, points)
+        drawing = _render(root, self.path, self.id)
+        scale = self.width / drawing.width if drawing.width else 1.0
+        return Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
+
+
+def find_view_file(view_id: str, search_dirs: list[Path]) -> Path | None:
+    """The first <dir>/views/<view_id>.svg that exists, or None."""
+    for d in search_dirs:
+        candidate = Path(d) / "views" / f"{view_id}.svg"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_VIEW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_view(view_id: str, search_dirs: list[Path], *, item: str | None = None) -> View:
+    """Find and parse view `view_id`: the first folder in `search_dirs` that has
+    views/<view_id>.svg wins (put clinic folders before the built-in one).
+
+    Raises DataError naming the file (and `item`, the point that uses it) when the view is
+    missing, too big, not valid SVG, or has no usable outline.
+    """
+    if not isinstance(view_id, str) or not _VIEW_ID.match(view_id):
+        raise DataError(Problem("views", None, item, "diagram.view",
+                                f"{view_id!r} is not a view name (lower-case letters, digits, -)"))
+    path = find_view_file(view_id, search_dirs)
+    if path is None:
+        where = ", ".join(str(Path(d) / "views") for d in search_dirs) or "no folder"
+        raise DataError(Problem(f"views/{view_id}.svg", None, item, "diagram.view",
+                                f"no view named {view_id!r} (looked in {where})"))
+    return _cached(path, view_id, item)
+
+
+_CACHE: dict[tuple, View] = {}
+
+
+def _cached(path: Path, view_id: str, item: str | None) -> View:
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise DataError(Problem(str(path), None, item, None, f"cannot read the view: {e.strerror}"))
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _CACHE:
+        _CACHE[key] = parse_view(path, view_id, item=item)
+    return _CACHE[key]
+
+
+def parse_view(path: Path, view_id: str | None = None, *, item: str | None = None) -> View:
+    """Parse one view file (see the module docstring). Raises DataError on any problem."""
+    view_id = view_id or path.stem
+
+    def fail(message: str) -> DataError:
+        return DataError(Problem(str(path), None, item, None, message))
+
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise fail(f"cannot read the view: {e.strerror}")
+    if size > MAX_VIEW_BYTES:
+        raise fail(f"the view file is too big ({size // 1000} kB; at most "
+                   f"{MAX_VIEW_BYTES // 1000} kB): simplify the drawing")
+    try:
+        data = path.read_bytes()
+        # No entity expansion, no network: a view file is untrusted input.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+        root = etree.fromstring(data, parser=parser)
+    except (OSError, etree.XMLSyntaxError) as e:
+        raise fail(f"not valid SVG: {e}")
+    if etree.QName(root).localname != "svg":
+        raise fail("not valid SVG: the top element is not <svg>")
+    box = _view_box(root)
+    if box is None:
+        raise fail('not valid SVG: needs viewBox="0 0 WIDTH HEIGHT" with a positive size')
+    vx, vy, vw, vh = box
+
+    labels = [_label(t, vx, vy, vw, vh, fail) for t in root.iter(f"{{{SVG_NS}}}text", "text")]
+    title_el = root.find(f"{{{SVG_NS}}}title")
+    title = " ".join((title_el.text or "").split()) if title_el is not None else ""
+    view = View(id=view_id, path=path, width=vw, height=vh, title=title,
+                symmetric=root.get("data-symmetric", "").lower() in ("true", "yes", "1"),
+                labels=labels, _tree=root)
+    view.outline = _outline(root, path, view_id, fail)
+    return view
+
+
+def _view_box(root) -> tuple[float, float, float, float] | None:
+    raw = root.get("viewBox")
+    if not raw:
+        return None
+    try:
+        nums = [float(v) for v in raw.replace(",", " ").split()]
+    except ValueError:
+        return None
+    if len(nums) != 4 or nums[2] <= 0 or nums[3] <= 0:
+        return None
+    return nums[0], nums[1], nums[2], nums[3]
+
+
+def _style(el, name: str) -> str | None:
+    """An attribute, or the same property in style="..." (which wins, as in SVG)."""
+    for part in (el.get("style") or "").split(";"):
+        key, _, value = part.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return el.get(name)
+
+
+def _label(el, vx, vy, vw, vh, fail) -> Label:
+    text = " ".join("".join(el.itertext()).split())
+    try:
+        x = float(el.get("x", "0"))
+        y = float(el.get("y", "0"))
+        size = float(re.sub(r"(px|pt)$", "", _style(el, "font-size") or "12"))
+    except ValueError:
+        raise fail(f"the label {text!r} needs plain numbers for x, y and font-size")
+    anchor = _style(el, "text-anchor") or "start"
+    weight = _style(el, "font-weight") or ""
+    return Label(text=text, x=(x - vx) / vw, y=(y - vy) / vh,
+                 anchor=anchor if anchor in ("start", "middle", "end") else "start",
+                 size=size / vw, bold=weight in ("bold", "700", "800", "900"),
+                 for_point=_for_point(el))
+
+
+def _for_point(el) -> str | None:
+    """The data-for of this element or its nearest ancestor that has one."""
+    while el is not None:
+        if el.get("data-for"):
+            return el.get("data-for")
+        el = el.getparent()
+    return None
+
+
+def _copy_without(root, points) -> etree._Element:
+    """A copy of the tree without text and without data-for parts for other points."""
+    root = etree.fromstring(etree.tostring(root))
+    for el in list(root.iter(f"{{{SVG_NS}}}text", "text")):
+        el.getparent().remove(el)
+    for el in list(root.iter()):
+        wanted = el.get("data-for")
+        if wanted and wanted not in points and el.getparent() is not None:
+            el.getparent().remove(el)
+    # Without width/height the drawing is the viewBox itself, so fractions map directly.
+    for attr in ("width", "height"):
+        root.attrib.pop(attr, None)
+    return root
+
+
+def _render(root, path: Path, item_hint: str) -> Drawing:
+    try:
+        drawing = svg2rlg(io.BytesIO(etree.tostring(root)),
+                          external_reference_root=str(path.parent))
+    except Exception as e:  # svglib raises many kinds of error on odd input
+        raise DataError(Problem(str(path), None, None, None,
+                                f"not valid SVG: the drawing cannot be read ({e})"))
+    if drawing is None:
+        raise DataError(Problem(str(path), None, None, None,
+                                "not valid SVG: the drawing cannot be read"))
+    return drawing
+
+
+def _outline(root, path: Path, view_id: str, fail) -> list[list[tuple[float, float]]]:
+    """The outline as closed polygons in fractions, transforms applied."""
+    found = root.xpath('//*[@id="outline"]')
+    if not found:
+        raise fail('has no path with id="outline" (the body silhouette, used to check markers)')
+    copy = etree.fromstring(etree.tostring(root))
+    for el in list(copy.iter(f"{{{SVG_NS}}}text", "text")):
+        el.getparent().remove(el)
+    for attr in ("width", "height"):
+        copy.attrib.pop(attr, None)
+    drawing = _render(copy, path, view_id)
+    hit = _find_shape(drawing, "outline", (1, 0, 0, 1, 0, 0))
+    if hit is None:
+        raise fail('the element with id="outline" must be a <path> or <polygon>')
+    shape, matrix = hit
+    polys = _flatten(shape, matrix)
+    polys = [[(x / drawing.width, 1 - y / drawing.height) for x, y in p] for p in polys]
+    polys = [p for p in polys if len(p) >= 3]
+    if not polys:
+        raise fail('the outline path (id="outline") is empty')
+    return polys
+
+
+def _find_shape(node, svgid: str, matrix):
+    """Depth-first search for the shape svglib tagged with this id, with its full transform."""
+    for child in getattr(node, "contents", []):
+        m = matrix
+        if isinstance(child, Group) and child.transform:
+            m = mmult(matrix, child.transform)
+        if getattr(child, "svgid", None) == svgid:
+            if isinstance(child, (RLPath, Polygon)):
+                return child, m
+            if isinstance(child, Group):  # svglib wraps a filled + stroked path in a group
+                return _first_shape(child, m)
+            return None
+        if isinstance(child, Group):
+            hit = _find_shape(child, svgid, m)
+            if hit:
+                return hit
+    return None
+
+
+def _first_shape(group, matrix):
+    for child in group.contents:
+        if isinstance(child, (RLPath, Polygon)):
+            return child, matrix
+        if isinstance(child, Group):
+            hit = _first_shape(child, mmult(matrix, child.transform) if child.transform else matrix)
+            if hit:
+                return hit
+    return None
+
+
+def _flatten(shape, m) -> list[list[tuple[float, float]]]:
+    def tp(x, y):
+        return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+    pts = shape.points
+    if isinstance(shape, Polygon):
+        return [[tp(pts[i], pts[i + 1]) for i in range(0, len(pts), 2)]]
+    polys: list[list[tuple[float, float]]] = []
+    cur: list[tuple[float, float]] = []
+    i = 0
+    last = (0.0, 0.0)
+    for op in shape.operators:
+        if op == 0:  # moveTo
+            if cur:
+                polys.append(cur)
+            last = (pts[i], pts[i + 1])
+            cur = [tp(*last)]
+            i += 2
+        elif op == 1:  # lineTo
+            last = (pts[i], pts[i + 1])
+            cur.append(tp(*last))
+            i += 2
+        elif op == 2:  # curveTo: sample the cubic Bezier
+            x0, y0 = last
+            x1, y1, x2, y2, x3, y3 = pts[i:i + 6]
+            for k in range(1, _CURVE_STEPS + 1):
+                t = k / _CURVE_STEPS
+                a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3
+                cur.append(tp(a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+            last = (x3, y3)
+            i += 6
+        elif op == 3:  # closePath
+            if cur:
+                polys.append(cur)
+            cur = []
+    if cur:
+        polys.append(cur)
+    return polys

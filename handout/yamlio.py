@@ -1,0 +1,139 @@
+"""Safe YAML loading that remembers line numbers and refuses what data files never need.
+
+Every mapping and list comes back as LineDict / LineList, which know the line each key or
+entry started on, so validation can say `points.yaml:42: item BL60: pinyin: ...`.
+Refused before anything is built: files over MAX_BYTES, text that is not UTF-8, empty files,
+and YAML aliases (`*name`): data files have no use for them, and refusing them at parse
+time stops an alias bomb before it can expand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import DataError, Problem
+
+MAX_BYTES = 2 * 1024 * 1024  # the whole built-in library is well under 200 KB
+
+
+class LineDict(dict):
+    """A dict from YAML that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list from YAML that knows its own line and the line of each entry."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in these files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> str:
+    """The file's text, or a DataError saying in one line why it cannot be read."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError(Problem(name, None, None, None, f"{what} not found")) from None
+    except OSError as exc:
+        raise DataError(Problem(name, None, None, None, f"cannot read {what}: {exc.strerror}")) from None
+    if path.is_dir():
+        raise DataError(Problem(name, None, None, None, f"is a folder, not a {what}"))
+    if size > max_bytes:
+        raise DataError(Problem(
+            name, None, None, None,
+            f"{what} is {size / 1048576:.1f} MB, larger than the {max_bytes // 1048576} MB allowed",
+        ))
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(Problem(
+            name, line, None, None,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        )) from None
+
+
+def load_yaml(path: Path, *, what: str = "data file") -> Any:
+    """Parse one YAML file into LineDict/LineList/scalars, or raise a located DataError."""
+    text = read_text(path, what=what)
+    return parse_yaml(text, str(path), what=what)
+
+
+def parse_yaml(text: str, name: str, *, what: str = "data file") -> Any:
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise DataError(Problem(name, None, None, None, f"the {what} is empty"))
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DataError(Problem(name, None, None, None, f"the {what} is empty"))
+        problems: list[Problem] = []
+        value = _build(node, loader, name, problems)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f" (column {mark.column + 1})" if mark else ""
+        detail = exc.problem or exc.context or "not valid YAML"
+        raise DataError(Problem(name, line, None, None, f"YAML syntax error: {detail}{column}")) from None
+    except yaml.YAMLError as exc:
+        raise DataError(Problem(name, None, None, None, f"not valid YAML: {exc}")) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise DataError(problems)
+    return value
+
+
+def _build(node, loader: SafeConstructor, name: str, problems: list[Problem]) -> Any:
+    if isinstance(node, ScalarNode):
+        return loader.construct_object(node, deep=True)
+    if isinstance(node, SequenceNode):
+        out = LineList(_build(child, loader, name, problems) for child in node.value)
+        out.line = node.start_mark.line + 1
+        out.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return out
+    if isinstance(node, MappingNode):
+        out = LineDict()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True) if isinstance(key_node, ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                problems.append(Problem(name, line, None, None, f"keys must be text, not {key_node.value!r}"))
+                continue
+            if key in out:
+                problems.append(Problem(name, line, None, key, f"appears twice in the same block (first on line {out.key_lines[key]})"))
+                continue
+            out[key] = _build(value_node, loader, name, problems)
+            out.key_lines[key] = line
+        return out
+    raise DataError(Problem(name, node.start_mark.line + 1, None, None, "unsupported YAML node"))
