@@ -5,19 +5,29 @@ The public API (the command line uses exactly these):
     from handout import load_library
     library = load_library()                 # built-in data, or load_library([clinic_dir])
     library.point("K3")                      # -> the KI3 Point (aliases resolve)
+
+    from handout import Client, make_handout
+    pdf = make_handout(Client(name="Ana Ruiz", protocol="sciatica", conditions=("pregnancy",)))
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .errors import DataError, HandoutError, InputError, SafetyError, UnknownItemError
-from .library import Library, check_data, load_library
-
+# First, so modules importing it during package start-up find it.
 try:
     __version__ = version("handout")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+source"
 
+
+from .errors import DataError, HandoutError, InputError, SafetyError, UnknownItemError
+from .library import Library, check_data, load_library
+from .client import Client, load_client
+from .brand import Brand, load_brand
+from .api import make_handout
+
+
 __all__ = [
-    "DataError", "HandoutError", "InputError", "Library", "SafetyError", "UnknownItemError",
-    "check_data", "load_library", "__version__",
+    "Brand", "Client", "DataError", "HandoutError", "InputError", "Library", "SafetyError",
+    "UnknownItemError", "check_data", "load_brand", "load_client", "load_library",
+    "make_handout", "__version__",
 ]

@@ -6,16 +6,20 @@ click errors here (exit 1, or 2 for usage), so a user never sees a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, listing
+from .api import make_handout
+from .brand import starter_brand_text
+from .client import PAPER_SIZES, SIDES, Client, load_client, merge, parse_date
 from .config import load_config
 from .errors import HandoutError
 from .library import REGIONS, check_data, load_library
-from . import listing
+from .render.document import write_atomic
 
 
 class HandoutGroup(click.Group):
@@ -34,6 +38,22 @@ class HandoutGroup(click.Group):
 pass_state = click.make_pass_decorator(dict)
 
 
+class _StderrNotes(logging.Handler):
+    """The library's notes (items left out, characters dropped) as lines on stderr."""
+
+    def emit(self, record):
+        prefix = "warning: " if record.levelno >= logging.WARNING else "note: "
+        click.echo(prefix + record.getMessage(), err=True)
+
+
+def _setup_logging() -> None:
+    log = logging.getLogger("handout")
+    if not any(isinstance(h, _StderrNotes) for h in log.handlers):
+        log.addHandler(_StderrNotes())
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 @click.group(cls=HandoutGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handout")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
@@ -47,6 +67,7 @@ def main(ctx, data_dirs):
     Start with `handout make examples/client.yaml -o handout.pdf`, or browse the content
     with `handout points`, `handout stretches`, `handout tips` and `handout show ID`.
     """
+    _setup_logging()
     config = load_config()
     ctx.obj = {"data_dirs": tuple(data_dirs) or config.data_dirs, "config": config}
 
@@ -139,6 +160,112 @@ def show(state, item_id):
     library = _library(state)
     item = library.find(item_id)
     click.echo(listing.describe(library, item, asked_as=item_id))
+
+
+def _split(values) -> tuple[str, ...]:
+    """Repeated options and comma lists alike: --points BL60,GB34 --points KI3."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def client_options(command):
+    """The options that describe a client, shared by `make` and `plan`."""
+    options = [
+        click.argument("client_file", required=False, type=click.Path(path_type=Path)),
+        click.option("--name", help="The client's name."),
+        click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date on the sheet (default: today)."),
+        click.option("--practitioner", help="Your name, as the client should see it."),
+        click.option("--protocol", metavar="ID", help="The protocol to start from (see `handout protocols`)."),
+        click.option("--points", multiple=True, metavar="IDS", help="Points to add, e.g. BL60,GB34."),
+        click.option("--stretches", multiple=True, metavar="IDS", help="Stretches to add."),
+        click.option("--tips", multiple=True, metavar="IDS", help="Tips to add."),
+        click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out."),
+        click.option("--side", type=click.Choice(SIDES), help="Which side to press (default: both)."),
+        click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy."),
+        click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+                     help="The client's conditions, e.g. anticoagulants,numb-skin (see `handout validate`)."),
+        click.option("--allow", multiple=True, metavar="IDS",
+                     help="Include these even though a condition rules them out (you confirm it)."),
+        click.option("--notes", help="Your notes for the client."),
+        click.option("--notes-file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Read your notes from a text file."),
+        click.option("--next-appointment", metavar="TEXT", help="e.g. 'Tuesday 3 March, 10:30'."),
+        click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
+                     help="Paper size (default: the brand's)."),
+        click.option("--large-print/--normal-print", "large_print", default=None,
+                     help="Large print (body text 14 pt or more)."),
+        click.option("--brand", "brand_file", type=click.Path(path_type=Path),
+                     help="Your brand.yaml (see `handout init-brand`)."),
+        click.option("--template", default=None, metavar="NAME|FILE", help="A layout template."),
+        click.option("-o", "--output", required=True, metavar="FILE",
+                     help="The PDF to write ('-' for standard output)."),
+        click.option("--reproducible", is_flag=True,
+                     help="Byte-identical output for identical input (no timestamps)."),
+        click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_client(client_file, name, date_text, practitioner, protocol, points, stretches, tips,
+                 drop, side, pregnant, conditions, allow, notes, notes_file, next_appointment,
+                 paper, large_print) -> Client:
+    base = load_client(client_file) if client_file else Client(source="options")
+    if notes_file:
+        from .yamlio import read_text
+
+        notes = read_text(notes_file, what="notes file", max_bytes=1024 * 1024)
+    conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
+    client = merge(
+        base, name=name, practitioner=practitioner, protocol=protocol,
+        points=_split(points), stretches=_split(stretches), tips=_split(tips), drop=_split(drop),
+        side=side, conditions=conditions, allow=_split(allow), notes=notes,
+        next_appointment=next_appointment,
+        paper={"a4": "A4", "letter": "Letter"}.get((paper or "").lower(), ""),
+        large_print=large_print,
+        date=parse_date(date_text, "--date") if date_text else None,
+    )
+    if not (client.protocol or client.points or client.stretches or client.tips):
+        raise click.UsageError("say what to print: a client file, --protocol, or --points/--stretches")
+    return client
+
+
+def _write(data: bytes, output: str, open_after: bool) -> None:
+    write_atomic(data, output)
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)
+        if open_after:
+            click.launch(output)
+
+
+@main.command()
+@client_options
+@pass_state
+def make(state, output, brand_file, template, reproducible, open_after, **client_fields):
+    """Make a client's handout PDF, from CLIENT_FILE (YAML) and/or options.
+
+    \b
+    Examples:
+      handout make examples/client.yaml -o client.pdf
+      handout make --name "Ana Ruiz" --protocol sciatica --pregnant -o ana.pdf
+    """
+    client = build_client(**client_fields)
+    config = state["config"]
+    data = make_handout(client, brand=brand_file or config.brand,
+                        template=template or "client-handout",
+                        data_dirs=state["data_dirs"], reproducible=reproducible)
+    _write(data, output, open_after)
+
+
+@main.command("init-brand")
+@click.argument("path", type=click.Path(path_type=Path), default="brand.yaml")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init_brand(path, force):
+    """Write a commented starter brand file (default: brand.yaml)."""
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists; use --force to overwrite it")
+    write_atomic(starter_brand_text().encode("utf-8"), path)
+    click.echo(f"wrote {path}: fill it in, then use --brand {path}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,154 @@
+"""Fonts: register each TrueType family once per process, and find a font for every character.
+
+ReportLab prints a blank box, with no warning, for a character its font lacks. So text goes
+through `cover()`, which splits it into runs by the first font that has each character:
+the brand's family first, then the fallbacks. Characters no font has are dropped and
+reported once, never printed as boxes.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from .errors import InputError
+
+log = logging.getLogger("handout")
+
+DEFAULT_FAMILY = "Lato"
+FALLBACK_FAMILIES = ("Fira Sans",)
+# Fonts many systems have, tried after the packaged fallbacks (Hebrew, Arabic, more symbols).
+SYSTEM_FALLBACKS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/Library/Fonts/Arial Unicode.ttf"),
+    Path("C:/Windows/Fonts/arialuni.ttf"),
+)
+STYLES = {"regular": (400, "normal"), "bold": (700, "normal"),
+          "italic": (400, "italic"), "bolditalic": (700, "italic")}
+
+
+@dataclass(frozen=True)
+class Family:
+    """A registered family: the ReportLab names of its four faces and the characters it has."""
+
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bolditalic: str
+    chars: frozenset[int]
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.chars
+
+
+def _reportlab_name(family: str, style: str) -> str:
+    return f"{family.replace(' ', '')}-{style}"
+
+
+@lru_cache(maxsize=None)
+def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None) -> Family:
+    """Register a family by fontpkg name (e.g. "Lato") or by explicit (style, path) files."""
+    paths = dict(files) if files else _fontpkg_files(name)
+    names = {}
+    for style in STYLES:
+        path = paths.get(style) or paths["regular"]
+        rl_name = _reportlab_name(name, style)
+        try:
+            pdfmetrics.registerFont(TTFont(rl_name, str(path)))
+        except (TTFError, OSError) as exc:
+            raise InputError(f"font {path}: cannot be used ({exc}); use a static TrueType (.ttf) file") from None
+        names[style] = rl_name
+    addMapping(names["regular"], 0, 0, names["regular"])
+    addMapping(names["regular"], 1, 0, names["bold"])
+    addMapping(names["regular"], 0, 1, names["italic"])
+    addMapping(names["regular"], 1, 1, names["bolditalic"])
+    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+                                  italic=names["italic"], boldItalic=names["bolditalic"])
+    chars = frozenset(pdfmetrics.getFont(names["regular"]).face.charToGlyph)
+    return Family(name, names["regular"], names["bold"], names["italic"], names["bolditalic"], chars)
+
+
+def _fontpkg_files(name: str) -> dict[str, Path]:
+    import fontpkg
+
+    try:
+        regular = fontpkg.path(name, 400, "normal")
+    except fontpkg.FontpkgError:
+        installed = ", ".join(sorted(f.name for f in fontpkg.families())) or "none"
+        raise InputError(
+            f"font family '{name}' is not installed (installed: {installed}); "
+            f"pip install fontpkg-{fontpkg.slugify(name)}"
+        ) from None
+    out = {"regular": regular}
+    for style, (weight, slant) in STYLES.items():
+        try:
+            out[style] = fontpkg.path(name, weight, slant, nearest=True)
+        except fontpkg.FontpkgError:
+            out[style] = regular
+    if any("[" in p.name for p in out.values()):  # fontpkg names variable fonts Name[wght].ttf
+        raise InputError(f"font family '{name}' is a variable font, which PDFs made here cannot use; "
+                         "choose a family with static .ttf files")
+    return out
+
+
+@lru_cache(maxsize=None)
+def fallbacks() -> tuple[Family, ...]:
+    out = [register_family(name) for name in FALLBACK_FAMILIES]
+    for path in SYSTEM_FALLBACKS:
+        if path.is_file():
+            try:
+                out.append(register_family(path.stem, (("regular", str(path)),)))
+            except InputError:
+                continue
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The brand's family plus the fallbacks, in the order they are tried."""
+
+    main: Family
+    extra: tuple[Family, ...]
+
+    def runs(self, text: str) -> list[tuple[Family | None, str]]:
+        """Split text into (family, run) pieces; family None marks characters no font has."""
+        out: list[tuple[Family | None, str]] = []
+        for char in text:
+            family = self.family_for(char)
+            if out and out[-1][0] is family:
+                out[-1] = (family, out[-1][1] + char)
+            else:
+                out.append((family, char))
+        return out
+
+    def family_for(self, char: str) -> Family | None:
+        if char in "\n\t" or self.main.has(char):
+            return self.main
+        if unicodedata.category(char) in ("Cf", "Mn") and not any(f.has(char) for f in self.extra):
+            return self.main  # invisible joiners and marks: harmless if the font lacks them
+        for family in self.extra:
+            if family.has(char):
+                return family
+        return None
+
+    def covers(self, text: str) -> bool:
+        """True when some font has every character (say, a Chinese name with a CJK font)."""
+        return all(c.isspace() or self.family_for(c) is not None for c in text)
+
+
+@lru_cache(maxsize=None)
+def font_set(family: str = DEFAULT_FAMILY, files: tuple[tuple[str, str], ...] | None = None,
+             cjk_font: str = "") -> FontSet:
+    """The brand's family, its optional CJK font (for Chinese names), then the fallbacks."""
+    main = register_family(family, files)
+    extra = [register_family(Path(cjk_font).stem, (("regular", cjk_font),))] if cjk_font else []
+    extra += [f for f in fallbacks() if f.name != main.name]
+    return FontSet(main, tuple(extra))

@@ -1,0 +1,206 @@
+"""The document: page size, header and footer on every page, "Page X of Y", metadata, and
+writing the file atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.lib.pagesizes import A4, LETTER, landscape, portrait
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+from .. import __version__
+from ..brand import Brand
+from ..fonts import FontSet
+from ..text import markup
+from .styles import Styles
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+HEADER_MM = 17
+DOCUMENT_LANGUAGE = "en-GB"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything drawn around the content of each page."""
+
+    brand: Brand
+    fonts: FontSet
+    styles: Styles
+    title: str  # PDF title, and the header's right-hand words: never client data
+    paper: str
+    orientation: str
+    margins_mm: tuple[float, float, float, float]
+    disclaimer: str
+
+    @property
+    def size(self):
+        size = PAGE_SIZES[self.paper]
+        return landscape(size) if self.orientation == "landscape" else portrait(size)
+
+    @property
+    def frame_width(self) -> float:
+        top, right, bottom, left = self.margins_mm
+        return self.size[0] - (left + right) * mm
+
+
+def _numbered_canvas(page: Page):
+    """A canvas that holds pages back until it knows the count, for "Page X of Y"."""
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved_pages = []
+
+        def showPage(self):
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                _draw_page_number(self, page, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _draw_page_number(canvas, page: Page, number: int, total: int) -> None:
+    width, _ = page.size
+    _, right, bottom, _ = page.margins_mm
+    canvas.saveState()
+    canvas.setFont(page.fonts.main.bold, 9.5)
+    canvas.drawRightString(width - right * mm, (bottom * mm) - 7 * mm, f"Page {number} of {total}")
+    canvas.restoreState()
+
+
+def _draw_header_footer(canvas, doc, page: Page) -> None:
+    width, height = page.size
+    top, right, bottom, left = page.margins_mm
+    brand, fonts, styles = page.brand, page.fonts, page.styles
+    canvas.saveState()
+    # Header: logo and clinic name on the left, the sheet's title on the right, a rule below.
+    band_top = height - 7 * mm
+    band_bottom = height - (7 + HEADER_MM - 4) * mm
+    x = left * mm
+    if brand.logo:
+        logo_h = 11 * mm
+        logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
+        logo_h = logo_w / brand.logo.aspect
+        y = band_bottom + (band_top - band_bottom - logo_h) / 2
+        if brand.logo.kind == "svg":
+            from .vector import load_svg
+
+            drawing = load_svg(brand.logo.path, what="logo")
+            factor = logo_w / drawing.width
+            drawing.scale(factor, factor)
+            drawing.width *= factor
+            drawing.height *= factor
+            renderPDF.draw(drawing, canvas, x, y)
+        else:
+            canvas.drawImage(ImageReader(io.BytesIO(brand.logo.data)), x, y, logo_w, logo_h,
+                             mask="auto")
+        x += logo_w + 4 * mm
+    name_size = 12.5 * (1.15 if styles.scale > 1 else 1)
+    if brand.clinic_name:
+        p = Paragraph(markup(brand.clinic_name, fonts, bold=True),
+                      _header_style(styles, name_size, styles.primary))
+        _, h = p.wrap(width / 2, 20 * mm)
+        p.drawOn(canvas, x, band_bottom + (band_top - band_bottom) / 2 - 1)
+    if brand.tagline:
+        p = Paragraph(markup(brand.tagline, fonts), _header_style(styles, 9, None))
+        p.wrap(width / 2, 10 * mm)
+        p.drawOn(canvas, x, band_bottom + 1)
+    canvas.setFont(fonts.main.regular, 10 * (1.15 if styles.scale > 1 else 1))
+    canvas.setFillColor(styles.primary)
+    canvas.drawRightString(width - right * mm, band_bottom + 2, page.title)
+    canvas.setStrokeColor(styles.primary)
+    canvas.setLineWidth(1.5)
+    canvas.line(left * mm, band_bottom - 2 * mm, width - right * mm, band_bottom - 2 * mm)
+    # Footer: a rule, contact line and footer text, the disclaimer; page numbers come later.
+    canvas.setLineWidth(0.6)
+    canvas.line(left * mm, bottom * mm - 2.5 * mm, width - right * mm, bottom * mm - 2.5 * mm)
+    lines = [s for s in (brand.contact_line, brand.footer) if s]
+    text = "  ·  ".join(lines)
+    footer_width = width - (left + right) * mm - 30 * mm
+    y = bottom * mm - 7 * mm
+    if text:
+        p = Paragraph(markup(text, fonts), styles["footer"])
+        _, h = p.wrap(footer_width, 10 * mm)
+        p.drawOn(canvas, left * mm, y - h + 8)
+        y -= h
+    if page.disclaimer:
+        p = Paragraph(markup(page.disclaimer, fonts, italic=False), styles["footer"])
+        _, h = p.wrap(width - (left + right) * mm, 12 * mm)
+        p.drawOn(canvas, left * mm, max(3 * mm, y - h + 6))
+    canvas.restoreState()
+
+
+def _header_style(styles: Styles, size: float, colour):
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle("header", parent=styles["body"], fontSize=size, leading=size * 1.2,
+                          textColor=colour or styles["body"].textColor, spaceAfter=0)
+
+
+def build_pdf(flowables: list, page: Page, *, reproducible: bool = False) -> bytes:
+    """Lay the flowables out on branded pages and return the PDF's bytes."""
+    buffer = io.BytesIO()
+    top, right, bottom, left = page.margins_mm
+    width, height = page.size
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=page.size,
+        leftMargin=left * mm, rightMargin=right * mm,
+        topMargin=(top + HEADER_MM - 6) * mm, bottomMargin=(bottom + 4) * mm,
+        title=page.title,
+        author=page.brand.clinic_name or "handout",
+        subject="Self-care handout",
+        creator=f"handout {__version__}",
+        producer=f"handout {__version__} (ReportLab)",
+        keywords="",
+        lang=DOCUMENT_LANGUAGE,
+        invariant=1 if reproducible else 0,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(
+        id="page", frames=[frame],
+        onPage=lambda canvas, d: _draw_header_footer(canvas, d, page),
+    )])
+    doc.build(flowables, canvasmaker=_numbered_canvas(page))
+    return buffer.getvalue()
+
+
+def write_atomic(data: bytes, target: str | Path) -> None:
+    """Write bytes to target ('-' is stdout) through a temporary file and a rename, so a
+    failure never leaves a half-written PDF behind."""
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

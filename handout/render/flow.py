@@ -1,0 +1,115 @@
+"""Small building blocks shared by every sheet: paragraphs from plain text, tick boxes,
+bulleted lists, boxed panels and ruled writing lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from ..brand import Brand
+from ..fonts import FontSet
+from ..library import Library
+from ..program import Program
+from ..text import markup
+from .styles import Styles
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every section builder needs."""
+
+    program: Program
+    library: Library
+    brand: Brand
+    fonts: FontSet
+    styles: Styles
+    width: float  # the frame's width, in points
+    large_print: bool
+    image_dirs: tuple[Path, ...] = ()
+
+    def para(self, text: str, style: str = "body", *, bold: bool = False,
+             prefix: str = "") -> Paragraph:
+        """A paragraph of plain text (escaped); `prefix` is our own trusted markup."""
+        return Paragraph(prefix + markup(text, self.fonts, bold=bold), self.styles[style])
+
+    def labelled(self, label: str, text: str, style: str = "card") -> Paragraph:
+        """'Label: text' with the label bold, e.g. 'How to find it: ...'."""
+        return Paragraph(f"<b>{markup(label, self.fonts)}</b> {markup(text, self.fonts)}",
+                         self.styles[style])
+
+    def bullets(self, items, style: str = "bullet") -> list[Paragraph]:
+        return [Paragraph(markup(item, self.fonts), self.styles[style], bulletText="•")
+                for item in items]
+
+
+class TickBox(Flowable):
+    """An empty square to tick with a pen: black, at least 4.5 mm, readable in grey print."""
+
+    def __init__(self, size: float = 5 * mm):
+        super().__init__()
+        self.size = size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.setLineWidth(1.2)
+        self.canv.setStrokeColor(colors.black)
+        self.canv.setFillColor(colors.white)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=1)
+
+
+class WritingLines(Flowable):
+    """Ruled lines for the client to write on."""
+
+    def __init__(self, count: int, spacing: float = 9 * mm):
+        super().__init__()
+        self.count, self.spacing = count, spacing
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.count * self.spacing
+
+    def draw(self):
+        self.canv.setStrokeColor(colors.HexColor("#777777"))
+        self.canv.setLineWidth(0.6)
+        for i in range(self.count):
+            y = i * self.spacing + 1
+            self.canv.line(0, y, self.width, y)
+
+
+def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8,
+          fill=None, col_widths=None, padding: float = 6) -> Table:
+    """A bordered box around rows of flowables; splits between rows, and inside a tall row."""
+    table = Table(rows, colWidths=col_widths or [width], splitInRow=1)
+    commands = [
+        ("BOX", (0, 0), (-1, -1), border, colors.black if border >= 1.5 else styles.primary),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.6),
+    ]
+    if fill is not None:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), fill))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def tick_list(ctx: Context, questions, style: str = "body") -> Table:
+    """Questions each with a tick box in front, as a borderless two-column table."""
+    box = 5 * mm * (1.2 if ctx.large_print else 1)
+    rows = [[TickBox(box), ctx.para(q, style)] for q in questions]
+    table = Table(rows, colWidths=[box + 3 * mm, None], splitInRow=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table

@@ -1,0 +1,105 @@
+"""One card per point and per stretch. The handout, reference sheets and pocket cards all
+build their cards here, so a point reads the same wherever it is printed."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from ..models import Point, Stretch
+from ..program import Chosen
+from ..text import markup
+from ..units import dose_text, minutes_text
+from .figures import point_figure, stretch_figure
+from .flow import Context, panel
+
+SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
+              "centre": ""}
+
+
+def point_heading(ctx: Context, point: Point, style: str = "h3") -> Paragraph:
+    """'BL60  Kūnlún  昆仑  Kunlun Mountains': Chinese only where a font can print it."""
+    parts = [f"<b>{markup(point.id, ctx.fonts)}</b>", markup(point.pinyin, ctx.fonts)]
+    if point.chinese and ctx.fonts.covers(point.chinese):
+        parts.append(markup(point.chinese, ctx.fonts))
+    parts.append(f"<i>{markup(point.english, ctx.fonts)}</i>")
+    return Paragraph("  ·  ".join(parts), ctx.styles[style])
+
+
+def hold_text(ctx: Context, point: Point) -> str:
+    """'Hold 1 to 3 minutes on each side' for this client (one side if they chose one)."""
+    side = ctx.program.client.side
+    sides = point.technique.sides
+    where = SIDE_WORDS[sides]
+    if sides == "both" and side in ("left", "right"):
+        where = SIDE_WORDS[side]
+    return f"Hold {minutes_text(point.technique.minutes)} {where}".strip() + "."
+
+
+def caution_paragraphs(ctx: Context, chosen: Chosen) -> list[Paragraph]:
+    """Each caution with a bold 'Caution:' label (never colour alone)."""
+    out = []
+    if chosen.allowed_despite:
+        labels = ", ".join(chosen.allowed_despite).lower()
+        out.append(ctx.labelled("Your practitioner chose this despite " + labels + ":",
+                                "follow their advice exactly.", "caution"))
+    for caution in chosen.cautions:
+        out.append(ctx.labelled("Caution:", caution.text, "caution"))
+    return out
+
+
+def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> KeepTogether:
+    """A bordered card: heading across the top, the picture left, the words right.
+
+    In large print the picture goes above the words, so lines stay long enough to read."""
+    gap = 4 * mm
+    inner = ctx.width - 12
+    if ctx.large_print:
+        rows = [[heading], [figure], [body]]
+        table = panel(rows, ctx.width, ctx.styles)
+    else:
+        content = Table([[figure, body]], colWidths=[figure_width + gap, inner - figure_width - gap],
+                        splitInRow=1)
+        content.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                     ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        table = panel([[heading], [content]], ctx.width, ctx.styles)
+    return KeepTogether([table, Spacer(1, 4 * mm)])
+
+
+def figure_width(ctx: Context) -> float:
+    return min(ctx.width * (0.5 if ctx.large_print else 0.32), 62 * mm)
+
+
+def point_card(ctx: Context, chosen: Chosen) -> KeepTogether:
+    point: Point = chosen.item
+    width = figure_width(ctx)
+    body = [ctx.labelled("How to find it:", point.find_it)]
+    if not point.self_reach or point.reach_help:
+        label = "Reaching it:" if point.self_reach else "You need help to reach this one:"
+        body.append(ctx.labelled(label, point.reach_help))
+    t = point.technique
+    body.append(ctx.labelled("How to press:", t.pressure))
+    body.append(ctx.para(hold_text(ctx, point), "card", bold=True))
+    if t.breathing:
+        body.append(ctx.labelled("Breathe:", t.breathing))
+    body += caution_paragraphs(ctx, chosen)
+    return _card(ctx, point_figure(ctx, point, width), width, body, point_heading(ctx, point))
+
+
+def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogether:
+    stretch: Stretch = chosen.item
+    width = figure_width(ctx)
+    heading = Paragraph(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
+    body = [ctx.labelled("Start:", stretch.start)]
+    for step_number, step in enumerate(stretch.steps, 1):
+        body.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
+                              bulletText=f"{step_number}."))
+    body.append(ctx.labelled("How much:", dose_text(stretch.dose) + "."))
+    body.append(ctx.labelled("How often:", stretch.how_often))
+    if stretch.stop_if:
+        body.append(ctx.labelled("Stop if:", stretch.stop_if))
+    body += caution_paragraphs(ctx, chosen)
+    return _card(ctx, stretch_figure(ctx, stretch, width), width, body, heading)

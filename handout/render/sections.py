@@ -1,0 +1,174 @@
+"""The sections a template can list, each a function Context, options -> flowables.
+
+SECTIONS maps a section's name to its builder and the options it accepts; layout.py checks
+templates against it, so a new section is one function and one line here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+
+from ..text import markup, paragraphs
+from .flow import Context, WritingLines, panel, tick_list
+from .items import point_card, stretch_card
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def heading(ctx: Context, text: str, style: str = "h2"):
+    # Keep a heading with the start of what follows it.
+    return [CondPageBreak(40 * mm * ctx.styles.scale), ctx.para(text, style)]
+
+
+def client_section(ctx: Context, options: dict) -> list:
+    client = ctx.program.client
+    out = []
+    title = f"Self-care plan for {client.name}" if client.name else "Your self-care plan"
+    out.append(ctx.para(title, "h1"))
+    facts = [("Date", long_date(client.day))]
+    if client.practitioner:
+        facts.append(("Practitioner", client.practitioner))
+    if client.next_appointment:
+        facts.append(("Next appointment", client.next_appointment))
+    line = "   ".join(f"<b>{markup(k, ctx.fonts)}:</b> {markup(v, ctx.fonts)}" for k, v in facts)
+    out.append(Paragraph(line, ctx.styles["body"]))
+    out.append(Spacer(1, 3 * mm))
+    return out
+
+
+def intro_section(ctx: Context, options: dict) -> list:
+    safety = ctx.program.safety
+    out = heading(ctx, options.get("heading", "About this plan"))
+    out.append(ctx.para(safety.about_sciatica))
+    out.append(ctx.para(safety.how_to_use))
+    return out
+
+
+def warning_signs_section(ctx: Context, options: dict) -> list:
+    """The red flags, early and prominent: a thick black box, tick-box questions."""
+    flags = ctx.program.safety.red_flags
+    inner = []
+    inner.append(ctx.para(options.get("heading", "Warning signs - check these first"), "h2"))
+    inner.append(ctx.para(flags.emergency_title, "h3"))
+    inner.append(tick_list(ctx, flags.emergency))
+    inner.append(Spacer(1, 2 * mm))
+    inner.append(ctx.para(flags.urgent_title, "h3"))
+    inner.append(tick_list(ctx, flags.urgent))
+    inner.append(Spacer(1, 2 * mm))
+    inner.append(ctx.para(flags.see_doctor_title, "h3"))
+    inner += ctx.bullets(flags.see_doctor)
+    if ctx.brand.phone:
+        inner.append(ctx.labelled("Not sure? Call us:",
+                                  " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
+                                  "body"))
+    box = panel([[inner]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9)
+    return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
+
+
+def points_section(ctx: Context, options: dict) -> list:
+    chosen = ctx.program.points
+    if not chosen:
+        return []
+    out = heading(ctx, options.get("heading", "Acupressure points"))
+    if options.get("intro", True):
+        out += ctx.bullets(ctx.program.safety.technique)
+        out.append(Spacer(1, 3 * mm))
+    for item in chosen:
+        out.append(point_card(ctx, item))
+    return out
+
+
+def stretches_section(ctx: Context, options: dict) -> list:
+    chosen = ctx.program.stretches
+    if not chosen:
+        return []
+    out = heading(ctx, options.get("heading", "Stretches and exercises"))
+    if options.get("intro", True):
+        out += ctx.bullets(ctx.program.safety.stretch_rules)
+        out.append(Spacer(1, 3 * mm))
+    for number, item in enumerate(chosen, 1):
+        out.append(stretch_card(ctx, number, item))
+    return out
+
+
+def tips_section(ctx: Context, options: dict) -> list:
+    groups = ctx.program.tips
+    if not groups:
+        return []
+    out = heading(ctx, options.get("heading", "Everyday tips"))
+    from .items import caution_paragraphs
+
+    for topic, members in groups:
+        block = [ctx.para(topic.title, "h3")]
+        for chosen in members:
+            block.append(ctx.labelled(chosen.item.title + ":", chosen.item.text, "body"))
+            block += caution_paragraphs(ctx, chosen)
+        out.append(KeepTogether(block))
+        out.append(Spacer(1, 2 * mm))
+    return out
+
+
+def precautions_section(ctx: Context, options: dict) -> list:
+    safety = ctx.program.safety
+    out = heading(ctx, options.get("heading", "Take care"))
+    out.append(ctx.para("Do not press on:", "h3"))
+    out += ctx.bullets(safety.do_not_press)
+    if ctx.program.ask_first:
+        out.append(ctx.para("Because of what you told us:", "h3"))
+        out += ctx.bullets(ctx.program.ask_first)
+    return out
+
+
+def notes_section(ctx: Context, options: dict) -> list:
+    notes = ctx.program.client.notes
+    if not notes:
+        return []
+    out = heading(ctx, options.get("heading", "Notes from your practitioner"))
+    out += [ctx.para(block) for block in paragraphs(notes)]
+    return out
+
+
+def evidence_section(ctx: Context, options: dict) -> list:
+    out = heading(ctx, options.get("heading", "What the research says"))
+    out.append(ctx.para(ctx.program.safety.evidence))
+    return out
+
+
+def questions_section(ctx: Context, options: dict) -> list:
+    lines = int(options.get("lines", 5))
+    title = ctx.para(options.get("heading", "Your questions for next time"), "h2")
+    return [KeepTogether([title, Spacer(1, 4 * mm), WritingLines(max(1, min(lines, 30)),
+                                                               9 * mm * ctx.styles.scale)])]
+
+
+# name -> (builder, the options it accepts)
+SECTIONS = {
+    "client": (client_section, ()),
+    "intro": (intro_section, ("heading",)),
+    "warning-signs": (warning_signs_section, ("heading",)),
+    "points": (points_section, ("heading", "intro")),
+    "stretches": (stretches_section, ("heading", "intro")),
+    "tips": (tips_section, ("heading",)),
+    "precautions": (precautions_section, ("heading",)),
+    "notes": (notes_section, ("heading",)),
+    "evidence": (evidence_section, ("heading",)),
+    "questions": (questions_section, ("heading", "lines")),
+}
+
+
+def section_options() -> dict[str, tuple[str, ...]]:
+    return {name: options for name, (_, options) in SECTIONS.items()}
+
+
+def build_sections(ctx: Context, template) -> list:
+    flowables = []
+    for section in template.sections:
+        builder, _ = SECTIONS[section.name]
+        flowables += builder(ctx, section.options)
+    return flowables
