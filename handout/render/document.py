@@ -16,7 +16,9 @@ from reportlab.lib.pagesizes import A4, LETTER, landscape, portrait
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
+)
 
 from .. import __version__
 from ..brand import Brand
@@ -69,7 +71,8 @@ def _numbered_canvas(page: Page):
             total = len(self._saved_pages)
             for state in self._saved_pages:
                 self.__dict__.update(state)
-                _draw_page_number(self, page, self._pageNumber, total)
+                _draw_page_number(self, self.__dict__.get("handout_page", page),
+                                  self._pageNumber, total)
                 super().showPage()
             super().save()
 
@@ -86,6 +89,7 @@ def _draw_page_number(canvas, page: Page, number: int, total: int) -> None:
 
 
 def _draw_header_footer(canvas, doc, page: Page) -> None:
+    canvas.handout_page = page  # kept with the page's state for its "Page X of Y" later
     width, height = page.size
     top, right, bottom, left = page.margins_mm
     brand, fonts, styles = page.brand, page.fonts, page.styles
@@ -154,16 +158,25 @@ def _header_style(styles: Styles, size: float, colour):
                           textColor=colour or styles["body"].textColor, spaceAfter=0)
 
 
-def build_pdf(flowables: list, page: Page, *, reproducible: bool = False) -> bytes:
-    """Lay the flowables out on branded pages and return the PDF's bytes."""
+def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
+              more: tuple[tuple[list, Page], ...] = ()) -> bytes:
+    """Lay the flowables out on branded pages and return the PDF's bytes.
+
+    `more` appends further parts, each with its own Page (say, a landscape weekly plan
+    after a portrait handout); each part starts on a new page, and "Page X of Y" counts all.
+    """
     buffer = io.BytesIO()
-    top, right, bottom, left = page.margins_mm
-    width, height = page.size
+    parts = [(flowables, page), *more]
+    templates, story = [], []
+    for index, (part_flowables, part_page) in enumerate(parts):
+        template_id = f"part{index}"
+        templates.append(_page_template(template_id, part_page))
+        if index:
+            story += [NextPageTemplate(template_id), PageBreak()]
+        story += part_flowables
     doc = BaseDocTemplate(
         buffer,
         pagesize=page.size,
-        leftMargin=left * mm, rightMargin=right * mm,
-        topMargin=(top + HEADER_MM - 6) * mm, bottomMargin=(bottom + 4) * mm,
         title=page.title,
         author=page.brand.clinic_name or "handout",
         subject="Self-care handout",
@@ -173,14 +186,21 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False) -> byt
         lang=DOCUMENT_LANGUAGE,
         invariant=1 if reproducible else 0,
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(
-        id="page", frames=[frame],
-        onPage=lambda canvas, d: _draw_header_footer(canvas, d, page),
-    )])
-    doc.build(flowables, canvasmaker=_numbered_canvas(page))
+    doc.addPageTemplates(templates)
+    doc.build(story, canvasmaker=_numbered_canvas(page))
     return buffer.getvalue()
+
+
+def _page_template(template_id: str, page: Page) -> PageTemplate:
+    top, right, bottom, left = page.margins_mm
+    width, height = page.size
+    frame_top = (top + HEADER_MM - 6) * mm
+    frame_bottom = (bottom + 4) * mm
+    frame = Frame(left * mm, frame_bottom, width - (left + right) * mm,
+                  height - frame_top - frame_bottom, id=f"{template_id}-body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return PageTemplate(id=template_id, frames=[frame], pagesize=page.size,
+                        onPage=lambda canvas, d: _draw_header_footer(canvas, d, page))
 
 
 def write_atomic(data: bytes, target: str | Path) -> None:
