@@ -15,6 +15,7 @@ import io
 import math
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -37,7 +38,7 @@ LABEL_FONT = "Helvetica"
 CODE_FONT = "Helvetica-Bold"
 MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
 CODE_PT = 9.0
-RING_R = 4.6  # marker ring radius in points: fixed, so it stays visible at any width
+RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
 DARK = black
 LABEL_GREY = Color(0.15, 0.15, 0.15)
 
@@ -60,12 +61,8 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     d = Drawing(width, art_h + cap_h)
 
     codes = {m[2] for m in markers}
-    art = view.art(codes)
-    if mirror:
-        art.transform = (-scale, 0, 0, scale, width, cap_h)
-    else:
-        art.transform = (scale, 0, 0, scale, 0, cap_h)
-    d.add(art)
+    place = (-scale, 0, 0, scale, width, cap_h) if mirror else (scale, 0, 0, scale, 0, cap_h)
+    d.add(Group(view.art(codes), transform=place))
 
     def to_pt(fx: float, fy: float) -> tuple[float, float]:
         if mirror:
@@ -88,9 +85,13 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for (px, py) in spots:
         _draw_marker(d, px, py)
     placed: list[tuple[float, float, float, float]] = []
+    def on_body(px: float, py: float) -> bool:
+        fx, fy = px / width, 1 - (py - cap_h) / art_h
+        return view.contains(1 - fx if mirror else fx, fy)
+
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed
-        placed.append(_draw_code(d, px, py, code, others, boxes, width, d.height, cap_h))
+        placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h))
 
     if caption:
         d.add(String(width / 2, 2, caption, fontName=LABEL_FONT, fontSize=8,
@@ -120,10 +121,11 @@ def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool):
 
 
 def _draw_marker(d: Drawing, x: float, y: float) -> None:
-    """A target: white disc, thick black ring, black centre dot. Reads without colour."""
-    d.add(Circle(x, y, RING_R + 1.6, fillColor=white, strokeColor=None))
-    d.add(Circle(x, y, RING_R, fillColor=white, strokeColor=black, strokeWidth=2.2))
-    d.add(Circle(x, y, 1.5, fillColor=black, strokeColor=None))
+    """A target: a thick black ring with a white rim and a black centre dot. The ring is
+    open, so the bone or tendon it sits beside still shows through. Reads without colour."""
+    d.add(Circle(x, y, RING_R, fillColor=None, strokeColor=white, strokeWidth=4.2))
+    d.add(Circle(x, y, RING_R, fillColor=None, strokeColor=black, strokeWidth=1.8))
+    d.add(Circle(x, y, 1.5, fillColor=black, strokeColor=white, strokeWidth=0.6))
 
 
 def _overlap(a, b) -> float:
@@ -132,29 +134,41 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _draw_code(d: Drawing, x, y, code, markers, labels, width, height, bottom):
-    """The point code in a white box beside its marker, where it covers least."""
+def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom):
+    """The point code in a white box near its marker, placed where it hides least: inside the
+    drawing, off other markers and labels, and off the body if it can (a leader line then
+    joins it to its marker)."""
     tw = stringWidth(code, CODE_FONT, CODE_PT)
     bw, bh = tw + 4, CODE_PT + 3
-    gap = RING_R + 2.5
-    candidates = [  # lower-left corners: right, left, above, below, then the diagonals
-        (x + gap, y - bh / 2), (x - gap - bw, y - bh / 2),
-        (x - bw / 2, y + gap), (x - bw / 2, y - gap - bh),
-        (x + gap - 2, y + gap - 3), (x - gap - bw + 2, y + gap - 3),
-        (x + gap - 2, y - gap - bh + 3), (x - gap - bw + 2, y - gap - bh + 3),
-    ]
+    candidates = []
+    for step, extra in enumerate((0, 8, 16, 26)):
+        gap = RING_R + 3 + extra
+        for order, (bx, by) in enumerate((  # lower-left corners around the marker
+                (x + gap, y - bh / 2), (x - gap - bw, y - bh / 2),
+                (x - bw / 2, y + gap), (x - bw / 2, y - gap - bh),
+                (x + gap * 0.7, y + gap * 0.7), (x - gap * 0.7 - bw, y + gap * 0.7),
+                (x + gap * 0.7, y - gap * 0.7 - bh), (x - gap * 0.7 - bw, y - gap * 0.7 - bh))):
+            candidates.append((step * 8 + order, bx, by))
     best, best_cost = None, None
-    for order, (bx, by) in enumerate(candidates):
+    for order, bx, by in candidates:
         box = (bx, by, bx + bw, by + bh)
         outside = (max(0.0, -bx) + max(0.0, bx + bw - width)
                    + max(0.0, bottom - by) + max(0.0, by + bh - height))
+        cover = sum(on_body(bx + bw * i / 4, by + bh * j / 2) for i in range(5) for j in range(3))
         cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
-                + sum(_overlap(box, lb) for lb in labels) * 5 + order)
+                + sum(_overlap(box, lb) for lb in labels) * 8 + cover * 6 + order * 1.5)
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
     bx, by, _, _ = best
     bx = min(max(bx, 0.5), width - bw - 0.5)
     by = min(max(by, bottom + 0.5), height - bh - 0.5)
+    # Leader: from the ring's edge to the nearest point of the box, when they are apart.
+    nx, ny = min(max(x, bx), bx + bw), min(max(y, by), by + bh)
+    dist = math.hypot(nx - x, ny - y)
+    if dist > RING_R + 3:
+        sx, sy = x + (nx - x) * RING_R / dist, y + (ny - y) * RING_R / dist
+        d.add(Line(sx, sy, nx, ny, strokeColor=white, strokeWidth=2.6))
+        d.add(Line(sx, sy, nx, ny, strokeColor=black, strokeWidth=1.0))
     d.add(Rect(bx, by, bw, bh, rx=1.5, ry=1.5, fillColor=white, strokeColor=black,
                strokeWidth=0.8))
     d.add(String(bx + 2, by + 2.6, code, fontName=CODE_FONT, fontSize=CODE_PT, fillColor=black))
@@ -262,7 +276,7 @@ def load_photo(path, max_width: float, max_height: float, *, dpi: int = 300,
                item: str | None = None) -> tuple[bytes, float, float]:
     """Read a photo, turn it upright (EXIF), shrink it to `dpi` at the size it will print,
     and JPEG-compress it. Returns (jpeg bytes, width pt, height pt) fitting the box."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
 
@@ -277,17 +291,10 @@ def load_photo(path, max_width: float, max_height: float, *, dpi: int = 300,
         raise fail(f"the photo is too big ({path.stat().st_size // 1_000_000} MB; at most "
                    f"{MAX_PHOTO_BYTES // 1_000_000} MB)")
     try:
-        with Image.open(path) as im:
-            if im.format not in ("JPEG", "PNG"):
-                raise fail(f"the photo is a {im.format} image; use JPEG or PNG")
-            w, h = im.size
-            if w * h > MAX_PHOTO_PIXELS:
-                raise fail(f"the photo is too large ({w} x {h} pixels; at most "
-                           f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels)")
-            im.draft("RGB", (int(max_width / 72 * dpi), int(max_height / 72 * dpi)))
-            im = ImageOps.exif_transpose(im)
-            im = im.convert("RGB") if im.mode not in ("RGB", "L") else im
-            im.load()
+        with warnings.catch_warnings():
+            # Pillow only warns between 1x and 2x its pixel limit: make that an error too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = _open_upright(path, max_width, max_height, dpi, fail)
     except DataError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -304,6 +311,27 @@ def load_photo(path, max_width: float, max_height: float, *, dpi: int = 300,
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=85, optimize=True)
     return buf.getvalue(), out_w, out_h
+
+
+def _open_upright(path: Path, max_width, max_height, dpi, fail):
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as im:
+        if im.format not in ("JPEG", "PNG"):
+            raise fail(f"the photo is a {im.format} image; use JPEG or PNG")
+        w, h = im.size
+        if w * h > MAX_PHOTO_PIXELS:
+            raise fail(f"the photo is too large ({w} x {h} pixels; at most "
+                       f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels)")
+        # JPEG can decode at 1/2, 1/4, 1/8 size directly: fast and light on memory.
+        im.draft("RGB", (int(max_width / 72 * dpi), int(max_height / 72 * dpi)))
+        upright = ImageOps.exif_transpose(im)  # a phone photo stores its rotation in EXIF
+        upright.load()
+        if upright.mode not in ("RGB", "L"):  # transparent parts become white, not black
+            rgba = upright.convert("RGBA")
+            upright = Image.new("RGB", rgba.size, "white")
+            upright.paste(rgba, mask=rgba.getchannel("A"))
+        return upright
 
 
 def photo_flowable(path, max_width: float, max_height: float, *, item: str | None = None):

@@ -232,9 +232,12 @@ def _copy_without(root, points) -> etree._Element:
 
 
 def _render(root, path: Path, item_hint: str) -> Drawing:
+    data = etree.tostring(root)
     try:
-        drawing = svg2rlg(io.BytesIO(etree.tostring(root)),
-                          external_reference_root=str(path.parent))
+        try:  # refuse <image>/<use> references outside the view's folder (svglib 2.3+)
+            drawing = svg2rlg(io.BytesIO(data), external_reference_root=str(path.parent))
+        except TypeError:
+            drawing = svg2rlg(io.BytesIO(data))
     except Exception as e:  # svglib raises many kinds of error on odd input
         raise DataError(Problem(str(path), None, None, None,
                                 f"not valid SVG: the drawing cannot be read ({e})"))
