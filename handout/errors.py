@@ -38,14 +38,17 @@ class DataError(HandoutError):
     """One or more problems in data, template, brand or client files."""
 
     def __init__(self, problems: list[Problem] | Problem):
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        problems = [problems] if isinstance(problems, Problem) else list(problems)
+        # Earliest first within each file, so the one-line summary names the first problem.
+        order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in problems))}
+        self.problems = sorted(problems, key=lambda p: (order[p.file], p.line or 0))
         super().__init__(self._summary())
 
     def _summary(self) -> str:
         first = str(self.problems[0])
         more = len(self.problems) - 1
         if more:
-            first += f" (and {more} more problem{'s' if more > 1 else ''}; run 'handout validate' to list them)"
+            first += f" (and {more} more problem{'s' if more > 1 else ''})"
         return first
 
 

@@ -114,7 +114,12 @@ def parse_yaml(text: str, name: str, *, what: str = "data file") -> Any:
 
 def _build(node, loader: SafeConstructor, name: str, problems: list[Problem]) -> Any:
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node, deep=True)
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError:
+            # Looks like a date or number but is not one (2026-13-45): keep the text, and
+            # let the field's own check say what is wrong with it.
+            return node.value
     if isinstance(node, SequenceNode):
         out = LineList(_build(child, loader, name, problems) for child in node.value)
         out.line = node.start_mark.line + 1

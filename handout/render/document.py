@@ -111,6 +111,7 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
             drawing.scale(factor, factor)
             drawing.width *= factor
             drawing.height *= factor
+            drawing.initialFontName = fonts.main.regular  # not Helvetica, never embedded
             renderPDF.draw(drawing, canvas, x, y)
         else:
             canvas.drawImage(ImageReader(io.BytesIO(brand.logo.data)), x, y, logo_w, logo_h,
@@ -185,6 +186,8 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
         keywords="",
         lang=DOCUMENT_LANGUAGE,
         invariant=1 if reproducible else 0,
+        # Otherwise every page names Helvetica, a font that is never embedded.
+        initialFontName=page.fonts.main.regular,
     )
     doc.addPageTemplates(templates)
     doc.build(story, canvasmaker=_numbered_canvas(page))

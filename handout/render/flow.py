@@ -82,10 +82,18 @@ class WritingLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
+def grid(rows: list[list], col_widths, styles: Styles, commands: list, **kwargs) -> Table:
+    """Every table is made here: rows may split inside a tall row, and the table's own font
+    is the brand's (ReportLab's default, Helvetica, would be named but never embedded)."""
+    table = Table(rows, colWidths=col_widths, splitInRow=1, **kwargs)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["body"].fontName),
+                               *commands]))
+    return table
+
+
 def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8,
           fill=None, col_widths=None, padding: float = 6) -> Table:
     """A bordered box around rows of flowables; splits between rows, and inside a tall row."""
-    table = Table(rows, colWidths=col_widths or [width], splitInRow=1)
     commands = [
         ("BOX", (0, 0), (-1, -1), border, colors.black if border >= 1.5 else styles.primary),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -96,20 +104,17 @@ def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8
     ]
     if fill is not None:
         commands.append(("BACKGROUND", (0, 0), (-1, -1), fill))
-    table.setStyle(TableStyle(commands))
-    return table
+    return grid(rows, col_widths or [width], styles, commands)
 
 
 def tick_list(ctx: Context, questions, style: str = "body") -> Table:
     """Questions each with a tick box in front, as a borderless two-column table."""
     box = 5 * mm * (1.2 if ctx.large_print else 1)
     rows = [[TickBox(box), ctx.para(q, style)] for q in questions]
-    table = Table(rows, colWidths=[box + 3 * mm, None], splitInRow=1)
-    table.setStyle(TableStyle([
+    return grid(rows, [box + 3 * mm, None], ctx.styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    return table
+    ])

@@ -4,14 +4,14 @@ build their cards here, so a point reads the same wherever it is printed."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from ..models import Point, Stretch
 from ..program import Chosen
 from ..text import markup
 from ..units import dose_text, minutes_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, panel
+from .flow import Context, grid, panel
 
 SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
               "centre": ""}
@@ -58,13 +58,12 @@ def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> Kee
         rows = [[heading], [figure], [body]]
         table = panel(rows, ctx.width, ctx.styles)
     else:
-        content = Table([[figure, body]], colWidths=[figure_width + gap, inner - figure_width - gap],
-                        splitInRow=1)
-        content.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                     ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        content = grid([[figure, body]], [figure_width + gap, inner - figure_width - gap],
+                       ctx.styles, [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
         table = panel([[heading], [content]], ctx.width, ctx.styles)
     return KeepTogether([table, Spacer(1, 4 * mm)])
 

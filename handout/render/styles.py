@@ -61,6 +61,7 @@ def make_styles(template: Template, brand: Brand, fonts: FontSet, large_print: b
             firstLineIndent=attrs.get("firstLineIndent", 0),
             alignment=int(attrs.get("alignment", 0)),
             textColor=primary if name in ("h1", "h2") else colors.black,
+            bulletFontName=fonts.main.regular,  # the default, Helvetica, is never embedded
             # Short lines at large sizes: never hyphenate, keep words whole.
             splitLongWords=True,
             allowWidows=0,

@@ -1,0 +1,37 @@
+"""What a person checks in a PDF, as small helpers the tests share."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in reader(data).pages]
+
+
+def text(data: bytes) -> str:
+    """All the text, with runs of white space folded (line breaks fall anywhere)."""
+    return re.sub(r"\s+", " ", " ".join(page_texts(data)))
+
+
+def fonts(data: bytes) -> dict[str, bool]:
+    """Every font used on any page -> whether its file is embedded."""
+    found = {}
+    for page in reader(data).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            embedded = bool(descriptor) and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font.get("/BaseFont"))] = embedded
+    return found

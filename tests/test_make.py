@@ -1,0 +1,293 @@
+"""The client handout: `handout make` and handout.make_handout, checked as a reader would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from handout import Client, make_handout
+from handout.cli import main
+from handout.library import load_library
+
+from pdfcheck import fonts, page_texts, reader, text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PREGNANCY_FORBIDDEN = ("BL60", "BL23", "BL25", "BL54", "LI4", "SP6", "GB21")
+
+
+def run(*args, env=None):
+    result = CliRunner().invoke(main, [str(a) for a in args], env=env)
+    assert "Traceback" not in result.output + (result.stderr or "")
+    return result
+
+
+def make(tmp_path, *args, name="out.pdf"):
+    out = tmp_path / name
+    result = run("make", *args, "-o", out, "--reproducible")
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example") / "client.pdf"
+    result = run("make", EXAMPLES / "client.yaml", "--brand", EXAMPLES / "brand.yaml",
+                 "-o", out, "--reproducible")
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_example_handout_holds_client_points_and_warning_signs(example_pdf):
+    library = load_library()
+    words = text(example_pdf)
+    assert "Self-care plan for Margaret Ellis" in words
+    assert "14 March 2026" in words
+    assert "Sam Okafor" in words
+    # The example: protocol sciatica, plus GB30, minus BL57.
+    expected = [p for p in library.protocol("sciatica").points if p != "BL57"] + ["GB30"]
+    for code in expected:
+        point = library.point(code)
+        assert point.id in words
+        assert point.pinyin in words, point.pinyin
+    assert "BL57" not in words
+    for question in library.safety.red_flags.emergency + library.safety.red_flags.urgent:
+        assert re.sub(r"\s+", " ", question) in words
+    assert "Riverside Acupressure & Physio" in words
+    assert "01234 567 890" in words
+
+
+def test_every_page_is_numbered_page_x_of_y(example_pdf):
+    texts = page_texts(example_pdf)
+    total = len(texts)
+    assert total > 1
+    for number, page in enumerate(texts, 1):
+        assert f"Page {number} of {total}" in page
+
+
+def test_fonts_are_embedded_and_subset(example_pdf):
+    found = fonts(example_pdf)
+    assert found, "no fonts found"
+    assert all(found.values()), found
+    assert any("Lato" in name for name in found)
+    # ReportLab names subsets with a six-letter tag or "AAAAAA+"-style prefix or SubsetN.
+    assert all("+" in name or "Subset" in name for name in found), found
+
+
+def test_metadata_holds_no_health_information(tmp_path):
+    result, out = make(tmp_path, "--name", "Ana Ruiz", "--protocol", "sciatica-pregnancy",
+                       "--pregnant", "--condition", "anticoagulants")
+    assert result.exit_code == 0, result.output
+    meta = reader(out.read_bytes()).metadata
+    blob = " ".join(str(v) for v in meta.values()).lower()
+    for word in ("ana", "ruiz", "pregnan", "sciatica", "anticoagulant", "blood"):
+        assert word not in blob, (word, meta)
+    assert meta.title and meta.author and meta.subject
+    assert reader(out.read_bytes()).trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_pregnant_client_gets_no_forbidden_point(tmp_path):
+    result, out = make(tmp_path, "--name", "Ana Ruiz", "--protocol", "sciatica", "--pregnant",
+                       "--points", "GB34,ST36,BL23")
+    # BL23 was asked for by name: refused, nothing written.
+    assert result.exit_code != 0
+    assert "BL23" in result.output and "--allow BL23" in result.output
+    assert not out.exists()
+    result, out = make(tmp_path, "--name", "Ana Ruiz", "--protocol", "sciatica", "--pregnant")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    for code in PREGNANCY_FORBIDDEN:
+        assert code not in words
+    assert "Press-up on your front" not in words
+    assert "BL60 left out (pregnancy)" in result.stderr
+
+
+def test_allow_keeps_the_item_and_prints_its_caution(tmp_path):
+    result, out = make(tmp_path, "--name", "Ana Ruiz", "--points", "BL60", "--pregnant",
+                       "--allow", "BL60")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    assert "BL60" in words
+    assert "Traditionally avoided in pregnancy" in words
+    assert "Your practitioner chose this despite pregnancy" in words
+
+
+def test_caution_if_items_stay_with_their_caution(tmp_path):
+    result, out = make(tmp_path, "--points", "KI3", "--condition", "anticoagulants")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    assert "KI3" in words
+    caution = next(c for c in load_library().point("KI3").cautions if "anticoagulants" in c.caution_if)
+    assert re.sub(r"\s+", " ", caution.text) in words
+
+
+def test_reproducible_output_is_byte_identical(tmp_path):
+    args = (EXAMPLES / "client.yaml", "--brand", EXAMPLES / "brand.yaml")
+    _, first = make(tmp_path, *args, name="a.pdf")
+    _, second = make(tmp_path, *args, name="b.pdf")
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792))])
+@pytest.mark.parametrize("large", [False, True])
+def test_paper_sizes_and_large_print(tmp_path, paper, size, large):
+    args = [EXAMPLES / "client.yaml", "--paper", paper]
+    if large:
+        args.append("--large-print")
+    result, out = make(tmp_path, *args)
+    assert result.exit_code == 0, result.output
+    pdf = reader(out.read_bytes())
+    for page in pdf.pages:
+        assert tuple(round(float(v)) for v in page.mediabox[2:]) == size
+    assert "Margaret Ellis" in text(out.read_bytes())
+
+
+def test_large_print_body_is_at_least_14pt(tmp_path):
+    from handout.api import prepare
+    from handout.fonts import font_set
+    from handout.render.styles import make_styles
+
+    job = prepare(Client(protocol="sciatica", large_print=True))
+    styles = make_styles(job.template, job.brand, font_set(), True)
+    assert styles["body"].fontSize >= 14
+    assert styles["card"].fontSize >= 14
+    normal = make_styles(job.template, job.brand, font_set(), False)
+    assert normal["body"].fontSize >= 10.5
+
+
+def test_typical_handout_is_under_300_kb():
+    pdf = make_handout(Client(name="Ana Ruiz", protocol="sciatica", points=("GB30",)),
+                       brand=EXAMPLES / "brand.yaml", reproducible=True)
+    assert len(pdf) < 300 * 1024
+
+
+def test_api_returns_pdf_bytes():
+    pdf = make_handout(Client(name="Ana Ruiz", protocol="sciatica-gentle"))
+    assert pdf.startswith(b"%PDF-")
+    assert "Ana Ruiz" in text(pdf)
+
+
+def test_output_to_stdout(tmp_path):
+    result = CliRunner().invoke(main, ["make", "--protocol", "sciatica-gentle", "-o", "-",
+                                       "--reproducible"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"%PDF-")
+
+
+HOSTILE = ('<b>Bold?</b> <img src="/etc/passwd"/> Tom & Jerry "quoted" \'single\' '
+           "<font size=40>big</font> &amp; done")
+
+
+def test_markup_in_client_text_prints_literally(tmp_path):
+    pdf = make_handout(Client(name=HOSTILE, notes=HOSTILE, protocol="sciatica-gentle"),
+                       reproducible=True)
+    words = text(pdf)
+    assert '<b>Bold?</b>' in words
+    assert '<img src="/etc/passwd"/>' in words
+    assert "Tom & Jerry" in words and "&amp; done" in words
+    assert b"root:" not in pdf  # /etc/passwd was not embedded
+
+
+def test_long_notes_flow_across_pages_and_long_name_wraps():
+    notes = " ".join(f"word{i}" for i in range(5000))
+    name = "Anaïs " + "Bartholomew-" * 33  # about 400 characters
+    name = name[:400]
+    short = make_handout(Client(name="A", protocol="sciatica-gentle"), reproducible=True)
+    pdf = make_handout(Client(name=name, notes=notes, protocol="sciatica-gentle"), reproducible=True)
+    assert len(reader(pdf).pages) > len(reader(short).pages) + 2
+    words = text(pdf)
+    assert "word0" in words and "word4999" in words
+    assert "Anaïs" in words
+
+
+def test_emoji_and_right_to_left_text_never_crash(caplog):
+    pdf = make_handout(Client(name="שלום Salam سلام 😀 Zoë", notes="Feel better 💪",
+                              protocol="sciatica-gentle"), reproducible=True)
+    words = text(pdf)
+    assert "Zoë" in words and "Salam" in words
+
+
+def test_chinese_characters_left_out_cleanly_without_a_cjk_font(example_pdf):
+    words = text(example_pdf)
+    assert "昆仑" not in words and "Kūnlún" in words
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--points", "BL99"], "unknown point 'BL99'"),
+    (["--points", "GB43"], "did you mean "),
+    (["--protocol", "sciatika"], "unknown protocol 'sciatika'"),
+    (["--protocol", "sciatica", "--condition", "pregnent"], "unknown condition 'pregnent'"),
+    (["--protocol", "sciatica", "--date", "2026-02-30"], "--date: '2026-02-30' is not a date"),
+    (["--protocol", "sciatica", "--template", "nope.yaml"], "template nope.yaml not found"),
+    ([], "say what to print"),
+])
+def test_bad_options_give_one_line_errors_and_no_file(tmp_path, args, message):
+    result, out = make(tmp_path, *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_unknown_template_section_is_located(tmp_path):
+    template = tmp_path / "mine.yaml"
+    source = (ROOT / "templates" / "client-handout.yaml").read_text()
+    template.write_text(source.replace("  - client  ", "  - clinet  "))
+    result, out = make(tmp_path, "--protocol", "sciatica", "--template", template)
+    assert result.exit_code == 1
+    line = next(i for i, l in enumerate(template.read_text().splitlines(), 1) if "clinet" in l)
+    assert f"mine.yaml:{line}: sections: unknown section 'clinet'" in result.output
+    assert not out.exists()
+
+
+def test_client_file_errors_name_file_line_and_field(tmp_path):
+    client = tmp_path / "c.yaml"
+    client.write_text("name: Ana\nprotocol: sciatica\ndate: 2026-13-45\nlarge_print: maybe\n")
+    result, out = make(tmp_path, client)
+    assert result.exit_code == 1
+    assert "c.yaml:3: date:" in result.output
+    assert "(and 1 more problem" in result.output
+    assert not out.exists()
+
+
+def _brand(tmp_path, logo_name):
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(f"clinic_name: Test Clinic\nlogo: {logo_name}\n")
+    return brand
+
+
+def test_missing_corrupt_and_wrong_format_logos_are_clear_errors(tmp_path):
+    brand = _brand(tmp_path, "logo.png")
+    result, out = make(tmp_path, "--protocol", "sciatica", "--brand", brand)
+    assert result.exit_code == 1 and "brand.yaml:2: logo: logo file" in result.output
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
+    result, out = make(tmp_path, "--protocol", "sciatica", "--brand", brand)
+    assert result.exit_code == 1 and "not a readable PNG, JPEG or SVG" in result.output
+    Image.new("RGB", (40, 40), "red").save(tmp_path / "logo.gif")
+    result, out = make(tmp_path, "--protocol", "sciatica", "--brand", _brand(tmp_path, "logo.gif"))
+    assert result.exit_code == 1 and "is GIF; use PNG, JPEG or SVG" in result.output
+    (tmp_path / "logo.svg").write_text("<svg><not-closed>")
+    result, out = make(tmp_path, "--protocol", "sciatica", "--brand", _brand(tmp_path, "logo.svg"))
+    assert result.exit_code == 1 and "not a valid SVG image" in result.output
+    assert not out.exists()
+
+
+def test_huge_logo_is_downscaled(tmp_path):
+    Image.new("RGB", (6400, 4800), (30, 80, 100)).save(tmp_path / "big.jpg", quality=60)
+    result, out = make(tmp_path, "--protocol", "sciatica-gentle", "--brand", _brand(tmp_path, "big.jpg"))
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size < 300 * 1024
+
+
+def test_init_brand_writes_a_starter_that_loads(tmp_path):
+    target = tmp_path / "brand.yaml"
+    result = run("init-brand", target)
+    assert result.exit_code == 0 and target.exists()
+    assert "clinic_name" in target.read_text()
+    again = run("init-brand", target)
+    assert again.exit_code == 1 and "--force" in again.output
+    result, out = make(tmp_path, "--protocol", "sciatica-gentle", "--brand", target)
+    assert result.exit_code == 0, result.output
