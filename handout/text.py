@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from xml.sax.saxutils import escape
+
+import arabic_reshaper
+from bidi import get_display
 
 from .fonts import FontSet
 
@@ -23,7 +27,7 @@ def markup(text: str, fonts: FontSet, *, bold: bool = False, italic: bool = Fals
     """Escaped Paragraph markup for plain `text`, with fallback fonts where needed."""
     pieces = []
     missing = []
-    for family, run in fonts.runs(str(text)):
+    for family, run in fonts.runs(visual_order(str(text))):
         if family is None:
             missing.append(run)
             continue
@@ -43,6 +47,15 @@ def markup(text: str, fonts: FontSet, *, bold: bool = False, italic: bool = Fals
     if italic:
         out = f"<i>{out}</i>"
     return out
+
+
+def visual_order(text: str) -> str:
+    """Right-to-left text (Hebrew, Arabic) in the order it is drawn: ReportLab draws
+    characters left to right as stored. Arabic letters are joined into their printed forms.
+    Each line is reordered on its own; text with no right-to-left letter is left untouched."""
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return text
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
 def _report_missing(chars: str) -> None:
