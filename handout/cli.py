@@ -153,6 +153,13 @@ def protocols(state):
 
 
 @main.command()
+@pass_state
+def conditions(state):
+    """List the client conditions the safety rules know (for --condition)."""
+    click.echo(listing.conditions_table(_library(state)))
+
+
+@main.command()
 @click.argument("item_id", metavar="ID")
 @pass_state
 def show(state, item_id):
@@ -182,7 +189,7 @@ def client_options(command):
         click.option("--side", type=click.Choice(SIDES), help="Which side to press (default: both)."),
         click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy."),
         click.option("--condition", "conditions", multiple=True, metavar="NAMES",
-                     help="The client's conditions, e.g. anticoagulants,numb-skin (see `handout validate`)."),
+                     help="The client's conditions, e.g. anticoagulants,numb-skin (see `handout conditions`)."),
         click.option("--allow", multiple=True, metavar="IDS",
                      help="Include these even though a condition rules them out (you confirm it)."),
         click.option("--notes", help="Your notes for the client."),

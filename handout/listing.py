@@ -71,6 +71,18 @@ def protocols_table(library: Library) -> str:
     return table(["ID", "Name", "Points", "Stretches", "Tips"], rows)
 
 
+def conditions_table(library: Library) -> str:
+    """Each condition with how many items it rules out or adds a caution to."""
+    items = [*library.points.values(), *library.stretches.values(), *library.tips.values()]
+    rows = []
+    for condition in library.conditions.values():
+        avoided = [i.id for i in items if ruled_out(i, [condition.id])]
+        cautioned = sum(1 for i in items for c in i.cautions if condition.id in c.caution_if)
+        rows.append([condition.id, condition.label, ", ".join(condition.aliases) or "-",
+                     str(cautioned), ", ".join(avoided) or "-"])
+    return table(["ID", "Label", "Also", "Cautions", "Leaves out"], rows, width=400)
+
+
 def _wrap(label: str, text: str) -> list[str]:
     body = textwrap.wrap(text, 88 - 14) or [""]
     return [f"{label:<13} {body[0]}", *(f"{'':<13} {line}" for line in body[1:])]

@@ -19,7 +19,7 @@ BASE = {  # used where a template does not set a style
     "h1": {"fontSize": 20, "leading": 24, "spaceAfter": 4},
     "h2": {"fontSize": 15, "leading": 19, "spaceBefore": 10, "spaceAfter": 6},
     "h3": {"fontSize": 12.5, "leading": 16, "spaceAfter": 2},
-    "card": {"fontSize": 11, "leading": 15},
+    "card": {"fontSize": 11, "leading": 15, "spaceAfter": 3},
 }
 HEADINGS = ("h1", "h2", "h3")
 
