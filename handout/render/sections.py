@@ -10,9 +10,9 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-from ..text import markup, paragraphs
+from ..text import paragraphs
 from .flow import Context, WritingLines, panel, tick_list
 from .items import point_card, stretch_card
 
@@ -36,9 +36,8 @@ def client_section(ctx: Context, options: dict) -> list:
         facts.append(("Practitioner", client.practitioner))
     if client.next_appointment:
         facts.append(("Next appointment", client.next_appointment))
-    line = "   ".join(f"<b>{markup(k, ctx.fonts)}:</b> {markup(v, ctx.fonts)}" for k, v in facts)
-    out.append(Paragraph(line, ctx.styles["body"]))
-    out.append(Spacer(1, 3 * mm))
+    out += [ctx.labelled(label + ":", value, "body") for label, value in facts]
+    out.append(Spacer(1, 2 * mm))
     return out
 
 
