@@ -1,0 +1,118 @@
+"""Shared fixtures for the foundation tests: an isolated environment, the CLI runner,
+the built-in data as plain YAML (to copy into clinic folders), and a few helpers.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from handout.cli import main
+from handout.library import builtin_data_dir
+
+TESTS = Path(__file__).resolve().parent
+BROKEN = TESTS / "data" / "broken"
+DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "protocols.yaml")
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No clinic config or data folder leaks in from the machine running the tests.
+
+    Used by each of the foundation test modules (`pytestmark`), not by every test in the
+    folder: other tests may rely on their own working folder.
+    """
+    monkeypatch.delenv("HANDOUT_DATA", raising=False)
+    monkeypatch.delenv("HANDOUT_CONFIG", raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # no ./handout.yaml from the repo or the user
+
+
+@pytest.fixture(scope="session")
+def builtin_dir() -> Path:
+    return builtin_data_dir()
+
+
+@pytest.fixture(scope="session")
+def builtin_raw(builtin_dir) -> dict[str, dict]:
+    """The built-in files parsed as plain YAML: {"points.yaml": {...}, ...}."""
+    return {name: yaml.safe_load((builtin_dir / name).read_text(encoding="utf-8"))
+            for name in DATA_FILES}
+
+
+@pytest.fixture
+def raw_point(builtin_raw):
+    """A deep copy of one built-in point's YAML mapping, to edit into a clinic item."""
+    def get(point_id: str) -> dict:
+        for item in builtin_raw["points.yaml"]["points"]:
+            if item["id"] == point_id:
+                return copy.deepcopy(item)
+        raise KeyError(point_id)
+    return get
+
+
+@pytest.fixture
+def clinic(tmp_path) -> Path:
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def cli(runner):
+    """Run `handout ARGS...` in-process; returns the click Result."""
+    def run(*args, env=None):
+        return runner.invoke(main, [str(a) for a in args], env=env)
+    return run
+
+
+def write_yaml(path: Path, data) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def line_no(path: Path, text: str) -> int:
+    """The 1-based number of the only line of the file that contains `text`."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if text in line]
+    assert len(hits) == 1, (path, text, hits)
+    return hits[0]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in DATA_FILES}
+
+
+def assert_clean_failure(result, exit_code: int = 1) -> str:
+    """The command failed the way a user should see it: an exit code, a message, no traceback.
+
+    Returns stderr (where click prints `Error: ...`).
+    """
+    assert result.exit_code == exit_code, (result.exit_code, result.output, result.exception)
+    # An exception that escaped the command would be kept here instead of a SystemExit.
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip(), "no error message"
+    return result.stderr
+
+
+def table_ids(output: str) -> list[str]:
+    """The first column of a table printed by `handout points|stretches|tips|protocols`."""
+    lines = output.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("----"))
+    return [line.split()[0] for line in lines[rule + 1:] if line.strip()]
