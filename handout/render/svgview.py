@@ -152,6 +152,8 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
         root = etree.fromstring(data, parser=parser)
     except (OSError, etree.XMLSyntaxError) as e:
         raise fail(f"not valid SVG: {e}")
+    if root.getroottree().docinfo.internalDTD is not None:  # entity tricks: no use in a view
+        raise fail("not valid SVG here: remove the <!DOCTYPE ...> and any <!ENTITY ...>")
     if etree.QName(root).localname != "svg":
         raise fail("not valid SVG: the top element is not <svg>")
     box = _view_box(root)

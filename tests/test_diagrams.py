@@ -1,0 +1,325 @@
+"""Point diagrams: the view files, the marker geometry, what a reader sees, bad input, photos.
+
+Pixels are checked on the real rendering: the Drawing goes to PDF and pypdfium2 rasterises it.
+Reference images live in tests/reference/diagrams/; run with HANDOUT_REGENERATE=1 to refresh
+them. A failing comparison leaves the actual image in the test's temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+from PIL import Image, ImageChops
+from reportlab.graphics import renderPDF
+from reportlab.lib.units import mm
+
+from handout.errors import DataError
+from handout.render import diagrams, svgview
+from handout.render.diagrams import (check_marker, find_photo, load_photo, load_view,
+                                     photo_flowable, point_diagram, write_point_diagram)
+from handout.resources import resource_dir
+
+IMAGES = resource_dir("images")
+VIEWS = sorted(p.stem for p in (IMAGES / "views").glob("*.svg"))
+REFERENCE = Path(__file__).resolve().parent / "reference" / "diagrams"
+NEEDED = {"lower-back", "back-leg", "outer-thigh", "outer-leg", "inner-ankle", "front-shin",
+          "foot-top"}
+INSIDE = {"outer-leg": (0.4, 0.4), "front-shin": (0.5, 0.5), "inner-ankle": (0.75, 0.3),
+          "foot-top": (0.5, 0.5), "back-leg": (0.5, 0.4), "lower-back": (0.5, 0.3),
+          "outer-thigh": (0.5, 0.5)}  # a spot clearly on the body in each view
+
+
+def points() -> list[dict]:
+    return yaml.safe_load((resource_dir("data") / "points.yaml").read_text("utf-8"))["points"]
+
+
+def raster(drawing, dpi: int = 150) -> Image.Image:
+    """The drawing as a grey-scale image, as a black-and-white print would show it."""
+    doc = pdfium.PdfDocument(renderPDF.drawToString(drawing))
+    try:
+        return doc[0].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def pixel(image: Image.Image, drawing, fx: float, fy: float) -> int:
+    """The grey level at (fx, fy) of the art (0 black, 255 white)."""
+    x = min(int(fx * image.width), image.width - 1)
+    y = min(int(fy * image.height), image.height - 1)
+    return image.getpixel((x, y))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    svgview._CACHE.clear()
+
+
+# --------------------------------------------------------------------------- the views
+
+def test_every_needed_view_exists():
+    assert NEEDED <= set(VIEWS)
+
+
+@pytest.mark.parametrize("view_id", VIEWS)
+def test_view_parses_with_outline_labels_and_title(view_id):
+    view = load_view(view_id, [IMAGES])
+    assert view.title
+    assert view.outline and all(len(poly) >= 3 for poly in view.outline)
+    assert view.labels, "landmarks are named on the view"
+    assert (IMAGES / "views" / f"{view_id}.svg").stat().st_size < 20_000  # small, hand-written
+    # Labels stay legible at 45 mm wide: at least 6.5 pt.
+    assert min(label.size for label in view.labels) * 45 * mm >= 6.5
+
+
+@pytest.mark.parametrize("view_id", VIEWS)
+def test_contains_inside_and_outside(view_id):
+    view = load_view(view_id, [IMAGES])
+    assert not view.contains(0.005, 0.005)
+    assert not view.contains(0.995, 0.995) or view_id == "foot-top"
+    if view_id in INSIDE:
+        assert view.contains(*INSIDE[view_id])
+
+
+def test_every_point_marker_is_inside_its_view():
+    for point in points():
+        d = point["diagram"]
+        assert check_marker(d["view"], d["x"], d["y"], file="points.yaml", item=point["id"],
+                            line=None, search_dirs=[IMAGES]) == [], point["id"]
+
+
+# --------------------------------------------------------------------------- what is drawn
+
+def test_marker_is_dark_where_it_is_and_absent_elsewhere():
+    view = load_view("outer-leg", [IMAGES])
+    x, y = 0.325, 0.786  # BL60
+    plain = raster(point_diagram(view, [], "right", 60 * mm))
+    marked = raster(point_diagram(view, [(x, y, "BL60")], "right", 60 * mm))
+    assert pixel(marked, None, x, y) < 80  # the black centre dot
+    assert pixel(plain, None, x, y) > 120  # nothing that dark there without the marker
+    # Far from the marker (inside the body, middle of the calf) nothing changed.
+    assert abs(pixel(marked, None, 0.45, 0.45) - pixel(plain, None, 0.45, 0.45)) < 10
+
+
+def test_marker_ring_shows_at_45_mm():
+    view = load_view("inner-ankle", [IMAGES])
+    image = raster(point_diagram(view, [(0.77, 0.567, "KI3")], "right", 45 * mm), dpi=300)
+    plain = raster(point_diagram(view, [], "right", 45 * mm), dpi=300)
+    assert sum(image.histogram()[:60]) > sum(plain.histogram()[:60]) + 200
+
+
+def test_left_side_mirrors_the_marker():
+    view = load_view("outer-leg", [IMAGES])
+    x, y = 0.325, 0.786
+    right = raster(point_diagram(view, [(x, y, "BL60")], "right", 60 * mm))
+    left = raster(point_diagram(view, [(x, y, "BL60")], "left", 60 * mm))
+    assert pixel(right, None, x, y) < 80 and pixel(left, None, 1 - x, y) < 80
+    assert pixel(left, None, x, y) > 80
+
+
+def test_both_sides_on_a_symmetric_view_doubles_the_marker():
+    view = load_view("lower-back", [IMAGES])
+    assert view.symmetric
+    image = raster(point_diagram(view, [(0.569, 0.233, "BL23")], "both", 60 * mm))
+    assert pixel(image, None, 0.569, 0.233) < 80 and pixel(image, None, 0.431, 0.233) < 80
+
+
+def test_labels_are_not_mirrored_and_codes_stay_inside(tmp_path):
+    view = load_view("outer-leg", [IMAGES])
+    drawing = point_diagram(view, [(0.08, 0.5, "GB99")], "left", 45 * mm)  # near the edge
+    from reportlab.graphics.shapes import String
+    strings = [s for s in drawing.getContents() if isinstance(s, String)]
+    assert any(s.text == "kneecap" for s in strings)
+    x0, y0, x1, y1 = drawing.getBounds()
+    assert x0 >= -0.5 and x1 <= drawing.width + 0.5  # nothing drawn outside the drawing
+
+
+def test_write_point_diagram_png_and_pdf(tmp_path):
+    view = load_view("front-shin", [IMAGES])
+    png = write_point_diagram(view, [(0.435, 0.604, "ST36")], "left", tmp_path / "st36.png")
+    pdf = write_point_diagram(view, [(0.435, 0.604, "ST36")], "right", tmp_path / "st36.pdf")
+    assert Image.open(png).format == "PNG"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["st36.pdf", "st36.png"]  # no temp left
+    with pytest.raises(Exception) as err:
+        write_point_diagram(view, [], "right", tmp_path / "st36.gif")
+    assert "st36.gif" in str(err.value)
+
+
+@pytest.mark.parametrize("view_id", sorted(NEEDED))
+def test_view_matches_reference(view_id, tmp_path):
+    """Each view with its points, as a grey-scale print shows it, against a reference PNG."""
+    view = load_view(view_id, [IMAGES])
+    markers = [(p["diagram"]["x"], p["diagram"]["y"], p["id"]) for p in points()
+               if p["diagram"]["view"] == view_id]
+    actual = raster(point_diagram(view, markers, "right", 50 * mm), dpi=100)
+    ref = REFERENCE / f"{view_id}.png"
+    if os.environ.get("HANDOUT_REGENERATE") or not ref.exists():
+        REFERENCE.mkdir(parents=True, exist_ok=True)
+        actual.save(ref, optimize=True)
+        return
+    expected = Image.open(ref).convert("L")
+    actual.save(tmp_path / f"{view_id}.png")  # left for a look when the test fails
+    assert expected.size == actual.size
+    differing = sum(ImageChops.difference(actual, expected).histogram()[65:])
+    assert differing / (actual.width * actual.height) < 0.01, tmp_path / f"{view_id}.png"
+
+
+# --------------------------------------------------------------------------- bad view input
+
+def copy_view(tmp_path: Path, text: str, view_id: str = "outer-leg") -> Path:
+    folder = tmp_path / "clinic"
+    (folder / "views").mkdir(parents=True)
+    (folder / "views" / f"{view_id}.svg").write_text(text, "utf-8")
+    return folder
+
+
+def test_clinic_view_comes_first(tmp_path):
+    svg = (IMAGES / "views" / "outer-leg.svg").read_text("utf-8").replace(
+        "<title>Right leg from the outer side, knee to foot</title>", "<title>Clinic leg</title>")
+    clinic = copy_view(tmp_path, svg)
+    assert load_view("outer-leg", [clinic, IMAGES]).title == "Clinic leg"
+
+
+def test_missing_view_names_the_file_and_item():
+    with pytest.raises(DataError) as err:
+        load_view("no-such-view", [IMAGES], item="BL60")
+    assert "no-such-view.svg" in str(err.value) and "BL60" in str(err.value)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><path d='M 0 0", "not valid SVG"),
+    ("this is not xml at all", "not valid SVG"),
+    ("<html xmlns='http://www.w3.org/1999/xhtml'/>", "not valid SVG"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><path id='outline' d='M 0 0 L 9 0 L 9 9 Z'/></svg>",
+     "viewBox"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><path d='M 0 0 L 9 9'/></svg>",
+     'id="outline"'),
+])
+def test_broken_view_is_a_clear_error(tmp_path, text, words):
+    clinic = copy_view(tmp_path, text)
+    with pytest.raises(DataError) as err:
+        load_view("outer-leg", [clinic, IMAGES], item="BL60")
+    message = str(err.value)
+    assert "outer-leg.svg" in message and words in message and "BL60" in message
+    assert "Traceback" not in message
+
+
+def test_huge_view_is_refused(tmp_path):
+    svg = (IMAGES / "views" / "outer-leg.svg").read_text("utf-8")
+    padding = "<!-- " + "x" * (svgview.MAX_VIEW_BYTES + 10) + " -->"
+    clinic = copy_view(tmp_path, svg.replace("</svg>", padding + "</svg>"))
+    with pytest.raises(DataError) as err:
+        load_view("outer-leg", [clinic])
+    assert "outer-leg.svg" in str(err.value) and "too big" in str(err.value)
+
+
+def test_entity_declarations_are_refused(tmp_path):
+    bomb = ("<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY a 'aaaaaaaaaa'>"
+            "<!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]>"
+            "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'>"
+            "<path id='outline' d='M 0 0 L 9 0 L 9 9 Z'/><text x='1' y='1'>&b;</text></svg>")
+    clinic = copy_view(tmp_path, bomb)
+    with pytest.raises(DataError) as err:
+        load_view("outer-leg", [clinic])
+    assert "outer-leg.svg" in str(err.value) and "ENTITY" in str(err.value)
+
+
+def test_check_marker_reports_each_problem(tmp_path):
+    kw = dict(file="points.yaml", item="BL60", line=12, search_dirs=[IMAGES])
+    assert "outside the body outline" in str(check_marker("outer-leg", 0.02, 0.02, **kw)[0])
+    out = check_marker("outer-leg", 1.4, -0.1, **kw)
+    assert len(out) == 2 and all("outside the view" in str(p) for p in out)
+    missing = check_marker("nowhere", 0.5, 0.5, **kw)
+    assert missing and "nowhere" in str(missing[0]) and "points.yaml:12" in str(missing[0])
+    assert "no view" in str(check_marker(None, 0.5, 0.5, **kw)[0])
+    assert "number" in str(check_marker("outer-leg", "left", 0.5, **kw)[0])
+
+
+# --------------------------------------------------------------------------- photos
+
+def photo(tmp_path: Path, size=(400, 200), name="BL60.jpg", **save) -> Path:
+    image = Image.new("RGB", size, "white")
+    image.paste((0, 0, 0), (0, 0, size[0] // 2, size[1]))  # left half black
+    path = tmp_path / "points" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, **save)
+    return path
+
+
+def test_photo_with_exif_rotation_comes_out_upright(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to view"
+    path = photo(tmp_path, exif=exif)
+    data, w, h = load_photo(path, 60 * mm, 60 * mm)
+    assert h > w  # the 400 x 200 landscape pixels stand upright
+    from io import BytesIO
+    upright = Image.open(BytesIO(data)).convert("L")
+    assert upright.getpixel((upright.width // 2, 5)) < 60  # black half now on top
+    assert upright.getpixel((upright.width // 2, upright.height - 5)) > 200
+
+
+def test_big_photo_is_downscaled_to_print_size(tmp_path):
+    path = photo(tmp_path, size=(3000, 2000), name="GB34.png")
+    data, w, h = load_photo(path, 50 * mm, 50 * mm)
+    from io import BytesIO
+    out = Image.open(BytesIO(data))
+    assert out.format == "JPEG"
+    assert abs(out.width - round(50 / 25.4 * 300)) <= 1  # 300 dpi at 50 mm
+    assert len(data) < 200_000
+    assert photo_flowable(path, 50 * mm, 50 * mm).drawWidth == pytest.approx(w)
+
+
+def test_find_photo_prefers_the_clinic(tmp_path):
+    path = photo(tmp_path, name="KI3.jpg")
+    assert find_photo("KI3", [tmp_path, IMAGES]) == path
+    assert find_photo("KI3", [IMAGES]) is None
+
+
+def test_too_many_pixels_is_a_clear_error(tmp_path, monkeypatch):
+    path = photo(tmp_path, size=(400, 300))
+    monkeypatch.setattr(diagrams, "MAX_PHOTO_PIXELS", 100_000)
+    with pytest.raises(DataError) as err:
+        load_photo(path, 50 * mm, 50 * mm, item="BL60")
+    assert "too large" in str(err.value) and "BL60.jpg" in str(err.value)
+
+
+def test_decompression_bomb_is_a_clear_error(tmp_path, monkeypatch):
+    path = photo(tmp_path, size=(400, 300))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 50_000)  # Pillow's own guard trips
+    with pytest.raises(DataError) as err:
+        load_photo(path, 50 * mm, 50 * mm)
+    assert "too large" in str(err.value)
+
+
+@pytest.mark.parametrize("content, name, words", [
+    (b"not an image at all", "BL60.jpg", "not a readable"),
+    (None, "BL60.gif", ".jpg, .jpeg or .png"),
+])
+def test_bad_photo_is_a_clear_error(tmp_path, content, name, words):
+    path = tmp_path / name
+    if content is None:
+        Image.new("RGB", (10, 10)).save(path, "GIF")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(DataError) as err:
+        load_photo(path, 50 * mm, 50 * mm)
+    assert name in str(err.value) and words in str(err.value)
+
+
+def test_gif_named_png_is_refused(tmp_path):
+    path = tmp_path / "BL60.png"
+    Image.new("RGB", (10, 10)).save(path, "GIF")
+    with pytest.raises(DataError) as err:
+        load_photo(path, 50 * mm, 50 * mm)
+    assert "GIF" in str(err.value)
+
+
+def test_missing_photo(tmp_path):
+    with pytest.raises(DataError) as err:
+        load_photo(tmp_path / "nope.jpg", 50 * mm, 50 * mm)
+    assert "nope.jpg" in str(err.value)
