@@ -1,0 +1,283 @@
+"""The weekly plan sheet: one page per week, a row per routine item, a column per day.
+
+    api.render(job, builder=plan_flowables)                       # one week from today
+    api.render(job, builder=functools.partial(plan_flowables, plan=plan))
+    build_pdf(handout, page, more=(plan_part(job, start, weeks, locale),))   # after a handout
+
+Drawing only: which items, their doses and the dates come from handout.plan (pure).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from ..fonts import font_set
+from ..layout import Template, find_template, load_template
+from ..plan import DEFAULT_LOCALE, Plan, Week, build_plan
+from ..text import markup
+from .document import Page, build_pdf
+from .flow import Context, panel
+from .styles import make_styles
+
+TICK_MM = 6.0  # at least 6 mm, to tick with a pen (7.2 mm in large print)
+GAP_MM = 2.0  # between two boxes of one day
+CELL_PAD_MM = 1.5
+WRITE_MM = 6.5  # height of a row to write a number in (notes: half as much again)
+WANTED_LABEL_MM = 105.0  # room for "Knee-to-chest stretch: 20-30 s, 3x each side" on a line
+MIN_LABEL_MM = 55.0  # the routine column never gets narrower (large print: 66 mm)
+MAX_DAY_MM = 30.0
+GRID = colors.HexColor("#4D4D4D")
+BULLET = "  \u2022\u00a0"  # between warning signs: a bullet kept with the sign after it
+ZEBRA = colors.HexColor("#F1F1F1")  # every other routine row, to read along it (not meaning)
+
+
+class TickBoxes(Flowable):
+    """`count` empty squares to tick, centred in the space given; a box that does not fit
+    beside the others goes below them (large print on a narrow page)."""
+
+    def __init__(self, count: int, size: float, gap: float = GAP_MM * mm):
+        super().__init__()
+        self.count, self.size, self.gap = count, size, gap
+        self.per_line = count
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        fits = int((available_width + self.gap) // (self.size + self.gap))
+        self.per_line = max(1, min(self.count, fits))
+        lines = math.ceil(self.count / self.per_line)
+        self.height = lines * self.size + (lines - 1) * self.gap
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setLineWidth(1.2)
+        canvas.setStrokeColor(colors.black)
+        canvas.setFillColor(colors.white)
+        for index in range(self.count):
+            line, place = divmod(index, self.per_line)
+            in_line = min(self.per_line, self.count - line * self.per_line)
+            row_width = in_line * self.size + (in_line - 1) * self.gap
+            x = (self.width - row_width) / 2 + place * (self.size + self.gap)
+            y = self.height - (line + 1) * self.size - line * self.gap
+            canvas.rect(x, y, self.size, self.size, stroke=1, fill=1)
+        canvas.restoreState()
+
+
+def tick_size(large_print: bool) -> float:
+    return TICK_MM * (1.2 if large_print else 1) * mm
+
+
+def _style(ctx: Context, name: str, **changes) -> ParagraphStyle:
+    base = ctx.styles["body"]
+    return ParagraphStyle(name, parent=base, spaceBefore=0, spaceAfter=0,
+                          leading=base.fontSize * 1.22, **changes)
+
+
+# -- sections ----------------------------------------------------------------------------
+
+def title_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
+    """'Margaret Ellis · Week 1 of 4 · 14 to 20 March 2026', and what to do with the sheet."""
+    who = plan.name or options.get("heading", "Weekly plan")
+    parts = [f"<b>{markup(who, ctx.fonts)}</b>"]
+    if week.of > 1:
+        parts.append(markup(f"Week {week.number} of {week.of}", ctx.fonts))
+    parts.append(markup(week.dates, ctx.fonts))
+    title = Paragraph("  ·  ".join(parts), ctx.styles["h2"])
+    words = str(options.get("instructions", "")).strip()
+    if plan.next_appointment and words and week.number == 1:  # free text: later weeks
+        # may be past it, so only the first week names it
+        words = words.rstrip(".") + f": {plan.next_appointment}."
+    if not words:
+        return [title, Spacer(1, 1 * mm)]
+    if ctx.width < 200 * mm or ctx.large_print:
+        how = Paragraph(markup(words, ctx.fonts), _style(ctx, "plan-how"))
+        return [title, how, Spacer(1, 2 * mm)]
+    how = Paragraph(markup(words, ctx.fonts), _style(ctx, "plan-how-right", alignment=2))
+    row = Table([[title, how]], colWidths=[ctx.width * 0.52, ctx.width * 0.48])
+    row.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+    ]))
+    return [row]
+
+
+def column_widths(ctx: Context, most_boxes: int) -> tuple[float, float]:
+    """(routine column, day column) in points: days wide enough for their boxes and dates,
+    the routine column as wide as the page allows (a dose on one line where it can be)."""
+    box, pad = tick_size(ctx.large_print), CELL_PAD_MM * mm
+    bold = ctx.fonts.main.bold
+    size = ctx.styles["body"].fontSize
+    widest_date = max(stringWidth(w, bold, size) for w in ("Wed", "30 Sep", "Sep 30"))
+    need = max(most_boxes * box + (most_boxes - 1) * GAP_MM * mm, widest_date) + 2 * pad
+    wanted_label = WANTED_LABEL_MM * (1.25 if ctx.large_print else 1) * mm
+    day = max(need, min(MAX_DAY_MM * mm, (ctx.width - wanted_label) / 7))
+    least_label = MIN_LABEL_MM * (1.2 if ctx.large_print else 1) * mm
+    if ctx.width - 7 * day < least_label:  # narrow page: boxes of a day stack instead
+        day = max(box + 2 * pad, widest_date + 2 * pad, (ctx.width - least_label) / 7)
+    return ctx.width - 7 * day, day
+
+
+def _day_heading(ctx: Context, day, width: float, style) -> Paragraph:
+    """'Sat 14 Mar' on one line where the column is wide enough, else on two."""
+    one_line = f"{day.weekday} {day.label}"
+    fits = stringWidth(one_line, ctx.fonts.main.bold, style.fontSize) <= width - 2 * CELL_PAD_MM * mm
+    gap = " " if fits else "<br/>"
+    return Paragraph(f"<b>{markup(day.weekday, ctx.fonts)}</b>{gap}{markup(day.label, ctx.fonts)}",
+                     style)
+
+
+def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
+    """The table: dates across, routine items down, then the rows to write in.
+
+    Its header row repeats when the routine runs on to another page."""
+    box = tick_size(ctx.large_print)
+    most = max((row.per_day for row in week.rows), default=1)
+    label_w, day_w = column_widths(ctx, most)
+    pad = CELL_PAD_MM * mm
+    cell = _style(ctx, "plan-cell")
+    head = _style(ctx, "plan-head", fontName=ctx.fonts.main.bold)
+    day_head = _style(ctx, "plan-day", alignment=1)
+
+    data = [[Paragraph(markup(options.get("heading", "Tick a box each time you do it"), ctx.fonts),
+                       head)]
+            + [_day_heading(ctx, d, day_w, day_head) for d in week.days]]
+    for row in week.rows:
+        text = f"<b>{markup(row.label, ctx.fonts)}</b>: {markup(row.dose, ctx.fonts)}"
+        if row.new:
+            text += (f"  <b><i>New this week</i></b> "
+                     f"{markup(f'(was {row.was})', ctx.fonts)}")
+        data.append([Paragraph(text, cell)] + [TickBoxes(row.per_day, box) for _ in week.days])
+    routine_end = len(data)  # rows 1 .. routine_end - 1 are the routine
+
+    tracking_at = None
+    if options.get("tracking", True):
+        tracking_at = len(data)
+        heading = options.get("tracking_heading", "")
+        if heading:
+            data.append([Paragraph(markup(heading, ctx.fonts), head)] + [""] * 7)
+        write_h = WRITE_MM * (1.2 if ctx.large_print else 1) * mm
+        for item in plan.tracking:
+            text = f"<b>{markup(item.label, ctx.fonts)}</b>"
+            if item.hint:
+                text += f" ({markup(item.hint, ctx.fonts)})"
+            height = write_h * (1.5 if item.tall else 1) - 2 * pad * 0.4
+            data.append([Paragraph(text, cell)] + [Spacer(1, height) for _ in week.days])
+
+    table = Table(data, colWidths=[label_w] + [day_w] * 7, repeatRows=1, splitByRow=1)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.6, GRID),
+        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), ctx.styles.accent),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.4), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
+        ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7), ("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.7),
+    ]
+    for index in range(2, routine_end, 2):
+        commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    if tracking_at is not None:
+        commands.append(("LINEABOVE", (0, tracking_at), (-1, tracking_at), 1.2, colors.black))
+        if options.get("tracking_heading"):
+            commands += [("SPAN", (0, tracking_at), (-1, tracking_at)),
+                         ("BACKGROUND", (0, tracking_at), (-1, tracking_at), ctx.styles.accent)]
+    table.setStyle(TableStyle(commands))
+    return [table, Spacer(1, 2.5 * mm)]
+
+
+def warning_strip_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
+    """The emergency warning signs, in a thick black box, with the clinic's phone number."""
+    flags = ctx.program.safety.red_flags
+    style = _style(ctx, "plan-strip")
+    heading = markup(options.get("heading", "Warning signs"), ctx.fonts)
+    questions = BULLET.join(markup(q, ctx.fonts) for q in flags.emergency)
+    text = f"<b>{heading}: {markup(flags.emergency_title, ctx.fonts)}</b>{BULLET}{questions}"
+    if ctx.brand.phone:
+        who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
+        label = markup(options.get("phone_label", "Not sure? Call us:"), ctx.fonts)
+        text += f"  <b>{label} {markup(who, ctx.fonts)}</b>"
+    box = panel([[Paragraph(text, style)]], ctx.width, ctx.styles, border=2.2,
+                fill=colors.white, padding=5)
+    return [KeepTogether([box])]  # never split: the whole strip, on this page or the next
+
+
+# name -> (builder, the options it accepts): templates/weekly-plan.yaml is checked against it
+PLAN_SECTIONS = {
+    "week-title": (title_section, ("heading", "instructions")),
+    "routine": (routine_section, ("heading", "tracking", "tracking_heading")),
+    "warning-strip": (warning_strip_section, ("heading", "phone_label")),
+}
+
+
+def plan_section_options() -> dict[str, tuple[str, ...]]:
+    return {name: options for name, (_, options) in PLAN_SECTIONS.items()}
+
+
+def plan_flowables(ctx: Context, template: Template, plan: Plan | None = None) -> list:
+    """The sheets, a page for every week (the build_sections signature; `plan` defaults to
+    one week from today)."""
+    plan = plan or build_plan(ctx.program)
+    out: list = []
+    for week in plan.weeks:
+        if out:
+            out.append(PageBreak())
+        for section in template.sections:
+            builder, _ = PLAN_SECTIONS[section.name]
+            out += builder(ctx, plan, week, section.options)
+    return out
+
+
+# -- whole documents ---------------------------------------------------------------------
+
+def _with_orientation(template: Template, orientation: str | None) -> Template:
+    return replace(template, orientation=orientation) if orientation else template
+
+
+def plan_part(job, start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE, *,
+              orientation: str | None = None, template: str | Path | Template = "weekly-plan",
+              template_dirs: Sequence[Path] = ()) -> tuple[list, Page]:
+    """The plan as (flowables, Page) for build_pdf(..., more=(...,)): a prepared handout
+    job's Program and brand, drawn with the weekly-plan template (its own page, landscape).
+
+    Raises InputError for a bad start date, weeks outside 1 to 26, an empty routine.
+    """
+    plan = build_plan(job.program, start, weeks, locale)
+    if not isinstance(template, Template):
+        template = load_template(find_template(template, template_dirs), plan_section_options())
+    template = _with_orientation(template, orientation)
+    brand = job.brand
+    fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
+    styles = make_styles(template, brand, fonts, job.large_print)
+    page = Page(brand, fonts, styles, template.title, job.paper, template.orientation,
+                template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
+    image_dirs = tuple(Path(d).parent / "images" for d in job.library.folders)
+    ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
+                  job.large_print, image_dirs)
+    return plan_flowables(ctx, template, plan), page
+
+
+def make_plan(client, *, brand=None, template: str | Path = "weekly-plan",
+              data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
+              start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE,
+              orientation: str | None = None, reproducible: bool = False) -> bytes:
+    """The weekly plan as PDF bytes: the same inputs as make_handout, plus the plan's own."""
+    from ..api import prepare, render  # api may import this module: import it late
+
+    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
+                  template_dirs=template_dirs, known_sections=plan_section_options())
+    job = replace(job, template=_with_orientation(job.template, orientation))
+    plan = build_plan(job.program, start, weeks, locale)
+    return render(job, partial(plan_flowables, plan=plan), reproducible=reproducible)
