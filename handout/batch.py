@@ -1,0 +1,714 @@
+"""Batch production: a handout for every row of a roster, made in parallel worker processes.
+
+    from handout.batch import run_batch
+    result = run_batch("clients.csv", "out/", brand="brand.yaml", combined="all.pdf", jobs=4)
+    result.made, result.failed, result.manifest
+
+How it holds together:
+- The roster is read lazily, row by row, in this process. Everything that is the same for
+  every row (the library, the brand, the template) is loaded and checked here first, so a
+  corrupt logo or a broken data folder stops the run before any work, with one clear error.
+- ReportLab is not thread-safe, so rows are drawn in worker processes. Each worker loads the
+  library and the brand and registers the fonts once (its initializer), then draws rows,
+  writes each PDF itself (atomically) and sends back only a few facts: files, page counts,
+  notes. No PDF bytes travel between processes and at most 4 x jobs rows are in flight, so
+  memory stays flat however long the roster is.
+- File names are `<row>-<name slug>.pdf` (`003-ana-ruiz.pdf`): unique (the row number),
+  predictable (the same roster gives the same names, which is what `--skip-existing` relies
+  on) and safe (ASCII letters, digits and hyphens only, so a name like `../../etc/x` stays
+  inside the output folder). Words that name a condition or protocol are left out of the
+  slug: a file name never says `pregnancy` or `sciatica`.
+- A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
+  and the others go on. The manifest (CSV) lists every row of the run: row, line, file,
+  pages, status, error, notes.
+- The combined file is streamed together from the finished PDFs, in roster order, each
+  client starting on a fresh sheet (padded to an even page count with `duplex`).
+- Ctrl-C: queued rows are cancelled, rows being drawn finish (a second or so), the manifest
+  of what was made is written, and BatchInterrupted is raised. No half-written file is left:
+  every file goes through a temporary file and a rename.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import os
+import re
+import signal
+import tempfile
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .api import prepare, render
+from .brand import Brand, load_brand
+from .client import Client
+from .errors import HandoutError, InputError
+from .fonts import fallbacks, font_set
+from .layout import find_template, load_template
+from .library import Library, load_library
+from .render.document import write_atomic
+from .render.sections import section_options
+from .roster import Roster, RosterRow, read_roster
+
+log = logging.getLogger("handout")
+
+IN_FLIGHT_PER_JOB = 4
+MAX_SLUG = 40
+MANIFEST_COLUMNS = ("row", "line", "file", "pages", "status", "error", "notes")
+PLAN_COLUMNS = ("plan_file", "plan_pages")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
+
+
+# -- the weekly plan hook -----------------------------------------------------------------
+PLAN_NOT_READY = ("--with-plan: the weekly plan sheet is not part of this version yet; "
+                  "run without --with-plan")
+
+
+def _plan_not_ready(client: Client, **options) -> bytes:
+    raise InputError(PLAN_NOT_READY)
+
+
+#: What `--with-plan` calls for each row:
+#:     make_plan(client, *, brand, template_dirs, data_dirs, reproducible) -> PDF bytes
+#: Point it at the plan's maker once the plan exists; until then `--with-plan` stops the
+#: run before anything is made, with PLAN_NOT_READY.
+make_plan: Callable[..., bytes] = _plan_not_ready
+
+
+def plan_available() -> bool:
+    return make_plan is not _plan_not_ready
+
+
+# -- results ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowResult:
+    number: int
+    line: int
+    status: str  # "made", "skipped" (its file was already there) or "failed"
+    where: str = ""  # roster: row N (line L)
+    files: tuple[str, ...] = ()  # file names in the output folder: the handout, then the plan
+    pages: tuple[int, ...] = ()  # page count of each file
+    error: str = ""  # why the row failed
+    notes: tuple[str, ...] = ()  # items left out for safety ...
+    warnings: tuple[str, ...] = ()  # unknown column, characters no font has ...
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+@dataclass
+class BatchResult:
+    roster: str
+    out_dir: Path
+    manifest: Path
+    rows: list[RowResult] = field(default_factory=list)  # this run's rows, in roster order
+    warnings: list[str] = field(default_factory=list)  # about the roster as a whole
+    roster_rows: int = 0  # rows in the whole roster (all shards)
+    combined: Path | None = None
+    combined_pages: int = 0
+    interrupted: bool = False
+
+    @property
+    def made(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "made"]
+
+    @property
+    def skipped(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "skipped"]
+
+    @property
+    def failed(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "failed"]
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: what was finished is in `result` (and in its manifest)."""
+
+    def __init__(self, result: BatchResult):
+        super().__init__()
+        self.result = result
+
+
+# -- file names ---------------------------------------------------------------------------
+_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
+                          "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                          "Þ": "Th", "ı": "i"})
+
+
+def slug(name: str, leave_out: frozenset[str] = frozenset()) -> str:
+    """A name as lower-case ASCII words joined by hyphens: 'José Núñez' -> 'jose-nunez'.
+
+    Words in `leave_out` are dropped; at most MAX_SLUG characters (whole words); 'client'
+    when nothing is left (a name in a script with no ASCII spelling, or no name)."""
+    text = unicodedata.normalize("NFKD", str(name).translate(_LETTERS))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    out = ""
+    for word in re.findall(r"[a-z0-9]+", text):
+        if word in leave_out:
+            continue
+        longer = f"{out}-{word}" if out else word
+        if len(longer) > MAX_SLUG:
+            out = out or word[:MAX_SLUG]
+            break
+        out = longer
+    return out or "client"
+
+
+def health_words(library: Library) -> frozenset[str]:
+    """Words of condition ids and aliases and of protocol ids: never part of a file name."""
+    words: set[str] = set()
+    for condition in library.conditions.values():
+        for ref in (condition.id, *condition.aliases):
+            words.update(re.findall(r"[a-z0-9]+", ref.lower()))
+    for protocol in library.protocols.values():
+        words.update(re.findall(r"[a-z0-9]+", protocol.id.lower()))
+    return frozenset(words)
+
+
+def file_stem(number: int, name: str, width: int, leave_out: frozenset[str] = frozenset()) -> str:
+    """'003-ana-ruiz': the row number, zero-padded to `width`, then the slug of the name."""
+    return f"{number:0{width}d}-{slug(name, leave_out)}"
+
+
+def number_width(total_rows: int) -> int:
+    """Digits for row numbers: 3, or more for rosters of 1,000 rows or more (so names sort)."""
+    return max(3, len(str(total_rows)))
+
+
+def manifest_name(shard: tuple[int, int]) -> str:
+    k, n = shard
+    return "manifest.csv" if n == 1 else f"manifest-{k}-of-{n}.csv"
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'2/3' -> (2, 3)."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text))
+    if not match:
+        raise InputError(f"--shard: '{text}' should be K/N, e.g. 2/3 (the second of three machines)")
+    return check_shard((int(match.group(1)), int(match.group(2))))
+
+
+def check_shard(shard: tuple[int, int]) -> tuple[int, int]:
+    k, n = shard
+    if n < 1 or not 1 <= k <= n:
+        raise InputError(f"--shard: {k}/{n}: K must be from 1 to N, e.g. 1/3, 2/3, 3/3")
+    return k, n
+
+
+# -- the workers --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Settings:
+    out_dir: Path
+    brand: Brand
+    template: Path
+    template_dirs: tuple[Path, ...]
+    data_dirs: tuple[Path, ...]
+    reproducible: bool
+    with_plan: bool
+
+
+@dataclass(frozen=True)
+class _Task:
+    number: int
+    line: int
+    where: str
+    client: Client
+    stem: str
+    warnings: tuple[str, ...]
+
+
+_settings: _Settings | None = None
+
+
+def _start_worker(settings: _Settings, in_worker: bool = True) -> None:
+    """Once per worker: load the library, register the brand's fonts, keep the settings."""
+    global _settings
+    if in_worker:
+        # Ctrl-C reaches every process of the terminal's group; the parent decides what
+        # happens, and a row being drawn is finished rather than cut short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _settings = settings
+    load_library(settings.data_dirs)
+    brand = settings.brand
+    font_set(brand.font, brand.font_files, brand.cjk_font)
+    fallbacks()
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record):
+        (self.warnings if record.levelno >= logging.WARNING else self.notes).append(record.getMessage())
+
+
+@contextmanager
+def _collect_log() -> Iterator[_Collect]:
+    """The library's notes for one row, kept for the manifest instead of printed."""
+    saved = (log.handlers[:], log.level, log.propagate)
+    handler = _Collect()
+    log.handlers, log.propagate = [handler], False
+    log.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        log.handlers, log.propagate = saved[0], saved[2]
+        log.setLevel(saved[1])
+
+
+def _make_row(task: _Task) -> RowResult:
+    """Draw one row's PDFs and write them; return only names, page counts and notes."""
+    s = _settings
+    with _collect_log() as collected:
+        try:
+            job = prepare(task.client, brand=s.brand, template=s.template,
+                          data_dirs=s.data_dirs, template_dirs=s.template_dirs)
+            outputs = [(f"{task.stem}.pdf", render(job, reproducible=s.reproducible))]
+            if s.with_plan:
+                plan = make_plan(task.client, brand=s.brand, template_dirs=s.template_dirs,
+                                 data_dirs=s.data_dirs, reproducible=s.reproducible)
+                outputs.append((f"{task.stem}-plan.pdf", plan))
+            pages = tuple(_page_count(io.BytesIO(data)) for _, data in outputs)
+            for name, data in outputs:
+                write_atomic(data, s.out_dir / name)
+            status, files, error = "made", tuple(n for n, _ in outputs), ""
+        except HandoutError as exc:
+            status, files, pages, error = "failed", (), (), _detail(str(exc), task.where)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            status, files, pages, error = "failed", (), (), f"could not write: {exc.strerror or exc}{where}"
+        except Exception as exc:  # one row's surprise must not stop the other rows
+            status, files, pages, error = "failed", (), (), \
+                f"could not be made ({type(exc).__name__}: {exc}); please report this"
+    return RowResult(task.number, task.line, status, task.where, files, pages, error,
+                     tuple(collected.notes), task.warnings + tuple(collected.warnings))
+
+
+def _detail(message: str, where: str) -> str:
+    return message[len(where) + 2:] if message.startswith(where + ": ") else message
+
+
+def _page_count(source) -> int | None:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(source).pages)
+    except Exception:  # pypdf raises many kinds for a damaged file
+        return None
+
+
+# -- the run ------------------------------------------------------------------------------
+def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
+              brand: Brand | str | Path | None = None,
+              template: str | Path = "client-handout",
+              data_dirs: Sequence[Path | str] = (),
+              template_dirs: Sequence[Path | str] = (),
+              jobs: int | None = None,
+              combined: str | Path | None = None,
+              duplex: bool = False,
+              skip_existing: bool = False,
+              shard: tuple[int, int] = (1, 1),
+              with_plan: bool = False,
+              reproducible: bool = False,
+              progress: Progress | None = None) -> BatchResult:
+    """Make a handout for each row of the roster (this shard's rows) into out_dir.
+
+    Raises HandoutError, before anything is made, for what spoils every row: an empty or
+    unreadable roster, a bad brand, template or data folder, a bad shard. Rows that fail
+    are in the result (status "failed", with the reason); the run goes on without them.
+    """
+    k, n = check_shard(shard)
+    if with_plan and not plan_available():
+        raise InputError(PLAN_NOT_READY)
+    roster = roster if isinstance(roster, Roster) else read_roster(roster)
+    total = roster.count()  # one streaming pass: empty, header-only or unreadable stop here
+    wanted = len(range(k, total + 1, n))
+    data_dirs = tuple(Path(d) for d in data_dirs)
+    template_dirs = tuple(Path(d) for d in template_dirs)
+    library = load_library(data_dirs)
+    if not isinstance(brand, Brand):
+        brand = load_brand(Path(brand) if brand else None)
+    template_path = find_template(template, template_dirs)
+    load_template(template_path, section_options())
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out: {out_dir} is a file, not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    combined = Path(combined) if combined else None
+    if combined and combined.is_dir():
+        raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
+
+    settings = _Settings(out_dir, brand, template_path, template_dirs, data_dirs,
+                         reproducible, with_plan)
+    result = BatchResult(roster.name, out_dir, out_dir / manifest_name((k, n)),
+                         warnings=list(roster.warnings), roster_rows=total)
+    results: dict[int, RowResult] = {}
+
+    def record(row: RowResult) -> None:
+        results[row.number] = row
+        if progress:
+            progress("rows", len(results), wanted)
+
+    work = _work(roster, (k, n), out_dir, number_width(total), health_words(library),
+                 skip_existing, with_plan)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, wanted or 1))
+    try:
+        if jobs == 1:
+            _run_here(work, settings, record)
+        else:
+            _run_pool(work, settings, jobs, record)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        result.rows = [results[number] for number in sorted(results)]
+        write_manifest(result.manifest, result.rows, with_plan)
+    if result.interrupted:
+        raise BatchInterrupted(result)
+
+    if combined:
+        sources = [out_dir / name for row in result.rows if row.ok for name in row.files]
+        if sources:
+            def step(done, count):
+                if progress:
+                    progress("combining", done, count)
+            result.combined_pages = combine_pdfs(sources, combined, duplex=duplex,
+                                                 progress=step)
+            result.combined = combined
+    return result
+
+
+def _work(roster: Roster, shard, out_dir: Path, width: int, leave_out: frozenset[str],
+          skip_existing: bool, with_plan: bool) -> Iterator[RowResult | _Task]:
+    """This shard's rows, lazily: a RowResult when the row is settled here (a bad row, a
+    file already made), else a _Task for a worker."""
+    k, n = shard
+    row: RosterRow
+    for row in roster:
+        if row.number < k or (row.number - k) % n:
+            continue
+        if row.error:
+            yield RowResult(row.number, row.line, "failed", row.error.where,
+                            error=row.error.detail, warnings=row.warnings)
+            continue
+        stem = file_stem(row.number, row.client.name, width, leave_out)
+        names = (f"{stem}.pdf", f"{stem}-plan.pdf") if with_plan else (f"{stem}.pdf",)
+        if skip_existing:
+            pages = tuple(_page_count(out_dir / name) if (out_dir / name).is_file() else None
+                          for name in names)
+            if all(p is not None for p in pages):
+                yield RowResult(row.number, row.line, "skipped", row.where, names, pages,
+                                warnings=row.warnings)
+                continue
+        yield _Task(row.number, row.line, row.where, row.client, stem, row.warnings)
+
+
+def _run_here(work, settings: _Settings, record) -> None:
+    """jobs=1: draw in this process (no pool to start; the same code as a worker)."""
+    global _settings
+    saved = _settings
+    _start_worker(settings, in_worker=False)
+    try:
+        for item in work:
+            record(item if isinstance(item, RowResult) else _make_row(item))
+    finally:
+        _settings = saved
+
+
+def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
+    limit = IN_FLIGHT_PER_JOB * jobs
+    pending: dict = {}  # future -> task
+
+    def start():
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                   initargs=(settings,))
+
+    def collect(done) -> bool:
+        """Record finished rows; False when the pool broke (a worker died)."""
+        broken = False
+        for future in done:
+            task = pending.pop(future)
+            try:
+                record(future.result())
+            except BrokenProcessPool:
+                broken = True
+                record(_lost(task))
+            except Exception as exc:  # the row could not even be sent or received
+                record(RowResult(task.number, task.line, "failed", task.where,
+                                 error=f"could not be made ({type(exc).__name__}: {exc})",
+                                 warnings=task.warnings))
+        return not broken
+
+    executor = start()
+    try:
+        for item in work:
+            if isinstance(item, RowResult):
+                record(item)
+                continue
+            while True:
+                try:
+                    pending[executor.submit(_make_row, item)] = item
+                    break
+                except BrokenProcessPool:
+                    _drain(pending, collect)
+                    executor.shutdown(wait=True)
+                    executor = start()
+            if len(pending) >= limit:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                if not collect(done):
+                    _drain(pending, collect)
+                    executor.shutdown(wait=True)
+                    executor = start()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            collect(done)
+    except BaseException:
+        # Ctrl-C (or anything else): drop queued rows, let rows being drawn finish so their
+        # files are whole, and keep their results for the manifest.
+        executor.shutdown(wait=True, cancel_futures=True)
+        collect([f for f in list(pending) if f.done() and not f.cancelled()])
+        raise
+    executor.shutdown(wait=True)
+
+
+def _drain(pending: dict, collect) -> None:
+    while pending:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        collect(done)
+
+
+def _lost(task: _Task) -> RowResult:
+    return RowResult(task.number, task.line, "failed", task.where,
+                     error="the worker process drawing this row stopped unexpectedly (out of "
+                           "memory?); run again with --skip-existing to retry it",
+                     warnings=task.warnings)
+
+
+# -- the manifest -------------------------------------------------------------------------
+def _cell(value) -> str:
+    """A manifest cell a spreadsheet shows as text: never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_manifest(path: Path, rows: Iterable[RowResult], with_plan: bool = False) -> None:
+    """One line per row (roster order), written atomically, UTF-8 with a BOM so spreadsheets
+    show accents; cells that would start a formula are prefixed with a quote."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS + (PLAN_COLUMNS if with_plan else ()))
+    for row in rows:
+        pages = [("" if p is None else p) for p in row.pages]
+        notes = [*row.warnings, *row.notes]
+        cells = [row.number, row.line, row.files[0] if row.files else "",
+                 pages[0] if pages else "", row.status, row.error, " | ".join(notes)]
+        if with_plan:
+            cells += [row.files[1] if len(row.files) > 1 else "", pages[1] if len(pages) > 1 else ""]
+        writer.writerow([_cell(c) for c in cells])
+    write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
+
+
+# -- the combined file --------------------------------------------------------------------
+def combine_pdfs(sources: Sequence[Path], target: str | Path, *, duplex: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> int:
+    """Stream PDFs into one, each starting on a fresh sheet; returns the page count.
+
+    Files are read one at a time and their objects written straight out, so memory holds
+    one source file, not the result. With duplex, a file with an odd number of pages is
+    followed by a blank page, so the next starts on the front of a new sheet.
+    Written through a temporary file and a rename, like every PDF here.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            writer = _PdfStream(handle)
+            for index, source in enumerate(sources, 1):
+                writer.add(source, pad_to_even=duplex)
+                if progress:
+                    progress(index, len(sources))
+            writer.finish()
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return writer.pages
+
+
+class _Hashed:
+    """A binary file that tracks its position and an MD5 of what was written (the file ID)."""
+
+    def __init__(self, handle):
+        self.handle, self.position, self.md5 = handle, 0, hashlib.md5()
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(data)
+        self.md5.update(data)
+        self.position += len(data)
+        return len(data)
+
+
+class _PdfStream:
+    """A PDF written object by object: pages of many files under one page tree.
+
+    Object 1 is the catalog, 2 the root of the page tree, and each source file gets a page
+    tree node of its own holding its pages (and the blank page padding it, if any).
+    """
+
+    def __init__(self, handle):
+        self.out = _Hashed(handle)
+        self.offsets: list[int | None] = [None, None, None]  # by object number; 0 is unused
+        self.kids: list[int] = []
+        self.pages = 0
+        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def reserve(self) -> int:
+        self.offsets.append(None)
+        return len(self.offsets) - 1
+
+    def write(self, number: int, obj) -> None:
+        self.offsets[number] = self.out.position
+        self.out.write(b"%d 0 obj\n" % number)
+        obj.write_to_stream(self.out)
+        self.out.write(b"\nendobj\n")
+
+    def add(self, source: Path, *, pad_to_even: bool = False) -> None:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+        from pypdf.generic import (
+            ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
+            NumberObject, StreamObject,
+        )
+
+        try:
+            reader = PdfReader(source)
+            pages = list(reader.pages)
+        except (PdfReadError, OSError, ValueError) as exc:
+            raise InputError(f"--combined: cannot read {source} ({exc})") from None
+        node = self.reserve()
+        numbers: dict[tuple[int, int], int] = {}
+        queue: deque = deque()
+
+        def key(ref):
+            return ref.idnum, ref.generation
+
+        def ref_to(number: int):
+            return IndirectObject(number, 0, None)
+
+        def link(ref):
+            if key(ref) not in numbers:
+                numbers[key(ref)] = self.reserve()
+                queue.append(ref)
+            return ref_to(numbers[key(ref)])
+
+        def copy(obj):
+            if isinstance(obj, IndirectObject):
+                return link(obj)
+            if isinstance(obj, StreamObject):
+                new = type(obj)()
+                new._data = obj._data  # the stream as stored (still compressed)
+                for name, value in obj.items():
+                    if name != "/Length":  # written afresh from the data
+                        new[name] = copy(value)
+                return new
+            if isinstance(obj, DictionaryObject):
+                return DictionaryObject({name: copy(value) for name, value in obj.items()})
+            if isinstance(obj, ArrayObject):
+                return ArrayObject(copy(value) for value in obj)
+            return obj
+
+        # The source's catalog and page tree are replaced by ours: a stray reference to
+        # them must not pull the whole source in a second time.
+        root = reader.trailer.raw_get("/Root")
+        numbers[key(root)] = 1
+        tree = reader.trailer["/Root"].raw_get("/Pages")
+        numbers[key(tree)] = node
+        page_numbers = []
+        for page in pages:
+            page_numbers.append(self.reserve())
+            numbers[key(page.indirect_reference)] = page_numbers[-1]
+        for page, number in zip(pages, page_numbers):
+            copied = DictionaryObject({name: copy(value) for name, value in page.items()
+                                       if name != "/Parent"})
+            copied[NameObject("/Parent")] = ref_to(node)
+            self.write(number, copied)
+        while queue:
+            ref = queue.popleft()
+            self.write(numbers[key(ref)], copy(ref.get_object()))
+        if pad_to_even and len(page_numbers) % 2:
+            blank = DictionaryObject({
+                NameObject("/Type"): NameObject("/Page"),
+                NameObject("/Parent"): ref_to(node),
+                NameObject("/MediaBox"): ArrayObject(FloatObject(v) for v in pages[-1].mediabox),
+                NameObject("/Resources"): DictionaryObject(),
+            })
+            page_numbers.append(self.reserve())
+            self.write(page_numbers[-1], blank)
+        self.write(node, DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Parent"): ref_to(2),
+            NameObject("/Kids"): ArrayObject(ref_to(p) for p in page_numbers),
+            NameObject("/Count"): NumberObject(len(page_numbers)),
+        }))
+        self.kids.append(node)
+        self.pages += len(page_numbers)
+
+    def finish(self) -> None:
+        from pypdf.generic import (
+            ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject,
+            NumberObject, TextStringObject,
+        )
+
+        def ref_to(number: int):
+            return IndirectObject(number, 0, None)
+
+        self.write(2, DictionaryObject({
+            NameObject("/Type"): NameObject("/Pages"),
+            NameObject("/Kids"): ArrayObject(ref_to(k) for k in self.kids),
+            NameObject("/Count"): NumberObject(self.pages),
+        }))
+        self.write(1, DictionaryObject({
+            NameObject("/Type"): NameObject("/Catalog"),
+            NameObject("/Pages"): ref_to(2),
+        }))
+        info = self.reserve()
+        self.write(info, DictionaryObject({
+            NameObject("/Title"): TextStringObject("Handouts"),
+            NameObject("/Producer"): TextStringObject(f"handout {__version__} (batch)"),
+            NameObject("/Creator"): TextStringObject(f"handout {__version__}"),
+        }))
+        file_id = ByteStringObject(self.out.md5.digest())
+        start = self.out.position
+        self.out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(self.offsets))
+        for first in range(1, len(self.offsets), 10_000):  # in slices: 20 bytes an object
+            chunk = self.offsets[first:first + 10_000]
+            if None in chunk:  # pragma: no cover - every reserved number is written
+                raise AssertionError("an object was reserved but never written")
+            self.out.write(b"".join(b"%010d 00000 n \n" % offset for offset in chunk))
+        self.out.write(b"trailer\n")
+        DictionaryObject({
+            NameObject("/Size"): NumberObject(len(self.offsets)),
+            NameObject("/Root"): ref_to(1),
+            NameObject("/Info"): ref_to(info),
+            NameObject("/ID"): ArrayObject([file_id, file_id]),
+        }).write_to_stream(self.out)
+        self.out.write(b"\nstartxref\n%d\n%%%%EOF\n" % start)

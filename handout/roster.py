@@ -1,0 +1,427 @@
+"""Rosters: many clients in one file, one row each, for `handout batch`.
+
+A roster is a CSV file as spreadsheets export it (UTF-8 with or without a byte-order mark,
+comma, semicolon or tab between cells, quoted cells holding commas or line breaks, blank
+lines anywhere) or a YAML list of client blocks. Its columns are the fields of a client file.
+
+    roster = read_roster("clients.csv")     # the header is read and checked here
+    roster.warnings                         # file-level warnings: unknown columns ...
+    for row in roster:                      # rows are read lazily, one at a time
+        row.number, row.line                # 1, 2, ... (blank lines not counted); line in the file
+        row.client or row.error             # a Client, or a RowError saying where and why
+        row.warnings                        # this row's warnings: unknown key, extra cells ...
+
+Parsing only, like client.py: ids are resolved and safety rules applied when the handout is
+made, so an unknown point or a pregnancy conflict shows up there, for that row alone.
+Problems that make the whole file unreadable (not UTF-8, a quote never closed, no column
+names) raise InputError naming the file and line; an empty roster or one with only a header
+raises too, before anything is made.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .client import MAX_NOTES, PAPER_SIZES, SIDES, Client, check_client, parse_date
+from .errors import HandoutError, InputError
+from .yamlio import parse_yaml, read_text
+
+# Column names as a spreadsheet might head them, after lower-casing and turning spaces and
+# hyphens into underscores ("Large print", "large-print" -> large_print).
+COLUMNS = {
+    "name": "name", "client": "name", "client_name": "name",
+    "date": "date",
+    "practitioner": "practitioner",
+    "protocol": "protocol",
+    "points": "points",
+    "stretches": "stretches",
+    "tips": "tips",
+    "drop": "drop",
+    "side": "side",
+    "conditions": "conditions", "condition": "conditions",
+    "allow": "allow",
+    "notes": "notes",
+    "next_appointment": "next_appointment",
+    "paper": "paper",
+    "large_print": "large_print",
+}
+FIELDS = tuple(dict.fromkeys(COLUMNS.values()))
+LIST_FIELDS = ("points", "stretches", "tips", "drop", "conditions", "allow")
+WHAT_TO_PRINT = ("protocol", "points", "stretches", "tips")
+YES = ("yes", "y", "true", "1")
+NO = ("no", "n", "false", "0")
+DELIMITERS = (",", ";", "\t")
+MAX_YAML_BYTES = 20 * 1024 * 1024  # a YAML roster is parsed whole; CSV rosters stream
+# A cell can hold the longest notes a client file allows, plus room for quoting.
+CELL_LIMIT = max(csv.field_size_limit(), 2 * MAX_NOTES)
+_SPLIT = re.compile(r"[,;\n]")
+
+
+class RowError(InputError):
+    """A roster row that cannot become a client: where it is, and what is wrong."""
+
+    def __init__(self, where: str, detail: str):
+        self.where = where
+        self.detail = detail
+        super().__init__(f"{where}: {detail}")
+
+
+class RosterRow(NamedTuple):
+    number: int  # 1 for the first client row; blank lines and the header do not count
+    line: int  # where the row starts in the file (a spreadsheet's row number, for a CSV)
+    client: Client | None
+    error: RowError | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        return self.client.source if self.client else self.error.where
+
+
+def read_roster(path: str | Path) -> "Roster":
+    """Open a roster (CSV or YAML, by its suffix or, failing that, its first line)."""
+    path = Path(path)
+    kind = _kind(path)
+    return YamlRoster(path) if kind == "yaml" else CsvRoster(path)
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    first = ""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            for line in handle:
+                if line.strip() and not line.lstrip().startswith("#"):
+                    first = line.strip()
+                    break
+    except OSError:
+        return "csv"  # let the reader report the problem
+    return "yaml" if first.startswith(("-", "---")) else "csv"
+
+
+@dataclass
+class Roster:
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def __iter__(self) -> Iterator[RosterRow]:
+        count = 0
+        for row in self._rows():
+            count += 1
+            yield row
+        if not count:
+            raise self._no_rows()
+
+    def count(self) -> int:
+        """The number of client rows, read without building clients (a CSV is streamed)."""
+        count = sum(1 for _ in self._records())
+        if not count:
+            raise self._no_rows()
+        return count
+
+    def _where(self, number: int, line: int) -> str:
+        return f"{self.name}: row {number} (line {line})"
+
+    def _no_rows(self) -> InputError:
+        return InputError(f"{self.name}: has column names but no client rows; add one row per client")
+
+    def _rows(self) -> Iterator[RosterRow]:  # pragma: no cover - defined by the subclasses
+        raise NotImplementedError
+
+    def _records(self) -> Iterator[Any]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CsvRoster(Roster):
+    """A spreadsheet export: a header row of column names, then one row per client."""
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.delimiter, self.skip_lines = self._sniff()
+        self.fields: list[str | None] = []  # client field per column; None: ignored
+        self.unnamed: set[int] = set()  # columns with an empty heading (0-based)
+        self.headings: dict[str, str] = {}  # field -> the column's name as written
+        header = next(self._raw_records(), None)
+        if header is None:
+            raise InputError(f"{self.name}: the roster is empty; its first line should name the "
+                             f"columns, e.g. name,date,protocol,points")
+        self._read_header(*header)
+
+    # -- reading ---------------------------------------------------------------------
+    def _open(self):
+        try:
+            return open(self.path, encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise InputError(f"{self.name}: roster not found") from None
+        except IsADirectoryError:
+            raise InputError(f"{self.name}: is a folder, not a roster") from None
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot read the roster: {exc.strerror}") from None
+
+    def _sniff(self) -> tuple[str, int]:
+        """The delimiter: the one that splits the first line into the most known columns.
+
+        Excel's `sep=;` first line is honoured (and skipped)."""
+        skip, first = 0, ""
+        with self._open() as handle:
+            try:
+                for line in handle:
+                    skip += 1
+                    if line.strip():
+                        first = line.rstrip("\r\n")
+                        break
+            except UnicodeDecodeError:
+                raise self._not_utf8(skip + 1) from None
+        match = re.fullmatch(r"\s*sep=(.)\s*", first)
+        if match:
+            return match.group(1), skip
+        best, best_score = ",", (-1, -1)
+        for delimiter in DELIMITERS:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+            known = sum(1 for c in cells if _column_key(c) in COLUMNS)
+            score = (known, len(cells))
+            if score > best_score:
+                best, best_score = delimiter, score
+        return best, 0
+
+    def _not_utf8(self, line: int) -> InputError:
+        line = self._first_bad_line() or line
+        return InputError(f"{self.name}: line {line}: not UTF-8 text; save the roster as "
+                          f"'CSV UTF-8' (most spreadsheets offer it under Save As or Export)")
+
+    def _first_bad_line(self) -> int | None:
+        """The line of the first byte that is not UTF-8 (text is decoded in chunks, so the
+        decoder's own position is only roughly right)."""
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return None
+
+    def _raw_records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, cells) for every non-blank record, the header included."""
+        old_limit = csv.field_size_limit(CELL_LIMIT)
+        try:
+            with self._open() as handle:
+                reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+                done = 0  # the last line read so far
+                try:
+                    for cells in reader:
+                        start, done = done + 1, reader.line_num
+                        if start <= self.skip_lines:
+                            continue
+                        if any(c.strip() for c in cells):
+                            yield start, cells
+                except UnicodeDecodeError:
+                    raise self._not_utf8(done + 1) from None
+                except csv.Error as exc:
+                    raise self._csv_error(done + 1, exc) from None
+        finally:
+            csv.field_size_limit(old_limit)
+
+    def _csv_error(self, line: int, exc: csv.Error) -> InputError:
+        text = str(exc)
+        if "end of data" in text:
+            detail = 'a quoted cell that starts here is never closed (a " is missing)'
+        elif "field larger" in text:
+            detail = (f"a cell is longer than {CELL_LIMIT:,} characters; "
+                      f'is a closing quote (") missing?')
+        else:
+            detail = f'cells are not quoted properly ({text}); a " inside a quoted cell is written ""'
+        return InputError(f"{self.name}: line {line}: {detail}")
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        records = self._raw_records()
+        next(records, None)  # the header
+        yield from records
+
+    # -- the header ------------------------------------------------------------------
+    def _read_header(self, line: int, cells: list[str]) -> None:
+        first_seen: dict[str, int] = {}
+        for index, cell in enumerate(cells, 1):
+            heading = cell.strip()
+            key = COLUMNS.get(_column_key(heading))
+            if key is None:
+                self.fields.append(None)
+                if not heading:
+                    self.unnamed.add(index - 1)
+                else:
+                    self.warnings.append(
+                        f"{self.name}: line {line}: column {index} '{heading}' is not a client "
+                        f"field and is ignored (known columns: {', '.join(FIELDS)})")
+                continue
+            if key in first_seen:
+                raise InputError(f"{self.name}: line {line}: columns {first_seen[key]} and {index} "
+                                 f"both give '{key}'; keep one of them")
+            first_seen[key] = index
+            self.fields.append(key)
+            self.headings[key] = heading
+        if not first_seen:
+            shown = ", ".join(f"'{c.strip()}'" for c in cells[:4] if c.strip())
+            raise InputError(f"{self.name}: line {line}: the first row should name the columns "
+                             f"({', '.join(FIELDS[:4])} ...), not {shown}")
+        if not any(k in first_seen for k in WHAT_TO_PRINT):
+            raise InputError(f"{self.name}: line {line}: no column says what to print; add a "
+                             f"'protocol' column (or points, stretches, tips)")
+
+    def _rows(self) -> Iterator[RosterRow]:
+        for number, (line, cells) in enumerate(self._records(), 1):
+            where = self._where(number, line)
+            values: dict[str, Any] = {}
+            warnings = []
+            for index, cell in enumerate(cells):
+                key = self.fields[index] if index < len(self.fields) else None
+                if key is not None:
+                    values[key] = cell
+                elif cell.strip() and index >= len(self.fields):
+                    warnings.append(f"{where}: a cell after the last column is ignored: "
+                                    f"'{_short(cell)}'")
+                elif cell.strip() and index in self.unnamed:
+                    warnings.append(f"{where}: column {index + 1} has no name, so its cell "
+                                    f"'{_short(cell)}' is ignored")
+            client, error = _client(values, where, self.headings)
+            yield RosterRow(number, line, client, error, tuple(warnings))
+
+
+class YamlRoster(Roster):
+    """A YAML list of client blocks, with the keys of a client file."""
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        text = read_text(path, what="roster", max_bytes=MAX_YAML_BYTES)
+        if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                                   for ln in text.splitlines()):
+            raise InputError(f"{self.name}: the roster is empty; write one block per client, "
+                             f"e.g. '- name: Ana Ruiz' then '  protocol: sciatica'")
+        data = parse_yaml(text, self.name, what="roster")
+        if not isinstance(data, list):
+            raise InputError(f"{self.name}: should be a list of clients, each starting with "
+                             f"'- ' (e.g. '- name: Ana Ruiz'), not a single block")
+        if not data:
+            raise InputError(f"{self.name}: the list of clients is empty")
+        self.items = data
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def _records(self):
+        return iter(self.items)
+
+    def _rows(self) -> Iterator[RosterRow]:
+        for index, item in enumerate(self.items):
+            number = index + 1
+            line = self.items.line_of(index) if hasattr(self.items, "line_of") else number
+            where = self._where(number, line)
+            if not isinstance(item, dict):
+                error = RowError(where, "should be a block of fields (name: ..., protocol: ...), "
+                                        f"not {_short(str(item))!r}")
+                yield RosterRow(number, line, None, error)
+                continue
+            values, warnings, headings = {}, [], {}
+            for key, value in item.items():
+                field_name = COLUMNS.get(_column_key(key))
+                if field_name is None:
+                    warnings.append(f"{where}: '{key}' is not a client field and is ignored "
+                                    f"(known: {', '.join(FIELDS)})")
+                elif field_name in values:
+                    warnings.append(f"{where}: '{key}' repeats '{field_name}'; the first is used")
+                else:
+                    values[field_name] = value
+                    headings[field_name] = key
+            client, error = _client(values, where, headings)
+            yield RosterRow(number, line, client, error, tuple(warnings))
+
+
+# -- cells to client fields ------------------------------------------------------------
+def _client(values: dict[str, Any], where: str,
+            headings: dict[str, str]) -> tuple[Client | None, RowError | None]:
+    """A Client from a row's values by field; problems name the column as headed."""
+    problems: list[str] = []
+    fields: dict[str, Any] = {"source": where}
+    for key, value in values.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            fields[key] = _convert(key, value)
+        except _Bad as bad:
+            problems.append(f"{headings.get(key, key)}: {bad}")
+    if not problems and not any(fields.get(k) for k in WHAT_TO_PRINT):
+        problems.append("nothing to print: give a protocol, or points, stretches or tips")
+    if problems:
+        return None, RowError(where, "; ".join(problems))
+    try:
+        return check_client(Client(**fields)), None
+    except HandoutError as exc:
+        detail = str(exc)
+        detail = detail[len(where) + 2:] if detail.startswith(where + ": ") else detail
+        return None, RowError(where, detail)
+
+
+class _Bad(Exception):
+    """A cell that cannot be read as its field."""
+
+
+def _convert(key: str, value: Any):
+    if key in LIST_FIELDS:
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if isinstance(item, (dict, list)) or item is None:
+                raise _Bad(f"should be a list of ids, like BL60, GB34")
+            out += [part.strip() for part in _SPLIT.split(str(item)) if part.strip()]
+        return tuple(dict.fromkeys(out))
+    if isinstance(value, (dict, list)):
+        raise _Bad("should be a single value, not a list or a block")
+    if key == "date":
+        try:
+            return parse_date(value, "date")
+        except InputError as exc:
+            raise _Bad(str(exc).split(": ", 1)[1]) from None
+    if key == "large_print":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+        raise _Bad(f"'{_short(str(value))}' should be yes or no (or true/false, 1/0)")
+    if key == "paper":
+        sizes = {s.lower(): s for s in PAPER_SIZES}
+        text = str(value).strip()
+        if text.lower() not in sizes:
+            raise _Bad(f"'{_short(text)}' is not one of {', '.join(PAPER_SIZES)}")
+        return sizes[text.lower()]
+    if key == "side":
+        text = str(value).strip().lower()
+        if text not in SIDES:
+            raise _Bad(f"'{_short(str(value))}' is not one of {', '.join(SIDES)}")
+        return text
+    if isinstance(value, bool):
+        raise _Bad(f"should be text, not {str(value).lower()}")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip() if key == "notes" else " ".join(text.split())
+
+
+def _column_key(heading: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(heading).strip().lower())
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
