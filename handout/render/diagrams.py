@@ -75,6 +75,10 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
             continue
         boxes.append(_draw_label(d, label, to_pt, width, mirror))
 
+    for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
+        (ax, ay), (bx, by) = to_pt(x0, y0), to_pt(x1, y1)
+        boxes.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
+
     spots = [to_pt(x, y) for x, y, _ in markers]
     labels = [code for _, _, code in markers]
     if side == "both" and view.symmetric:

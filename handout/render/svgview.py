@@ -53,6 +53,7 @@ class View:
     symmetric: bool = False  # the view shows both sides (lower-back): markers can be doubled
     outline: list[list[tuple[float, float]]] = field(default_factory=list)  # polygons, fractions
     labels: list[Label] = field(default_factory=list)
+    keep_clear: list[tuple[float, float, float, float]] = field(default_factory=list)
     _tree: etree._Element | None = field(default=None, repr=False)
 
     @property
@@ -168,7 +169,43 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
                 symmetric=root.get("data-symmetric", "").lower() in ("true", "yes", "1"),
                 labels=labels, _tree=root)
     view.outline = _outline(root, path, view_id, fail)
+    view.keep_clear = _keep_clear(root, vx, vy, vw, vh)
     return view
+
+
+def _keep_clear(root, vx, vy, vw, vh) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, y0, x1, y1 in fractions) of the bony landmarks: circles, ellipses and
+    rects of class "bone" or "landmark". A point code's label is placed off them."""
+    boxes = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        classes = (el.get("class") or "").split()
+        if not {"bone", "landmark"} & set(classes):
+            continue
+        name = etree.QName(el).localname
+        try:
+            if name in ("circle", "ellipse"):
+                cx, cy = float(el.get("cx", 0)), float(el.get("cy", 0))
+                rx = float(el.get("rx", el.get("r", 0)))
+                ry = float(el.get("ry", el.get("r", 0)))
+                x0, y0, x1, y1 = cx - rx, cy - ry, cx + rx, cy + ry
+            elif name == "rect":
+                x0, y0 = float(el.get("x", 0)), float(el.get("y", 0))
+                x1, y1 = x0 + float(el.get("width", 0)), y0 + float(el.get("height", 0))
+            elif name == "path" and re.fullmatch(r"[MLCZ0-9.,\s-]+", el.get("d", "")):
+                # absolute M/L/C only: the box of its points (control points included)
+                nums = [float(n) for n in re.findall(r"-?[0-9.]+", el.get("d", ""))]
+                xs, ys = nums[0::2], nums[1::2]
+                if not xs or len(xs) != len(ys):
+                    continue
+                x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+            else:
+                continue
+        except ValueError:
+            continue
+        boxes.append(((x0 - vx) / vw, (y0 - vy) / vh, (x1 - vx) / vw, (y1 - vy) / vh))
+    return boxes
 
 
 def _view_box(root) -> tuple[float, float, float, float] | None:
