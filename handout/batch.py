@@ -18,6 +18,8 @@ How it holds together:
   on) and safe (ASCII letters, digits and hyphens only, so a name like `../../etc/x` stays
   inside the output folder). Words that name a condition or protocol are left out of the
   slug: a file name never says `pregnancy` or `sciatica`.
+- `with_plan` adds the client's weekly plan sheet as `003-ana-ruiz-plan.pdf` (one week from
+  the row's date), right after the handout in the combined file.
 - A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
   and the others go on. The manifest (CSV) lists every row of the run: row, line, file,
   pages, status, error, notes.
@@ -71,24 +73,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
 
 
-# -- the weekly plan hook -----------------------------------------------------------------
-PLAN_NOT_READY = ("--with-plan: the weekly plan sheet is not part of this version yet; "
-                  "run without --with-plan")
+# -- the weekly plan -----------------------------------------------------------------------
+def plan_pdf(client: Client, *, brand: Brand, template_dirs: Sequence[Path],
+             data_dirs: Sequence[Path], reproducible: bool) -> bytes:
+    """`--with-plan`: the client's weekly plan sheet (one week from the roster's date, or
+    today), with the built-in weekly-plan template; written beside the handout."""
+    from .render.plan import make_plan
 
-
-def _plan_not_ready(client: Client, **options) -> bytes:
-    raise InputError(PLAN_NOT_READY)
-
-
-#: What `--with-plan` calls for each row:
-#:     make_plan(client, *, brand, template_dirs, data_dirs, reproducible) -> PDF bytes
-#: Point it at the plan's maker once the plan exists; until then `--with-plan` stops the
-#: run before anything is made, with PLAN_NOT_READY.
-make_plan: Callable[..., bytes] = _plan_not_ready
-
-
-def plan_available() -> bool:
-    return make_plan is not _plan_not_ready
+    return make_plan(client, brand=brand, data_dirs=data_dirs, template_dirs=template_dirs,
+                     start=client.date, reproducible=reproducible)
 
 
 # -- results ------------------------------------------------------------------------------
@@ -280,8 +273,11 @@ def _make_row(task: _Task) -> RowResult:
                           data_dirs=s.data_dirs, template_dirs=s.template_dirs)
             outputs = [(f"{task.stem}.pdf", render(job, reproducible=s.reproducible))]
             if s.with_plan:
-                plan = make_plan(task.client, brand=s.brand, template_dirs=s.template_dirs,
-                                 data_dirs=s.data_dirs, reproducible=s.reproducible)
+                try:
+                    plan = plan_pdf(task.client, brand=s.brand, template_dirs=s.template_dirs,
+                                    data_dirs=s.data_dirs, reproducible=s.reproducible)
+                except HandoutError as exc:
+                    raise InputError(f"weekly plan: {exc}") from None
                 outputs.append((f"{task.stem}-plan.pdf", plan))
             pages = tuple(_page_count(io.BytesIO(data)) for _, data in outputs)
             for name, data in outputs:
@@ -300,7 +296,13 @@ def _make_row(task: _Task) -> RowResult:
 
 
 def _detail(message: str, where: str) -> str:
-    return message[len(where) + 2:] if message.startswith(where + ": ") else message
+    """The message without its roster location, and with the command-line options that the
+    library suggests (--allow BL60) said as the roster columns that do the same."""
+    message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
+    message = re.sub(r"confirm with --allow (\S+)", r"confirm it by putting \1 in the row's "
+                     r"allow column", message)
+    return re.sub(r"--(protocol|points|stretches|tips|drop|allow|conditions?)\b",
+                  r"the \1 column", message)
 
 
 def _page_count(source) -> int | None:
@@ -333,8 +335,6 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     are in the result (status "failed", with the reason); the run goes on without them.
     """
     k, n = check_shard(shard)
-    if with_plan and not plan_available():
-        raise InputError(PLAN_NOT_READY)
     roster = roster if isinstance(roster, Roster) else read_roster(roster)
     total = roster.count()  # one streaming pass: empty, header-only or unreadable stop here
     wanted = len(range(k, total + 1, n))
@@ -345,6 +345,10 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         brand = load_brand(Path(brand) if brand else None)
     template_path = find_template(template, template_dirs)
     load_template(template_path, section_options())
+    if with_plan:
+        from .render.plan import plan_section_options
+
+        load_template(find_template("weekly-plan", template_dirs), plan_section_options())
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out: {out_dir} is a file, not a folder")
@@ -513,7 +517,7 @@ def write_manifest(path: Path, rows: Iterable[RowResult], with_plan: bool = Fals
     writer.writerow(MANIFEST_COLUMNS + (PLAN_COLUMNS if with_plan else ()))
     for row in rows:
         pages = [("" if p is None else p) for p in row.pages]
-        notes = [*row.warnings, *row.notes]
+        notes = [_detail(w, row.where) for w in (*row.warnings, *row.notes)]
         cells = [row.number, row.line, row.files[0] if row.files else "",
                  pages[0] if pages else "", row.status, row.error, " | ".join(notes)]
         if with_plan:

@@ -75,7 +75,8 @@ class _ProgressBar:
               help="Your brand.yaml (see `handout init-brand`).")
 @click.option("--template", default=None, metavar="NAME|FILE", help="A layout template.")
 @click.option("--with-plan", is_flag=True,
-              help="Also a weekly plan sheet per client (once the plan is available).")
+              help="Also each client's weekly plan sheet (one week from the row's date), "
+                   "as 001-ana-ruiz-plan.pdf, and after the handout in --combined.")
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for identical input (no timestamps).")
 @click.pass_obj

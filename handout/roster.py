@@ -175,16 +175,18 @@ class CsvRoster(Roster):
         """The delimiter: the one that splits the first line into the most known columns.
 
         Excel's `sep=;` first line is honoured (and skipped)."""
+        self._open().close()  # a missing file or a folder: say so plainly
         skip, first = 0, ""
-        with self._open() as handle:
-            try:
-                for line in handle:
-                    skip += 1
-                    if line.strip():
-                        first = line.rstrip("\r\n")
-                        break
-            except UnicodeDecodeError:
-                raise self._not_utf8(skip + 1) from None
+        with open(self.path, "rb") as handle:  # only the first line is decoded here
+            for raw in handle:
+                skip += 1
+                try:
+                    line = raw.decode("utf-8-sig" if skip == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise self._not_utf8(skip) from None
+                if line.strip():
+                    first = line.rstrip("\r\n")
+                    break
         match = re.fullmatch(r"\s*sep=(.)\s*", first)
         if match:
             return match.group(1), skip
