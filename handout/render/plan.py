@@ -23,7 +23,9 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from ..fonts import font_set
 from ..layout import Template, find_template, load_template
-from ..plan import DEFAULT_LOCALE, Plan, Week, build_plan
+from ..plan import (
+    DEFAULT_LOCALE, Plan, Week, build_plan, check_locale, check_weeks, start_date,
+)
 from ..text import markup
 from .document import Page, build_pdf
 from .flow import Context, panel
@@ -34,7 +36,8 @@ GAP_MM = 2.0  # between two boxes of one day
 CELL_PAD_MM = 1.5
 WRITE_MM = 6.5  # height of a row to write a number in (notes: half as much again)
 WANTED_LABEL_MM = 105.0  # room for "Knee-to-chest stretch: 20-30 s, 3x each side" on a line
-MIN_LABEL_MM = 55.0  # the routine column never gets narrower (large print: 66 mm)
+MIN_LABEL_MM = 55.0  # boxes stack rather than squeeze the routine column below this
+PORTRAIT_BOTTOM_MM = 20.0  # upright, the footer's contact line takes two lines
 MAX_DAY_MM = 30.0
 GRID = colors.HexColor("#4D4D4D")
 BULLET = "  \u2022\u00a0"  # between warning signs: a bullet kept with the sign after it
@@ -115,28 +118,32 @@ def title_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
 
 
 def column_widths(ctx: Context, most_boxes: int) -> tuple[float, float]:
-    """(routine column, day column) in points: days wide enough for their boxes and dates,
-    the routine column as wide as the page allows (a dose on one line where it can be)."""
+    """(routine column, day column) in points: a day is never narrower than its date (a date
+    never breaks inside '14 Mar'), its boxes sit side by side where the routine column keeps
+    its least width (else they stack), and the routine column gets the rest."""
     box, pad = tick_size(ctx.large_print), CELL_PAD_MM * mm
-    bold = ctx.fonts.main.bold
     size = ctx.styles["body"].fontSize
-    widest_date = max(stringWidth(w, bold, size) for w in ("Wed", "30 Sep", "Sep 30"))
-    need = max(most_boxes * box + (most_boxes - 1) * GAP_MM * mm, widest_date) + 2 * pad
-    wanted_label = WANTED_LABEL_MM * (1.25 if ctx.large_print else 1) * mm
-    day = max(need, min(MAX_DAY_MM * mm, (ctx.width - wanted_label) / 7))
-    least_label = MIN_LABEL_MM * (1.2 if ctx.large_print else 1) * mm
-    if ctx.width - 7 * day < least_label:  # narrow page: boxes of a day stack instead
-        day = max(box + 2 * pad, widest_date + 2 * pad, (ctx.width - least_label) / 7)
+    regular, bold = ctx.fonts.main.regular, ctx.fonts.main.bold
+    widest_date = max([stringWidth(w, bold, size) for w in ("Mon", "Wed", "Thu", "Sat")]
+                      + [stringWidth(w, regular, size) for w in ("30 Sep", "Sep 30", "28 Mar")])
+    date_need = widest_date + 2 * pad + 1 * mm
+    box_need = most_boxes * box + (most_boxes - 1) * GAP_MM * mm + 2 * pad + 1 * mm
+    scale = 1.2 if ctx.large_print else 1
+    day = max(date_need, min(MAX_DAY_MM * mm, (ctx.width - WANTED_LABEL_MM * scale * mm) / 7))
+    if day < box_need and ctx.width - 7 * box_need >= MIN_LABEL_MM * scale * mm:
+        day = box_need
     return ctx.width - 7 * day, day
 
 
-def _day_heading(ctx: Context, day, width: float, style) -> Paragraph:
-    """'Sat 14 Mar' on one line where the column is wide enough, else on two."""
-    one_line = f"{day.weekday} {day.label}"
-    fits = stringWidth(one_line, ctx.fonts.main.bold, style.fontSize) <= width - 2 * CELL_PAD_MM * mm
-    gap = " " if fits else "<br/>"
-    return Paragraph(f"<b>{markup(day.weekday, ctx.fonts)}</b>{gap}{markup(day.label, ctx.fonts)}",
-                     style)
+def _day_headings(ctx: Context, days, width: float, style) -> list[Paragraph]:
+    """'Sat 14 Mar' on one line when every day fits its column, else all on two lines."""
+    room = width - 2 * CELL_PAD_MM * mm
+    bold, regular = ctx.fonts.main.bold, ctx.fonts.main.regular
+    one_line = all(stringWidth(d.weekday + " ", bold, style.fontSize)
+                   + stringWidth(d.label, regular, style.fontSize) <= room for d in days)
+    gap = " " if one_line else "<br/>"
+    return [Paragraph(f"<b>{markup(d.weekday, ctx.fonts)}</b>{gap}{markup(d.label, ctx.fonts)}",
+                      style) for d in days]
 
 
 def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
@@ -153,7 +160,7 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
 
     data = [[Paragraph(markup(options.get("heading", "Tick a box each time you do it"), ctx.fonts),
                        head)]
-            + [_day_heading(ctx, d, day_w, day_head) for d in week.days]]
+            + _day_headings(ctx, week.days, day_w, day_head)]
     for row in week.rows:
         text = f"<b>{markup(row.label, ctx.fonts)}</b>: {markup(row.dose, ctx.fonts)}"
         if row.new:
@@ -189,6 +196,12 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
     ]
     for index in range(2, routine_end, 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
+    # A continued page never starts with a lone routine row, and the rows to write in stay
+    # together.
+    if routine_end >= 3:
+        commands.append(("NOSPLIT", (0, routine_end - 2), (-1, routine_end - 1)))
+    if tracking_at is not None and len(data) - 1 > tracking_at:
+        commands.append(("NOSPLIT", (0, tracking_at), (-1, -1)))
     if tracking_at is not None:
         commands.append(("LINEABOVE", (0, tracking_at), (-1, tracking_at), 1.2, colors.black))
         if options.get("tracking_heading"):
@@ -243,7 +256,12 @@ def plan_flowables(ctx: Context, template: Template, plan: Plan | None = None) -
 # -- whole documents ---------------------------------------------------------------------
 
 def _with_orientation(template: Template, orientation: str | None) -> Template:
-    return replace(template, orientation=orientation) if orientation else template
+    if orientation:
+        template = replace(template, orientation=orientation)
+    top, right, bottom, left = template.margins_mm
+    if template.orientation == "portrait" and bottom < PORTRAIT_BOTTOM_MM:
+        template = replace(template, margins_mm=(top, right, PORTRAIT_BOTTOM_MM, left))
+    return template
 
 
 def plan_part(job, start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE, *,
@@ -276,6 +294,10 @@ def make_plan(client, *, brand=None, template: str | Path = "weekly-plan",
     """The weekly plan as PDF bytes: the same inputs as make_handout, plus the plan's own."""
     from ..api import prepare, render  # api may import this module: import it late
 
+    # The plan's own inputs first: a bad one is the only message, before any note.
+    check_locale(locale)
+    check_weeks(weeks)
+    start = start_date(start)
     job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
                   template_dirs=template_dirs, known_sections=plan_section_options())
     job = replace(job, template=_with_orientation(job.template, orientation))
