@@ -232,21 +232,21 @@ def _read_sections(folders, problems) -> dict[str, object]:
                 problems.append(Problem(name, getattr(document, "line", 1), None, None,
                                         f"should start with one of: {', '.join(allowed)}"))
                 continue
-            seen_here: dict[str, str] = {}
             for key, value in document.items():
                 line = document.line_of(key)
                 if key not in allowed:
                     problems.append(Problem(name, line, None, key,
                                             f"unknown section (expected one of: {', '.join(allowed)})"))
                 elif key in LIST_SECTIONS:
-                    _merge_list(sections.setdefault(key, {}), value, name, line, key, seen_here, problems)
+                    _merge_list(sections.setdefault(key, {}), value, name, line, key, problems)
                 else:
                     sections[key] = _Entry(name, value, line)
     return sections
 
 
-def _merge_list(merged: dict, value, file: str, line: int, key: str, seen_here: dict,
+def _merge_list(merged: dict, value, file: str, line: int, key: str,
                 problems: list[Problem]) -> None:
+    seen_here: dict[str, str] = {}  # ids in this section of this file
     if not isinstance(value, list):
         problems.append(Problem(file, line, None, key, "should be a list of items"))
         return

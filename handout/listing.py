@@ -28,19 +28,24 @@ def filter_items(library: Library, items: Iterable, region: str | None,
 
 
 def table(headers: list[str], rows: list[list[str]], width: int = 100) -> str:
-    """A simple aligned table; the last column is cut to keep lines within `width`."""
+    """An aligned table within `width` columns. Wide cells wrap onto continuation lines
+    (which start blank) rather than being cut, so nothing a practitioner needs is hidden."""
     if not rows:
         return "(nothing matches)"
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    room = max(20, width - sum(widths[:-1]) - 2 * (len(headers) - 1))
-    widths[-1] = min(widths[-1], room)
+    gaps = 2 * (len(headers) - 1)
+    while sum(widths) + gaps > width and max(widths[1:]) > 10:
+        widest = max(range(1, len(widths)), key=lambda i: widths[i])
+        widths[widest] -= 1
 
-    def line(cells):
-        cells = [c if len(c) <= w else c[: w - 1] + "…" for c, w in zip(cells, widths)]
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    def lines(cells):
+        wrapped = [textwrap.wrap(c, w, break_on_hyphens=False) or [""] for c, w in zip(cells, widths)]
+        for depth in range(max(len(w) for w in wrapped)):
+            parts = [(w[depth] if depth < len(w) else "") for w in wrapped]
+            yield "  ".join(p.ljust(n) for p, n in zip(parts, widths)).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+    return "\n".join([*lines(headers), rule, *(line for row in rows for line in lines(row))])
 
 
 def _avoid(item) -> str:
@@ -80,11 +85,11 @@ def conditions_table(library: Library) -> str:
         cautioned = sum(1 for i in items for c in i.cautions if condition.id in c.caution_if)
         rows.append([condition.id, condition.label, ", ".join(condition.aliases) or "-",
                      str(cautioned), ", ".join(avoided) or "-"])
-    return table(["ID", "Label", "Also", "Cautions", "Leaves out"], rows, width=400)
+    return table(["ID", "Label", "Also", "Cautions", "Leaves out"], rows)
 
 
 def _wrap(label: str, text: str) -> list[str]:
-    body = textwrap.wrap(text, 88 - 14) or [""]
+    body = textwrap.wrap(text, 88 - 14, break_on_hyphens=False) or [""]
     return [f"{label:<13} {body[0]}", *(f"{'':<13} {line}" for line in body[1:])]
 
 

@@ -66,7 +66,7 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
     if size > max_bytes:
         raise DataError(Problem(
             name, None, None, None,
-            f"{what} is {size / 1048576:.1f} MB, larger than the {max_bytes // 1048576} MB allowed",
+            f"{what} is {size:,} bytes, more than the {max_bytes:,} allowed",
         ))
     raw = path.read_bytes()
     try:
@@ -105,6 +105,9 @@ def parse_yaml(text: str, name: str, *, what: str = "data file") -> Any:
         raise DataError(Problem(name, line, None, None, f"YAML syntax error: {detail}{column}")) from None
     except yaml.YAMLError as exc:
         raise DataError(Problem(name, None, None, None, f"not valid YAML: {exc}")) from None
+    except RecursionError:
+        raise DataError(Problem(name, None, None, None,
+                                "nested too deeply to be a data file")) from None
     finally:
         loader.dispose()
     if problems:

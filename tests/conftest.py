@@ -115,4 +115,5 @@ def table_ids(output: str) -> list[str]:
     """The first column of a table printed by `handout points|stretches|tips|protocols`."""
     lines = output.splitlines()
     rule = next(i for i, line in enumerate(lines) if line.startswith("----"))
-    return [line.split()[0] for line in lines[rule + 1:] if line.strip()]
+    # A row's wrapped cells continue on lines that start blank.
+    return [line.split()[0] for line in lines[rule + 1:] if line.strip() and not line[0].isspace()]

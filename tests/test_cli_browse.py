@@ -143,9 +143,6 @@ def test_show_a_tip_and_a_protocol(cli):
     assert section(protocol.stdout, "Points") == "GB34, ST36, BL40, BL57, KI3"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DOUBTFUL listing._wrap: textwrap breaks on hyphens, so `handout show sciatica` prints "
-    "tip ids split across lines ('sit-' / 'supported'); an id copied from the screen is wrong"))
 def test_show_protocol_keeps_every_id_whole(cli):
     result = cli("show", "sciatica")
     words = set(re.split(r"[,\s]+", result.stdout))
@@ -172,10 +169,7 @@ def test_tables_list_everything_readably(cli, command, kind):
 
 @pytest.mark.parametrize("command", [
     "points",
-    pytest.param("stretches", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG listing.table: it promises lines within `width` (100) by cutting the last "
-        "column, but only ever cuts the last one, and never below 20: the stretches table "
-        "is 131 columns wide (long names and doses) while its 'Avoid if' column is cut"))),
+    "stretches",
     "tips",
     "protocols",
 ])

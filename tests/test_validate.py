@@ -210,10 +210,6 @@ def test_unknown_diagram_view_is_reported(clinic, raw_point):
     assert "side-knee" in problems[0].message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG library._read_sections/_merge_list: one `seen_here` dict is shared by every list "
-    "section of a file, so a tip whose id equals a topic id in the same tips.yaml is "
-    "reported as 'id used twice' and dropped, though topics and tips are separate kinds"))
 def test_tip_may_share_an_id_with_a_topic(clinic):
     write_yaml(clinic / "tips.yaml", {
         "topics": [{"id": "walking-group", "title": "Walking group"}],
