@@ -1,0 +1,119 @@
+"""`handout reference` and `handout cards`: clinic materials beside the client handout.
+
+Click only: the commands parse options and call the library (render/reference.py and
+render/cards.py). They are registered on the `handout` group in cli.py, whose HandoutGroup
+turns the package's errors into one-line messages (exit 1). Helpers from cli.py are imported
+when a command runs, so either module may be imported first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .client import PAPER_SIZES, SIDES
+
+pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
+
+
+def _paper(value: str | None) -> str:
+    return {"a4": "A4", "letter": "Letter"}.get((value or "").lower(), "")
+
+
+def _common(command):
+    """Options both commands share: brand, paper, template, output."""
+    options = [
+        click.option("--brand", "brand_file", type=click.Path(path_type=Path),
+                     help="Your brand.yaml (see `handout init-brand`)."),
+        click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
+                     help="Paper size (default: the brand's)."),
+        click.option("--template", default=None, metavar="NAME|FILE",
+                     help="A layout template (a copy of the built-in one, changed)."),
+        click.option("-o", "--output", required=True, metavar="FILE",
+                     help="The PDF to write ('-' for standard output)."),
+        click.option("--reproducible", is_flag=True,
+                     help="Byte-identical output for identical input (no timestamps)."),
+        click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command()
+@click.argument("ids", nargs=-1, metavar="[IDS]...")
+@click.option("--protocol", metavar="ID", help="All the points of this protocol.")
+@_common
+@pass_state
+def reference(state, ids, protocol, brand_file, paper, template, output, reproducible,
+              open_after):
+    """Practitioner reference sheets: one point per page, with a large diagram, the WHO
+    standard location, the finding route, the technique and every caution (naming the
+    conditions it concerns).
+
+    IDS are point codes or aliases (BL60, K3, LV3, UB60; commas or spaces). With
+    --protocol, its points; with neither, every point in the library.
+
+    \b
+    Examples:
+      handout reference BL60 K3 -o points.pdf
+      handout reference --protocol sciatica --paper Letter -o sciatica-points.pdf
+    """
+    from .cli import _split, _write
+    from .render.reference import make_reference
+
+    config = state["config"]
+    data = make_reference(_split(ids), protocol=protocol or "", brand=brand_file or config.brand,
+                          paper=_paper(paper), template=template or "reference-sheet",
+                          data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
+                          reproducible=reproducible)
+    _write(data, output, open_after)
+
+
+@click.command()
+@click.argument("ids", nargs=-1, metavar="[IDS]...")
+@click.option("--protocol", metavar="ID", help="The points and stretches of this protocol.")
+@click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out.")
+@click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy.")
+@click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+              help="The client's conditions, e.g. anticoagulants,numb-skin: the handout's "
+                   "safety rules apply.")
+@click.option("--allow", multiple=True, metavar="IDS",
+              help="Include these even though a condition rules them out (you confirm it).")
+@click.option("--side", type=click.Choice(SIDES), default="both", show_default=True,
+              help="Which side to press.")
+@click.option("--large-print/--normal-print", "large_print", default=None,
+              help="Large print (text 14 pt or more; cards hold less before they say "
+                   "'See your handout for more').")
+@_common
+@pass_state
+def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_print,
+          brand_file, paper, template, output, reproducible, open_after):
+    """Pocket cards for points and stretches: four a sheet, framed, with cut marks.
+
+    IDS may mix point codes or aliases and stretch ids (BL60,K3 knee-to-chest); --protocol
+    adds its points and stretches. The client's conditions apply the handout's safety
+    rules: a pregnant client's cards never hold BL60.
+
+    \b
+    Examples:
+      handout cards BL60 GB34 knee-to-chest figure-4 -o cards.pdf
+      handout cards --protocol sciatica --pregnant --paper Letter -o cards.pdf
+    """
+    from .cli import _split, _write
+    from .library import load_library
+    from .render.cards import card_client, make_cards
+
+    refs = _split(ids)
+    if not (refs or protocol):
+        raise click.UsageError("say which cards to print: point or stretch ids, or --protocol ID")
+    conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
+    config = state["config"]
+    client = card_client(load_library(state["data_dirs"]), refs, protocol=protocol or "",
+                         conditions=conditions, allow=_split(allow), drop=_split(drop),
+                         side=side, paper=_paper(paper), large_print=large_print)
+    data = make_cards(client, brand=brand_file or config.brand,
+                      template=template or "pocket-cards", data_dirs=state["data_dirs"],
+                      template_dirs=config.template_dirs, reproducible=reproducible)
+    _write(data, output, open_after)

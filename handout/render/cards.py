@@ -1,0 +1,477 @@
+"""Pocket cards: four framed cards a sheet (two by two), with cut marks at their corners.
+
+Each card stands on its own: a point's code, pinyin and English name (or a stretch's name),
+a small diagram or pictogram, how to find it (or how to do it), the dose and the key caution.
+
+Text is never squeezed below FLOOR_PT (14 pt in large print) and never runs off its card.
+A card is set at full size if it fits; otherwise its type is set a little smaller, down to
+the floor; only then is it shortened, a whole part at a time: the first sentences of the
+finding route or the first steps, followed by "See your handout for more." A safety text
+(the key caution, "Stop if", how to reach a point that needs help) is printed whole or
+replaced by a pointer to the handout, never cut short. Pictures are drawn at the width asked
+for and never scaled afterwards.
+
+    client = card_client(load_library(), ["BL60", "knee-to-chest"], conditions=("pregnancy",))
+    pdf = make_cards(client)
+
+The selection and safety rules are the handout's: the cards draw the Program that
+program.build_program makes for the Client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable, KeepInFrame, KeepTogether, PageBreak, Paragraph, Spacer, Table,
+)
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..client import Client
+from ..errors import DataError, InputError, Problem, UnknownItemError
+from ..layout import Template
+from ..models import Caution, Point, Stretch
+from ..program import Chosen
+from ..text import markup
+from ..units import dose_text
+from .figures import point_figure, stretch_figure
+from .flow import Context, grid
+from .items import caution_paragraphs, hold_text, point_heading
+from .styles import MIN_LARGE_PT
+
+FLOOR_PT = 9.0  # no text on a card is set smaller than this
+PER_SHEET = 4  # two columns, two rows
+MARK_GAP = 1.5 * mm  # between a card's corner and its cut marks
+MARK_LEN = 4 * mm
+MARK_ROOM = MARK_GAP + MARK_LEN + 0.5 * mm  # kept clear around the cards for the marks
+PADDING = 4 * mm  # inside the card's frame
+SHRINK_STEP = 0.05
+DEFAULT_MORE = "See your handout for more."
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    gutter: float = 12 * mm
+    figure_width: float = 30 * mm
+    pictogram_width: float = 40 * mm
+    clinic_line: bool = True
+    more: str = DEFAULT_MORE
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a card's content was set: kept on the card for tests and for a look."""
+
+    item_id: str
+    level: int  # 0: everything; higher: shortened further
+    shortened: bool  # some text was replaced by "See your handout for more."
+    scale: float  # type size as a fraction of the template's (1.0: full size)
+    smallest_pt: float  # the smallest text on the card as printed
+    height: float  # of the content, in points
+    room: float  # the height the content had, in points
+
+
+# -- options --------------------------------------------------------------------------------
+
+def card_options(template: Template) -> CardOptions:
+    """The `cards` section's options, checked (a bad value names the template's line)."""
+    section = next((s for s in template.sections if s.name == "cards"), None)
+    if section is None:
+        return CardOptions()
+    o = section.options
+
+    def problem(option, message):
+        return DataError(Problem(template.source, section.line, None, f"sections.cards.{option}",
+                                 message))
+
+    def number(option, low, high, default):
+        value = o.get(option, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise problem(option, f"should be a number from {low:g} to {high:g}, not {value!r}")
+        return float(value) * mm
+
+    clinic = o.get("clinic_line", True)
+    if not isinstance(clinic, bool):
+        raise problem("clinic_line", f"should be true or false, not {clinic!r}")
+    more = o.get("more", DEFAULT_MORE)
+    if not isinstance(more, str) or not more.strip():
+        raise problem("more", "should be a short sentence, e.g. 'See your handout for more.'")
+    return CardOptions(gutter=number("gutter_mm", 2 * MARK_ROOM / mm, 40, 12),
+                       figure_width=number("figure_mm", 15, 50, 30),
+                       pictogram_width=number("pictogram_mm", 15, 50, 40),
+                       clinic_line=clinic, more=more.strip())
+
+
+SECTIONS = {"cards": (None, ("gutter_mm", "figure_mm", "pictogram_mm", "clinic_line", "more"))}
+
+
+def section_options() -> dict[str, tuple[str, ...]]:
+    return {name: options for name, (_, options) in SECTIONS.items()}
+
+
+# -- text helpers ----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
+
+
+def sentences(text: str) -> list[str]:
+    """Whole sentences: a card that shortens a text drops whole sentences, never words."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(str(text).split())) if s.strip()]
+
+
+def key_caution(chosen: Chosen, ctx: Context) -> Caution | None:
+    """The one caution a card prints: the one the practitioner overrode, else the one that
+    concerns this client's conditions, else the first that concerns everyone."""
+    conditions = ctx.program.condition_ids
+    if chosen.allowed_despite:
+        for caution in chosen.item.cautions:
+            if conditions & set(caution.avoid_if):
+                return caution
+    specific = [c for c in chosen.cautions if not c.always]
+    return (specific or list(chosen.cautions) or [None])[0]
+
+
+def text_sizes(flowables) -> Iterator[float]:
+    """The size of every piece of text in these flowables (paragraphs, also inside tables)."""
+    for f in flowables:
+        if isinstance(f, (list, tuple)):
+            yield from text_sizes(f)
+        elif isinstance(f, Paragraph):
+            yield f.style.fontSize
+            if f.bulletText:
+                yield f.style.bulletFontSize
+        elif isinstance(f, Table):
+            for row in f._cellvalues:
+                yield from text_sizes([cell for cell in row if not isinstance(cell, str)])
+        elif isinstance(f, (KeepInFrame, KeepTogether)):
+            yield from text_sizes(f._content)
+
+
+def scaled(ctx: Context, factor: float) -> Context:
+    """The context with every paragraph style's sizes times `factor` (1.0: unchanged)."""
+    by_name = {}
+    for name, style in ctx.styles.by_name.items():
+        by_name[name] = ParagraphStyle(
+            name, parent=style,
+            fontSize=style.fontSize * factor, leading=style.leading * factor,
+            spaceBefore=style.spaceBefore * factor, spaceAfter=style.spaceAfter * factor,
+            leftIndent=style.leftIndent * factor, bulletIndent=style.bulletIndent * factor,
+            # A step's number is as large as its words (ReportLab's default is 10 pt).
+            bulletFontSize=style.fontSize * factor)
+    return replace(ctx, styles=replace(ctx.styles, by_name=by_name))
+
+
+# -- what a card says ------------------------------------------------------------------------
+
+Build = Callable[[Context, float], list]  # (context at some type size, inner width) -> flowables
+
+
+def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str):
+    """'Label: first sentences. See your handout for more.' (the pointer only when cut)."""
+    text = f"<b>{markup(label, ctx.fonts)}</b> {markup(' '.join(parts), ctx.fonts)}"
+    if len(parts) < whole:
+        text += f" <i>{markup(more, ctx.fonts)}</i>"
+    return Paragraph(text, ctx.styles["card"])
+
+
+def _figure_row(ctx: Context, figure, figure_width: float, side: list, width: float):
+    gap = 3 * mm
+    return grid([[figure, side]], [figure_width + gap, width - figure_width - gap], ctx.styles,
+                [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                 ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+
+
+def _caution_block(ctx: Context, chosen: Chosen, every: bool) -> list:
+    """This client's cautions as the handout prints them (with the practitioner's override
+    note); or, when `every` is false, only the key one and a pointer to the handout."""
+    if every or len(chosen.cautions) < 2:
+        return caution_paragraphs(ctx, chosen)
+    key = key_caution(chosen, ctx)
+    out = caution_paragraphs(ctx, replace(chosen, cautions=(key,)))
+    out.append(Paragraph("<i>More cautions in your handout.</i>", ctx.styles["card"]))
+    return out
+
+
+def _sized_figure(make, item, ctx, width: float, max_height: float):
+    """The picture at `width`, or narrower if it would be taller than max_height."""
+    figure = make(ctx, item, width)
+    _, height = figure.wrap(width, max_height * 10)
+    if height > max_height:
+        width = width * max_height / height
+        figure = make(ctx, item, width)
+    return figure, width
+
+
+@dataclass(frozen=True)
+class Trim:
+    """How much of a card's text to print; each step of shortening changes one field."""
+
+    extra: bool = True  # a point's first pressing sentence; a stretch's "How often"
+    all_cautions: bool = True  # every caution for this client, or the key one only
+    reach: bool = True  # a point that needs help: how to reach it, in full
+    keep: int | None = None  # sentences of the finding route, or steps, kept (None: all)
+
+
+def _trims(count: int, reach: bool) -> list[Trim]:
+    """Fullest first: drop the extra line, keep only the key caution, point to the handout
+    for reaching, then keep one sentence (or step) fewer at a time, down to none."""
+    trims = [Trim()]
+    trims.append(replace(trims[-1], extra=False))
+    trims.append(replace(trims[-1], all_cautions=False))
+    if reach:
+        trims.append(replace(trims[-1], reach=False))
+    trims += [replace(trims[-1], keep=n) for n in range(count - 1, -1, -1)]
+    return trims
+
+
+def point_variants(chosen: Chosen, options: CardOptions, figure_height: float) -> list[tuple[bool, Build]]:
+    """A point card's content, fullest first: (shortened?, build)."""
+    point: Point = chosen.item
+    route = sentences(point.find_it)
+    press = sentences(point.technique.pressure)[:1]
+    needs_help = not point.self_reach
+
+    def make(trim: Trim) -> Build:
+        def build(ctx: Context, width: float) -> list:
+            figure, fw = _sized_figure(point_figure, point, ctx, options.figure_width, figure_height)
+            side = [ctx.para(hold_text(ctx, point), "card", bold=True)]
+            if trim.extra and press:
+                side.append(ctx.labelled("How to press:", press[0]))
+            out = [point_heading(ctx, point, "h3"), _figure_row(ctx, figure, fw, side, width),
+                   Spacer(1, 1.5 * mm)]
+            keep = len(route) if trim.keep is None else trim.keep
+            if keep:
+                out.append(_with_more(ctx, "How to find it:", route[:keep], len(route),
+                                      options.more))
+            else:
+                out.append(ctx.labelled("How to find it:", options.more))
+            if needs_help:
+                out.append(ctx.labelled("You need help to reach this one:",
+                                        point.reach_help if trim.reach else
+                                        "see your handout for how to do it safely."))
+            return out + _caution_block(ctx, chosen, trim.all_cautions)
+        return build
+
+    return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(route), needs_help)]
+
+
+def stretch_variants(chosen: Chosen, options: CardOptions, figure_height: float) -> list[tuple[bool, Build]]:
+    """A stretch card's content, fullest first: (shortened?, build)."""
+    stretch: Stretch = chosen.item
+    steps = list(stretch.steps)
+
+    def make(trim: Trim) -> Build:
+        def build(ctx: Context, width: float) -> list:
+            figure, fw = _sized_figure(stretch_figure, stretch, ctx, options.pictogram_width,
+                                       figure_height)
+            side = [ctx.labelled("How much:", dose_text(stretch.dose) + ".")]
+            if trim.extra and stretch.how_often:
+                side.append(ctx.labelled("How often:", stretch.how_often))
+            out = [Paragraph(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"]),
+                   _figure_row(ctx, figure, fw, side, width), Spacer(1, 1.5 * mm),
+                   ctx.labelled("Start:", stretch.start)]
+            keep = len(steps) if trim.keep is None else trim.keep
+            for number, step in enumerate(steps[:keep], 1):
+                out.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
+                                     bulletText=f"{number}."))
+            if keep < len(steps):
+                out.append(Paragraph(f"<i>{markup(options.more, ctx.fonts)}</i>",
+                                     ctx.styles["card"]))
+            if stretch.stop_if:
+                out.append(ctx.labelled("Stop if:", stretch.stop_if))
+            return out + _caution_block(ctx, chosen, trim.all_cautions)
+        return build
+
+    return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(steps), False)]
+
+
+def _shortened(trim: Trim, chosen: Chosen) -> bool:
+    """Whether the card now sends the reader to the handout for something left out."""
+    return (trim.keep is not None or not trim.reach
+            or (not trim.all_cautions and len(chosen.cautions) > 1))
+
+
+# -- the card and the sheet ------------------------------------------------------------------
+
+class Card(Flowable):
+    """One framed card of a fixed size, its content set to fit (see the module's docstring),
+    with cut marks just outside its corners."""
+
+    def __init__(self, ctx: Context, chosen: Chosen, width: float, height: float,
+                 options: CardOptions, floor: float, marks: bool = True):
+        super().__init__()
+        self.ctx, self.chosen, self.options, self.floor = ctx, chosen, options, floor
+        self.width, self.height, self.marks = width, height, marks
+        self.fit: Fit | None = None
+        self._content = None
+        self._footer = self._clinic_line()
+
+    def _clinic_line(self) -> Paragraph | None:
+        brand = self.ctx.brand
+        words = "  ·  ".join(x for x in (brand.clinic_name, brand.phone) if x)
+        if not (self.options.clinic_line and words):
+            return None
+        card = self.ctx.styles["card"]
+        style = ParagraphStyle("card-clinic", parent=card, fontSize=self.floor,
+                               leading=self.floor * 1.25, spaceBefore=0, spaceAfter=0,
+                               textColor=self.ctx.styles.primary)
+        return Paragraph(markup(words, self.ctx.fonts, bold=True), style)
+
+    def lay_out(self, canv) -> Fit:
+        """Choose the fullest content at the largest type size that fits, never below the floor."""
+        inner_w = self.width - 2 * PADDING
+        inner_h = self.height - 2 * PADDING
+        if self._footer is not None:
+            _, footer_h = self._footer.wrap(inner_w, inner_h)
+            inner_h -= footer_h + 2 * mm
+        base = min(self.ctx.styles[n].fontSize for n in ("card", "bullet", "caution"))
+        factors = [1.0]
+        while factors[-1] - SHRINK_STEP > self.floor / base:
+            factors.append(round(factors[-1] - SHRINK_STEP, 4))
+        if self.floor / base < 1.0:
+            factors.append(self.floor / base)
+        item = self.chosen.item
+        make = point_variants if item.kind == "point" else stretch_variants
+        figure_height = min(inner_h * 0.42, 48 * mm)
+        for level, (shortened, build) in enumerate(make(self.chosen, self.options, figure_height)):
+            for factor in factors:
+                ctx = scaled(self.ctx, factor)
+                content = build(ctx, inner_w)
+                smallest = min(text_sizes(content))
+                if smallest < self.floor - 0.01:
+                    break
+                frame = KeepInFrame(inner_w, inner_h, content, mode="error")
+                try:
+                    _, used = frame.wrapOn(canv, inner_w, inner_h)
+                except LayoutError:
+                    continue
+                self._content = frame
+                self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h)
+                return self.fit
+        raise InputError(
+            f"the card for {item.id} does not fit even at {self.floor:g} pt with its texts "
+            "shortened; shorten its texts in the data, or give the cards template a smaller "
+            "figure_mm, pictogram_mm or gutter_mm")
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(self.ctx.styles.primary)
+        canv.setLineWidth(1)
+        canv.rect(0, 0, self.width, self.height)
+        if self.marks:
+            canv.setStrokeColor(colors.black)
+            canv.setLineWidth(0.5)
+            for x, dx in ((0, -1), (self.width, 1)):
+                for y, dy in ((0, -1), (self.height, 1)):
+                    # One mark along each edge that meets at this corner, outside the card.
+                    canv.line(x + dx * MARK_GAP, y, x + dx * (MARK_GAP + MARK_LEN), y)
+                    canv.line(x, y + dy * MARK_GAP, x, y + dy * (MARK_GAP + MARK_LEN))
+        canv.restoreState()
+        frame = self._content
+        frame.drawOn(canv, PADDING, self.height - PADDING - frame.height)
+        if self._footer is not None:
+            self._footer.wrapOn(canv, self.width - 2 * PADDING, self.height)
+            self._footer.drawOn(canv, PADDING, PADDING)
+
+
+class CardSheet(Flowable):
+    """Up to four cards on one page: two columns, two rows, filling the frame, with room
+    around them for the cut marks. Card sizes follow the paper (A4 or Letter)."""
+
+    def __init__(self, ctx: Context, chosen: Sequence[Chosen], options: CardOptions,
+                 floor: float):
+        super().__init__()
+        self.ctx, self.chosen, self.options, self.floor = ctx, list(chosen), options, floor
+        self.cards: list[tuple[Card, float, float]] = []  # card, x, y: kept for tests
+
+    @property
+    def fits(self) -> list[Fit]:
+        return [card.fit for card, _, _ in self.cards]
+
+    def wrap(self, available_width, available_height):
+        gutter = self.options.gutter
+        card_w = (available_width - 2 * MARK_ROOM - gutter) / 2
+        card_h = (available_height - 2 * MARK_ROOM - gutter) / 2
+        self.cards = []
+        for index, chosen in enumerate(self.chosen):
+            row, column = divmod(index, 2)
+            card = Card(self.ctx, chosen, card_w, card_h, self.options, self.floor)
+            card.lay_out(self.canv)
+            x = MARK_ROOM + column * (card_w + gutter)
+            y = available_height - MARK_ROOM - card_h - row * (card_h + gutter)
+            self.cards.append((card, x, y))
+        self.width, self.height = available_width, available_height - 0.01
+        return self.width, self.height
+
+    def draw(self):
+        for card, x, y in self.cards:
+            card.drawOn(self.canv, x, y)
+
+
+def build_cards(ctx: Context, template: Template) -> list:
+    """The Program's points, then its stretches, four cards a sheet."""
+    options = card_options(template)
+    floor = MIN_LARGE_PT if ctx.large_print else FLOOR_PT
+    items = [*ctx.program.points, *ctx.program.stretches]
+    out = []
+    for start in range(0, len(items), PER_SHEET):
+        if start:
+            out.append(PageBreak())
+        out.append(CardSheet(ctx, items[start:start + PER_SHEET], options, floor))
+    return out
+
+
+# -- the Python entry points ---------------------------------------------------------------
+
+def card_client(library, ids: Sequence[str] = (), *, protocol: str = "",
+                conditions: Sequence[str] = (), allow: Sequence[str] = (),
+                drop: Sequence[str] = (), side: str = "both", paper: str = "",
+                large_print: bool | None = None) -> Client:
+    """The Client for a set of cards: IDS may mix points (aliases resolve) and stretches;
+    the protocol adds its points and stretches. The handout's safety rules then decide."""
+    points, stretches = [], []
+    for ref in ids:
+        try:
+            item = library.find(ref)
+        except UnknownItemError as exc:
+            raise UnknownItemError(str(exc).replace("unknown item", "unknown point or stretch", 1)) from None
+        kind = getattr(item, "kind", "protocol")
+        if kind == "point":
+            points.append(item.id)
+        elif kind == "stretch":
+            stretches.append(item.id)
+        elif kind == "protocol":
+            raise InputError(f"'{ref}' is a protocol; use --protocol {item.id}")
+        else:
+            raise InputError(f"'{ref}' is a {kind}; cards hold points and stretches")
+    if not (ids or protocol):
+        raise InputError("say which cards to print: point or stretch ids, or --protocol ID")
+    return Client(protocol=protocol, points=tuple(dict.fromkeys(points)),
+                  stretches=tuple(dict.fromkeys(stretches)), conditions=tuple(conditions),
+                  allow=tuple(allow), drop=tuple(drop), side=side, paper=paper,
+                  large_print=large_print, source="options")
+
+
+def make_cards(client: Client, *, brand=None, template: str | Path = "pocket-cards",
+               data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
+               reproducible: bool = False) -> bytes:
+    """Pocket cards as PDF bytes for this client's points and stretches."""
+    from ..api import prepare, render
+
+    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
+                  template_dirs=template_dirs, known_sections=section_options())
+    if job.program.is_empty():
+        raise InputError("nothing to print: no points or stretches are left for this client")
+    card_options(job.template)
+    return render(job, build_cards, reproducible=reproducible)

@@ -1,0 +1,264 @@
+"""Practitioner reference sheets: one acupressure point per page.
+
+Each page: the point's names, a large diagram beside the WHO standard location and the
+client's finding route, the technique, and every caution with the conditions it concerns
+named (the practitioner needs all of them, not just one client's).
+
+    pdf = make_reference(["BL60", "K3"])            # these points
+    pdf = make_reference(protocol="sciatica")       # a protocol's points
+    pdf = make_reference()                          # every point in the library
+
+The page layout comes from templates/reference-sheet.yaml: its sections print in order, once
+per point. The builder has the signature of sections.build_sections, so api.render draws it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Spacer
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..client import Client
+from ..errors import DataError, InputError, Problem, UnknownItemError
+from ..layout import Template
+from ..models import Caution, Point
+from ..program import Chosen
+from ..text import markup
+from .figures import point_figure
+from .flow import Context, grid
+from .items import hold_text, point_heading
+
+REGION_WORDS = {"lower-back": "lower back", "ankle-foot": "ankle and foot",
+                "lower-leg": "lower leg"}
+DIAGRAM_MM = 90.0  # the largest diagram, unless the template says otherwise
+MIN_DIAGRAM_MM = 45.0
+DIAGRAM_STEP_MM = 5.0
+
+
+# -- sections: each (ctx, options, chosen, diagram_width) -> flowables -------------------
+
+def title_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
+    return [point_heading(ctx, chosen.item, "h1")]
+
+
+def facts_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
+    point: Point = chosen.item
+    facts = [("Meridian", point.meridian),
+             ("Region", REGION_WORDS.get(point.region, point.region.replace("-", " ")))]
+    if point.aliases:
+        facts.append(("Also written", ", ".join(point.aliases)))
+    protocols = [p.name for p in ctx.library.protocols.values()
+                 if point.id in {ctx.library.point(ref).id for ref in p.points}]
+    if protocols:
+        facts.append(("In protocols", "; ".join(protocols)))
+    facts.append(("Self-care", "the client can reach it" if point.self_reach
+                  else "needs a helper, or a soft ball against a wall"))
+    line = "  ·  ".join(f"<b>{markup(k, ctx.fonts)}:</b> {markup(v, ctx.fonts)}" for k, v in facts)
+    return [Paragraph(line, ctx.styles["body"]), Spacer(1, 2 * mm)]
+
+
+def location_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
+    """The diagram on the left; the WHO location, finding route and reach on the right."""
+    point: Point = chosen.item
+    words = [ctx.para(options.get("heading", "Standard location (WHO 2008)"), "h3"),
+             ctx.para(point.location, "card"),
+             ctx.para(options.get("route_heading", "Finding route (as the client reads it)"), "h3"),
+             ctx.para(point.find_it, "card")]
+    if point.reach_help:
+        words.append(ctx.para(options.get("reach_heading", "Reaching it"), "h3"))
+        words.append(ctx.para(point.reach_help, "card"))
+    gap = 5 * mm
+    figure = point_figure(ctx, point, diagram_width)
+    table = grid([[figure, words]], [diagram_width + gap, ctx.width - diagram_width - gap],
+                 ctx.styles, [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                              ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+    return [Spacer(1, 1 * mm), table]
+
+
+def technique_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
+    point: Point = chosen.item
+    t = point.technique
+    out = [ctx.para(options.get("heading", "Technique"), "h2")]
+    if t.pressure:
+        out.append(ctx.labelled("Pressure:", t.pressure))
+    out.append(ctx.para(hold_text(ctx, point), "card", bold=True))
+    if t.breathing:
+        out.append(ctx.labelled("Breathing:", t.breathing))
+    return out
+
+
+def caution_label(ctx: Context, caution: Caution) -> str:
+    """'Avoid with pregnancy ...', 'Take care with blood thinners ...' or 'All clients'."""
+    def names(ids):
+        labels = [ctx.library.conditions[i].label.lower() if i in ctx.library.conditions else i
+                  for i in ids]
+        return ", ".join(labels[:-1]) + (" or " if len(labels) > 1 else "") + labels[-1]
+
+    parts = []
+    if caution.avoid_if:
+        parts.append(f"Avoid with {names(caution.avoid_if)}")
+    if caution.caution_if:
+        parts.append(("take care" if parts else "Take care") + f" with {names(caution.caution_if)}")
+    return "; ".join(parts) + ":" if parts else "All clients:"
+
+
+def cautions_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
+    point: Point = chosen.item
+    out = [ctx.para(options.get("heading", "Cautions"), "h2")]
+    if not point.cautions:
+        return out + [ctx.para("None recorded for this point.", "card")]
+    if options.get("intro"):
+        out.append(ctx.para(options["intro"], "body"))
+    # Everyone's cautions first, then those that rule the point out, then the take-care ones.
+    order = sorted(point.cautions, key=lambda c: (not c.always, not c.avoid_if))
+    out += [ctx.labelled(caution_label(ctx, c), c.text, "caution") for c in order]
+    return out
+
+
+# name -> (builder, the options it accepts)
+SECTIONS = {
+    "title": (title_section, ()),
+    "facts": (facts_section, ()),
+    "location": (location_section, ("heading", "route_heading", "reach_heading", "diagram_mm")),
+    "technique": (technique_section, ("heading",)),
+    "cautions": (cautions_section, ("heading", "intro")),
+}
+
+
+def section_options() -> dict[str, tuple[str, ...]]:
+    return {name: options for name, (_, options) in SECTIONS.items()}
+
+
+# -- the page -------------------------------------------------------------------------------
+
+class PointPage(Flowable):
+    """One point's sections, kept to the page: the diagram is drawn as large as the frame
+    allows (from the template's diagram_mm down to MIN_DIAGRAM_MM). Content that does not fit
+    even then (a clinic's very long texts) flows on to a further page rather than shrinking."""
+
+    def __init__(self, ctx: Context, template: Template, chosen: Chosen):
+        super().__init__()
+        self.ctx, self.template, self.chosen = ctx, template, chosen
+        self.diagram_width = 0.0  # chosen at layout time, kept for tests
+        self._content: list = []
+        self._frame = None
+
+    def _sections(self, diagram_width: float) -> list:
+        out = []
+        for section in self.template.sections:
+            builder, _ = SECTIONS[section.name]
+            out += builder(self.ctx, section.options, self.chosen, diagram_width)
+        return out
+
+    def _widths(self, available_width: float) -> list[float]:
+        largest = min(_diagram_mm(self.template) * mm, available_width * 0.55)
+        widths, width = [], largest
+        while width > MIN_DIAGRAM_MM * mm:
+            widths.append(width)
+            width -= DIAGRAM_STEP_MM * mm
+        return widths + [min(MIN_DIAGRAM_MM * mm, largest)]
+
+    def wrap(self, available_width, available_height):
+        for width in self._widths(available_width):
+            content = self._sections(width)
+            frame = KeepInFrame(available_width, available_height, content, mode="error")
+            try:
+                _, height = frame.wrapOn(self.canv, available_width, available_height)
+            except LayoutError:
+                continue
+            self.diagram_width, self._content, self._frame = width, content, frame
+            self.width, self.height = available_width, height
+            return self.width, self.height
+        # Too long for one page even with the smallest diagram: report the full height, so
+        # the frame splits it into its parts (see split).
+        self.diagram_width = width
+        self._content, self._frame = self._sections(width), None
+        self.width = available_width
+        self.height = sum(f.wrapOn(self.canv, available_width, available_height)[1]
+                          for f in self._content)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        if self._frame is None:
+            return list(self._content)
+        return []
+
+    def draw(self):
+        self._frame.drawOn(self.canv, 0, 0)
+
+
+def _diagram_mm(template: Template) -> float:
+    for section in template.sections:
+        if section.name == "location" and "diagram_mm" in section.options:
+            value = section.options["diagram_mm"]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not MIN_DIAGRAM_MM <= value <= 250:
+                raise DataError(Problem(template.source, section.line, None, "sections.location",
+                                        f"diagram_mm should be a number from {MIN_DIAGRAM_MM:g} "
+                                        f"to 250, not {value!r}"))
+            return float(value)
+    return DIAGRAM_MM
+
+
+def build_reference(ctx: Context, template: Template) -> list:
+    """One page per point of the Program, in its order."""
+    _diagram_mm(template)  # a bad option is a clear error before any page is drawn
+    out = []
+    for index, chosen in enumerate(ctx.program.points):
+        if index:
+            out.append(PageBreak())
+        out.append(PointPage(ctx, template, chosen))
+    return out
+
+
+# -- the Python entry point --------------------------------------------------------------------
+
+def reference_client(library, ids: Sequence[str] = (), protocol: str = "",
+                     paper: str = "") -> Client:
+    """The Client whose Program holds the points to print: these ids (aliases resolve), the
+    protocol's points, or every point in the library when neither is given."""
+    points = []
+    for ref in ids:
+        try:
+            points.append(library.point(ref).id)
+        except UnknownItemError:
+            item = _other_item(library, ref)
+            if item is None:
+                raise
+            kind = getattr(item, "kind", "protocol")
+            hint = f"; use --protocol {item.id}" if kind == "protocol" else ""
+            raise InputError(f"'{ref}' is a {kind}, not a point; reference sheets are for "
+                             f"acupressure points{hint}") from None
+    if not ids and not protocol:
+        points = list(library.points)
+    return Client(protocol=protocol, points=tuple(dict.fromkeys(points)), paper=paper,
+                  source="options")
+
+
+def _other_item(library, ref):
+    try:
+        return library.find(ref)
+    except UnknownItemError:
+        return None
+
+
+def make_reference(ids: Sequence[str] = (), *, protocol: str = "", brand=None, paper: str = "",
+                   template: str | Path = "reference-sheet",
+                   data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
+                   reproducible: bool = False) -> bytes:
+    """Reference sheets as PDF bytes: one page per point (see the module's docstring)."""
+    from ..api import prepare, render
+    from ..library import load_library
+
+    client = reference_client(load_library(data_dirs), ids, protocol, paper)
+    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
+                  template_dirs=template_dirs, known_sections=section_options())
+    if not job.program.points:
+        raise InputError(f"nothing to print: protocol '{protocol}' has no points")
+    return render(job, build_reference, reproducible=reproducible)
