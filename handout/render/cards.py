@@ -58,8 +58,8 @@ DEFAULT_MORE = "See your handout for more."
 @dataclass(frozen=True)
 class CardOptions:
     gutter: float = 12 * mm
-    figure_width: float = 30 * mm
-    pictogram_width: float = 40 * mm
+    figure_width: float = 40 * mm
+    pictogram_width: float = 44 * mm
     clinic_line: bool = True
     more: str = DEFAULT_MORE
 
@@ -75,6 +75,7 @@ class Fit:
     smallest_pt: float  # the smallest text on the card as printed
     height: float  # of the content, in points
     room: float  # the height the content had, in points
+    figure_width: float = 0.0  # the picture's width asked for, in points
 
 
 # -- options --------------------------------------------------------------------------------
@@ -103,8 +104,8 @@ def card_options(template: Template) -> CardOptions:
     if not isinstance(more, str) or not more.strip():
         raise problem("more", "should be a short sentence, e.g. 'See your handout for more.'")
     return CardOptions(gutter=number("gutter_mm", 2 * MARK_ROOM / mm, 40, 12),
-                       figure_width=number("figure_mm", 15, 50, 30),
-                       pictogram_width=number("pictogram_mm", 15, 50, 40),
+                       figure_width=number("figure_mm", 15, 60, 40),
+                       pictogram_width=number("pictogram_mm", 15, 60, 44),
                        clinic_line=clinic, more=more.strip())
 
 
@@ -169,7 +170,9 @@ def scaled(ctx: Context, factor: float) -> Context:
 
 # -- what a card says ------------------------------------------------------------------------
 
-Build = Callable[[Context, float], list]  # (context at some type size, inner width) -> flowables
+# (context at some type size, inner width, picture's largest width and height) -> flowables
+Build = Callable[[Context, float, float, float], list]
+FIGURE_STEPS = (1.0, 0.85, 0.7)  # a card's picture: as large as the text leaves room for
 
 
 def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str):
@@ -231,7 +234,7 @@ def _trims(count: int, reach: bool) -> list[Trim]:
     return trims
 
 
-def point_variants(chosen: Chosen, options: CardOptions, figure_height: float) -> list[tuple[bool, Build]]:
+def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Build]]:
     """A point card's content, fullest first: (shortened?, build)."""
     point: Point = chosen.item
     route = sentences(point.find_it)
@@ -239,8 +242,8 @@ def point_variants(chosen: Chosen, options: CardOptions, figure_height: float) -
     needs_help = not point.self_reach
 
     def make(trim: Trim) -> Build:
-        def build(ctx: Context, width: float) -> list:
-            figure, fw = _sized_figure(point_figure, point, ctx, options.figure_width, figure_height)
+        def build(ctx: Context, width: float, figure_width: float, figure_height: float) -> list:
+            figure, fw = _sized_figure(point_figure, point, ctx, figure_width, figure_height)
             side = [ctx.para(hold_text(ctx, point), "card", bold=True)]
             if trim.extra and press:
                 side.append(ctx.labelled("How to press:", press[0]))
@@ -262,15 +265,14 @@ def point_variants(chosen: Chosen, options: CardOptions, figure_height: float) -
     return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(route), needs_help)]
 
 
-def stretch_variants(chosen: Chosen, options: CardOptions, figure_height: float) -> list[tuple[bool, Build]]:
+def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Build]]:
     """A stretch card's content, fullest first: (shortened?, build)."""
     stretch: Stretch = chosen.item
     steps = list(stretch.steps)
 
     def make(trim: Trim) -> Build:
-        def build(ctx: Context, width: float) -> list:
-            figure, fw = _sized_figure(stretch_figure, stretch, ctx, options.pictogram_width,
-                                       figure_height)
+        def build(ctx: Context, width: float, figure_width: float, figure_height: float) -> list:
+            figure, fw = _sized_figure(stretch_figure, stretch, ctx, figure_width, figure_height)
             side = [ctx.labelled("How much:", dose_text(stretch.dose) + ".")]
             if trim.extra and stretch.how_often:
                 side.append(ctx.labelled("How often:", stretch.how_often))
@@ -310,7 +312,7 @@ class Card(Flowable):
         self.ctx, self.chosen, self.options, self.floor = ctx, chosen, options, floor
         self.width, self.height, self.marks = width, height, marks
         self.fit: Fit | None = None
-        self._content = None
+        self._body = None
         self._footer = self._clinic_line()
 
     def _clinic_line(self) -> Paragraph | None:
@@ -338,23 +340,28 @@ class Card(Flowable):
         if self.floor / base < 1.0:
             factors.append(self.floor / base)
         item = self.chosen.item
-        make = point_variants if item.kind == "point" else stretch_variants
-        figure_height = min(inner_h * 0.42, 48 * mm)
-        for level, (shortened, build) in enumerate(make(self.chosen, self.options, figure_height)):
+        if item.kind == "point":
+            make, largest = point_variants, self.options.figure_width
+        else:
+            make, largest = stretch_variants, self.options.pictogram_width
+        tallest = min(inner_h * 0.5, 55 * mm)
+        for level, (shortened, build) in enumerate(make(self.chosen, self.options)):
             for factor in factors:
                 ctx = scaled(self.ctx, factor)
-                content = build(ctx, inner_w)
-                smallest = min(text_sizes(content))
-                if smallest < self.floor - 0.01:
-                    break
-                frame = KeepInFrame(inner_w, inner_h, content, mode="error")
-                try:
-                    _, used = frame.wrapOn(canv, inner_w, inner_h)
-                except LayoutError:
-                    continue
-                self._content = frame
-                self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h)
-                return self.fit
+                for step in FIGURE_STEPS:
+                    content = build(ctx, inner_w, largest * step, tallest * step)
+                    smallest = min(text_sizes(content))
+                    if smallest < self.floor - 0.01:  # a template's tiny style: never used
+                        continue
+                    frame = KeepInFrame(inner_w, inner_h, content, mode="error")
+                    try:
+                        _, used = frame.wrapOn(canv, inner_w, inner_h)
+                    except LayoutError:
+                        continue
+                    self._body = frame
+                    self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h,
+                                   largest * step)
+                    return self.fit
         raise InputError(
             f"the card for {item.id} does not fit even at {self.floor:g} pt with its texts "
             "shortened; shorten its texts in the data, or give the cards template a smaller "
@@ -378,7 +385,7 @@ class Card(Flowable):
                     canv.line(x + dx * MARK_GAP, y, x + dx * (MARK_GAP + MARK_LEN), y)
                     canv.line(x, y + dy * MARK_GAP, x, y + dy * (MARK_GAP + MARK_LEN))
         canv.restoreState()
-        frame = self._content
+        frame = self._body
         frame.drawOn(canv, PADDING, self.height - PADDING - frame.height)
         if self._footer is not None:
             self._footer.wrapOn(canv, self.width - 2 * PADDING, self.height)

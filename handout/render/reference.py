@@ -147,7 +147,7 @@ class PointPage(Flowable):
         self.ctx, self.template, self.chosen = ctx, template, chosen
         self.diagram_width = 0.0  # chosen at layout time, kept for tests
         self._content: list = []
-        self._frame = None
+        self._fitted = None
 
     def _sections(self, diagram_width: float) -> list:
         out = []
@@ -172,25 +172,23 @@ class PointPage(Flowable):
                 _, height = frame.wrapOn(self.canv, available_width, available_height)
             except LayoutError:
                 continue
-            self.diagram_width, self._content, self._frame = width, content, frame
+            self.diagram_width, self._content, self._fitted = width, content, frame
             self.width, self.height = available_width, height
             return self.width, self.height
-        # Too long for one page even with the smallest diagram: report the full height, so
-        # the frame splits it into its parts (see split).
+        # Too long for one page even with the smallest diagram: say so, and the frame splits
+        # it into its parts (see split), which flow on to the next page.
         self.diagram_width = width
-        self._content, self._frame = self._sections(width), None
-        self.width = available_width
-        self.height = sum(f.wrapOn(self.canv, available_width, available_height)[1]
-                          for f in self._content)
+        self._content, self._fitted = self._sections(width), None
+        self.width, self.height = available_width, available_height + 1
         return self.width, self.height
 
     def split(self, available_width, available_height):
-        if self._frame is None:
+        if self._fitted is None:
             return list(self._content)
         return []
 
     def draw(self):
-        self._frame.drawOn(self.canv, 0, 0)
+        self._fitted.drawOn(self.canv, 0, 0)
 
 
 def _diagram_mm(template: Template) -> float:

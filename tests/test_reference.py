@@ -1,0 +1,202 @@
+"""Practitioner reference sheets: `handout reference`, checked as a practitioner reads them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handout.api import prepare, render
+from handout.cli import HandoutGroup, main
+from handout.config import Config
+from handout.cli_materials import cards, reference
+from handout.library import load_library
+from handout.render import reference as ref_module
+from handout.render.reference import PointPage, make_reference, reference_client
+
+from conftest import write_yaml
+from pdfcheck import fonts, page_texts, reader, text
+
+ROOT = Path(__file__).resolve().parent.parent
+BRAND = ROOT / "examples" / "brand.yaml"
+
+
+def fold(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def run(*args):
+    """`handout ARGS...`: through the real group once the commands are registered there."""
+    args = [str(a) for a in args]
+    if {"reference", "cards"} <= set(main.commands):
+        result = CliRunner().invoke(main, args)
+    else:
+        group = HandoutGroup(name="handout", commands={"reference": reference, "cards": cards})
+        result = CliRunner().invoke(group, args, obj={"data_dirs": (), "config": Config()})
+    assert "Traceback" not in result.output + (result.stderr or "")
+    return result
+
+
+def make(tmp_path, *args, name="ref.pdf"):
+    out = tmp_path / name
+    result = run("reference", *args, "-o", out, "--reproducible")
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def protocol_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference") / "sciatica.pdf"
+    result = run("reference", "--protocol", "sciatica", "--brand", BRAND, "-o", out,
+                 "--reproducible")
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_one_page_per_protocol_point_with_code_pinyin_and_who_location(protocol_pdf):
+    library = load_library()
+    points = [library.point(p) for p in library.protocol("sciatica").points]
+    pages = [fold(t) for t in page_texts(protocol_pdf)]
+    assert len(pages) == len(points)
+    for page, point in zip(pages, points):
+        assert point.id in page
+        assert point.pinyin in page
+        assert fold(point.location) in page
+        assert fold(point.find_it) in page
+        assert fold(point.technique.pressure) in page
+        # one point a page: no other point's WHO location
+        for other in library.points.values():
+            if other.id != point.id:
+                assert fold(other.location) not in page, (point.id, other.id)
+
+
+def test_every_caution_prints_with_the_conditions_it_concerns(protocol_pdf):
+    library = load_library()
+    pages = {library.point(p).id: fold(t) for p, t in
+             zip(library.protocol("sciatica").points, page_texts(protocol_pdf))}
+    bl60 = pages["BL60"]
+    for caution in library.point("BL60").cautions:
+        assert fold(caution.text) in bl60
+    assert "Avoid with pregnancy:" in bl60
+    assert "Take care with blood thinners (anticoagulants) or bleeding disorder:" in bl60
+    assert "Take care with varicose veins:" in bl60
+    # a caution for everyone says so
+    assert "All clients: Press gently." in pages["GB34"]
+
+
+def test_pages_are_branded_and_numbered(protocol_pdf):
+    pages = page_texts(protocol_pdf)
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Riverside Acupressure & Physio" in page
+        assert "Point reference" in page
+
+
+def test_fonts_are_embedded(protocol_pdf):
+    found = fonts(protocol_pdf)
+    assert found and all(found.values()), found
+
+
+def test_no_ids_prints_every_point(tmp_path):
+    result, out = make(tmp_path)
+    assert result.exit_code == 0, result.output
+    library = load_library()
+    pages = [fold(t) for t in page_texts(out.read_bytes())]
+    assert len(pages) == len(library.points)
+    assert [p for p in library.points] == [
+        next(code for code in library.points if fold(library.points[code].location) in page)
+        for page in pages]
+
+
+def test_aliases_and_comma_lists_resolve(tmp_path):
+    result, out = make(tmp_path, "UB60,K3", "Liv3")
+    assert result.exit_code == 0, result.output
+    pages = page_texts(out.read_bytes())
+    assert len(pages) == 3
+    assert "BL60" in pages[0] and "KI3" in pages[1] and "LR3" in pages[2]
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792))])
+def test_paper_sizes(tmp_path, paper, size):
+    result, out = make(tmp_path, "--protocol", "sciatica", "--paper", paper, "--brand", BRAND)
+    assert result.exit_code == 0, result.output
+    pdf = reader(out.read_bytes())
+    assert len(pdf.pages) == len(load_library().protocol("sciatica").points)
+    for page in pdf.pages:
+        assert tuple(round(float(v)) for v in page.mediabox[2:]) == size
+
+
+@pytest.mark.parametrize("args, message", [
+    (["BL99"], "unknown point 'BL99'"),
+    (["knee-to-chest"], "'knee-to-chest' is a stretch, not a point"),
+    (["sciatica"], "use --protocol sciatica"),
+    (["--protocol", "sciatika"], "unknown protocol 'sciatika'"),
+    (["BL60", "--template", "nope.yaml"], "template nope.yaml not found"),
+])
+def test_bad_input_is_a_one_line_error_and_no_file(tmp_path, args, message):
+    result, out = make(tmp_path, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_bad_template_option_names_the_line(tmp_path):
+    template = tmp_path / "mine.yaml"
+    source = (ROOT / "templates" / "reference-sheet.yaml").read_text()
+    template.write_text(source.replace("diagram_mm: 90", "diagram_mm: huge"))
+    result, out = make(tmp_path, "BL60", "--template", template)
+    assert result.exit_code == 1
+    assert "mine.yaml:" in result.output and "diagram_mm should be a number" in result.output
+    assert not out.exists()
+
+
+def test_reproducible_output_is_byte_identical(tmp_path):
+    _, first = make(tmp_path, "BL60", "GB30", name="a.pdf")
+    _, second = make(tmp_path, "BL60", "GB30", name="b.pdf")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def _pages(client, data_dirs=()):
+    """Render through the API, keeping the PointPage flowables to look at their layout."""
+    job = prepare(client, data_dirs=data_dirs, template="reference-sheet",
+                  known_sections=ref_module.section_options())
+    kept = []
+
+    def builder(ctx, template):
+        flowables = ref_module.build_reference(ctx, template)
+        kept.extend(f for f in flowables if isinstance(f, PointPage))
+        return flowables
+
+    return render(job, builder, reproducible=True), kept
+
+
+def test_long_texts_keep_one_page_with_a_smaller_diagram(clinic, raw_point):
+    point = raw_point("GB30")
+    point["find_it"] += " " + point["find_it"][:len(point["find_it"]) // 2].rsplit(".", 1)[0] + "."
+    point["reach_help"] += " " + point["reach_help"][:len(point["reach_help"]) // 2].rsplit(".", 1)[0] + "."
+    write_yaml(clinic / "points.yaml", {"points": [point]})
+    library = load_library([clinic])
+    pdf, pages = _pages(reference_client(library, ["GB30", "BL60"]), [clinic])
+    assert len(reader(pdf).pages) == 2
+    long_page, normal_page = pages
+    assert long_page.diagram_width < normal_page.diagram_width
+    assert fold(point["reach_help"]) in fold(page_texts(pdf)[0])
+
+
+def test_text_too_long_for_a_page_flows_on_and_nothing_is_lost(clinic, raw_point):
+    point = raw_point("BL40")
+    point["find_it"] = " ".join(f"Sentence number {i} of a very long route." for i in range(250))
+    write_yaml(clinic / "points.yaml", {"points": [point]})
+    pdf, _ = _pages(reference_client(load_library([clinic]), ["BL40"]), [clinic])
+    assert len(reader(pdf).pages) > 1
+    words = text(pdf)
+    assert "Sentence number 0 of" in words and "Sentence number 249 of" in words
+
+
+def test_python_api_matches_the_command(tmp_path):
+    result, out = make(tmp_path, "BL60", "--brand", BRAND)
+    assert result.exit_code == 0
+    assert make_reference(["BL60"], brand=BRAND, reproducible=True) == out.read_bytes()
