@@ -17,7 +17,7 @@ How it holds together:
   predictable (the same roster gives the same names, which is what `--skip-existing` relies
   on) and safe (ASCII letters, digits and hyphens only, so a name like `../../etc/x` stays
   inside the output folder). Words that name a condition or protocol are left out of the
-  slug: a file name never says `pregnancy` or `sciatica`.
+  slug, and so is anything in brackets: a file name never says `pregnancy` or `sciatica`.
 - `with_plan` adds the client's weekly plan sheet as `003-ana-ruiz-plan.pdf` (one week from
   the row's date), right after the handout in the combined file.
 - A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
@@ -144,9 +144,11 @@ _LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "A
 def slug(name: str, leave_out: frozenset[str] = frozenset()) -> str:
     """A name as lower-case ASCII words joined by hyphens: 'José Núñez' -> 'jose-nunez'.
 
-    Words in `leave_out` are dropped; at most MAX_SLUG characters (whole words); 'client'
-    when nothing is left (a name in a script with no ASCII spelling, or no name)."""
-    text = unicodedata.normalize("NFKD", str(name).translate(_LETTERS))
+    Text in brackets ('Ana Ruiz (pregnant)', '[post-op]') and words in `leave_out` are
+    dropped; at most MAX_SLUG characters (whole words); 'client' when nothing is left (a
+    name in a script with no ASCII spelling, or no name)."""
+    text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?", " ", str(name))
+    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     text = text.encode("ascii", "ignore").decode("ascii").lower()
     out = ""
     for word in re.findall(r"[a-z0-9]+", text):

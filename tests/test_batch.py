@@ -1,0 +1,422 @@
+"""`handout batch`: a handout per roster row, in worker processes; manifest, combined file.
+
+The tricky roster (tests/data/rosters/tricky.csv) is made once per module, in two worker
+processes, and looked at from several sides. Other tests use small rosters and --jobs 1 or 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from handout import batch as batch_module
+from handout.batch import (
+    RowResult, combine_pdfs, file_stem, health_words, parse_shard, run_batch, slug, write_manifest,
+)
+from handout.cli_batch import batch
+from handout.config import Config
+from handout.errors import InputError
+from handout.library import load_library
+
+ROSTERS = Path(__file__).resolve().parent / "data" / "rosters"
+TRICKY = ROSTERS / "tricky.csv"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+TRICKY_MADE = ["001-ana-ruiz.pdf", "002-etc-x.pdf", "003-ana-ruiz.pdf", "008-gia-park.pdf",
+               "011-jose-nunez.pdf", "012-kim-lee.pdf"]
+TRICKY_FAILED = {
+    4: "unknown protocol 'sciatic'",
+    5: "Date: '2026/03/14' is not a date",
+    6: "BL60 is ruled out for this client (pregnancy)",
+    7: "unknown point 'XX99'",
+    9: "nothing to print: give a protocol, or points, stretches or tips",
+    10: "Large print: 'maybe' should be yes or no",
+}
+
+
+def invoke(*args):
+    """`handout batch ARGS` in this process, with an obj like the one cli.main builds."""
+    return CliRunner().invoke(batch, [str(a) for a in args],
+                              obj={"data_dirs": (), "config": Config()})
+
+
+def pages(path: Path) -> int:
+    return len(pypdf.PdfReader(path).pages)
+
+
+def text(path: Path, first: int | None = None) -> str:
+    """The text of a PDF's pages (of its first pages only, if given: extraction is slow)."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages[:first])
+
+
+def manifest_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_roster(path: Path, rows: list[str], header: str = "name,date,protocol") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tricky(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tricky")
+    out, combined = root / "deep" / "out", root / "print" / "all.pdf"
+    result = invoke(TRICKY, "--out", out, "--combined", combined, "--duplex", "--jobs", 2)
+    return SimpleNamespace(result=result, root=root, out=out, combined=combined,
+                           manifest=manifest_rows(out / "manifest.csv"))
+
+
+# -- the tricky roster ---------------------------------------------------------------------
+def test_good_rows_are_made_and_bad_rows_reported(tricky):
+    result = tricky.result
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in tricky.out.glob("*.pdf")) == TRICKY_MADE
+    stderr = result.stderr
+    for number, reason in TRICKY_FAILED.items():
+        assert f"failed: {TRICKY}: row {number} (line " in stderr
+        assert reason in stderr
+    assert stderr.count("failed: ") == len(TRICKY_FAILED)
+    assert "made 6 handouts" in stderr and "6 rows failed" in stderr
+    assert stderr.rstrip().endswith("Error: 6 of 12 rows failed (the lines starting 'failed:' "
+                                    "above, and the manifest)")
+    assert "Traceback" not in result.output
+
+
+def test_unknown_column_and_extra_cell_are_warnings(tricky):
+    stderr = tricky.result.stderr
+    assert "warning: " in stderr and "column 10 'Favourite colour' is not a client field" in stderr
+    assert f"warning: {TRICKY}: row 11 (line 17): a cell after the last column is ignored: 'extra cell'" in stderr
+    row11 = tricky.manifest[10]
+    assert row11["status"] == "made"
+    assert row11["notes"] == "a cell after the last column is ignored: 'extra cell'"
+
+
+def test_file_names_are_safe_unique_and_say_nothing_of_health(tricky):
+    # '../../etc/x' stays in the output folder; nothing appears beside or above it.
+    assert (tricky.out / "002-etc-x.pdf").is_file()
+    assert not (tricky.out / ".." / ".." / "etc").exists()
+    everything = sorted(str(p.relative_to(tricky.root)) for p in tricky.root.rglob("*"))
+    assert everything == ["deep", "deep/out", *(f"deep/out/{n}" for n in TRICKY_MADE),
+                          "deep/out/manifest.csv", "print", "print/all.pdf"]
+    # Two clients named Ana Ruiz: two files.
+    assert "Self-care plan for Ana Ruiz" in text(tricky.out / "001-ana-ruiz.pdf", 1)
+    assert "Self-care plan for Ana Ruiz" in text(tricky.out / "003-ana-ruiz.pdf", 1)
+    # 'Kim Lee (pregnant)' on the sciatica protocol: neither word reaches the file name.
+    for name in TRICKY_MADE:
+        assert not any(word in name for word in ("pregnan", "sciatica", "gentle"))
+    assert "Self-care plan for Kim Lee (pregnant)" in text(tricky.out / "012-kim-lee.pdf", 1)
+
+
+def test_manifest_lists_every_row(tricky):
+    rows = tricky.manifest
+    assert list(rows[0]) == ["row", "line", "file", "pages", "status", "error", "notes"]
+    assert [int(r["row"]) for r in rows] == list(range(1, 13))
+    assert [int(r["line"]) for r in rows] == [3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18]
+    made = [r for r in rows if r["status"] == "made"]
+    assert [r["file"] for r in made] == TRICKY_MADE
+    for row in made:
+        assert int(row["pages"]) == pages(tricky.out / row["file"]) > 1
+        assert row["error"] == ""
+    failed = {int(r["row"]): r for r in rows if r["status"] == "failed"}
+    assert set(failed) == set(TRICKY_FAILED)
+    for number, reason in TRICKY_FAILED.items():
+        assert failed[number]["file"] == failed[number]["pages"] == ""
+        assert reason in failed[number]["error"]
+        assert str(TRICKY) not in failed[number]["error"]  # the row and line have columns
+    # The library's advice is given in roster terms, not as command-line options.
+    assert failed[6]["error"].endswith("To include it anyway, confirm it by putting BL60 in "
+                                       "the row's allow column")
+    # Items left out for safety are noted per client.
+    assert rows[11]["notes"].startswith("BL60 left out (pregnancy)")
+
+
+def test_combined_file_duplex(tricky):
+    counts = [pages(tricky.out / name) for name in TRICKY_MADE]
+    assert any(c % 2 for c in counts), "the roster should have a client with odd pages"
+    reader = pypdf.PdfReader(tricky.combined, strict=True)
+    assert len(reader.pages) == sum(c + c % 2 for c in counts)
+    assert f"combined: {tricky.combined}, {len(reader.pages)} pages" in tricky.result.stderr
+    start = 0
+    for name, count in zip(TRICKY_MADE, counts):
+        # Each client starts on the front of a fresh sheet, with its own first page.
+        assert start % 2 == 0
+        first = reader.pages[start].extract_text()
+        assert first == pypdf.PdfReader(tricky.out / name).pages[0].extract_text()
+        assert "Self-care plan for" in first
+        if count % 2:
+            blank = reader.pages[start + count]
+            assert blank.extract_text() == "" and "/Contents" not in blank
+            assert blank.mediabox == reader.pages[start + count - 1].mediabox
+        start += count + count % 2
+
+
+def test_combined_file_opens_in_a_renderer(tricky):
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(str(tricky.combined))
+    try:
+        assert len(document) == len(pypdf.PdfReader(tricky.combined).pages)
+        image = document[len(document) - 1].render(scale=0.3).to_pil()
+        assert image.getextrema() != ((255, 255),) * len(image.getbands())  # not blank
+    finally:
+        document.close()
+
+
+def test_combined_without_duplex_has_no_blank_pages(tricky, tmp_path):
+    sources = [tricky.out / name for name in TRICKY_MADE]
+    target = tmp_path / "plain.pdf"
+    total = combine_pdfs(sources, target)
+    assert total == len(pypdf.PdfReader(target).pages) == sum(pages(p) for p in sources)
+    assert all("/Contents" in page for page in pypdf.PdfReader(target).pages)
+    assert [p.name for p in tmp_path.iterdir()] == ["plain.pdf"]  # no temporary file left
+
+
+def test_formula_and_markup_cells_print_literally(tricky):
+    assert '=HYPERLINK("http://evil.example";"click me")' in text(tricky.out / "003-ana-ruiz.pdf")
+    assert '<b>not bold</b> & <img src="/etc/passwd"/>' in text(tricky.out / "008-gia-park.pdf")
+    assert "Self-care plan for ../../etc/x" in text(tricky.out / "002-etc-x.pdf", 1)
+
+
+def test_manifest_cells_never_start_a_formula(tricky, tmp_path):
+    for row in tricky.manifest:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values())
+    path = tmp_path / "manifest.csv"
+    write_manifest(path, [RowResult(1, 2, "failed", "r: row 1 (line 2)",
+                                    error='=HYPERLINK("http://evil.example","x")',
+                                    notes=("+1", "-2", "@SUM(A1)"))])
+    [row] = manifest_rows(path)
+    assert row["error"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert row["notes"] == "'+1 | -2 | @SUM(A1)"  # one cell: it no longer starts a formula
+    write_manifest(path, [RowResult(1, 2, "failed", "r", error="ok", notes=("-2",))])
+    assert manifest_rows(path)[0]["notes"] == "'-2"
+
+
+# -- shards, resuming, many rows -----------------------------------------------------------
+@pytest.fixture
+def seven(tmp_path):
+    rows = [f"Client {n},2026-03-14,sciatica-gentle" for n in "ABCDEFG"]
+    return write_roster(tmp_path / "seven.csv", rows)
+
+
+def test_shard_makes_every_nth_row(seven, tmp_path):
+    out = tmp_path / "out"
+    result = invoke(seven, "--out", out, "--shard", "2/3", "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "002-client-b.pdf", "005-client-e.pdf", "manifest-2-of-3.csv"]
+    assert [r["row"] for r in manifest_rows(out / "manifest-2-of-3.csv")] == ["2", "5"]
+    assert "rows 2, 5, ... (shard 2/3) of 7" in result.stderr
+    other = invoke(seven, "--out", out, "--shard", "3/3", "--jobs", 1)
+    assert other.exit_code == 0, other.output
+    assert [r["file"] for r in manifest_rows(out / "manifest-3-of-3.csv")] == [
+        "003-client-c.pdf", "006-client-f.pdf"]
+
+
+def test_skip_existing_resumes(seven, tmp_path):
+    out = tmp_path / "out"
+    assert invoke(seven, "--out", out, "--shard", "1/3", "--jobs", 1).exit_code == 0
+    made = {p.name: p.stat() for p in out.glob("*.pdf")}
+    assert sorted(made) == ["001-client-a.pdf", "004-client-d.pdf", "007-client-g.pdf"]
+    (out / "004-client-d.pdf").unlink()
+    (out / "007-client-g.pdf").write_bytes(b"%PDF-1.4 not really")  # damaged: made again
+    result = invoke(seven, "--out", out, "--shard", "1/3", "--skip-existing", "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    rows = manifest_rows(out / "manifest-1-of-3.csv")
+    assert [(r["file"], r["status"]) for r in rows] == [
+        ("001-client-a.pdf", "skipped"), ("004-client-d.pdf", "made"), ("007-client-g.pdf", "made")]
+    assert rows[0]["pages"] == str(pages(out / "001-client-a.pdf"))
+    kept = (out / "001-client-a.pdf").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (made["001-client-a.pdf"].st_ino,
+                                              made["001-client-a.pdf"].st_mtime_ns)
+    assert pages(out / "007-client-g.pdf") > 1
+    assert "made 2 handouts" in result.stderr and "kept 1 already there" in result.stderr
+
+
+def test_thirty_rows_same_name_two_processes(tmp_path):
+    rows = [f"Sam Lee,2026-03-14,sciatica-gentle,{'pregnancy' if i % 3 == 2 else ''}"
+            for i in range(30)]
+    roster = write_roster(tmp_path / "thirty.csv", rows, "name,date,protocol,conditions")
+    events = []
+    result = run_batch(roster, tmp_path / "out", jobs=2, combined=tmp_path / "all.pdf",
+                       progress=lambda *event: events.append(event))
+    assert [r.status for r in result.rows] == ["made"] * 30
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
+    assert names == [f"{n:03d}-sam-lee.pdf" for n in range(1, 31)]
+    manifest = manifest_rows(result.manifest)
+    assert [r["file"] for r in manifest] == names
+    total = sum(int(r["pages"]) for r in manifest)
+    assert result.combined_pages == total == len(pypdf.PdfReader(tmp_path / "all.pdf").pages)
+    row_events = [e for e in events if e[0] == "rows"]
+    assert [e[1] for e in row_events] == list(range(1, 31)) and row_events[-1][2] == 30
+    assert events[-1] == ("combining", 30, 30)
+
+
+def test_yaml_roster_batch(tmp_path):
+    result = invoke(ROSTERS / "clients.yaml", "--out", tmp_path / "out", "--jobs", 1,
+                    "--reproducible")
+    assert result.exit_code == 0, result.output
+    rows = manifest_rows(tmp_path / "out" / "manifest.csv")
+    assert [r["file"] for r in rows] == ["001-margaret-ellis.pdf", "002-tom-becker.pdf",
+                                         "003-ana-ruiz.pdf"]
+    assert "'favourite colour' is not a client field" in result.stderr
+    # Tom Becker's row asks for Letter paper; his sheet is Letter.
+    assert round(float(pypdf.PdfReader(tmp_path / "out" / "002-tom-becker.pdf").pages[0].mediabox.width)) == 612
+    # Row 3 asks for a stretch that pregnancy rules out, and allows it: the sheet has it,
+    # and the protocol's other items that pregnancy rules out are noted as left out.
+    assert rows[2]["status"] == "made"
+    assert "Press-up on your front" in text(tmp_path / "out" / "003-ana-ruiz.pdf")
+    assert "BL60 left out (pregnancy)" in rows[2]["notes"]
+
+
+def test_with_plan_writes_the_plan_beside_the_handout(tmp_path):
+    roster = write_roster(tmp_path / "one.csv", ["Ana Ruiz,2026-03-14,sciatica-gentle"])
+    out = tmp_path / "out"
+    result = invoke(roster, "--out", out, "--with-plan", "--combined", tmp_path / "all.pdf",
+                    "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    [row] = manifest_rows(out / "manifest.csv")
+    assert (row["file"], row["plan_file"]) == ("001-ana-ruiz.pdf", "001-ana-ruiz-plan.pdf")
+    assert int(row["plan_pages"]) == pages(out / "001-ana-ruiz-plan.pdf") >= 1
+    assert pages(tmp_path / "all.pdf") == int(row["pages"]) + int(row["plan_pages"])
+    assert "14 to 20 March 2026" in text(out / "001-ana-ruiz-plan.pdf")  # from the row's date
+
+
+# -- what stops a run, and what does not ---------------------------------------------------
+@pytest.mark.parametrize("content, message", [
+    ("", "the roster is empty"),
+    ("name,date,protocol\n\n", "has column names but no client rows"),
+])
+def test_empty_or_header_only_roster(tmp_path, content, message):
+    roster = tmp_path / "r.csv"
+    roster.write_text(content, encoding="utf-8")
+    result = invoke(roster, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {roster}: {message}" + result.stderr.split(message, 1)[1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_brand_stops_the_run_before_any_row(tmp_path, seven):
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n this is not an image")
+    (tmp_path / "brand.yaml").write_text("clinic_name: X\nlogo: logo.png\n", encoding="utf-8")
+    result = invoke(seven, "--out", tmp_path / "out", "--brand", tmp_path / "brand.yaml")
+    assert result.exit_code == 1
+    assert "logo" in result.stderr and "not a readable PNG, JPEG or SVG image" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_template_stops_the_run(tmp_path, seven):
+    result = invoke(seven, "--out", tmp_path / "out", "--template", "nope")
+    assert result.exit_code == 1 and "unknown template 'nope'" in result.stderr
+
+
+def test_a_surprise_in_one_row_does_not_stop_the_others(tmp_path, monkeypatch):
+    real_render = batch_module.render
+
+    def render(job, *args, **kwargs):
+        if job.program.client.name == "Boom":
+            raise RuntimeError("kaboom")
+        return real_render(job, *args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "render", render)
+    roster = write_roster(tmp_path / "r.csv", ["A,,sciatica-gentle", "Boom,,sciatica-gentle",
+                                               "C,,sciatica-gentle"])
+    result = run_batch(roster, tmp_path / "out", jobs=1)
+    assert [r.status for r in result.rows] == ["made", "failed", "made"]
+    assert result.rows[1].error == "could not be made (RuntimeError: kaboom); please report this"
+    assert not list((tmp_path / "out").glob("002*"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--shard", "4/3"], "K must be from 1 to N"),
+    (["--shard", "x"], "should be K/N"),
+    (["--duplex"], "--duplex pads the --combined file"),
+    (["--jobs", "0"], "--jobs"),
+])
+def test_usage_errors(seven, tmp_path, args, message):
+    result = invoke(seven, "--out", tmp_path / "out", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_shard_parsing():
+    assert parse_shard("2/3") == (2, 3) and parse_shard(" 1 / 1 ") == (1, 1)
+    for bad in ("0/3", "4/3", "1/0", "2", "a/b"):
+        with pytest.raises(InputError):
+            parse_shard(bad)
+
+
+# -- file names ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name, expected", [
+    ("Ana Ruiz", "ana-ruiz"),
+    ("../../etc/x", "etc-x"),
+    ("..", "client"),
+    ("", "client"),
+    ("José Núñez-García", "jose-nunez-garcia"),
+    ("Jürgen Weiß", "jurgen-weiss"),
+    ("王芳", "client"),
+    ("C:\\Windows\\con", "c-windows-con"),
+    ("a" * 60, "a" * 40),
+    ("Maximiliano Alejandro Fernández de la Torre y Ortega", "maximiliano-alejandro-fernandez-de-la"),
+])
+def test_slug(name, expected):
+    assert slug(name) == expected
+    assert len(slug(name)) <= 40
+
+
+def test_health_words_never_reach_a_file_name():
+    words = health_words(load_library())
+    assert {"pregnancy", "pregnant", "sciatica", "anticoagulants", "warfarin"} <= words
+    assert slug("Ana Ruiz, pregnant, on warfarin", words) == "ana-ruiz-on"
+    assert slug("Ana Ruiz (post-op, 2nd visit)") == "ana-ruiz"  # brackets: left out whole
+    assert slug("Ana [back surgery] Ruiz {x}") == "ana-ruiz"
+    assert slug("Ana (unclosed") == "ana"
+    assert file_stem(3, "Ana Ruiz – sciatica-pregnancy", 3, words) == "003-ana-ruiz"
+    assert file_stem(42, "Ana", 5) == "00042-ana"
+
+
+# -- Ctrl-C --------------------------------------------------------------------------------
+RUN = ("import sys; from handout.cli_batch import batch; from handout.config import Config; "
+       "batch(sys.argv[1:], obj={'data_dirs': (), 'config': Config()})")
+
+
+def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
+    roster = write_roster(tmp_path / "r.csv",
+                          [f"Client {i},2026-03-14,sciatica-gentle" for i in range(24)])
+    out, combined = tmp_path / "out", tmp_path / "all.pdf"
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN, str(roster), "--out", str(out), "--jobs", "2",
+         "--combined", str(combined)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+    _, stderr = process.communicate(timeout=60)
+    stderr = stderr.decode()
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "--skip-existing" in stderr and "Traceback" not in stderr
+    made = sorted(p.name for p in out.glob("*.pdf"))
+    assert 0 < len(made) < 24
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
+    assert not combined.exists()
+    for name in made:
+        assert pages(out / name) > 1  # whole files only
+    manifest = manifest_rows(out / "manifest.csv")
+    assert sorted(r["file"] for r in manifest if r["status"] == "made") == made
+
+    result = invoke(roster, "--out", out, "--skip-existing", "--jobs", 2, "--combined", combined)
+    assert result.exit_code == 0, result.output
+    rows = manifest_rows(out / "manifest.csv")
+    assert len(rows) == 24 and {r["status"] for r in rows} <= {"made", "skipped"}
+    assert sum(r["status"] == "skipped" for r in rows) == len(made)
+    assert pages(combined) == sum(int(r["pages"]) for r in rows)
