@@ -69,9 +69,8 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False) -> b
     styles = make_styles(job.template, brand, fonts, job.large_print)
     page = Page(brand, fonts, styles, job.template.title, job.paper, job.template.orientation,
                 job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
-    image_dirs = tuple(Path(d).parent / "images" for d in job.library.folders)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
-                  job.large_print, image_dirs)
+                  job.large_print)
     return build_pdf(builder(ctx, job.template), page, reproducible=reproducible)
 
 

@@ -264,6 +264,30 @@ def make(state, output, brand_file, template, reproducible, open_after, **client
     _write(data, output, open_after)
 
 
+@main.command()
+@click.argument("item_id", metavar="ID")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="FILE.pdf or FILE.png.")
+@click.option("--side", type=click.Choice(("right", "left", "both")), default="right",
+              show_default=True, help="Which side to show (left mirrors the view).")
+@click.option("--width-mm", type=click.FloatRange(20, 200), default=60, show_default=True,
+              help="Width of the drawing.")
+@pass_state
+def diagram(state, item_id, output, side, width_mm):
+    """Draw one point's body diagram alone, to check or reuse it (PDF or PNG)."""
+    from reportlab.lib.units import mm
+
+    from .render.diagrams import load_view, write_point_diagram
+    from .render.figures import image_dirs
+
+    library = _library(state)
+    point = library.point(item_id)
+    view = load_view(point.diagram.view, image_dirs(library.folders), item=point.id)
+    write_point_diagram(view, [(point.diagram.x, point.diagram.y, point.id)], side, output,
+                        width=width_mm * mm)
+    click.echo(f"wrote {output} ({point.id} on the {point.diagram.view} view)", err=True)
+
+
 @main.command("init-brand")
 @click.argument("path", type=click.Path(path_type=Path), default="brand.yaml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")

@@ -55,7 +55,7 @@ class Fields:
         value = self.data.get(name, _MISSING)
         if value is _MISSING or value is None:
             if required:
-                self.problem(None, f"missing required field '{name}'")
+                self.problem(name, "missing (a required field)")
             return _MISSING
         return value
 

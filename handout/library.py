@@ -155,9 +155,10 @@ def _load_cached(data_dirs: tuple[Path, ...]) -> Library:
 
 
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
-    """Every problem in the built-in data plus these clinic folders (empty when all is well)."""
+    """Every problem in the built-in data plus these clinic folders (empty when all is well),
+    file by file, in line order."""
     _, problems = _load(tuple(Path(d) for d in data_dirs))
-    return problems
+    return DataError(problems).problems if problems else []
 
 
 @dataclass
@@ -254,7 +255,7 @@ def _merge_list(merged: dict, value, file: str, line: int, key: str,
         item_line = value.line_of(index)
         item_id = raw.get("id") if isinstance(raw, dict) else None
         if item_id is None or isinstance(item_id, (bool, list, dict)) or not str(item_id).strip():
-            problems.append(Problem(file, item_line, f"#{index + 1}", "id", "missing required field 'id'"))
+            problems.append(Problem(file, item_line, f"#{index + 1}", "id", "missing (a required field)"))
             continue
         item_id = point_key(item_id) if key == "points" else str(item_id).strip()
         if item_id in seen_here:

@@ -1,14 +1,29 @@
-"""Checks of the pictures the data asks for: each point's view and marker, each stretch's pose."""
+"""Checks of the pictures the data asks for: each point's view and marker, each stretch's
+pose. The drawing modules decide what is valid; this only walks the library."""
 
 from __future__ import annotations
 
 from ..errors import Problem
+from .diagrams import check_marker
+from .figures import image_dirs
+from .pictograms import pose_problems
+
+
+def _where(source: str) -> tuple[str, int | None]:
+    file, _, line = source.rpartition(":")
+    return file, int(line) if line.isdigit() else None
 
 
 def library_problems(library) -> list[Problem]:
-    """Problems with diagram views and poses; the drawing modules decide what is valid."""
-    try:
-        from . import diagrams, pictograms  # noqa: F401
-    except ImportError:
-        return []
-    return []
+    folders = image_dirs(library.folders)
+    problems = []
+    for point in library.points.values():
+        file, line = _where(point.source)
+        d = point.diagram
+        problems += check_marker(d.view, d.x, d.y, file=file, item=point.id,
+                                 line=d.line or line, search_dirs=folders)
+    for stretch in library.stretches.values():
+        file, line = _where(stretch.source)
+        pose_line = stretch.pose.line if hasattr(stretch.pose, "line") else line
+        problems += pose_problems(stretch.pose, file=file, item=stretch.id, line=pose_line)
+    return problems

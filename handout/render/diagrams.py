@@ -34,8 +34,6 @@ __all__ = [
 
 Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point code)
 
-LABEL_FONT = "Helvetica"
-CODE_FONT = "Helvetica-Bold"
 MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
 CODE_PT = 9.0
 RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
@@ -45,8 +43,17 @@ LABEL_GREY = Color(0.15, 0.15, 0.15)
 
 # --------------------------------------------------------------------------- diagrams
 
+def _default_fonts() -> tuple[str, str]:
+    """The default brand family's regular and bold: embedded, unlike ReportLab's Helvetica."""
+    from handout.fonts import font_set
+
+    main = font_set().main
+    return main.regular, main.bold
+
+
 def point_diagram(view: View, markers: list[Marker], side: str = "right",
-                  width: float = 50 * mm, *, caption: str | None = None) -> Drawing:
+                  width: float = 50 * mm, *, caption: str | None = None,
+                  fonts: tuple[str, str] | None = None) -> Drawing:
     """The view with its landmark labels and one marker per (x, y, label).
 
     side: "right" (as drawn), "left" (mirrored), or "both" (a view that shows both sides,
@@ -54,11 +61,13 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     """
     if side not in ("right", "left", "both"):
         raise InputError(f"side must be right, left or both, not {side!r}")
+    regular, bold = fonts or _default_fonts()
     mirror = side == "left"
     scale = width / view.width
     art_h = view.height * scale
     cap_h = 0.0 if not caption else 11.0
     d = Drawing(width, art_h + cap_h)
+    d.initialFontName = regular  # every font named in the PDF must be one we embed
 
     codes = {m[2] for m in markers}
     place = (-scale, 0, 0, scale, width, cap_h) if mirror else (scale, 0, 0, scale, 0, cap_h)
@@ -73,7 +82,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for label in view.labels:
         if label.for_point and label.for_point not in codes:
             continue
-        boxes.append(_draw_label(d, label, to_pt, width, mirror))
+        boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular))
 
     for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
         (ax, ay), (bx, by) = to_pt(x0, y0), to_pt(x1, y1)
@@ -95,18 +104,18 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
 
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed
-        placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h))
+        placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h,
+                                 bold))
 
     if caption:
-        d.add(String(width / 2, 2, caption, fontName=LABEL_FONT, fontSize=8,
+        d.add(String(width / 2, 2, caption, fontName=regular, fontSize=8,
                      textAnchor="middle", fillColor=black))
     return d
 
 
-def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool):
+def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
     """A landmark name with a white halo so it reads over lines; never mirrored."""
     size = max(label.size * width, MIN_LABEL_PT)
-    font = "Helvetica-Bold" if label.bold else LABEL_FONT
     x, y = to_pt(label.x, label.y)
     anchor = label.anchor
     if mirror:  # the text keeps reading left to right but hangs on the other side
@@ -138,11 +147,11 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom):
+def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
-    tw = stringWidth(code, CODE_FONT, CODE_PT)
+    tw = stringWidth(code, font, CODE_PT)
     bw, bh = tw + 4, CODE_PT + 3
     candidates = []
     for step, extra in enumerate((0, 8, 16, 26)):
@@ -175,7 +184,7 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         d.add(Line(sx, sy, nx, ny, strokeColor=black, strokeWidth=1.0))
     d.add(Rect(bx, by, bw, bh, rx=1.5, ry=1.5, fillColor=white, strokeColor=black,
                strokeWidth=0.8))
-    d.add(String(bx + 2, by + 2.6, code, fontName=CODE_FONT, fontSize=CODE_PT, fillColor=black))
+    d.add(String(bx + 2, by + 2.6, code, fontName=font, fontSize=CODE_PT, fillColor=black))
     return (bx, by, bx + bw, by + bh)
 
 
@@ -190,6 +199,7 @@ def write_point_diagram(view: View, markers: list[Marker], side: str, out_path,
     drawing = point_diagram(view, markers, side, width)
     pad = 2 * mm  # a little white border so nothing touches the edge
     framed = Drawing(drawing.width + 2 * pad, drawing.height + 2 * pad)
+    framed.initialFontName = drawing.initialFontName
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)

@@ -1,44 +1,48 @@
 """The picture on each point card and stretch card.
 
-Until the diagram modules land, a card reserves the picture's place with a framed box
-naming the view, so the card layout is final and nothing else changes when they do.
+A point shows the clinic's photo of it if there is one (images/points/<ID>.jpg|png in the
+clinic's data folder), otherwise its body view with the point marked; a stretch shows its
+pictogram. Reference sheets and pocket cards call the same functions.
 """
 
 from __future__ import annotations
 
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from pathlib import Path
 
 from ..models import Point, Stretch
+from ..resources import resource_dir
+from .diagrams import find_photo, load_view, photo_flowable, point_diagram
+from .pictograms import pictogram
 
 
-class FramedLabel(Flowable):
-    """A plain framed box with a centred label: the diagram's reserved place."""
-
-    def __init__(self, width: float, height: float, label: str, font: str, size: float = 9):
-        super().__init__()
-        self.width, self.height, self.label, self.font, self.size = width, height, label, font, size
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.setStrokeColor(colors.HexColor("#555555"))
-        self.canv.setLineWidth(0.8)
-        self.canv.rect(0, 0, self.width, self.height)
-        self.canv.setFont(self.font, self.size)
-        self.canv.setFillColor(colors.HexColor("#333333"))
-        self.canv.drawCentredString(self.width / 2, self.height / 2, self.label)
+def image_dirs(folders) -> list[Path]:
+    """Where pictures are looked for: each clinic data folder's images/ (the last given
+    wins), then the built-in images."""
+    return [Path(f) / "images" for f in reversed(tuple(folders))] + [resource_dir("images")]
 
 
-def view_label(view: str) -> str:
-    return "Diagram: " + view.replace("-", " ")
+def diagram_side(point: Point, client_side: str, symmetric: bool) -> str:
+    """Which side the diagram shows: the client's chosen side; both sides where the view
+    shows the body's midline (the lower back), else the right as drawn."""
+    if client_side in ("left", "right"):
+        return client_side
+    return "both" if symmetric else "right"
 
 
-def point_figure(ctx, point: Point, width: float):
-    return FramedLabel(width, width * 1.1, view_label(point.diagram.view), ctx.fonts.main.regular)
+def point_figure(ctx, point: Point, width: float, height: float | None = None):
+    folders = image_dirs(ctx.library.folders)
+    photo = find_photo(point.id, folders)
+    if photo:
+        return photo_flowable(photo, width, height or width * 1.3, item=point.id)
+    view = load_view(point.diagram.view, folders, item=point.id)
+    if height and height < width / view.aspect:
+        width = height * view.aspect  # a short box (a pocket card): fit the height
+    side = diagram_side(point, ctx.program.client.side, view.symmetric)
+    return point_diagram(view, [(point.diagram.x, point.diagram.y, point.id)], side, width,
+                         fonts=(ctx.fonts.main.regular, ctx.fonts.main.bold))
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
-    return FramedLabel(width, width * 0.62, "Picture: " + stretch.name, ctx.fonts.main.regular, 8)
+    drawing = pictogram(stretch.pose, width, item=stretch.id)
+    drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
+    return drawing

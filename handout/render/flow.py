@@ -4,7 +4,6 @@ bulleted lists, boxed panels and ruled writing lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -29,7 +28,6 @@ class Context:
     styles: Styles
     width: float  # the frame's width, in points
     large_print: bool
-    image_dirs: tuple[Path, ...] = ()
 
     def para(self, text: str, style: str = "body", *, bold: bool = False,
              prefix: str = "") -> Paragraph:
