@@ -281,9 +281,8 @@ def plan_part(job, start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE, *,
     styles = make_styles(template, brand, fonts, job.large_print)
     page = Page(brand, fonts, styles, template.title, job.paper, template.orientation,
                 template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
-    image_dirs = tuple(Path(d).parent / "images" for d in job.library.folders)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
-                  job.large_print, image_dirs)
+                  job.large_print)  # the plan draws no pictures
     return plan_flowables(ctx, template, plan), page
 
 
