@@ -69,7 +69,7 @@ class Row:
     dose: str  # '1-3 min each side', '20-30 s, 3x each side', '..., twice a day'
     per_day: int  # tick boxes a day
     new: bool = False  # the protocol's progression changed the dose this week
-    was: str = ""  # the dose before that change
+    was: str = ""  # the dose before that change (without how often: that never changes)
 
     @property
     def text(self) -> str:
@@ -216,11 +216,10 @@ def routine_rows(program: Program, week: int) -> tuple[Row, ...]:
         dose = stretch_dose(stretch, _steps_for(stretch.id, "stretch", steps, week))
         prior = stretch_dose(stretch, _steps_for(stretch.id, "stretch", steps, week - 1))
         per_day = max(1, dose.per_day)
-        now = _with_often(dose_text(dose, short=True), per_day)
-        before = _with_often(dose_text(prior, short=True), per_day)
+        now, before = dose_text(dose, short=True), dose_text(prior, short=True)
         new = week > 1 and now != before
-        rows.append(Row("stretch", stretch.id, stretch.name, now, per_day, new,
-                        before if new else ""))
+        rows.append(Row("stretch", stretch.id, stretch.name, _with_often(now, per_day), per_day,
+                        new, before if new else ""))
     return tuple(rows)
 
 

@@ -167,6 +167,8 @@ def test_progression_changes_the_dose_from_its_week(example_program):
     assert second["knee-to-chest"].new and second["knee-to-chest"].was == "20-30 s, 3x each side"
     assert not third["knee-to-chest"].new and third["knee-to-chest"].dose == "30 s, 3x each side"
     assert third["walking"].dose == "20-30 min" and third["walking"].new
+    assert third["pelvic-tilt"].dose == "10 s, 10x, twice a day"
+    assert third["pelvic-tilt"].was == "5-10 s, 10x"
     assert not any(r.new for r in first.values())
 
 
