@@ -69,7 +69,12 @@ def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> Kee
 
 
 def figure_width(ctx: Context) -> float:
-    return min(ctx.width * (0.5 if ctx.large_print else 0.32), 62 * mm)
+    return min(ctx.width * (0.5 if ctx.large_print else 0.3), 56 * mm)
+
+
+def figure_height(ctx: Context) -> float:
+    """Tall views (a whole leg) are fitted to this height, so a card stays compact."""
+    return (105 if ctx.large_print else 72) * mm
 
 
 def point_card(ctx: Context, chosen: Chosen) -> KeepTogether:
@@ -85,7 +90,8 @@ def point_card(ctx: Context, chosen: Chosen) -> KeepTogether:
     if t.breathing:
         body.append(ctx.labelled("Breathe:", t.breathing))
     body += caution_paragraphs(ctx, chosen)
-    return _card(ctx, point_figure(ctx, point, width), width, body, point_heading(ctx, point))
+    figure = point_figure(ctx, point, width, figure_height(ctx))
+    return _card(ctx, figure, width, body, point_heading(ctx, point))
 
 
 def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogether:

@@ -67,7 +67,8 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
                                   " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
                                   "body"))
     box = panel([[inner]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9)
-    return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
+    # One piece on one page where it fits (large print may need two).
+    return [Spacer(1, 2 * mm), KeepTogether([box]), Spacer(1, 4 * mm)]
 
 
 def points_section(ctx: Context, options: dict) -> list:
