@@ -46,7 +46,9 @@ from .items import caution_paragraphs, hold_text, point_heading
 from .styles import MIN_LARGE_PT
 
 FLOOR_PT = 9.0  # no text on a card is set smaller than this
-PER_SHEET = 4  # two columns, two rows
+ROWS = 2
+COLUMNS = 2  # four cards a sheet
+LARGE_PRINT_COLUMNS = 1  # two wide cards a sheet: 14 pt text needs the longer lines
 MARK_GAP = 1.5 * mm  # between a card's corner and its cut marks
 MARK_LEN = 4 * mm
 MARK_ROOM = MARK_GAP + MARK_LEN + 0.5 * mm  # kept clear around the cards for the marks
@@ -191,6 +193,19 @@ def _figure_row(ctx: Context, figure, figure_width: float, side: list, width: fl
                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
 
 
+WIDE = 110 * mm  # a card this wide (large print) keeps all its words beside the picture
+
+
+def _arrange(ctx: Context, heading, figure, figure_width: float, side: list, rest: list,
+             width: float) -> list:
+    """Heading across the top; the picture with the dose beside it, the rest below (or, on
+    a wide card, everything beside the picture)."""
+    if width >= WIDE:
+        return [heading, _figure_row(ctx, figure, figure_width, side + rest, width)]
+    return [heading, _figure_row(ctx, figure, figure_width, side, width), Spacer(1, 1.5 * mm),
+            *rest]
+
+
 def _caution_block(ctx: Context, chosen: Chosen, every: bool) -> list:
     """This client's cautions as the handout prints them (with the practitioner's override
     note); or, when `every` is false, only the key one and a pointer to the handout."""
@@ -247,19 +262,19 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
             side = [ctx.para(hold_text(ctx, point), "card", bold=True)]
             if trim.extra and press:
                 side.append(ctx.labelled("How to press:", press[0]))
-            out = [point_heading(ctx, point, "h3"), _figure_row(ctx, figure, fw, side, width),
-                   Spacer(1, 1.5 * mm)]
+            rest = []
             keep = len(route) if trim.keep is None else trim.keep
             if keep:
-                out.append(_with_more(ctx, "How to find it:", route[:keep], len(route),
-                                      options.more))
+                rest.append(_with_more(ctx, "How to find it:", route[:keep], len(route),
+                                       options.more))
             else:
-                out.append(ctx.labelled("How to find it:", options.more))
+                rest.append(ctx.labelled("How to find it:", options.more))
             if needs_help:
-                out.append(ctx.labelled("You need help to reach this one:",
-                                        point.reach_help if trim.reach else
-                                        "see your handout for how to do it safely."))
-            return out + _caution_block(ctx, chosen, trim.all_cautions)
+                rest.append(ctx.labelled("You need help to reach this one:",
+                                         point.reach_help if trim.reach else
+                                         "see your handout for how to do it safely."))
+            rest += _caution_block(ctx, chosen, trim.all_cautions)
+            return _arrange(ctx, point_heading(ctx, point, "h3"), figure, fw, side, rest, width)
         return build
 
     return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(route), needs_help)]
@@ -276,19 +291,19 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
             side = [ctx.labelled("How much:", dose_text(stretch.dose) + ".")]
             if trim.extra and stretch.how_often:
                 side.append(ctx.labelled("How often:", stretch.how_often))
-            out = [Paragraph(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"]),
-                   _figure_row(ctx, figure, fw, side, width), Spacer(1, 1.5 * mm),
-                   ctx.labelled("Start:", stretch.start)]
+            rest = [ctx.labelled("Start:", stretch.start)]
             keep = len(steps) if trim.keep is None else trim.keep
             for number, step in enumerate(steps[:keep], 1):
-                out.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
-                                     bulletText=f"{number}."))
+                rest.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
+                                      bulletText=f"{number}."))
             if keep < len(steps):
-                out.append(Paragraph(f"<i>{markup(options.more, ctx.fonts)}</i>",
-                                     ctx.styles["card"]))
+                rest.append(Paragraph(f"<i>{markup(options.more, ctx.fonts)}</i>",
+                                      ctx.styles["card"]))
             if stretch.stop_if:
-                out.append(ctx.labelled("Stop if:", stretch.stop_if))
-            return out + _caution_block(ctx, chosen, trim.all_cautions)
+                rest.append(ctx.labelled("Stop if:", stretch.stop_if))
+            rest += _caution_block(ctx, chosen, trim.all_cautions)
+            heading = Paragraph(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
+            return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
     return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(steps), False)]
@@ -312,6 +327,7 @@ class Card(Flowable):
         self.ctx, self.chosen, self.options, self.floor = ctx, chosen, options, floor
         self.width, self.height, self.marks = width, height, marks
         self.fit: Fit | None = None
+        self.placed: tuple[int, float, float] | None = None
         self._body = None
         self._footer = self._clinic_line()
 
@@ -327,7 +343,20 @@ class Card(Flowable):
         return Paragraph(markup(words, self.ctx.fonts, bold=True), style)
 
     def lay_out(self, canv) -> Fit:
-        """Choose the fullest content at the largest type size that fits, never below the floor."""
+        """Choose the fullest content at the largest type size that fits, never below the
+        floor. The clinic's line at the foot gives way before a card is refused."""
+        fit = self._try(canv)
+        if fit is None and self._footer is not None:
+            self._footer = None
+            fit = self._try(canv)
+        if fit is None:
+            raise InputError(
+                f"the card for {self.chosen.item.id} does not fit even at {self.floor:g} pt "
+                "with its texts shortened; shorten its texts in the data, or give the cards "
+                "template a smaller figure_mm, pictogram_mm or gutter_mm")
+        return fit
+
+    def _try(self, canv) -> Fit | None:
         inner_w = self.width - 2 * PADDING
         inner_h = self.height - 2 * PADDING
         if self._footer is not None:
@@ -344,34 +373,43 @@ class Card(Flowable):
             make, largest = point_variants, self.options.figure_width
         else:
             make, largest = stretch_variants, self.options.pictogram_width
-        tallest = min(inner_h * 0.5, 55 * mm)
+        if inner_w >= WIDE:
+            largest *= 1.5  # a wide card's picture grows with it
+        tallest = inner_h * 0.75 if inner_w >= WIDE else min(inner_h * 0.5, 55 * mm)
+
+        def attempt(build, factor, step):
+            content = build(scaled(self.ctx, factor), inner_w, largest * step, tallest * step)
+            smallest = min(text_sizes(content))
+            if smallest < self.floor - 0.01:  # a template's tiny style: never used
+                return None
+            frame = KeepInFrame(inner_w, inner_h, content, mode="error")
+            try:
+                _, used = frame.wrapOn(canv, inner_w, inner_h)
+            except LayoutError:
+                return None
+            return frame, smallest, used
+
         for level, (shortened, build) in enumerate(make(self.chosen, self.options)):
+            # The smallest type and picture first: if even they do not fit, shorten further.
+            if attempt(build, factors[-1], FIGURE_STEPS[-1]) is None:
+                continue
             for factor in factors:
-                ctx = scaled(self.ctx, factor)
                 for step in FIGURE_STEPS:
-                    content = build(ctx, inner_w, largest * step, tallest * step)
-                    smallest = min(text_sizes(content))
-                    if smallest < self.floor - 0.01:  # a template's tiny style: never used
-                        continue
-                    frame = KeepInFrame(inner_w, inner_h, content, mode="error")
-                    try:
-                        _, used = frame.wrapOn(canv, inner_w, inner_h)
-                    except LayoutError:
-                        continue
-                    self._body = frame
-                    self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h,
-                                   largest * step)
-                    return self.fit
-        raise InputError(
-            f"the card for {item.id} does not fit even at {self.floor:g} pt with its texts "
-            "shortened; shorten its texts in the data, or give the cards template a smaller "
-            "figure_mm, pictogram_mm or gutter_mm")
+                    done = attempt(build, factor, step)
+                    if done is not None:
+                        self._body, smallest, used = done
+                        self.fit = Fit(item.id, level, shortened, factor, smallest, used,
+                                       inner_h, largest * step)
+                        return self.fit
+        return None
 
     def wrap(self, available_width, available_height):
         return self.width, self.height
 
     def draw(self):
         canv = self.canv
+        # Where the card landed (page, x, y of its lower-left corner), for tests and a look.
+        self.placed = (canv.getPageNumber(), *canv.absolutePosition(0, 0))
         canv.saveState()
         canv.setStrokeColor(self.ctx.styles.primary)
         canv.setLineWidth(1)
@@ -393,13 +431,14 @@ class Card(Flowable):
 
 
 class CardSheet(Flowable):
-    """Up to four cards on one page: two columns, two rows, filling the frame, with room
-    around them for the cut marks. Card sizes follow the paper (A4 or Letter)."""
+    """Up to four cards on one page: two columns (one in large print), two rows, filling
+    the frame, with room around them for the cut marks. Card sizes follow the paper."""
 
     def __init__(self, ctx: Context, chosen: Sequence[Chosen], options: CardOptions,
-                 floor: float):
+                 floor: float, columns: int = COLUMNS):
         super().__init__()
         self.ctx, self.chosen, self.options, self.floor = ctx, list(chosen), options, floor
+        self.columns = columns
         self.cards: list[tuple[Card, float, float]] = []  # card, x, y: kept for tests
 
     @property
@@ -408,11 +447,12 @@ class CardSheet(Flowable):
 
     def wrap(self, available_width, available_height):
         gutter = self.options.gutter
-        card_w = (available_width - 2 * MARK_ROOM - gutter) / 2
-        card_h = (available_height - 2 * MARK_ROOM - gutter) / 2
+        columns = self.columns
+        card_w = (available_width - 2 * MARK_ROOM - gutter * (columns - 1)) / columns
+        card_h = (available_height - 2 * MARK_ROOM - gutter * (ROWS - 1)) / ROWS
         self.cards = []
         for index, chosen in enumerate(self.chosen):
-            row, column = divmod(index, 2)
+            row, column = divmod(index, columns)
             card = Card(self.ctx, chosen, card_w, card_h, self.options, self.floor)
             card.lay_out(self.canv)
             x = MARK_ROOM + column * (card_w + gutter)
@@ -427,15 +467,17 @@ class CardSheet(Flowable):
 
 
 def build_cards(ctx: Context, template: Template) -> list:
-    """The Program's points, then its stretches, four cards a sheet."""
+    """The Program's points, then its stretches, four cards a sheet (two in large print)."""
     options = card_options(template)
     floor = MIN_LARGE_PT if ctx.large_print else FLOOR_PT
+    columns = LARGE_PRINT_COLUMNS if ctx.large_print else COLUMNS
+    per_sheet = columns * ROWS
     items = [*ctx.program.points, *ctx.program.stretches]
     out = []
-    for start in range(0, len(items), PER_SHEET):
+    for start in range(0, len(items), per_sheet):
         if start:
             out.append(PageBreak())
-        out.append(CardSheet(ctx, items[start:start + PER_SHEET], options, floor))
+        out.append(CardSheet(ctx, items[start:start + per_sheet], options, floor, columns))
     return out
 
 

@@ -1,0 +1,350 @@
+"""Pocket cards: `handout cards`, checked as the person cutting them out would."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from handout.api import prepare, render
+from handout.cli import HandoutGroup, main
+from handout.cli_materials import cards, reference
+from handout.config import Config
+from handout.library import load_library
+from handout.render import cards as card_module
+from handout.render.cards import (
+    FLOOR_PT, MARK_GAP, MARK_LEN, PADDING, CardSheet, card_client, make_cards, sentences,
+)
+from handout.render.styles import MIN_LARGE_PT
+from handout.units import dose_text, minutes_text
+
+from conftest import write_yaml
+from pdfcheck import fonts, page_texts, reader, text
+
+ROOT = Path(__file__).resolve().parent.parent
+BRAND = ROOT / "examples" / "brand.yaml"
+PREGNANCY_FORBIDDEN = ("BL60", "BL23", "BL25", "BL54")
+
+
+def fold(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def run(*args):
+    """`handout ARGS...`: through the real group once the commands are registered there."""
+    args = [str(a) for a in args]
+    if {"reference", "cards"} <= set(main.commands):
+        result = CliRunner().invoke(main, args)
+    else:
+        group = HandoutGroup(name="handout", commands={"reference": reference, "cards": cards})
+        result = CliRunner().invoke(group, args, obj={"data_dirs": (), "config": Config()})
+    assert "Traceback" not in result.output + (result.stderr or "")
+    return result
+
+
+def make(tmp_path, *args, name="cards.pdf"):
+    out = tmp_path / name
+    result = run("cards", *args, "-o", out, "--reproducible")
+    return result, out
+
+
+def lay_out(client, *, brand=None, data_dirs=()):
+    """Render through the API, keeping the sheets to look at how each card was set."""
+    job = prepare(client, brand=brand, data_dirs=data_dirs, template="pocket-cards",
+                  known_sections=card_module.section_options())
+    sheets = []
+
+    def builder(ctx, template):
+        flowables = card_module.build_cards(ctx, template)
+        sheets.extend(f for f in flowables if isinstance(f, CardSheet))
+        return flowables
+
+    return render(job, builder, reproducible=True), sheets
+
+
+def card_words(item) -> list[str]:
+    """What a card must show: the point's code, pinyin and dose, or the stretch's name and dose."""
+    if item.kind == "point":
+        return [item.id, item.pinyin, f"Hold {minutes_text(item.technique.minutes)}"]
+    return [item.name, dose_text(item.dose)]
+
+
+@pytest.fixture(scope="module")
+def protocol_pdf(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cards") / "sciatica.pdf"
+    result = run("cards", "--protocol", "sciatica", "--brand", BRAND, "-o", out, "--reproducible")
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def test_four_cards_a_page_each_with_its_code_and_dose(protocol_pdf):
+    library = load_library()
+    protocol = library.protocol("sciatica")
+    items = [library.point(p) for p in protocol.points] + \
+            [library.stretch(s) for s in protocol.stretches]
+    pages = [fold(t) for t in page_texts(protocol_pdf)]
+    assert len(pages) == math.ceil(len(items) / 4)
+    for index, item in enumerate(items):
+        page = pages[index // 4]
+        for words in card_words(item):
+            assert fold(words) in page, (item.id, words, index // 4)
+
+
+def test_pages_are_branded_numbered_and_fonts_embedded(protocol_pdf):
+    pages = page_texts(protocol_pdf)
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Riverside Acupressure & Physio" in page
+    found = fonts(protocol_pdf)
+    assert found and all(found.values()), found
+
+
+def test_ids_mix_points_aliases_and_stretches(tmp_path):
+    result, out = make(tmp_path, "UB60,K3", "knee-to-chest", "Liv3", "walking")
+    assert result.exit_code == 0, result.output
+    pages = [fold(t) for t in page_texts(out.read_bytes())]
+    assert len(pages) == 2
+    library = load_library()
+    for code in ("BL60", "KI3", "LR3"):
+        assert all(fold(w) in pages[0] for w in card_words(library.point(code)))
+    assert all(fold(w) in pages[0] for w in card_words(library.stretch("knee-to-chest")))
+    assert all(fold(w) in pages[1] for w in card_words(library.stretch("walking")))
+
+
+def test_pregnant_client_cards_never_hold_forbidden_points(tmp_path):
+    library = load_library()
+    every_point = ",".join(library.points)
+    result, out = make(tmp_path, "--protocol", "sciatica", "--pregnant")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    for code in PREGNANCY_FORBIDDEN:
+        assert code not in words
+    assert "GB34" in words
+    # Asked for by name: refused, as on the handout, and nothing written.
+    result, out = make(tmp_path, every_point, "--pregnant", name="all.pdf")
+    assert result.exit_code == 1
+    assert "is ruled out for this client (pregnancy)" in result.output
+    assert "--allow" in result.output
+    assert not out.exists()
+
+
+def test_allowed_point_prints_the_override_and_its_caution(tmp_path):
+    result, out = make(tmp_path, "BL60", "--pregnant", "--allow", "BL60")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    assert "BL60" in words
+    assert "Your practitioner chose this despite pregnancy" in words
+    assert "Traditionally avoided in pregnancy" in words
+
+
+def test_client_conditions_print_their_caution(tmp_path):
+    result, out = make(tmp_path, "KI3", "--condition", "anticoagulants")
+    assert result.exit_code == 0, result.output
+    caution = next(c for c in load_library().point("KI3").cautions
+                   if "anticoagulants" in c.caution_if)
+    assert fold(caution.text) in text(out.read_bytes())
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792))])
+def test_paper_sizes(tmp_path, paper, size):
+    result, out = make(tmp_path, "--protocol", "sciatica-gentle", "--paper", paper)
+    assert result.exit_code == 0, result.output
+    pdf = reader(out.read_bytes())
+    assert len(pdf.pages) == 2  # 3 points + 3 stretches
+    for page in pdf.pages:
+        assert tuple(round(float(v)) for v in page.mediabox[2:]) == size
+
+
+@pytest.mark.parametrize("args, message", [
+    (["BL99"], "unknown point or stretch 'BL99'"),
+    (["knee-to-chets"], "did you mean knee-to-chest"),
+    (["keep-moving"], "'keep-moving' is a tip"),
+    (["sciatica"], "use --protocol sciatica"),
+    (["--protocol", "sciatika"], "unknown protocol 'sciatika'"),
+    (["BL60", "--condition", "pregnent"], "unknown condition 'pregnent'"),
+])
+def test_bad_input_is_a_one_line_error_and_no_file(tmp_path, args, message):
+    result, out = make(tmp_path, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_nothing_asked_for_is_a_usage_error(tmp_path):
+    result, out = make(tmp_path)
+    assert result.exit_code == 2
+    assert "say which cards to print" in result.output
+    assert not out.exists()
+
+
+def test_reproducible_output_is_byte_identical(tmp_path):
+    args = ("BL60", "figure-4", "--brand", BRAND)
+    _, first = make(tmp_path, *args, name="a.pdf")
+    _, second = make(tmp_path, *args, name="b.pdf")
+    assert first.read_bytes() == second.read_bytes()
+
+
+# -- how each card is set -----------------------------------------------------------------------
+
+def all_items_client(library, **kwargs):
+    return card_client(library, [*library.points, *library.stretches], **kwargs)
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize("large", [False, True])
+def test_no_card_is_set_below_the_floor_or_runs_off(paper, large):
+    library = load_library()
+    pdf, sheets = lay_out(all_items_client(library, paper=paper, large_print=large), brand=BRAND)
+    floor = MIN_LARGE_PT if large else FLOOR_PT
+    placed = [card for sheet in sheets for card, _, _ in sheet.cards]
+    assert len(placed) == len(library.points) + len(library.stretches)
+    assert len(reader(pdf).pages) == math.ceil(len(placed) / (2 if large else 4))
+    for card in placed:
+        fit = card.fit
+        assert fit.smallest_pt >= floor - 0.01, fit
+        assert fit.height <= fit.room + 0.5, fit
+    for sheet in sheets:
+        sizes = {(round(c.width, 3), round(c.height, 3)) for c, _, _ in sheet.cards}
+        assert len(sizes) == 1 and len(sheet.cards) <= (2 if large else 4)
+
+
+class _Blank(Flowable):
+    """A picture with no words, so every word on the page belongs to a card or the page."""
+
+    def __init__(self, width, height):
+        super().__init__()
+        self.width, self.height = width, height
+
+    def wrap(self, *_):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.rect(0, 0, self.width, self.height)
+
+
+def _fragments(pdf: bytes):
+    """(page, text, printed size, x, y) of every run of text, from the PDF itself."""
+    def times(m, n):
+        return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+                m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+                m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]]
+
+    out = []
+    for number, page in enumerate(reader(pdf).pages, 1):
+        def visit(words, cm, tm, font, size, number=number):
+            if words.strip():
+                m = times(tm, cm)
+                out.append((number, words, size * math.hypot(m[2], m[3]), m[4], m[5]))
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_every_word_on_a_card_prints_at_9pt_or_more_inside_it(monkeypatch, paper):
+    monkeypatch.setattr(card_module, "point_figure", lambda ctx, item, w, *a, **k: _Blank(w, w))
+    monkeypatch.setattr(card_module, "stretch_figure", lambda ctx, item, w: _Blank(w, w * 0.6))
+    library = load_library()
+    pdf, sheets = lay_out(all_items_client(library, paper=paper), brand=BRAND)
+    boxes = [(card.placed, card.width, card.height) for s in sheets for card, _, _ in s.cards]
+    seen = 0
+    for page, words, size, x, y in _fragments(pdf):
+        mine = [(x0, y0, w, h) for (p, x0, y0), w, h in boxes if p == page]
+        top = max(y0 + h for _, y0, _, h in mine)
+        bottom = min(y0 for _, y0, _, _ in mine)
+        if not bottom <= y <= top:
+            continue  # the page's header or footer
+        seen += 1
+        assert size >= FLOOR_PT - 0.01, (page, words, size)
+        assert any(x0 + PADDING - 1 <= x <= x0 + w - PADDING and y0 + PADDING - 1 <= y <= y0 + h
+                   for x0, y0, w, h in mine), ("outside every card", page, words, x, y)
+    assert seen > 100
+
+
+def test_cut_marks_sit_outside_each_card_corner():
+    library = load_library()
+    pdf, sheets = lay_out(card_client(library, ["BL60", "GB34", "KI3"]))
+    dpi = 150
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=dpi / 72).to_pil().convert("L")
+    height = image.height
+
+    def dark(x, y):  # PDF points, from the bottom left
+        px, py = round(x * dpi / 72), round(height - y * dpi / 72)
+        return min(image.getpixel((px + dx, py + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1)) < 128
+
+    mark = MARK_GAP + MARK_LEN / 2
+    cards_ = [card for card, _, _ in sheets[0].cards]
+    assert len(cards_) == 3
+    for card in cards_:
+        _, x0, y0 = card.placed
+        for cx, sx in ((x0, -1), (x0 + card.width, 1)):
+            for cy, sy in ((y0, -1), (y0 + card.height, 1)):
+                assert dark(cx + sx * mark, cy), (card.fit.item_id, "horizontal mark")
+                assert dark(cx, cy + sy * mark), (card.fit.item_id, "vertical mark")
+                assert not dark(cx + sx * 3 * mm, cy + sy * 3 * mm), "marks cross the corner"
+        # the frame itself
+        assert dark(x0 + card.width / 2, y0) and dark(x0, y0 + card.height / 2)
+    # the empty fourth place has no frame and no marks
+    right = cards_[1].placed[1] + cards_[1].width / 2
+    assert not dark(right, cards_[2].placed[2])
+
+
+# -- long texts --------------------------------------------------------------------------------
+
+def test_long_route_is_shortened_by_whole_sentences(clinic, raw_point):
+    point = raw_point("BL40")
+    point["find_it"] = " ".join(f"Step {i}: feel for the crease behind your knee." for i in range(1, 31))
+    write_yaml(clinic / "points.yaml", {"points": [point]})
+    library = load_library([clinic])
+    pdf, sheets = lay_out(card_client(library, ["BL40"]), data_dirs=[clinic])
+    fit = sheets[0].fits[0]
+    assert fit.shortened and fit.smallest_pt >= FLOOR_PT
+    words = text(pdf)
+    assert "Step 1: feel for the crease behind your knee." in words
+    assert "Step 30:" not in words
+    shown = re.search(r"How to find it: (.*?) See your handout for more\.", words).group(1)
+    assert shown.endswith("knee.")  # whole sentences, never cut mid-word
+    assert shown in fold(point["find_it"])
+
+
+def test_long_steps_are_shortened_and_the_stop_rule_kept(clinic, builtin_raw):
+    import copy
+
+    stretch = copy.deepcopy(next(s for s in builtin_raw["stretches.yaml"]["stretches"]
+                                 if s["id"] == "nerve-glide"))
+    stretch["steps"] = [f"Step {i}: move slowly and gently, only as far as is comfortable for you."
+                        for i in range(1, 16)]
+    write_yaml(clinic / "stretches.yaml", {"stretches": [stretch]})
+    library = load_library([clinic])
+    pdf, sheets = lay_out(card_client(library, ["nerve-glide"]), data_dirs=[clinic])
+    assert sheets[0].fits[0].shortened
+    words = text(pdf)
+    assert "Step 1:" in words and "Step 15:" not in words
+    assert "See your handout for more." in words
+    assert fold(stretch["stop_if"]) in words
+
+
+def test_a_card_that_cannot_fit_is_a_clear_error(tmp_path, clinic, raw_point):
+    point = raw_point("BL40")
+    point["cautions"] = [{"text": "Take great care here. " * 120}]
+    write_yaml(clinic / "points.yaml", {"points": [point]})
+    result = run("--data", clinic, "cards", "BL40", "-o", tmp_path / "x.pdf") \
+        if "cards" in main.commands else None
+    with pytest.raises(Exception) as caught:
+        make_cards(card_client(load_library([clinic]), ["BL40"]), data_dirs=[clinic])
+    assert "the card for BL40 does not fit" in str(caught.value)
+    if result is not None:
+        assert result.exit_code == 1 and "the card for BL40 does not fit" in result.output
+        assert not (tmp_path / "x.pdf").exists()
+
+
+def test_sentences_split_whole_sentences_only():
+    assert sentences("Find it. Then press (gently). Ok e.g. like this!") == \
+        ["Find it.", "Then press (gently).", "Ok e.g. like this!"]
