@@ -24,10 +24,11 @@ from .library import Library, check_data, load_library
 from .client import Client, load_client
 from .brand import Brand, load_brand
 from .api import make_handout
+from .render.plan import make_plan
 
 
 __all__ = [
     "Brand", "Client", "DataError", "HandoutError", "InputError", "Library", "SafetyError",
     "UnknownItemError", "check_data", "load_brand", "load_client", "load_library",
-    "make_handout", "__version__",
+    "make_handout", "make_plan", "__version__",
 ]

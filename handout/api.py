@@ -61,8 +61,10 @@ def prepare(client: Client, *, brand: Brand | str | Path | None = None,
     return Job(library, program, brand, layout, large, client.paper or brand.paper)
 
 
-def render(job: Job, builder=build_sections, *, reproducible: bool = False) -> bytes:
-    """Draw a prepared job with a section builder (the handout's, the plan's ...)."""
+def render(job: Job, builder=build_sections, *, reproducible: bool = False,
+           more: tuple = ()) -> bytes:
+    """Draw a prepared job with a section builder (the handout's, the plan's ...);
+    `more` appends further (flowables, Page) parts, such as the weekly plan."""
     reset_reports()
     brand = job.brand
     fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
@@ -71,12 +73,18 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False) -> b
                 job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
                   job.large_print)
-    return build_pdf(builder(ctx, job.template), page, reproducible=reproducible)
+    return build_pdf(builder(ctx, job.template), page, reproducible=reproducible, more=tuple(more))
 
 
 def make_handout(client: Client, *, brand: Brand | str | Path | None = None,
                  template: str | Path = "client-handout", data_dirs: Sequence[Path | str] = (),
-                 reproducible: bool = False) -> bytes:
-    """The client handout as PDF bytes."""
+                 reproducible: bool = False, plan: dict | None = None) -> bytes:
+    """The client handout as PDF bytes; with `plan` (make_plan's start, weeks, locale,
+    orientation), the weekly plan follows on its own pages."""
     job = prepare(client, brand=brand, template=template, data_dirs=data_dirs)
-    return render(job, reproducible=reproducible)
+    more = ()
+    if plan is not None:
+        from .render.plan import plan_part  # the plan module builds on this one
+
+        more = (plan_part(job, **plan),)
+    return render(job, reproducible=reproducible, more=more)

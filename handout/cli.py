@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,17 +23,22 @@ from .library import REGIONS, check_data, load_library
 from .render.document import write_atomic
 
 
-class HandoutGroup(click.Group):
-    """Turns the package's errors (and a full disk) into one-line click errors."""
+@contextmanager
+def one_line_errors():
+    """The package's errors (and a full disk) as one-line click errors, never a traceback."""
+    try:
+        yield
+    except HandoutError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
+
+class HandoutGroup(click.Group):
     def invoke(self, ctx):
-        try:
+        with one_line_errors():
             return super().invoke(ctx)
-        except HandoutError as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 pass_state = click.make_pass_decorator(dict)
@@ -214,6 +220,39 @@ def client_options(command):
     return command
 
 
+def plan_options(command):
+    """The weekly plan's own options, shared by `plan` and `make --with-plan`."""
+    from .plan import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
+
+    options = [
+        click.option("--start", "start_text", metavar="YYYY-MM-DD",
+                     help="The plan's first day (default: the client's date, else today)."),
+        click.option("--weeks", type=int, default=None,
+                     help=f"How many weeks: one page each, the dates running on "
+                          f"({MIN_WEEKS} to {MAX_WEEKS}; default 1)."),
+        click.option("--portrait/--landscape", "portrait", default=None,
+                     help="The plan's page orientation (default: landscape)."),
+        click.option("--locale", type=click.Choice(tuple(LOCALES)), default=None,
+                     help=f"How dates are written: en-GB 'Mon 14 Mar', en-US 'Mon Mar 14' "
+                          f"(default {DEFAULT_LOCALE})."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def plan_settings(client: Client, start_text, weeks, portrait, locale) -> dict:
+    """The plan options as keyword arguments for make_plan / plan_part."""
+    from .plan import DEFAULT_LOCALE
+
+    return {
+        "start": parse_date(start_text, "--start") if start_text else client.date,
+        "weeks": 1 if weeks is None else weeks,
+        "locale": locale or DEFAULT_LOCALE,
+        "orientation": None if portrait is None else ("portrait" if portrait else "landscape"),
+    }
+
+
 def build_client(client_file, name, date_text, practitioner, protocol, points, stretches, tips,
                  drop, side, pregnant, conditions, allow, notes, notes_file, next_appointment,
                  paper, large_print) -> Client:
@@ -247,20 +286,30 @@ def _write(data: bytes, output: str, open_after: bool) -> None:
 
 @main.command()
 @client_options
+@click.option("--with-plan", is_flag=True, help="Append the weekly plan sheet (see `handout plan`).")
+@plan_options
 @pass_state
-def make(state, output, brand_file, template, reproducible, open_after, **client_fields):
+def make(state, output, brand_file, template, reproducible, open_after, with_plan, start_text,
+         weeks, portrait, locale, **client_fields):
     """Make a client's handout PDF, from CLIENT_FILE (YAML) and/or options.
 
     \b
     Examples:
       handout make examples/client.yaml -o client.pdf
       handout make --name "Ana Ruiz" --protocol sciatica --pregnant -o ana.pdf
+      handout make examples/client.yaml --with-plan --weeks 4 -o client.pdf
     """
+    plan_given = [n for n, v in (("--start", start_text), ("--weeks", weeks),
+                                 ("--portrait/--landscape", portrait), ("--locale", locale))
+                  if v is not None]
+    if plan_given and not with_plan:
+        raise click.UsageError(f"{', '.join(plan_given)}: plan options need --with-plan")
     client = build_client(**client_fields)
     config = state["config"]
+    plan = plan_settings(client, start_text, weeks, portrait, locale) if with_plan else None
     data = make_handout(client, brand=brand_file or config.brand,
                         template=template or "client-handout",
-                        data_dirs=state["data_dirs"], reproducible=reproducible)
+                        data_dirs=state["data_dirs"], reproducible=reproducible, plan=plan)
     _write(data, output, open_after)
 
 
@@ -298,6 +347,8 @@ def init_brand(path, force):
     write_atomic(starter_brand_text().encode("utf-8"), path)
     click.echo(f"wrote {path}: fill it in, then use --brand {path}", err=True)
 
+
+from . import cli_plan  # noqa: E402,F401  (registers `handout plan` on main)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

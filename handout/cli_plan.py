@@ -10,29 +10,10 @@ from __future__ import annotations
 
 import click
 
-from .cli import _write, build_client, client_options, main, pass_state
-from .client import parse_date
-from .errors import HandoutError
-from .plan import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
-
-
-def plan_options(command):
-    """--start, --weeks, --portrait/--landscape, --locale (also usable by `make --with-plan`)."""
-    options = [
-        click.option("--start", "start_text", metavar="YYYY-MM-DD",
-                     help="The first day on the sheet (default: today)."),
-        click.option("--weeks", type=int, default=1, show_default=True,
-                     help=f"How many weeks: one page each, the dates running on "
-                          f"({MIN_WEEKS} to {MAX_WEEKS})."),
-        click.option("--portrait/--landscape", "portrait", default=None,
-                     help="Page orientation (default: the template's, landscape)."),
-        click.option("--locale", type=click.Choice(tuple(LOCALES)), default=DEFAULT_LOCALE,
-                     show_default=True,
-                     help="How dates are written: en-GB 'Mon 14 Mar', en-US 'Mon Mar 14'."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+from .cli import (
+    _write, build_client, client_options, main, one_line_errors, pass_state, plan_options,
+    plan_settings,
+)
 
 
 @click.command("plan")
@@ -55,25 +36,15 @@ def plan(state, output, brand_file, template, reproducible, open_after, start_te
     """
     from .render.plan import make_plan
 
-    try:
-        start = parse_date(start_text, "--start") if start_text else None
+    with one_line_errors():  # also when the command is invoked on its own
         client = build_client(**client_fields)
         config = state["config"]
         data = make_plan(client, brand=brand_file or config.brand,
                          template=template or "weekly-plan", data_dirs=state["data_dirs"],
-                         template_dirs=config.template_dirs, start=start, weeks=weeks,
-                         locale=locale, orientation=_orientation(portrait),
+                         template_dirs=config.template_dirs,
+                         **plan_settings(client, start_text, weeks, portrait, locale),
                          reproducible=reproducible)
         _write(data, output, open_after)
-    except HandoutError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise click.ClickException(f"{exc.strerror or exc}{where}") from None
-
-
-def _orientation(portrait: bool | None) -> str | None:
-    return None if portrait is None else ("portrait" if portrait else "landscape")
 
 
 # Registered here, so that `from . import cli_plan` at the end of cli.py is the whole wiring

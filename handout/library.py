@@ -430,14 +430,18 @@ def _parse_safety(sections, problems, cond_refs) -> Safety | None:
         rf = flags.sub("red_flags")
         if rf:
             parts = {}
+            short_title = ""
             for key, list_name in (("emergency", "questions"), ("urgent", "questions"),
                                    ("see_doctor", "items")):
                 block = rf.sub(key)
                 parts[key] = (block.text("title"), block.strings(list_name)) if block else ("", ())
+                if block and key == "emergency":
+                    short_title = block.text("short_title")
                 if block:
                     block.done()
             rf.done()
-            red = RedFlags(*parts["emergency"], *parts["urgent"], *parts["see_doctor"])
+            red = RedFlags(*parts["emergency"], *parts["urgent"], *parts["see_doctor"],
+                           emergency_short_title=short_title)
     precautions = section("precautions")
     do_not_press: tuple[str, ...] = ()
     ask_first: list[Caution] = []

@@ -125,6 +125,7 @@ class RedFlags:
     urgent: tuple[str, ...]
     see_doctor_title: str
     see_doctor: tuple[str, ...]
+    emergency_short_title: str = ""  # the emergency title without tick boxes (weekly plan)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from handout import Client, InputError, load_client, load_library
+from handout import Client, InputError, load_client, load_library, make_handout
 from handout.cli import main
 from handout.cli_plan import plan as plan_command
 from handout.client import merge
@@ -309,14 +309,39 @@ def test_template_sections_are_checked():
 
 # -- the command -------------------------------------------------------------------------
 
-def test_command_defaults_to_today_and_one_week(tmp_path):
+def test_command_starts_on_the_client_date_and_makes_one_week(tmp_path):
     out = tmp_path / "plan.pdf"
     result = invoke(EXAMPLES / "client.yaml", "-o", out, through_main=False)
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.stderr
     sheets = pages(out.read_bytes())
     assert len(sheets) == 1
-    assert day_of(dt.date.today()).text in words(sheets[0])
+    client_date = load_client(EXAMPLES / "client.yaml").date
+    assert day_of(client_date).text in words(sheets[0])
+
+
+def test_command_without_a_client_date_starts_today(tmp_path):
+    out = tmp_path / "plan.pdf"
+    result = invoke("--protocol", "sciatica-gentle", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert day_of(dt.date.today()).text in words(pages(out.read_bytes())[0])
+
+
+def test_make_with_plan_appends_the_plan_and_plan_options_need_it(tmp_path):
+    out = tmp_path / "both.pdf"
+    result = CliRunner().invoke(main, ["make", str(EXAMPLES / "client.yaml"), "--with-plan",
+                                       "--weeks", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = [words(page) for page in pages(out.read_bytes())]
+    total = len(texts)
+    assert all(f"Page {n} of {total}" in t for n, t in enumerate(texts, 1))
+    handout_only = len(pages(make_handout(load_client(EXAMPLES / "client.yaml"))))
+    assert total == handout_only + 2
+    refused = CliRunner().invoke(main, ["make", str(EXAMPLES / "client.yaml"), "--weeks", "2",
+                                        "-o", str(tmp_path / "x.pdf")])
+    assert refused.exit_code == 2
+    assert "--weeks: plan options need --with-plan" in refused.output
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_command_locale_and_portrait(tmp_path):
@@ -383,3 +408,12 @@ def test_help_names_the_options():
     for option in ("--start", "--weeks", "--portrait", "--locale", "--large-print", "--brand"):
         assert option in result.output
     assert "1 to 26" in result.output and "en-US" in result.output
+
+
+def test_every_font_on_the_plan_is_embedded(tmp_path):
+    from pdfcheck import fonts
+
+    pdf = make_plan(load_client(EXAMPLES / "client.yaml"), brand=EXAMPLES / "brand.yaml",
+                    weeks=2, reproducible=True)
+    found = fonts(pdf)
+    assert found and all(found.values()), found

@@ -80,10 +80,11 @@ class WritingLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
-def grid(rows: list[list], col_widths, styles: Styles, commands: list, **kwargs) -> Table:
-    """Every table is made here: rows may split inside a tall row, and the table's own font
-    is the brand's (ReportLab's default, Helvetica, would be named but never embedded)."""
-    table = Table(rows, colWidths=col_widths, splitInRow=1, **kwargs)
+def grid(rows: list[list], col_widths, styles: Styles, commands: list, *,
+         split_in_row: bool = True, **kwargs) -> Table:
+    """Every table is made here, so its own font is the brand's (ReportLab's default,
+    Helvetica, would be named but never embedded). Tall rows may split unless told not to."""
+    table = Table(rows, colWidths=col_widths, splitInRow=1 if split_in_row else 0, **kwargs)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["body"].fontName),
                                *commands]))
     return table

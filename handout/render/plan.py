@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
 from ..fonts import font_set
 from ..layout import Template, find_template, load_template
@@ -28,7 +28,7 @@ from ..plan import (
 )
 from ..text import markup
 from .document import Page, build_pdf
-from .flow import Context, panel
+from .flow import Context, grid, panel
 from .styles import make_styles
 
 TICK_MM = 6.0  # at least 6 mm, to tick with a pen (7.2 mm in large print)
@@ -107,13 +107,12 @@ def title_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
         how = Paragraph(markup(words, ctx.fonts), _style(ctx, "plan-how"))
         return [title, how, Spacer(1, 2 * mm)]
     how = Paragraph(markup(words, ctx.fonts), _style(ctx, "plan-how-right", alignment=2))
-    row = Table([[title, how]], colWidths=[ctx.width * 0.52, ctx.width * 0.48])
-    row.setStyle(TableStyle([
+    row = grid([[title, how]], [ctx.width * 0.52, ctx.width * 0.48], ctx.styles, [
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("ALIGN", (1, 0), (1, 0), "RIGHT"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-    ]))
+    ], split_in_row=False)
     return [row]
 
 
@@ -183,7 +182,6 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
             height = write_h * (1.5 if item.tall else 1) - 2 * pad * 0.4
             data.append([Paragraph(text, cell)] + [Spacer(1, height) for _ in week.days])
 
-    table = Table(data, colWidths=[label_w] + [day_w] * 7, repeatRows=1, splitByRow=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.6, GRID),
         ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
@@ -207,7 +205,8 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
         if options.get("tracking_heading"):
             commands += [("SPAN", (0, tracking_at), (-1, tracking_at)),
                          ("BACKGROUND", (0, tracking_at), (-1, tracking_at), ctx.styles.accent)]
-    table.setStyle(TableStyle(commands))
+    table = grid(data, [label_w] + [day_w] * 7, ctx.styles, commands, split_in_row=False,
+                 repeatRows=1, splitByRow=1)
     return [table, Spacer(1, 2.5 * mm)]
 
 
@@ -217,7 +216,7 @@ def warning_strip_section(ctx: Context, plan: Plan, week: Week, options: dict) -
     style = _style(ctx, "plan-strip")
     heading = markup(options.get("heading", "Warning signs"), ctx.fonts)
     questions = BULLET.join(markup(q, ctx.fonts) for q in flags.emergency)
-    text = f"<b>{heading}: {markup(flags.emergency_title, ctx.fonts)}</b>{BULLET}{questions}"
+    text = f"<b>{heading}: {markup(flags.emergency_short_title, ctx.fonts)}</b>{BULLET}{questions}"
     if ctx.brand.phone:
         who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
         label = markup(options.get("phone_label", "Not sure? Call us:"), ctx.fonts)
