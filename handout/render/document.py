@@ -84,7 +84,7 @@ def _draw_page_number(canvas, page: Page, number: int, total: int) -> None:
     _, right, bottom, _ = page.margins_mm
     canvas.saveState()
     canvas.setFont(page.fonts.main.bold, 9.5)
-    canvas.drawRightString(width - right * mm, (bottom * mm) - 7 * mm, f"Page {number} of {total}")
+    canvas.drawRightString(width - right * mm, bottom * mm - 7 * mm, f"Page {number} of {total}")
     canvas.restoreState()
 
 
@@ -133,22 +133,21 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
     canvas.setStrokeColor(styles.primary)
     canvas.setLineWidth(1.5)
     canvas.line(left * mm, band_bottom - 2 * mm, width - right * mm, band_bottom - 2 * mm)
-    # Footer: a rule, contact line and footer text, the disclaimer; page numbers come later.
+    # Footer, top down under a rule: contact line and footer text (beside the page number,
+    # drawn later), then the disclaimer. Each is measured, so a wrapped line never overlaps.
+    rule_y = bottom * mm - 2.5 * mm
     canvas.setLineWidth(0.6)
-    canvas.line(left * mm, bottom * mm - 2.5 * mm, width - right * mm, bottom * mm - 2.5 * mm)
-    lines = [s for s in (brand.contact_line, brand.footer) if s]
-    text = "  ·  ".join(lines)
-    footer_width = width - (left + right) * mm - 30 * mm
-    y = bottom * mm - 7 * mm
-    if text:
-        p = Paragraph(markup(text, fonts), styles["footer"])
-        _, h = p.wrap(footer_width, 10 * mm)
-        p.drawOn(canvas, left * mm, y - h + 8)
+    canvas.line(left * mm, rule_y, width - right * mm, rule_y)
+    full_width = width - (left + right) * mm
+    y = rule_y - 1.2 * mm
+    text = "  ·  ".join(s for s in (brand.contact_line, brand.footer) if s)
+    for words, room in ((text, full_width - 30 * mm), (page.disclaimer, full_width)):
+        if not words:
+            continue
+        p = Paragraph(markup(words, fonts), styles["footer"])
+        _, h = p.wrap(room, 20 * mm)
         y -= h
-    if page.disclaimer:
-        p = Paragraph(markup(page.disclaimer, fonts, italic=False), styles["footer"])
-        _, h = p.wrap(width - (left + right) * mm, 12 * mm)
-        p.drawOn(canvas, left * mm, max(3 * mm, y - h + 6))
+        p.drawOn(canvas, left * mm, max(y, 2 * mm))
     canvas.restoreState()
 
 
