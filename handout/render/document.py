@@ -19,9 +19,11 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
 from ..brand import Brand
+from ..errors import InputError
 from ..fonts import FontSet
 from ..text import markup
 from .styles import Styles
@@ -189,7 +191,14 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
         initialFontName=page.fonts.main.regular,
     )
     doc.addPageTemplates(templates)
-    doc.build(story, canvasmaker=_numbered_canvas(page))
+    try:
+        doc.build(story, canvasmaker=_numbered_canvas(page))
+    except LayoutError as exc:
+        # Something cannot be placed on any page (a template's type sizes or margins, a
+        # huge picture): say so in one line rather than with ReportLab's traceback.
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"the page layout failed: {first}; try smaller type, margins or "
+                         "pictures in the template") from None
     return buffer.getvalue()
 
 

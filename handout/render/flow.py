@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
 from ..brand import Brand
 from ..fonts import FontSet
@@ -42,6 +42,23 @@ class Context:
     def bullets(self, items, style: str = "bullet") -> list[Paragraph]:
         return [Paragraph(markup(item, self.fonts), self.styles[style], bulletText="•")
                 for item in items]
+
+
+class KeepTogetherIfFits(KeepTogether):
+    """Kept on one page when the whole fits on a page; when it cannot (large print), it
+    starts where it is and flows on, rather than leaving a page almost empty first."""
+
+    def split(self, available_width, available_height):
+        if getattr(self, "_wrapInfo", None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        frame = getattr(self, "_frame", None)
+        if frame is not None and self._H > frame._height:
+            # Too tall for any page: flow on from here, unless little is left of this page
+            # (a heading alone at the foot of a page helps nobody).
+            if available_height < frame._height * 0.4 and not getattr(frame, "_atTop", False):
+                return [self.FrameBreak(), *self._content]
+            return [self.NullActionFlowable(), *self._content]
+        return super().split(available_width, available_height)
 
 
 class TickBox(Flowable):

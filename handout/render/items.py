@@ -4,14 +4,14 @@ build their cards here, so a point reads the same wherever it is printed."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from ..models import Point, Stretch
 from ..program import Chosen
 from ..text import markup
 from ..units import dose_text, minutes_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, grid, panel
+from .flow import Context, KeepTogetherIfFits, grid, panel
 
 SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
               "centre": ""}
@@ -48,7 +48,7 @@ def caution_paragraphs(ctx: Context, chosen: Chosen) -> list[Paragraph]:
     return out
 
 
-def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> KeepTogether:
+def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> KeepTogetherIfFits:
     """A bordered card: heading across the top, the picture left, the words right.
 
     In large print the picture goes above the words, so lines stay long enough to read."""
@@ -65,7 +65,7 @@ def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> Kee
                                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
         table = panel([[heading], [content]], ctx.width, ctx.styles)
-    return KeepTogether([table, Spacer(1, 4 * mm)])
+    return KeepTogetherIfFits([table, Spacer(1, 4 * mm)])
 
 
 def figure_width(ctx: Context) -> float:
@@ -74,10 +74,10 @@ def figure_width(ctx: Context) -> float:
 
 def figure_height(ctx: Context) -> float:
     """Tall views (a whole leg) are fitted to this height, so a card stays compact."""
-    return (105 if ctx.large_print else 72) * mm
+    return (80 if ctx.large_print else 72) * mm
 
 
-def point_card(ctx: Context, chosen: Chosen) -> KeepTogether:
+def point_card(ctx: Context, chosen: Chosen) -> KeepTogetherIfFits:
     point: Point = chosen.item
     width = figure_width(ctx)
     body = [ctx.labelled("How to find it:", point.find_it)]
@@ -94,7 +94,7 @@ def point_card(ctx: Context, chosen: Chosen) -> KeepTogether:
     return _card(ctx, figure, width, body, point_heading(ctx, point))
 
 
-def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogether:
+def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogetherIfFits:
     stretch: Stretch = chosen.item
     width = figure_width(ctx)
     heading = Paragraph(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])

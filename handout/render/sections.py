@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ..text import paragraphs
-from .flow import Context, WritingLines, panel, tick_list
+from .flow import Context, KeepTogetherIfFits, WritingLines, panel, tick_list
 from .items import point_card, stretch_card
 
 
@@ -68,7 +68,7 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
                                   "body"))
     box = panel([[inner]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9)
     # One piece on one page where it fits (large print may need two).
-    return [Spacer(1, 2 * mm), KeepTogether([box]), Spacer(1, 4 * mm)]
+    return [Spacer(1, 2 * mm), KeepTogetherIfFits([box]), Spacer(1, 4 * mm)]
 
 
 def points_section(ctx: Context, options: dict) -> list:
