@@ -8,6 +8,7 @@ import io
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,20 +215,18 @@ def _page_template(template_id: str, page: Page) -> PageTemplate:
                         onPage=lambda canvas, d: _draw_header_footer(canvas, d, page))
 
 
-def write_atomic(data: bytes, target: str | Path) -> None:
-    """Write bytes to target ('-' is stdout) through a temporary file and a rename, so a
-    failure never leaves a half-written PDF behind."""
-    if str(target) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
+@contextmanager
+def atomic_file(target: str | Path):
+    """A binary file handle whose content appears at `target` only when the block ends
+    without error: written to a temporary file beside it, synced, then renamed. A failure
+    or Ctrl-C leaves no half-written file, and an existing target untouched."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
@@ -235,3 +234,13 @@ def write_atomic(data: bytes, target: str | Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(data: bytes, target: str | Path) -> None:
+    """Write bytes to target ('-' is stdout) through atomic_file."""
+    if str(target) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_file(target) as handle:
+        handle.write(data)
