@@ -194,9 +194,37 @@ def test_text_too_long_for_a_page_flows_on_and_nothing_is_lost(clinic, raw_point
     assert len(reader(pdf).pages) > 1
     words = text(pdf)
     assert "Sentence number 0 of" in words and "Sentence number 249 of" in words
+    assert "BL40 · Wěizhōng (continued)" in words
 
 
 def test_python_api_matches_the_command(tmp_path):
     result, out = make(tmp_path, "BL60", "--brand", BRAND)
     assert result.exit_code == 0
     assert make_reference(["BL60"], brand=BRAND, reproducible=True) == out.read_bytes()
+
+
+def test_large_print_point_too_long_for_a_page_goes_on_under_its_name(tmp_path):
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Test Clinic\nlarge_print: true\n")
+    library = load_library()
+    job = prepare(reference_client(library, ["GB30", "KI3"]), brand=brand,
+                  template="reference-sheet", known_sections=ref_module.section_options())
+    kept = []
+
+    def builder(ctx, template):
+        flowables = ref_module.build_reference(ctx, template)
+        kept.extend(f for f in flowables if isinstance(f, PointPage))
+        return flowables
+
+    pages = [fold(t) for t in page_texts(render(job, builder, reproducible=True))]
+    assert len(pages) == len(kept) + sum(p.continued for p in kept)
+    index = 0
+    for page in kept:
+        point = page.chosen.item
+        assert point.id in pages[index] and fold(point.location) in pages[index]
+        if page.continued:
+            index += 1
+            assert f"{point.id} · {point.pinyin} (continued)" in pages[index]
+            assert "Cautions" in pages[index]
+        index += 1
+    assert any(p.continued for p in kept)  # GB30's texts are long: the case is exercised

@@ -139,22 +139,22 @@ def section_options() -> dict[str, tuple[str, ...]]:
 
 class PointPage(Flowable):
     """One point's sections, kept to the page: the diagram is drawn as large as the frame
-    allows (from the template's diagram_mm down to MIN_DIAGRAM_MM). Content that does not fit
-    even then (a clinic's very long texts) flows on to a further page rather than shrinking."""
+    allows (from the template's diagram_mm down to MIN_DIAGRAM_MM). When even that is too
+    long (large print, a clinic's long texts), the sections go on over a second page, which
+    starts with the point's name, rather than shrinking."""
 
     def __init__(self, ctx: Context, template: Template, chosen: Chosen):
         super().__init__()
         self.ctx, self.template, self.chosen = ctx, template, chosen
         self.diagram_width = 0.0  # chosen at layout time, kept for tests
-        self._content: list = []
+        self.continued = False  # True when the point needed more than one page
+        self._groups: list[tuple[str, list]] = []
         self._fitted = None
 
-    def _sections(self, diagram_width: float) -> list:
-        out = []
-        for section in self.template.sections:
-            builder, _ = SECTIONS[section.name]
-            out += builder(self.ctx, section.options, self.chosen, diagram_width)
-        return out
+    def _sections(self, diagram_width: float) -> list[tuple[str, list]]:
+        return [(section.name, SECTIONS[section.name][0](self.ctx, section.options,
+                                                          self.chosen, diagram_width))
+                for section in self.template.sections]
 
     def _widths(self, available_width: float) -> list[float]:
         largest = min(_diagram_mm(self.template) * mm, available_width * 0.55)
@@ -164,28 +164,54 @@ class PointPage(Flowable):
             width -= DIAGRAM_STEP_MM * mm
         return widths + [min(MIN_DIAGRAM_MM * mm, largest)]
 
+    def _height(self, flowables: list, width: float) -> float:
+        tall = 1e7
+        return KeepInFrame(width, tall, flowables, mode="error").wrapOn(self.canv, width, tall)[1]
+
     def wrap(self, available_width, available_height):
-        for width in self._widths(available_width):
-            content = self._sections(width)
+        widths = self._widths(available_width)
+        for width in widths:
+            groups = self._sections(width)
+            content = [f for _, flowables in groups for f in flowables]
             frame = KeepInFrame(available_width, available_height, content, mode="error")
             try:
                 _, height = frame.wrapOn(self.canv, available_width, available_height)
             except LayoutError:
                 continue
-            self.diagram_width, self._content, self._fitted = width, content, frame
+            self.diagram_width, self._groups, self._fitted = width, groups, frame
+            self.continued = False
             self.width, self.height = available_width, height
             return self.width, self.height
-        # Too long for one page even with the smallest diagram: say so, and the frame splits
-        # it into its parts (see split), which flow on to the next page.
-        self.diagram_width = width
-        self._content, self._fitted = self._sections(width), None
+        # Too long for one page: the largest diagram with which the sections up to the
+        # diagram's still fit on the first page; split() then breaks between sections.
+        for width in widths:
+            groups = self._sections(width)
+            head = []
+            for name, flowables in groups:
+                head += flowables
+                if name == "location":
+                    break
+            if self._height(head, available_width) <= available_height:
+                break
+        self.diagram_width, self._groups, self._fitted = width, groups, None
+        self.continued = True
         self.width, self.height = available_width, available_height + 1
         return self.width, self.height
 
     def split(self, available_width, available_height):
-        if self._fitted is None:
-            return list(self._content)
-        return []
+        if self._fitted is not None:
+            return []
+        point = self.chosen.item
+        out, used = [], 0.0
+        for _, flowables in self._groups:
+            height = self._height(flowables, available_width)
+            if out and used + height > available_height:
+                more = self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
+                out += [PageBreak(), more]
+                used = self._height([more], available_width)
+            out += flowables
+            used = (used + height) % available_height  # a section longer than a page flows
+        return out
 
     def draw(self):
         self._fitted.drawOn(self.canv, 0, 0)
