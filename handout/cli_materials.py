@@ -90,7 +90,8 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
 @pass_state
 def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_print,
           brand_file, paper, template, output, reproducible, open_after):
-    """Pocket cards for points and stretches: four a sheet, framed, with cut marks.
+    """Pocket cards for points and stretches: four a sheet (two in large print), framed,
+    with cut marks.
 
     IDS may mix point codes or aliases and stretch ids (BL60,K3 knee-to-chest); --protocol
     adds its points and stretches. The client's conditions apply the handout's safety
