@@ -5,9 +5,12 @@
     result.made, result.failed, result.manifest
 
 How it holds together:
-- The roster is read lazily, row by row, in this process. Everything that is the same for
-  every row (the library, the brand, the template) is loaded and checked here first, so a
-  corrupt logo or a broken data folder stops the run before any work, with one clear error.
+- The roster is read in this process, streaming, twice: once to count its rows (so an
+  empty or unreadable roster stops the run before any work, and the count sets the digits
+  of the row numbers and the progress total), then row by row as workers become free.
+  Everything that is the same for every row (the library, the brand, the template) is
+  loaded and checked here first, so a corrupt logo or a broken data folder stops the run
+  before any work, with one clear error.
 - ReportLab is not thread-safe, so rows are drawn in worker processes. Each worker loads the
   library and the brand and registers the fonts once (its initializer), then draws rows,
   writes each PDF itself (atomically) and sends back only a few facts: files, page counts,
@@ -373,6 +376,8 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     work = _work(roster, (k, n), out_dir, number_width(total), health_words(library),
                  skip_existing, with_plan)
     jobs = max(1, min(jobs or os.cpu_count() or 1, wanted or 1))
+    if progress:
+        progress("rows", 0, wanted)
     try:
         if jobs == 1:
             _run_here(work, settings, record)
@@ -392,6 +397,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
             def step(done, count):
                 if progress:
                     progress("combining", done, count)
+            step(0, len(sources))
             result.combined_pages = combine_pdfs(sources, combined, duplex=duplex,
                                                  progress=step)
             result.combined = combined
