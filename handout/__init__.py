@@ -25,10 +25,12 @@ from .client import Client, load_client
 from .brand import Brand, load_brand
 from .api import make_handout
 from .render.plan import make_plan
+from .render.reference import make_reference
+from .render.cards import make_cards
 
 
 __all__ = [
     "Brand", "Client", "DataError", "HandoutError", "InputError", "Library", "SafetyError",
     "UnknownItemError", "check_data", "load_brand", "load_client", "load_library",
-    "make_handout", "make_plan", "__version__",
+    "make_cards", "make_handout", "make_plan", "make_reference", "__version__",
 ]

@@ -6,6 +6,7 @@ Pure Python, no ReportLab. Every safety rule lives here and nowhere else:
 - asking for such an item by name is refused unless the practitioner allows it by id;
   an allowed item prints that caution beside it;
 - `caution_if` items stay in, with the matching caution printed beside them;
+- an `avoid_if` caution prints beside its item on every sheet that has the item;
 - cautions tied to no condition always print.
 The handout, the weekly plan and the cards all draw the same Program.
 """
@@ -71,16 +72,17 @@ def ruled_out(item, conditions: Iterable[str]) -> tuple[str, Caution] | None:
     return None
 
 
-def cautions_for(item, conditions: Iterable[str], allowed: bool = False) -> tuple[Caution, ...]:
-    """The cautions to print beside an item for a client with these conditions."""
+def cautions_for(item, conditions: Iterable[str]) -> tuple[Caution, ...]:
+    """The cautions to print beside an item for a client with these conditions.
+
+    Every `avoid_if` caution prints for everyone, not only for clients known to have the
+    condition: a sheet is shared, a condition may be new or untold ("BL60: traditionally
+    avoided in pregnancy" stands next to BL60 on every handout that has it). `caution_if`
+    cautions print for the clients they concern; unconditional ones always.
+    """
     wanted = set(conditions)
-    out = []
-    for caution in item.cautions:
-        if caution.always or wanted & set(caution.caution_if):
-            out.append(caution)
-        elif allowed and wanted & set(caution.avoid_if):
-            out.append(caution)
-    return tuple(out)
+    return tuple(c for c in item.cautions
+                 if c.always or c.avoid_if or wanted & set(c.caution_if))
 
 
 def build_program(library: Library, client: Client) -> Program:
@@ -117,7 +119,7 @@ def build_program(library: Library, client: Client) -> Program:
                 library.conditions[n].label for c in item.cautions for n in c.avoid_if
                 if n in condition_ids
             ) if rule else ()
-            chosen.append(Chosen(item, cautions_for(item, condition_ids, allowed=bool(rule)),
+            chosen.append(Chosen(item, cautions_for(item, condition_ids),
                                  tuple(dict.fromkeys(overridden))))
         return chosen, left_out
 

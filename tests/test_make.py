@@ -291,3 +291,12 @@ def test_init_brand_writes_a_starter_that_loads(tmp_path):
     assert again.exit_code == 1 and "--force" in again.output
     result, out = make(tmp_path, "--protocol", "sciatica-gentle", "--brand", target)
     assert result.exit_code == 0, result.output
+
+
+def test_pregnancy_warning_stands_beside_bl60_for_every_client(tmp_path):
+    # content brief: every handout that includes these points says so next to the point
+    result, out = make(tmp_path, "--points", "BL60,GB34")
+    assert result.exit_code == 0, result.output
+    words = text(out.read_bytes())
+    start, after = words.index("BL60"), words.index("GB34")
+    assert "Traditionally avoided in pregnancy" in words[start:after]
