@@ -16,7 +16,8 @@ import click
 from . import __version__, listing
 from .api import make_handout
 from .brand import starter_brand_text
-from .client import PAPER_SIZES, SIDES, Client, load_client, merge, parse_date
+from .cli_options import apply, output_options, paper_value
+from .client import SIDES, Client, load_client, merge, parse_date
 from .config import load_config
 from .errors import HandoutError
 from .library import REGIONS, check_data, load_library
@@ -202,22 +203,10 @@ def client_options(command):
         click.option("--notes-file", type=click.Path(path_type=Path, dir_okay=False),
                      help="Read your notes from a text file."),
         click.option("--next-appointment", metavar="TEXT", help="e.g. 'Tuesday 3 March, 10:30'."),
-        click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
-                     help="Paper size (default: the brand's)."),
         click.option("--large-print/--normal-print", "large_print", default=None,
                      help="Large print (body text 14 pt or more)."),
-        click.option("--brand", "brand_file", type=click.Path(path_type=Path),
-                     help="Your brand.yaml (see `handout init-brand`)."),
-        click.option("--template", default=None, metavar="NAME|FILE", help="A layout template."),
-        click.option("-o", "--output", required=True, metavar="FILE",
-                     help="The PDF to write ('-' for standard output)."),
-        click.option("--reproducible", is_flag=True,
-                     help="Byte-identical output for identical input (no timestamps)."),
-        click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return output_options(apply(command, options))
 
 
 def plan_options(command):
@@ -267,7 +256,7 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
         points=_split(points), stretches=_split(stretches), tips=_split(tips), drop=_split(drop),
         side=side, conditions=conditions, allow=_split(allow), notes=notes,
         next_appointment=next_appointment,
-        paper={"a4": "A4", "letter": "Letter"}.get((paper or "").lower(), ""),
+        paper=paper_value(paper),
         large_print=large_print,
         date=parse_date(date_text, "--date") if date_text else None,
     )

@@ -8,43 +8,19 @@ when a command runs, so either module may be imported first.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
-from .client import PAPER_SIZES, SIDES
+from .cli_options import output_options, paper_value
+from .client import SIDES
 
 pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
-
-
-def _paper(value: str | None) -> str:
-    return {"a4": "A4", "letter": "Letter"}.get((value or "").lower(), "")
-
-
-def _common(command):
-    """Options both commands share: brand, paper, template, output."""
-    options = [
-        click.option("--brand", "brand_file", type=click.Path(path_type=Path),
-                     help="Your brand.yaml (see `handout init-brand`)."),
-        click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
-                     help="Paper size (default: the brand's)."),
-        click.option("--template", default=None, metavar="NAME|FILE",
-                     help="A layout template (a copy of the built-in one, changed)."),
-        click.option("-o", "--output", required=True, metavar="FILE",
-                     help="The PDF to write ('-' for standard output)."),
-        click.option("--reproducible", is_flag=True,
-                     help="Byte-identical output for identical input (no timestamps)."),
-        click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 @click.command()
 @click.argument("ids", nargs=-1, metavar="[IDS]...")
 @click.option("--protocol", metavar="ID", help="All the points of this protocol.")
-@_common
+@output_options
 @pass_state
 def reference(state, ids, protocol, brand_file, paper, template, output, reproducible,
               open_after):
@@ -65,7 +41,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
 
     config = state["config"]
     data = make_reference(_split(ids), protocol=protocol or "", brand=brand_file or config.brand,
-                          paper=_paper(paper), template=template or "reference-sheet",
+                          paper=paper_value(paper), template=template or "reference-sheet",
                           data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
                           reproducible=reproducible)
     _write(data, output, open_after)
@@ -86,7 +62,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
 @click.option("--large-print/--normal-print", "large_print", default=None,
               help="Large print (text 14 pt or more; cards hold less before they say "
                    "'See your handout for more').")
-@_common
+@output_options
 @pass_state
 def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_print,
           brand_file, paper, template, output, reproducible, open_after):
@@ -113,7 +89,7 @@ def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_p
     config = state["config"]
     client = card_client(load_library(state["data_dirs"]), refs, protocol=protocol or "",
                          conditions=conditions, allow=_split(allow), drop=_split(drop),
-                         side=side, paper=_paper(paper), large_print=large_print)
+                         side=side, paper=paper_value(paper), large_print=large_print)
     data = make_cards(client, brand=brand_file or config.brand,
                       template=template or "pocket-cards", data_dirs=state["data_dirs"],
                       template_dirs=config.template_dirs, reproducible=reproducible)

@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import DataError, InputError, Problem
 from .fields import Fields
 from .resources import resource_dir
-from .yamlio import LineDict, load_yaml
+from .yamlio import load_yaml
 
 STYLE_ATTRIBUTES = {
     "fontSize": float, "leading": float, "spaceBefore": float, "spaceAfter": float,

@@ -27,7 +27,7 @@ from ..plan import (
     DEFAULT_LOCALE, Plan, Week, build_plan, check_locale, check_weeks, start_date,
 )
 from ..text import markup
-from .document import Page, build_pdf
+from .document import Page
 from .flow import Context, grid, panel
 from .styles import make_styles
 
