@@ -42,7 +42,6 @@ import logging
 import os
 import re
 import signal
-import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -61,7 +60,7 @@ from .errors import HandoutError, InputError
 from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
-from .render.document import write_atomic
+from .render.document import atomic_file, write_atomic
 from .render.sections import section_options
 from .roster import Roster, RosterRow, read_roster
 
@@ -542,27 +541,15 @@ def combine_pdfs(sources: Sequence[Path], target: str | Path, *, duplex: bool = 
     Files are read one at a time and their objects written straight out, so memory holds
     one source file, not the result. With duplex, a file with an odd number of pages is
     followed by a blank page, so the next starts on the front of a new sheet.
-    Written through a temporary file and a rename, like every PDF here.
+    Written through atomic_file, like every PDF here: all of it or nothing.
     """
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            writer = _PdfStream(handle)
-            for index, source in enumerate(sources, 1):
-                writer.add(source, pad_to_even=duplex)
-                if progress:
-                    progress(index, len(sources))
-            writer.finish()
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as handle:
+        writer = _PdfStream(handle)
+        for index, source in enumerate(sources, 1):
+            writer.add(source, pad_to_even=duplex)
+            if progress:
+                progress(index, len(sources))
+        writer.finish()
     return writer.pages
 
 
@@ -604,18 +591,23 @@ class _PdfStream:
         self.out.write(b"\nendobj\n")
 
     def add(self, source: Path, *, pad_to_even: bool = False) -> None:
+        try:
+            self._add(source, pad_to_even)
+        except HandoutError:
+            raise
+        except Exception as exc:  # pypdf raises many kinds for a damaged file
+            raise InputError(f"--combined: cannot read {source} ({type(exc).__name__}: {exc}); "
+                             f"delete it and run again with --skip-existing") from None
+
+    def _add(self, source: Path, pad_to_even: bool) -> None:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
         from pypdf.generic import (
             ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
             NumberObject, StreamObject,
         )
 
-        try:
-            reader = PdfReader(source)
-            pages = list(reader.pages)
-        except (PdfReadError, OSError, ValueError) as exc:
-            raise InputError(f"--combined: cannot read {source} ({exc})") from None
+        reader = PdfReader(source)
+        pages = list(reader.pages)
         node = self.reserve()
         numbers: dict[tuple[int, int], int] = {}
         queue: deque = deque()

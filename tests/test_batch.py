@@ -184,6 +184,17 @@ def test_combined_without_duplex_has_no_blank_pages(tricky, tmp_path):
     assert (tmp_path / "again.pdf").read_bytes() == target.read_bytes()  # no timestamps
 
 
+def test_combined_file_is_whole_or_absent(tricky, tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really a PDF")
+    target = tmp_path / "all.pdf"
+    target.write_bytes(b"the previous run's file")
+    with pytest.raises(InputError, match="--combined: cannot read .*broken.pdf"):
+        combine_pdfs([tricky.out / TRICKY_MADE[0], broken], target)
+    assert target.read_bytes() == b"the previous run's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf", "broken.pdf"]
+
+
 def test_formula_and_markup_cells_print_literally(tricky):
     assert '=HYPERLINK("http://evil.example";"click me")' in text(tricky.out / "003-ana-ruiz.pdf")
     assert '<b>not bold</b> & <img src="/etc/passwd"/>' in text(tricky.out / "008-gia-park.pdf")
