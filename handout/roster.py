@@ -384,7 +384,7 @@ def _convert(key: str, value: Any):
         out = []
         for item in items:
             if isinstance(item, (dict, list)) or item is None:
-                raise _Bad(f"should be a list of ids, like BL60, GB34")
+                raise _Bad("should be a list of ids, like BL60, GB34")
             out += [part.strip() for part in _SPLIT.split(str(item)) if part.strip()]
         return tuple(dict.fromkeys(out))
     if isinstance(value, (dict, list)):
