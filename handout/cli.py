@@ -16,7 +16,7 @@ import click
 from . import __version__, listing
 from .api import make_handout
 from .brand import starter_brand_text
-from .cli_options import apply, output_options, paper_value
+from .cli_options import CONTEXT_SETTINGS, apply, output_options, paper_value
 from .client import SIDES, Client, load_client, merge, parse_date
 from .config import load_config
 from .errors import HandoutError
@@ -61,7 +61,7 @@ def _setup_logging() -> None:
     log.propagate = False
 
 
-@click.group(cls=HandoutGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HandoutGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="handout")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
               envvar="HANDOUT_DATA",

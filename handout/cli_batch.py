@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from .cli_options import CONTEXT_SETTINGS
+
 from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
 from .errors import HandoutError
@@ -55,7 +57,7 @@ class _ProgressBar:
             self.bar = None
 
 
-@click.command("batch")
+@click.command("batch", context_settings=CONTEXT_SETTINGS)
 @click.argument("roster", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),

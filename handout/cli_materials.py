@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import click
 
-from .cli_options import output_options, paper_value
+from .cli_options import CONTEXT_SETTINGS, output_options, paper_value
 from .client import SIDES
 
 pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("ids", nargs=-1, metavar="[IDS]...")
 @click.option("--protocol", metavar="ID", help="All the points of this protocol.")
 @output_options
@@ -47,7 +47,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
     _write(data, output, open_after)
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("ids", nargs=-1, metavar="[IDS]...")
 @click.option("--protocol", metavar="ID", help="The points and stretches of this protocol.")
 @click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out.")

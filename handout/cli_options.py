@@ -9,6 +9,11 @@ import click
 from .client import PAPER_SIZES
 
 
+# Every command, also when one is used on its own (the tests do): Click keeps a command's
+# help option from the first time it builds it, so each must ask for -h itself.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
 def apply(command, options):
     for option in reversed(options):
         command = option(command)

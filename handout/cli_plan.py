@@ -14,9 +14,10 @@ from .cli import (
     _write, build_client, client_options, main, one_line_errors, pass_state, plan_options,
     plan_settings,
 )
+from .cli_options import CONTEXT_SETTINGS
 
 
-@click.command("plan")
+@click.command("plan", context_settings=CONTEXT_SETTINGS)
 @client_options
 @plan_options
 @pass_state
