@@ -71,30 +71,27 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
     return [Spacer(1, 2 * mm), KeepTogetherIfFits([box]), Spacer(1, 4 * mm)]
 
 
-def points_section(ctx: Context, options: dict) -> list:
-    chosen = ctx.program.points
+def _cards_section(ctx: Context, options: dict, chosen, default_heading: str, rules,
+                   card) -> list:
+    """A heading, the general rules as bullets (option `intro`), then one card per item."""
     if not chosen:
         return []
-    out = heading(ctx, options.get("heading", "Acupressure points"))
+    out = heading(ctx, options.get("heading", default_heading))
     if options.get("intro", True):
-        out += ctx.bullets(ctx.program.safety.technique)
+        out += ctx.bullets(rules)
         out.append(Spacer(1, 3 * mm))
-    for item in chosen:
-        out.append(point_card(ctx, item))
-    return out
+    return out + [card(number, item) for number, item in enumerate(chosen, 1)]
+
+
+def points_section(ctx: Context, options: dict) -> list:
+    return _cards_section(ctx, options, ctx.program.points, "Acupressure points",
+                          ctx.program.safety.technique, lambda _, item: point_card(ctx, item))
 
 
 def stretches_section(ctx: Context, options: dict) -> list:
-    chosen = ctx.program.stretches
-    if not chosen:
-        return []
-    out = heading(ctx, options.get("heading", "Stretches and exercises"))
-    if options.get("intro", True):
-        out += ctx.bullets(ctx.program.safety.stretch_rules)
-        out.append(Spacer(1, 3 * mm))
-    for number, item in enumerate(chosen, 1):
-        out.append(stretch_card(ctx, number, item))
-    return out
+    return _cards_section(ctx, options, ctx.program.stretches, "Stretches and exercises",
+                          ctx.program.safety.stretch_rules,
+                          lambda number, item: stretch_card(ctx, number, item))
 
 
 def tips_section(ctx: Context, options: dict) -> list:
