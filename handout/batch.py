@@ -77,13 +77,16 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows"
 
 # -- the weekly plan -----------------------------------------------------------------------
 def plan_pdf(client: Client, *, brand: Brand, template_dirs: Sequence[Path],
-             data_dirs: Sequence[Path], reproducible: bool) -> bytes:
-    """`--with-plan`: the client's weekly plan sheet (one week from the roster's date, or
-    today), with the built-in weekly-plan template; written beside the handout."""
+             data_dirs: Sequence[Path], reproducible: bool, plan: dict | None = None) -> bytes:
+    """`--with-plan`: the client's weekly plan sheet, with the weekly-plan template, written
+    beside the handout. `plan` holds make_plan's start, weeks, locale and orientation; with
+    no start, each client's plan starts on the row's date (else today)."""
     from .render.plan import make_plan
 
+    settings = {**(plan or {})}
+    settings["start"] = settings.get("start") or client.date
     return make_plan(client, brand=brand, data_dirs=data_dirs, template_dirs=template_dirs,
-                     start=client.date, reproducible=reproducible)
+                     reproducible=reproducible, **settings)
 
 
 # -- results ------------------------------------------------------------------------------
@@ -215,6 +218,7 @@ class _Settings:
     data_dirs: tuple[Path, ...]
     reproducible: bool
     with_plan: bool
+    plan: dict | None = None  # the plan's weeks, locale, orientation, start
 
 
 @dataclass(frozen=True)
@@ -279,7 +283,8 @@ def _make_row(task: _Task) -> RowResult:
             if s.with_plan:
                 try:
                     plan = plan_pdf(task.client, brand=s.brand, template_dirs=s.template_dirs,
-                                    data_dirs=s.data_dirs, reproducible=s.reproducible)
+                                    data_dirs=s.data_dirs, reproducible=s.reproducible,
+                                    plan=s.plan)
                 except HandoutError as exc:
                     raise InputError(f"weekly plan: {exc}") from None
                 outputs.append((f"{task.stem}-plan.pdf", plan))
@@ -330,6 +335,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
               skip_existing: bool = False,
               shard: tuple[int, int] = (1, 1),
               with_plan: bool = False,
+              plan: dict | None = None,
               reproducible: bool = False,
               progress: Progress | None = None) -> BatchResult:
     """Make a handout for each row of the roster (this shard's rows) into out_dir.
@@ -361,8 +367,13 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     if combined and combined.is_dir():
         raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
 
+    if with_plan and plan:
+        from .plan import check_locale, check_weeks
+
+        check_weeks(plan.get("weeks", 1))  # a bad --weeks spoils every row: say so once
+        check_locale(plan.get("locale") or "en-GB")
     settings = _Settings(out_dir, brand, template_path, template_dirs, data_dirs,
-                         reproducible, with_plan)
+                         reproducible, with_plan, plan)
     result = BatchResult(roster.name, out_dir, out_dir / manifest_name((k, n)),
                          warnings=list(roster.warnings), roster_rows=total)
     results: dict[int, RowResult] = {}

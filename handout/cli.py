@@ -16,7 +16,10 @@ import click
 from . import __version__, listing
 from .api import make_handout
 from .brand import starter_brand_text
-from .cli_options import CONTEXT_SETTINGS, apply, output_options, paper_value
+from .cli_options import (
+    CONTEXT_SETTINGS, apply, check_plan_options, output_options, paper_value, plan_options,
+    plan_settings,
+)
 from .client import SIDES, Client, load_client, merge, parse_date
 from .config import load_config
 from .errors import HandoutError
@@ -209,39 +212,6 @@ def client_options(command):
     return output_options(apply(command, options))
 
 
-def plan_options(command):
-    """The weekly plan's own options, shared by `plan` and `make --with-plan`."""
-    from .plan import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
-
-    options = [
-        click.option("--start", "start_text", metavar="YYYY-MM-DD",
-                     help="The plan's first day (default: the client's date, else today)."),
-        click.option("--weeks", type=int, default=None,
-                     help=f"How many weeks: one page each, the dates running on "
-                          f"({MIN_WEEKS} to {MAX_WEEKS}; default 1)."),
-        click.option("--portrait/--landscape", "portrait", default=None,
-                     help="The plan's page orientation (default: landscape)."),
-        click.option("--locale", type=click.Choice(tuple(LOCALES)), default=None,
-                     help=f"How dates are written: en-GB 'Mon 14 Mar', en-US 'Mon Mar 14' "
-                          f"(default {DEFAULT_LOCALE})."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def plan_settings(client: Client, start_text, weeks, portrait, locale) -> dict:
-    """The plan options as keyword arguments for make_plan / plan_part."""
-    from .plan import DEFAULT_LOCALE
-
-    return {
-        "start": parse_date(start_text, "--start") if start_text else client.date,
-        "weeks": 1 if weeks is None else weeks,
-        "locale": locale or DEFAULT_LOCALE,
-        "orientation": None if portrait is None else ("portrait" if portrait else "landscape"),
-    }
-
-
 def build_client(client_file, name, date_text, practitioner, protocol, points, stretches, tips,
                  drop, side, pregnant, conditions, allow, notes, notes_file, next_appointment,
                  paper, large_print) -> Client:
@@ -288,11 +258,7 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
       handout make --name "Ana Ruiz" --protocol sciatica --pregnant -o ana.pdf
       handout make examples/client.yaml --with-plan --weeks 4 -o client.pdf
     """
-    plan_given = [n for n, v in (("--start", start_text), ("--weeks", weeks),
-                                 ("--portrait/--landscape", portrait), ("--locale", locale))
-                  if v is not None]
-    if plan_given and not with_plan:
-        raise click.UsageError(f"{', '.join(plan_given)}: plan options need --with-plan")
+    check_plan_options(with_plan, start_text, weeks, portrait, locale)
     client = build_client(**client_fields)
     config = state["config"]
     plan = plan_settings(client, start_text, weeks, portrait, locale) if with_plan else None

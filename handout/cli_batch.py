@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import CONTEXT_SETTINGS
+from .cli_options import CONTEXT_SETTINGS, check_plan_options, plan_options, plan_settings
 
 from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
@@ -77,13 +77,14 @@ class _ProgressBar:
               help="Your brand.yaml (see `handout init-brand`).")
 @click.option("--template", default=None, metavar="NAME|FILE", help="A layout template.")
 @click.option("--with-plan", is_flag=True,
-              help="Also each client's weekly plan sheet (one week from the row's date), "
+              help="Also each client's weekly plan sheet (from the row's date), "
                    "as 001-ana-ruiz-plan.pdf, and after the handout in --combined.")
+@plan_options
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for identical input (no timestamps).")
 @click.pass_obj
 def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
-          template, with_plan, reproducible):
+          template, with_plan, start_text, weeks, portrait, locale, reproducible):
     """Make a handout for every client in ROSTER (CSV or YAML), into --out DIR.
 
     ROSTER has one row per client, with columns named like the fields of a client file:
@@ -101,6 +102,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
     """
     if duplex and not combined:
         raise click.UsageError("--duplex pads the --combined file; give --combined FILE.pdf too")
+    check_plan_options(with_plan, start_text, weeks, portrait, locale)
     state = state or {}
     config = state.get("config") or load_config()
     data_dirs = state.get("data_dirs", config.data_dirs)
@@ -111,6 +113,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
             template=template or "client-handout", data_dirs=data_dirs,
             template_dirs=config.template_dirs, jobs=jobs, combined=combined, duplex=duplex,
             skip_existing=skip_existing, shard=shard, with_plan=with_plan,
+            plan=plan_settings(None, start_text, weeks, portrait, locale) if with_plan else None,
             reproducible=reproducible, progress=bar)
     except BatchInterrupted as stop:
         bar.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .client import PAPER_SIZES
+from .client import PAPER_SIZES, Client, parse_date
 
 
 # Every command, also when one is used on its own (the tests do): Click keeps a command's
@@ -40,3 +40,46 @@ def output_options(command):
 def paper_value(value: str | None) -> str:
     """The paper size as the library spells it ('a4' -> 'A4'); '' for the brand's default."""
     return {"a4": "A4", "letter": "Letter"}.get((value or "").lower(), "")
+
+
+def plan_options(command):
+    """The weekly plan's own options, shared by `plan` and `make --with-plan`."""
+    from .plan import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
+
+    options = [
+        click.option("--start", "start_text", metavar="YYYY-MM-DD",
+                     help="The plan's first day (default: the client's date, else today)."),
+        click.option("--weeks", type=int, default=None,
+                     help=f"How many weeks: one page each, the dates running on "
+                          f"({MIN_WEEKS} to {MAX_WEEKS}; default 1)."),
+        click.option("--portrait/--landscape", "portrait", default=None,
+                     help="The plan's page orientation (default: landscape)."),
+        click.option("--locale", type=click.Choice(tuple(LOCALES)), default=None,
+                     help=f"How dates are written: en-GB 'Mon 14 Mar', en-US 'Mon Mar 14' "
+                          f"(default {DEFAULT_LOCALE})."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def plan_settings(client: Client | None, start_text, weeks, portrait, locale) -> dict:
+    """The plan options as keyword arguments for make_plan / plan_part. Without --start, the
+    plan starts on the client's date (None: each roster row's own date, else today)."""
+    from .plan import DEFAULT_LOCALE
+
+    return {
+        "start": parse_date(start_text, "--start") if start_text else (client and client.date),
+        "weeks": 1 if weeks is None else weeks,
+        "locale": locale or DEFAULT_LOCALE,
+        "orientation": None if portrait is None else ("portrait" if portrait else "landscape"),
+    }
+
+
+def check_plan_options(with_plan: bool, start_text, weeks, portrait, locale) -> None:
+    """Plan options without --with-plan would be silently ignored: refuse them instead."""
+    given = [name for name, value in (("--start", start_text), ("--weeks", weeks),
+                                      ("--portrait/--landscape", portrait), ("--locale", locale))
+             if value is not None]
+    if given and not with_plan:
+        raise click.UsageError(f"{', '.join(given)}: plan options need --with-plan")

@@ -433,3 +433,20 @@ def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
     assert len(rows) == 24 and {r["status"] for r in rows} <= {"made", "skipped"}
     assert sum(r["status"] == "skipped" for r in rows) == len(made)
     assert pages(combined) == sum(int(r["pages"]) for r in rows)
+
+
+def test_plan_options_reach_every_rows_plan(tmp_path):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from handout.cli import main
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(EXAMPLES / "roster.csv"), "--out", str(out),
+                                       "--with-plan", "--weeks", "2", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    plans = sorted(out.glob("*-plan.pdf"))
+    assert plans and all(len(PdfReader(p).pages) == 2 for p in plans)
+    refused = CliRunner().invoke(main, ["batch", str(EXAMPLES / "roster.csv"),
+                                        "--out", str(tmp_path / "o2"), "--weeks", "2"])
+    assert refused.exit_code == 2 and "plan options need --with-plan" in refused.output
