@@ -179,6 +179,9 @@ def machine() -> dict:
         "reportlab_accelerator": ("C (_rl_accel)" if "_py_" not in accel else
                                   "none: pure-Python fallbacks (" + accel + ")"),
         "date": dt.datetime.now().isoformat(timespec="seconds"),
+        # With PYTHONDONTWRITEBYTECODE set (as on the shared dev machine), the package's own
+        # modules are compiled at every start (about 0.1 s of `handout make` here).
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
         "git": git,
     }
 
@@ -1000,7 +1003,10 @@ def markdown(r: dict) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}; "
         f"Python {m['python']}, ReportLab {m['reportlab']} (accelerator: "
         f"{m['reportlab_accelerator']}), svglib {m['svglib']}, PyYAML {m['pyyaml']}, "
-        f"lxml {m['lxml']}, pypdf {m['pypdf']}; handout {m['handout']} at "
+        f"lxml {m['lxml']}, pypdf {m['pypdf']}"
+        + (f"; PYTHONDONTWRITEBYTECODE={m['PYTHONDONTWRITEBYTECODE']} (no .pyc for the package: "
+           f"its modules compile at every start)" if m.get("PYTHONDONTWRITEBYTECODE") else "")
+        + f"; handout {m['handout']} at "
         f"{m['git'].get('commit', '?')}"
         + (f" with uncommitted changes in {', '.join(m['git']['uncommitted_in_handout'])}"
            if m["git"].get("uncommitted_in_handout") else "") + ".",
