@@ -367,3 +367,26 @@ def test_deeply_nested_file_via_cli_is_a_clean_error(cli, clinic):
     result = cli("validate", clinic)
     assert_clean_failure(result, 1)
     assert str(clinic / "points.yaml") in result.stderr
+
+
+def test_fast_and_pure_loaders_agree_on_values_and_lines():
+    """The C parser is only a speed-up: same values, same line numbers, for every data file."""
+    from handout import yamlio
+    from handout.resources import resource_dir
+
+    if yamlio._FastLoader is None:
+        pytest.skip("PyYAML without its C parser")
+
+    def lines(value):
+        if isinstance(value, LineDict):
+            return [value.line, value.key_lines, [lines(v) for v in value.values()]]
+        if isinstance(value, LineList):
+            return [value.line, value.item_lines, [lines(v) for v in value]]
+        return None
+
+    for path in sorted(resource_dir("data").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        fast = yamlio._parse(text, path.name, "data file", yamlio._FastLoader)
+        pure = yamlio._parse(text, path.name, "data file", yamlio._NoAliasLoader)
+        assert fast == pure, path.name
+        assert lines(fast) == lines(pure), path.name
