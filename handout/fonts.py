@@ -57,15 +57,18 @@ def _reportlab_name(family: str, style: str) -> str:
 def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None) -> Family:
     """Register a family by fontpkg name (e.g. "Lato") or by explicit (style, path) files."""
     paths = dict(files) if files else _fontpkg_files(name)
-    names = {}
+    names, registered = {}, {}
     for style in STYLES:
-        path = paths.get(style) or paths["regular"]
+        path = str(paths.get(style) or paths["regular"])
+        if path in registered:  # a style the family lacks: the same face, read once
+            names[style] = registered[path]
+            continue
         rl_name = _reportlab_name(name, style)
         try:
-            pdfmetrics.registerFont(TTFont(rl_name, str(path)))
+            pdfmetrics.registerFont(TTFont(rl_name, path))
         except (TTFError, OSError) as exc:
             raise InputError(f"font {path}: cannot be used ({exc}); use a static TrueType (.ttf) file") from None
-        names[style] = rl_name
+        names[style] = registered[path] = rl_name
     addMapping(names["regular"], 0, 0, names["regular"])
     addMapping(names["regular"], 1, 0, names["bold"])
     addMapping(names["regular"], 0, 1, names["italic"])

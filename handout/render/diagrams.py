@@ -100,7 +100,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     placed: list[tuple[float, float, float, float]] = []
     def on_body(px: float, py: float) -> bool:
         fx, fy = px / width, 1 - (py - cap_h) / art_h
-        return view.contains(1 - fx if mirror else fx, fy)
+        return view.covers(1 - fx if mirror else fx, fy)
 
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed

@@ -106,19 +106,7 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
         logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
         logo_h = logo_w / brand.logo.aspect
         y = band_bottom + (band_top - band_bottom - logo_h) / 2
-        if brand.logo.kind == "svg":
-            from .vector import load_svg
-
-            drawing = load_svg(brand.logo.path, what="logo")
-            factor = logo_w / drawing.width
-            drawing.scale(factor, factor)
-            drawing.width *= factor
-            drawing.height *= factor
-            drawing.initialFontName = fonts.main.regular  # not Helvetica, never embedded
-            renderPDF.draw(drawing, canvas, x, y)
-        else:
-            canvas.drawImage(ImageReader(io.BytesIO(brand.logo.data)), x, y, logo_w, logo_h,
-                             mask="auto")
+        _draw_logo(canvas, brand.logo, x, y, logo_w, logo_h, fonts.main.regular)
         x += logo_w + 4 * mm
     name_size = 12.5 * (1.15 if styles.scale > 1 else 1)
     if brand.clinic_name:
@@ -151,6 +139,35 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
         _, h = p.wrap(room, 20 * mm)
         y -= h
         p.drawOn(canvas, left * mm, max(y, 2 * mm))
+    canvas.restoreState()
+
+
+LOGO_FORM = "handout-logo"
+
+
+def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
+    """The logo, drawn once per document as a form and placed on every page from it: an SVG
+    is parsed once, and the PDF holds its drawing commands once."""
+    if not canvas.hasForm(LOGO_FORM):
+        canvas.saveState()
+        canvas.beginForm(LOGO_FORM, lowerx=0, lowery=0, upperx=width, uppery=height)
+        if logo.kind == "svg":
+            from .vector import load_svg
+
+            drawing = load_svg(logo.path, what="logo")
+            factor = width / drawing.width
+            drawing.scale(factor, factor)
+            drawing.width, drawing.height = width, drawing.height * factor
+            drawing.initialFontName = font  # not Helvetica, which is never embedded
+            renderPDF.draw(drawing, canvas, 0, 0)
+        else:
+            canvas.drawImage(ImageReader(io.BytesIO(logo.data)), 0, 0, width, height,
+                             mask="auto")
+        canvas.endForm()
+        canvas.restoreState()
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.doForm(LOGO_FORM)
     canvas.restoreState()
 
 

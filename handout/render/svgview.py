@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
@@ -55,6 +56,8 @@ class View:
     labels: list[Label] = field(default_factory=list)
     keep_clear: list[tuple[float, float, float, float]] = field(default_factory=list)
     _tree: etree._Element | None = field(default=None, repr=False)
+    _art: dict = field(default_factory=dict, repr=False)  # drawn art by the codes it shows
+    _mask: object = field(default=None, repr=False)  # the outline rasterised, for covers()
 
     @property
     def aspect(self) -> float:
@@ -78,14 +81,49 @@ class View:
                         inside = not inside
         return inside
 
+    def covers(self, x: float, y: float) -> bool:
+        """contains(), approximately and fast: the outline rasterised once at MASK_SIDE
+        pixels across. For placing labels (thousands of look-ups a handout); validation
+        uses the exact contains()."""
+        if not 0 <= x < 1 or not 0 <= y < 1:
+            return False
+        if self._mask is None:
+            self._mask = _rasterise(self.outline, MASK_SIDE, max(1, round(MASK_SIDE * self.aspect)))
+        mask = self._mask
+        return mask.getpixel((int(x * mask.width), int(y * mask.height))) > 0
+
     def art(self, points: set[str] | frozenset[str] = frozenset()) -> Group:
         """The line art (no text) as a ReportLab Group, 1 unit = 1 viewBox unit, y up,
         origin at the bottom-left of the viewBox. Elements with data-for= are kept only
-        for the point codes in `points`."""
-        root = _copy_without(self._tree, points)
-        drawing = _render(root, self.path, self.id)
-        scale = self.width / drawing.width if drawing.width else 1.0
-        return Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
+        for the point codes in `points`. Drawn once per set of codes, then reused (drawing
+        never changes a Group)."""
+        key = frozenset(points) & self.point_parts
+        if key not in self._art:
+            root = _copy_without(self._tree, points)
+            drawing = _render(root, self.path, self.id)
+            scale = self.width / drawing.width if drawing.width else 1.0
+            self._art[key] = Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
+        return self._art[key]
+
+    @cached_property
+    def point_parts(self) -> frozenset[str]:
+        """The point codes that have parts of their own in this view (data-for=)."""
+        return frozenset(code for el in self._tree.iter() if (code := _for_point(el)))
+
+
+MASK_SIDE = 400
+
+
+def _rasterise(polygons, width: int, height: int):
+    """Even-odd fill of the polygons (fractions of the view) into a width x height mask."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    mask = Image.new("1", (width, height), 0)
+    for poly in polygons:
+        layer = Image.new("1", (width, height), 0)
+        ImageDraw.Draw(layer).polygon([(px * width, py * height) for px, py in poly], fill=1)
+        mask = ImageChops.logical_xor(mask, layer)
+    return mask
 
 
 def find_view_file(view_id: str, search_dirs: list[Path]) -> Path | None:
