@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pypdfium2 as pdfium
 from click.testing import CliRunner

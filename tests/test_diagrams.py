@@ -8,7 +8,6 @@ them. A failing comparison leaves the actual image in the test's temp folder.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium

@@ -21,7 +21,7 @@ from handout.client import merge
 from handout.config import load_config
 from handout.plan import MAX_WEEKS, build_plan, dates_text, day_of
 from handout.program import build_program
-from handout.render.document import PAGE_SIZES, build_pdf
+from handout.render.document import build_pdf
 from handout.render.plan import make_plan, plan_part, plan_section_options, tick_size
 
 ROOT = Path(__file__).resolve().parent.parent
