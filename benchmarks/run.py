@@ -198,7 +198,8 @@ for arg in sys.argv[2:]:
     name, path = arg.split("=", 1)
     pdfmetrics.registerFont(TTFont(name, path))
     families.setdefault(name.rsplit("-", 1)[0], []).append(name)
-for names in families.values():  # regular, bold, italic, bolditalic
+for names in families.values():  # regular, bold, italic, bolditalic (one face may serve all)
+    names += names[-1:] * (4 - len(names))
     pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
                                   boldItalic=names[3])
 """
@@ -553,10 +554,10 @@ def _timed_hotspots(job, render, runs: int = 5) -> dict:
 
     spots = [
         ("handout.render.svgview", "View.contains", "point-in-outline test (label placement)"),
-        ("handout.render.svgview", "View.art", "body view SVG -> drawing, every card"),
+        ("handout.render.svgview", "View.art", "body view SVG -> drawing (once per view and codes, then reused)"),
         ("handout.render.figures", "point_diagram", "whole point diagram"),
         ("handout.render.figures", "pictogram", "stretch pictogram"),
-        ("handout.render.vector", "load_svg", "logo SVG parsed (header, every page)"),
+        ("handout.render.vector", "load_svg", "logo SVG parsed (once per document, a PDF form)"),
         ("handout.render.document", "_draw_header_footer", "header and footer, every page"),
     ]
     spent: dict[str, list] = {}
@@ -654,9 +655,9 @@ def _profile_render(job, render, runs: int = 3) -> dict:
             find("handout/render/diagrams.py", "_draw_code"),
         "handout/render/diagrams.py point_diagram":
             find("handout/render/diagrams.py", "point_diagram"),
-        "handout/render/svgview.py View.art (re-parses the view's SVG each card)":
+        "handout/render/svgview.py View.art (the view's drawing, cached per view)":
             find("handout/render/svgview.py", "art"),
-        "handout/render/document.py _draw_header_footer (logo parsed every page)":
+        "handout/render/document.py _draw_header_footer (header and footer, every page)":
             find("handout/render/document.py", "_draw_header_footer"),
         "handout/render/vector.py load_svg": find("handout/render/vector.py", "load_svg"),
         "svglib svg2rlg": find("svglib/svglib.py", "svg2rlg"),
