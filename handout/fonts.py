@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,10 +43,13 @@ class Family:
     bold: str
     italic: str
     bolditalic: str
-    chars: frozenset[int]
+    chars: frozenset[int] = field(repr=False)
 
     def has(self, char: str) -> bool:
         return ord(char) in self.chars
+
+    def covers_all(self, text: str) -> bool:
+        return set(map(ord, text)) <= self.chars
 
 
 def _reportlab_name(family: str, style: str) -> str:
@@ -123,6 +126,8 @@ class FontSet:
 
     def runs(self, text: str) -> list[tuple[Family | None, str]]:
         """Split text into (family, run) pieces; family None marks characters no font has."""
+        if self.main.covers_all(text):  # nearly all text: one set operation, no loop
+            return [(self.main, text)]
         out: list[tuple[Family | None, str]] = []
         for char in text:
             family = self.family_for(char)

@@ -108,16 +108,11 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
         y = band_bottom + (band_top - band_bottom - logo_h) / 2
         _draw_logo(canvas, brand.logo, x, y, logo_w, logo_h, fonts.main.regular)
         x += logo_w + 4 * mm
-    name_size = 12.5 * (1.15 if styles.scale > 1 else 1)
-    if brand.clinic_name:
-        p = Paragraph(markup(brand.clinic_name, fonts, bold=True),
-                      _header_style(styles, name_size, styles.primary))
-        _, h = p.wrap(width / 2, 20 * mm)
-        p.drawOn(canvas, x, band_bottom + (band_top - band_bottom) / 2 - 1)
-    if brand.tagline:
-        p = Paragraph(markup(brand.tagline, fonts), _header_style(styles, 9, None))
-        p.wrap(width / 2, 10 * mm)
-        p.drawOn(canvas, x, band_bottom + 1)
+    clinic, tagline, footer_lines = _furniture(doc, page, width)
+    if clinic:
+        clinic.drawOn(canvas, x, band_bottom + (band_top - band_bottom) / 2 - 1)
+    if tagline:
+        tagline.drawOn(canvas, x, band_bottom + 1)
     canvas.setFont(fonts.main.regular, 10 * (1.15 if styles.scale > 1 else 1))
     canvas.setFillColor(styles.primary)
     canvas.drawRightString(width - right * mm, band_bottom + 2, page.title)
@@ -129,17 +124,39 @@ def _draw_header_footer(canvas, doc, page: Page) -> None:
     rule_y = bottom * mm - 2.5 * mm
     canvas.setLineWidth(0.6)
     canvas.line(left * mm, rule_y, width - right * mm, rule_y)
-    full_width = width - (left + right) * mm
     y = rule_y - 1.2 * mm
+    for paragraph, h in footer_lines:
+        y -= h
+        paragraph.drawOn(canvas, left * mm, max(y, 2 * mm))
+    canvas.restoreState()
+
+
+def _furniture(doc, page: Page, width: float):
+    """The header's and footer's paragraphs, wrapped once per document and part, then drawn
+    on every page: (clinic name, tagline, [(footer paragraph, height), ...])."""
+    cache = doc.__dict__.setdefault("_handout_furniture", {})
+    if id(page) in cache:
+        return cache[id(page)]
+    brand, fonts, styles = page.brand, page.fonts, page.styles
+    _, right, _, left = page.margins_mm
+    clinic = tagline = None
+    if brand.clinic_name:
+        size = 12.5 * (1.15 if styles.scale > 1 else 1)
+        clinic = Paragraph(markup(brand.clinic_name, fonts, bold=True),
+                           _header_style(styles, size, styles.primary))
+        clinic.wrap(width / 2, 20 * mm)
+    if brand.tagline:
+        tagline = Paragraph(markup(brand.tagline, fonts), _header_style(styles, 9, None))
+        tagline.wrap(width / 2, 10 * mm)
+    full_width = width - (left + right) * mm
+    lines = []
     text = "  ·  ".join(s for s in (brand.contact_line, brand.footer) if s)
     for words, room in ((text, full_width - 30 * mm), (page.disclaimer, full_width)):
-        if not words:
-            continue
-        p = Paragraph(markup(words, fonts), styles["footer"])
-        _, h = p.wrap(room, 20 * mm)
-        y -= h
-        p.drawOn(canvas, left * mm, max(y, 2 * mm))
-    canvas.restoreState()
+        if words:
+            paragraph = Paragraph(markup(words, fonts), styles["footer"])
+            lines.append((paragraph, paragraph.wrap(room, 20 * mm)[1]))
+    cache[id(page)] = (clinic, tagline, lines)
+    return cache[id(page)]
 
 
 LOGO_FORM = "handout-logo"

@@ -7,6 +7,7 @@ pictogram. Reference sheets and pocket cards call the same functions.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..models import Point, Stretch
@@ -38,8 +39,18 @@ def point_figure(ctx, point: Point, width: float, height: float | None = None):
     if height and height < width / view.aspect:
         width = height * view.aspect  # a short box (a pocket card): fit the height
     side = diagram_side(point, ctx.program.client.side, view.symmetric)
-    return point_diagram(view, [(point.diagram.x, point.diagram.y, point.id)], side, width,
-                         fonts=(ctx.fonts.main.regular, ctx.fonts.main.bold))
+    d = point.diagram
+    return _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width,
+                    (ctx.fonts.main.regular, ctx.fonts.main.bold))
+
+
+@lru_cache(maxsize=256)
+def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: str,
+             width: float, fonts: tuple[str, str]):
+    """A point's diagram, drawn once per process for the same inputs: a batch prints the
+    same points for many clients. Drawing a Drawing never changes it, so sharing is safe."""
+    view = load_view(view_id, list(folders), item=code)
+    return point_diagram(view, [(x, y, code)], side, width, fonts=fonts)
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
