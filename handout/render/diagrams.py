@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -203,7 +201,9 @@ def write_point_diagram(view: View, markers: list[Marker], side: str, out_path,
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
-    _atomic_write(out, data)
+    from .document import write_atomic  # the one way files are written whole or not at all
+
+    write_atomic(data, out)
     return out
 
 
@@ -220,20 +220,6 @@ def _pdf_to_png(pdf: bytes, dpi: int) -> bytes:
     buf = io.BytesIO()
     image.save(buf, "PNG", dpi=(dpi, dpi), optimize=True)
     return buf.getvalue()
-
-
-def _atomic_write(out: Path, data: bytes) -> None:
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{out}: the folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- validation
