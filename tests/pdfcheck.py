@@ -35,3 +35,23 @@ def fonts(data: bytes) -> dict[str, bool]:
                 k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             found[str(font.get("/BaseFont"))] = embedded
     return found
+
+
+def page_sizes(data: bytes) -> set[tuple[int, int]]:
+    """Every page's size in points, rounded: {(595, 842)} for an all-A4 file."""
+    return {tuple(round(float(v)) for v in page.mediabox[2:]) for page in reader(data).pages}
+
+
+def assert_refused(result, out, folder, message: str, exit_code: int | None = 1) -> None:
+    """A refused command: its exit code, the message (on one line for an error; a usage
+    error, exit 2, also shows click's usage lines), and nothing written (neither the file
+    nor a temporary part of it)."""
+    if exit_code is None:
+        assert result.exit_code != 0, result.output
+    else:
+        assert result.exit_code == exit_code, result.output
+    assert message in result.output
+    if result.exit_code == 1:
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not out.exists()
+    assert not list(folder.glob(".*part"))
