@@ -14,12 +14,12 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .client import PAPER_SIZES
 from .errors import DataError, InputError, Problem
 from .fields import Fields
 from .resources import resource_dir
 from .yamlio import load_yaml
 
-PAPER_SIZES = ("A4", "Letter")
 MAX_LOGO_BYTES = 40 * 1024 * 1024
 MAX_LOGO_PIXELS = 120_000_000  # beyond this Pillow's bomb guard trips; we refuse first
 LOGO_MAX_SIDE = 900  # pixels: sharp at 300 dpi for a 75 mm wide logo

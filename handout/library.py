@@ -18,8 +18,8 @@ from pathlib import Path
 from .errors import DataError, Problem, UnknownItemError
 from .fields import Fields
 from .models import (
-    Caution, Condition, Diagram, Dose, Point, Protocol, RedFlags, Safety, Step, Stretch,
-    Technique, Tip, Topic,
+    Caution, Condition, Diagram, Dose, Point, Protocol, RedFlags, Safety, Source, Step,
+    Stretch, Technique, Tip, Topic,
 )
 from .resources import resource_dir
 from .yamlio import LineDict, load_yaml
@@ -191,7 +191,7 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
             fields.problem(None, f"unknown condition '{name}'{hint}")
     for tip in tips.values():
         if tip.topic not in topics:
-            problems.append(Problem(tip.source.rsplit(":", 1)[0], _line(tip.source), tip.id,
+            problems.append(Problem(tip.source.file, tip.source.line, tip.id,
                                     "topic", f"unknown topic '{tip.topic}'"))
     if safety is None:
         return None, problems
@@ -200,11 +200,6 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
     problems.extend(_protocol_problems(library))
     problems.extend(_art_problems(library))
     return library, problems
-
-
-def _line(source: str) -> int | None:
-    tail = source.rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else None
 
 
 def _read_sections(folders, problems) -> dict[str, object]:
@@ -277,8 +272,8 @@ def _parse_items(sections, key, parse, problems, cond_refs) -> dict:
     return out
 
 
-def _source(fields: Fields) -> str:
-    return f"{fields.file}:{fields.line}"
+def _source(fields: Fields) -> Source:
+    return Source(fields.file, fields.line)
 
 
 def _cautions(fields: Fields, cond_refs) -> tuple[Caution, ...]:
@@ -473,18 +468,18 @@ def _parse_safety(sections, problems, cond_refs) -> Safety | None:
 def _protocol_problems(library: Library) -> list[Problem]:
     problems = []
     for protocol in library.protocols.values():
-        file, line = protocol.source.rsplit(":", 1)
+        file, line = protocol.source
         lookups = (("points", library.point), ("stretches", library.stretch), ("tips", library.tip))
         for field_name, lookup in lookups:
             for ref in getattr(protocol, field_name):
                 try:
                     lookup(ref)
                 except UnknownItemError as exc:
-                    problems.append(Problem(file, int(line), protocol.id, field_name, str(exc)))
+                    problems.append(Problem(file, line, protocol.id, field_name, str(exc)))
         for step in protocol.progression:
             if step.item and step.item not in protocol.stretches and \
                     point_key(step.item) not in {point_key(p) for p in protocol.points}:
-                problems.append(Problem(file, int(line), protocol.id, "progression",
+                problems.append(Problem(file, line, protocol.id, "progression",
                                         f"'{step.item}' is not in this protocol"))
     return problems
 

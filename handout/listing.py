@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Iterable
 
 from .library import Library, point_key
-from .models import Caution, Point, Protocol, Stretch, Tip
+from .models import Caution, Dose, Point, Protocol, Stretch, Tip
 from .program import ruled_out
 from .units import dose_text, minutes_text
 
@@ -163,5 +163,4 @@ def describe(library: Library, item, asked_as: str = "") -> str:
 
 
 def _step_text(step) -> str:
-    from .models import Dose
     return dose_text(Dose(hold_seconds=step.hold_seconds, reps=step.reps, minutes=step.minutes))

@@ -7,8 +7,16 @@ and rendering code can rely on every field being present and of the right type.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Range = tuple[float, float]  # (low, high); a single number n is stored as (n, n)
+
+
+class Source(NamedTuple):
+    """Where an item was read from, for validation messages."""
+
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class Point:
     technique: Technique
     cautions: tuple[Caution, ...]
     diagram: Diagram
-    source: str = ""  # file:line it came from
+    source: Source = Source()
     kind: str = field(default="point", init=False)
 
     @property
@@ -85,7 +93,7 @@ class Stretch:
     stop_if: str
     cautions: tuple[Caution, ...]
     pose: dict | None  # validated by render.pictograms; None until drawn
-    source: str = ""
+    source: Source = Source()
     kind: str = field(default="stretch", init=False)
 
 
@@ -102,7 +110,7 @@ class Tip:
     title: str
     text: str
     cautions: tuple[Caution, ...]
-    source: str = ""
+    source: Source = Source()
     kind: str = field(default="tip", init=False)
 
     @property
@@ -161,4 +169,4 @@ class Protocol:
     stretches: tuple[str, ...]
     tips: tuple[str, ...]
     progression: tuple[Step, ...] = ()
-    source: str = ""
+    source: Source = Source()

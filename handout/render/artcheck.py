@@ -9,21 +9,16 @@ from .figures import image_dirs
 from .pictograms import pose_problems
 
 
-def _where(source: str) -> tuple[str, int | None]:
-    file, _, line = source.rpartition(":")
-    return file, int(line) if line.isdigit() else None
-
-
 def library_problems(library) -> list[Problem]:
     folders = image_dirs(library.folders)
     problems = []
     for point in library.points.values():
-        file, line = _where(point.source)
+        file, line = point.source
         d = point.diagram
         problems += check_marker(d.view, d.x, d.y, file=file, item=point.id,
                                  line=d.line or line, search_dirs=folders)
     for stretch in library.stretches.values():
-        file, line = _where(stretch.source)
+        file, line = stretch.source
         pose_line = stretch.pose.line if hasattr(stretch.pose, "line") else line
         problems += pose_problems(stretch.pose, file=file, item=stretch.id, line=pose_line)
     return problems
