@@ -16,9 +16,14 @@ def page_texts(data: bytes) -> list[str]:
     return [page.extract_text() or "" for page in reader(data).pages]
 
 
+def fold(value: str) -> str:
+    """Runs of white space as one space: line breaks fall anywhere on a page."""
+    return re.sub(r"\s+", " ", value).strip()
+
+
 def text(data: bytes) -> str:
-    """All the text, with runs of white space folded (line breaks fall anywhere)."""
-    return re.sub(r"\s+", " ", " ".join(page_texts(data)))
+    """All the text, with runs of white space folded."""
+    return fold(" ".join(page_texts(data)))
 
 
 def fonts(data: bytes) -> dict[str, bool]:

@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from click.testing import CliRunner
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from handout.api import prepare, render
-from handout.cli import HandoutGroup, main
-from handout.cli_materials import cards, reference
-from handout.config import Config
+from handout.cli import main
 from handout.library import load_library
 from handout.render import cards as card_module
 from handout.render.cards import (
@@ -25,33 +22,16 @@ from handout.render.styles import MIN_LARGE_PT
 from handout.units import dose_text, minutes_text
 
 from conftest import write_yaml
-from pdfcheck import assert_refused, fonts, page_sizes, page_texts, reader, text
+from runcli import make_pdf, run
+from pdfcheck import assert_refused, fold, fonts, page_sizes, page_texts, reader, text
 
 ROOT = Path(__file__).resolve().parent.parent
 BRAND = ROOT / "examples" / "brand.yaml"
 PREGNANCY_FORBIDDEN = ("BL60", "BL23", "BL25", "BL54")
 
 
-def fold(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def run(*args):
-    """`handout ARGS...`: through the real group once the commands are registered there."""
-    args = [str(a) for a in args]
-    if {"reference", "cards"} <= set(main.commands):
-        result = CliRunner().invoke(main, args)
-    else:
-        group = HandoutGroup(name="handout", commands={"reference": reference, "cards": cards})
-        result = CliRunner().invoke(group, args, obj={"data_dirs": (), "config": Config()})
-    assert "Traceback" not in result.output + (result.stderr or "")
-    return result
-
-
 def make(tmp_path, *args, name="cards.pdf"):
-    out = tmp_path / name
-    result = run("cards", *args, "-o", out, "--reproducible")
-    return result, out
+    return make_pdf("cards", tmp_path, *args, name=name)
 
 
 def lay_out(client, *, brand=None, data_dirs=()):

@@ -13,6 +13,7 @@ from handout import Client, make_handout
 from handout.cli import main
 from handout.library import load_library
 
+from runcli import make_pdf, run
 from pdfcheck import assert_refused, fonts, page_sizes, page_texts, reader, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,16 +21,8 @@ EXAMPLES = ROOT / "examples"
 PREGNANCY_FORBIDDEN = ("BL60", "BL23", "BL25", "BL54", "LI4", "SP6", "GB21")
 
 
-def run(*args, env=None):
-    result = CliRunner().invoke(main, [str(a) for a in args], env=env)
-    assert "Traceback" not in result.output + (result.stderr or "")
-    return result
-
-
 def make(tmp_path, *args, name="out.pdf"):
-    out = tmp_path / name
-    result = run("make", *args, "-o", out, "--reproducible")
-    return result, out
+    return make_pdf("make", tmp_path, *args, name=name)
 
 
 @pytest.fixture(scope="module")

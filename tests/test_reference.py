@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from handout.api import prepare, render
-from handout.cli import HandoutGroup, main
-from handout.config import Config
-from handout.cli_materials import cards, reference
 from handout.library import load_library
 from handout.render import reference as ref_module
 from handout.render.reference import PointPage, make_reference, reference_client
 
 from conftest import write_yaml
-from pdfcheck import assert_refused, fonts, page_sizes, page_texts, reader, text
+from runcli import make_pdf, run
+from pdfcheck import assert_refused, fold, fonts, page_sizes, page_texts, reader, text
 
 ROOT = Path(__file__).resolve().parent.parent
 BRAND = ROOT / "examples" / "brand.yaml"
 
 
-def fold(value: str) -> str:
-    return re.sub(r"\s+", " ", value).strip()
-
-
-def run(*args):
-    """`handout ARGS...`: through the real group once the commands are registered there."""
-    args = [str(a) for a in args]
-    if {"reference", "cards"} <= set(main.commands):
-        result = CliRunner().invoke(main, args)
-    else:
-        group = HandoutGroup(name="handout", commands={"reference": reference, "cards": cards})
-        result = CliRunner().invoke(group, args, obj={"data_dirs": (), "config": Config()})
-    assert "Traceback" not in result.output + (result.stderr or "")
-    return result
-
-
 def make(tmp_path, *args, name="ref.pdf"):
-    out = tmp_path / name
-    result = run("reference", *args, "-o", out, "--reproducible")
-    return result, out
+    return make_pdf("reference", tmp_path, *args, name=name)
 
 
 @pytest.fixture(scope="module")
