@@ -53,7 +53,7 @@ def visual_order(text: str) -> str:
     """Right-to-left text (Hebrew, Arabic) in the order it is drawn: ReportLab draws
     characters left to right as stored. Arabic letters are joined into their printed forms.
     Each line is reordered on its own; text with no right-to-left letter is left untouched."""
-    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+    if text.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return text
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
