@@ -16,7 +16,7 @@ from typing import Sequence
 
 from .brand import Brand, load_brand
 from .client import Client
-from .errors import InputError
+from .errors import DataError, InputError, Problem, UnknownItemError
 from .fonts import font_set
 from .layout import Template, find_template, load_template
 from .library import Library, load_library
@@ -47,18 +47,29 @@ def prepare(client: Client, *, brand: Brand | str | Path | None = None,
             template_dirs: Sequence[Path] = (), known_sections=None) -> Job:
     """Load and check every input, select the content and apply the safety rules."""
     library = load_library(data_dirs)
-    program = build_program(library, client)
+    if not isinstance(brand, Brand):
+        brand = load_brand(Path(brand) if brand else None)
+    program = build_program(library, client, country_of(brand, library))
     for left_out in program.left_out:
         log.info("%s", left_out)
+    for note in program.notes:
+        log.info("%s", note)
     if program.is_empty() and not any(members for _, members in program.tips):
         raise InputError("nothing to print: no points, stretches or tips are left for this client; "
                          "choose a protocol (--protocol) or items (--points, --stretches)")
-    if not isinstance(brand, Brand):
-        brand = load_brand(Path(brand) if brand else None)
     template_path = find_template(template, template_dirs)
     layout = load_template(template_path, known_sections or section_options())
     large = client.large_print if client.large_print is not None else brand.large_print
     return Job(library, program, brand, layout, large, client.paper or brand.paper)
+
+
+def country_of(brand: Brand, library: Library) -> str:
+    """The brand's country, checked against the emergency services the data knows."""
+    try:
+        return library.services(brand.country).country
+    except UnknownItemError as exc:
+        raise DataError(Problem(brand.source or "brand", brand.country_line or None, None,
+                                "country", str(exc))) from None
 
 
 def render(job: Job, builder=build_sections, *, reproducible: bool = False,

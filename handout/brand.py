@@ -57,6 +57,8 @@ class Brand:
     font_files: tuple[tuple[str, str], ...] | None = None
     cjk_font: str = ""  # a TrueType font with Chinese characters, if the clinic has one
     large_print: bool = False
+    country: str = "GB"  # ISO 3166 code: sets the emergency number and services on every sheet
+    country_line: int = 0  # where `country:` is in the brand file, for messages
     source: str = ""
 
     @property
@@ -80,6 +82,8 @@ def load_brand(path: Path | None) -> Brand:
         "paper": f.choice("paper", PAPER_SIZES, required=False, default="A4"),
         "font": f.text("font", required=False, default="Lato"),
         "large_print": f.boolean("large_print", required=False, default=False),
+        "country": f.text("country", required=False, default="GB").upper(),
+        "country_line": f.line_of("country") if isinstance(raw, dict) and "country" in raw else 0,
         "source": str(path),
     }
     colours = f.sub("colours", required=False)

@@ -16,12 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import DataError, Problem, UnknownItemError
-from .fields import Fields
+from .fields import Fields, describe
 from .models import (
-    Caution, Condition, Diagram, Dose, Point, Protocol, RedFlags, Safety, Source, Step,
-    Stretch, Technique, Tip, Topic,
+    Caution, Condition, Diagram, Dose, EmergencyServices, Point, Protocol, RedFlags, Safety,
+    Sign, Source, Step, Stretch, Technique, Tip, Topic, WarningSigns, Wording,
 )
 from .resources import resource_dir
+from .wording import PLACEHOLDERS, client_texts, tailor, unknown_placeholders, unsafe_phrases
 from .yamlio import LineDict, load_yaml
 
 REGIONS = ("lower-back", "buttock", "thigh", "knee", "lower-leg", "ankle-foot")
@@ -33,11 +34,15 @@ FILES: dict[str, tuple[str, ...]] = {
     "points.yaml": ("points",),
     "stretches.yaml": ("stretches",),
     "tips.yaml": ("topics", "tips"),
-    "safety.yaml": ("conditions", "red_flags", "precautions", "technique", "stretch_rules",
-                    "about_sciatica", "evidence", "how_to_use", "disclaimer"),
+    "safety.yaml": ("conditions", "emergency_services", "red_flags", "precautions",
+                    "technique", "stretch_rules", "about_sciatica", "evidence", "how_to_use",
+                    "disclaimer"),
     "protocols.yaml": ("protocols",),
 }
-LIST_SECTIONS = {"points", "stretches", "topics", "tips", "conditions", "protocols"}
+LIST_SECTIONS = {"points", "stretches", "topics", "tips", "conditions", "protocols",
+                 "emergency_services"}
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+DEFAULT_COUNTRY = "GB"
 
 # Non-standard meridian prefixes clients and older books use (WHO 2008 codes on the right).
 MERIDIAN_PREFIXES = {
@@ -91,6 +96,15 @@ class Library:
             if key == condition.id or key in {_slug(a) for a in condition.aliases}:
                 return condition
         raise UnknownItemError(_unknown("condition", ref, self.conditions))
+
+    def services(self, country: str) -> EmergencyServices:
+        """The emergency services of a country (ISO 3166 code, e.g. GB, US)."""
+        for services in self.safety.emergency_services:
+            if services.country == str(country).strip().upper():
+                return services
+        known = ", ".join(s.country for s in self.safety.emergency_services)
+        raise UnknownItemError(f"unknown country '{country}' (known: {known}); "
+                               "add its emergency services to your safety.yaml")
 
     def find(self, ref: str):
         """Any item by id or alias: a point, a stretch, a tip or a protocol."""
@@ -181,14 +195,15 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
     stretches = _parse_items(sections, "stretches", _parse_stretch, problems, cond_refs)
     tips = _parse_items(sections, "tips", _parse_tip, problems, cond_refs)
     protocols = _parse_items(sections, "protocols", _parse_protocol, problems, cond_refs)
-    safety = _parse_safety(sections, problems, cond_refs)
+    services = _parse_items(sections, "emergency_services", _parse_services, problems, cond_refs)
+    safety = _parse_safety(sections, problems, cond_refs, tuple(services.values()))
 
     known = set(conditions)
-    for name, fields in cond_refs:
+    for name, fields, *field_name in cond_refs:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {close[0]}?" if close else f" (known: {', '.join(sorted(known))})"
-            fields.problem(None, f"unknown condition '{name}'{hint}")
+            fields.problem(field_name[0] if field_name else None, f"unknown condition '{name}'{hint}")
     for tip in tips.values():
         if tip.topic not in topics:
             problems.append(Problem(tip.source.file, tip.source.line, tip.id,
@@ -198,6 +213,7 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
     library = Library(points, stretches, topics, tips, conditions, safety, protocols,
                       tuple(data_dirs))
     problems.extend(_protocol_problems(library))
+    problems.extend(wording_problems(library))
     problems.extend(_art_problems(library))
     return library, problems
 
@@ -289,11 +305,87 @@ def _cautions(fields: Fields, cond_refs) -> tuple[Caution, ...]:
     return tuple(out)
 
 
+def _text(f: Fields, name: str, wording: list, cond_refs, required: bool = True,
+          field: str | None = None) -> str:
+    """A client-facing text: plain, or a block {text, only_if, instead} that words it for
+    conditions (models.Wording). The usual text is returned; the block goes into `wording`."""
+    if not isinstance(f.data.get(name), dict):
+        return f.text(name, required)
+    block = f.sub(name)
+    return _wording_block(block, field or name, None, wording, cond_refs, required)
+
+
+def _texts(f: Fields, name: str, wording: list, cond_refs) -> tuple[str, ...]:
+    """A list of client-facing texts (steps), each plain or a {text, only_if, instead} block."""
+    value = f.data.get(name)
+    if not isinstance(value, list) or not any(isinstance(v, dict) for v in value):
+        return f.strings(name)
+    f.raw(name)
+    out = []
+    for index, entry in enumerate(value):
+        line = value.line_of(index) if hasattr(value, "line_of") else f.line
+        if isinstance(entry, dict):
+            block = Fields(entry, f.file, f.item, f.problems, f.path(f"{name}[{index + 1}]"), line)
+            out.append(_wording_block(block, name, len(out), wording, cond_refs, False))
+        elif isinstance(entry, (str, int, float)) and not isinstance(entry, bool) and str(entry).strip():
+            out.append(str(entry).strip())
+        else:
+            f.problem(f"{name}[{index + 1}]", f"should be text, not {describe(entry)}", line)
+    return tuple(out)
+
+
+def _wording_block(block: Fields, field: str, index: int | None, wording: list, cond_refs,
+                   required: bool) -> str:
+    text = block.text("text")
+    only_if = block.strings("only_if", required=False)
+    for name in only_if:
+        cond_refs.append((name, block, "only_if"))
+    instead = []
+    choices = block.sub("instead", required=False)
+    if choices:
+        for condition, value in choices.data.items():
+            choices.seen.add(condition)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+                choices.problem(condition, f"should be text (or nothing, to leave it out), not {describe(value)}")
+                continue
+            replacement = "" if value is None else str(value).strip()
+            if required and not replacement:
+                choices.problem(condition, "cannot leave out a required text: give a replacement")
+            cond_refs.append((str(condition), choices, condition))
+            instead.append((str(condition), replacement))
+        choices.done()
+    if required and only_if:
+        block.problem("only_if", "a required text must print for everyone: use instead")
+    if not (only_if or instead):
+        block.problem(None, "needs only_if or instead (or write the text alone)")
+    block.done()
+    wording.append(Wording(field, index, only_if, tuple(instead), block.line))
+    return text
+
+
 def _parse_condition(f: Fields, item_id, cond_refs) -> Condition:
     f.text("id")
     if not ITEM_ID.match(item_id):
         f.problem("id", "should be lower-case words joined by hyphens")
-    return Condition(item_id, f.text("label"), f.strings("aliases", required=False))
+    signs = None
+    block = f.sub("warning_signs", required=False)
+    if block:
+        signs = WarningSigns(block.text("title"), block.strings("signs"), block.text("short"),
+                             block.text("note", required=False))
+        block.done()
+    return Condition(item_id, f.text("label"), f.strings("aliases", required=False),
+                     unsafe_wording=f.strings("unsafe_wording", required=False),
+                     warning_signs=signs,
+                     every_point=f.text("every_point", required=False),
+                     every_stretch=f.text("every_stretch", required=False))
+
+
+def _parse_services(f: Fields, item_id, cond_refs) -> EmergencyServices:
+    f.text("id")
+    if not COUNTRY.match(item_id):
+        f.problem("id", f"'{item_id}' is not a two-letter country code like GB or US (ISO 3166)")
+    return EmergencyServices(item_id, f.text("name"), f.text("number"), f.text("department"),
+                             f.text("urgent"))
 
 
 def _parse_topic(f: Fields, item_id, cond_refs) -> Topic:
@@ -305,16 +397,19 @@ def _parse_point(f: Fields, item_id, cond_refs) -> Point:
     f.text("id")
     if not POINT_ID.match(item_id):
         f.problem("id", f"'{item_id}' is not a WHO code like BL60 (letters then number, no space)")
+    wording: list[Wording] = []
     self_reach = f.boolean("self_reach")
-    reach_help = f.text("reach_help", required=False)
+    reach_help = _text(f, "reach_help", wording, cond_refs, required=not self_reach)
     if not self_reach and not reach_help:
         f.problem("reach_help", "is needed when self_reach is false: say how to reach it safely")
     t = f.sub("technique")
     technique = Technique("", (1, 3), "both")
     if t:
-        technique = Technique(t.text("pressure"), t.range("minutes", required=True) or (1, 3),
-                              t.choice("sides", ("both", "left", "right", "centre")),
-                              t.text("breathing", required=False))
+        technique = Technique(
+            _text(t, "pressure", wording, cond_refs, field="technique.pressure"),
+            t.range("minutes", required=True) or (1, 3),
+            t.choice("sides", ("both", "left", "right", "centre")),
+            _text(t, "breathing", wording, cond_refs, required=False, field="technique.breathing"))
         t.done()
     d = f.sub("diagram")
     diagram = Diagram("", 0.5, 0.5)
@@ -331,13 +426,14 @@ def _parse_point(f: Fields, item_id, cond_refs) -> Point:
         meridian=f.text("meridian"),
         region=f.choice("region", REGIONS),
         location=f.text("location"),
-        find_it=f.text("find_it"),
+        find_it=_text(f, "find_it", wording, cond_refs),
         self_reach=self_reach,
         reach_help=reach_help,
         technique=technique,
         cautions=_cautions(f, cond_refs),
         diagram=diagram,
         source=_source(f),
+        wording=tuple(wording),
     )
 
 
@@ -360,29 +456,39 @@ def _parse_stretch(f: Fields, item_id, cond_refs) -> Stretch:
             d.problem(None, "needs at least one of hold_seconds, reps or minutes")
         d.done()
     pose = f.raw("pose", required=False)
+    wording: list[Wording] = []
     return Stretch(
         id=item_id,
         name=f.text("name"),
         region=f.choice("region", REGIONS),
-        start=f.text("start"),
-        steps=f.strings("steps"),
+        start=_text(f, "start", wording, cond_refs),
+        steps=_texts(f, "steps", wording, cond_refs),
         dose=dose,
-        how_often=f.text("how_often"),
-        stop_if=f.text("stop_if", required=False),
+        how_often=_text(f, "how_often", wording, cond_refs),
+        stop_if=_text(f, "stop_if", wording, cond_refs, required=False),
         cautions=_cautions(f, cond_refs),
         pose=pose if isinstance(pose, dict) else None,
         source=_source(f),
+        wording=tuple(wording),
     )
 
 
 def _parse_tip(f: Fields, item_id, cond_refs) -> Tip:
     f.text("id")
-    return Tip(item_id, f.text("topic"), f.text("title"), f.text("text"),
-               _cautions(f, cond_refs), source=_source(f))
+    wording: list[Wording] = []
+    add_for = f.strings("add_for", required=False)
+    for name in add_for:
+        cond_refs.append((name, f, "add_for"))
+    return Tip(item_id, f.text("topic"), _text(f, "title", wording, cond_refs),
+               _text(f, "text", wording, cond_refs), _cautions(f, cond_refs),
+               source=_source(f), wording=tuple(wording), add_for=add_for)
 
 
 def _parse_protocol(f: Fields, item_id, cond_refs) -> Protocol:
     f.text("id")
+    implied = f.strings("conditions", required=False)
+    for name in implied:
+        cond_refs.append((name, f, "conditions"))
     steps = []
     for block in f.blocks("progression", required=False):
         target = block.text("stretch", required=False) or block.text("point", required=False)
@@ -400,10 +506,12 @@ def _parse_protocol(f: Fields, item_id, cond_refs) -> Protocol:
         tips=f.strings("tips", required=False),
         progression=tuple(steps),
         source=_source(f),
+        conditions=implied,
     )
 
 
-def _parse_safety(sections, problems, cond_refs) -> Safety | None:
+def _parse_safety(sections, problems, cond_refs,
+                  services: tuple[EmergencyServices, ...]) -> Safety | None:
     def section(key) -> Fields | None:
         entry = sections.get(key)
         if entry is None:
@@ -419,41 +527,49 @@ def _parse_safety(sections, problems, cond_refs) -> Safety | None:
         f = section(key)
         return f.strings(key) if f else ()
 
-    flags = section("red_flags")
+    if not services:
+        problems.append(Problem("safety.yaml", None, None, "emergency_services",
+                                "missing required section"))
     red = RedFlags("", (), "", (), "", ())
-    if flags:
-        rf = flags.sub("red_flags")
-        if rf:
-            parts = {}
-            short_title = ""
-            for key, list_name in (("emergency", "questions"), ("urgent", "questions"),
-                                   ("see_doctor", "items")):
-                block = rf.sub(key)
-                parts[key] = (block.text("title"), block.strings(list_name)) if block else ("", ())
-                if block and key == "emergency":
-                    short_title = block.text("short_title")
-                if block:
-                    block.done()
-            rf.done()
-            red = RedFlags(*parts["emergency"], *parts["urgent"], *parts["see_doctor"],
-                           emergency_short_title=short_title)
+    flags = section("red_flags")
+    rf = flags.sub("red_flags") if flags else None
+    if rf:
+        emergency, urgent, see = rf.sub("emergency"), rf.sub("urgent"), rf.sub("see_doctor")
+        red = RedFlags(
+            emergency_title=emergency.text("title") if emergency else "",
+            emergency=_signs(emergency),
+            urgent_title=urgent.text("title") if urgent else "",
+            urgent=_signs(urgent),
+            see_doctor_title=see.text("title") if see else "",
+            see_doctor=see.strings("items") if see else (),
+            emergency_short_title=emergency.text("short_title") if emergency else "",
+            urgent_short_title=urgent.text("short_title") if urgent else "",
+            card_prompt=emergency.text("card") if emergency else "",
+        )
+        for block in (emergency, urgent, see):
+            if block:
+                block.done()
+        rf.done()
     precautions = section("precautions")
     do_not_press: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     ask_first: list[Caution] = []
     if precautions:
         p = precautions.sub("precautions")
         if p:
             do_not_press = p.strings("do_not_press")
+            warnings = p.strings("warnings")
             for block in p.blocks("ask_first"):
-                condition = block.text("condition", required=False)
+                condition = block.text("condition")
                 if condition:
-                    cond_refs.append((condition, block))
+                    cond_refs.append((condition, block, "condition"))
                 ask_first.append(Caution(block.text("text"), (), (condition,) if condition else ()))
                 block.done()
             p.done()
-    safety = Safety(
+    return Safety(
         red_flags=red,
         do_not_press=do_not_press,
+        warnings=warnings,
         ask_first=tuple(ask_first),
         technique=strings("technique"),
         stretch_rules=strings("stretch_rules"),
@@ -461,8 +577,30 @@ def _parse_safety(sections, problems, cond_refs) -> Safety | None:
         evidence=text("evidence"),
         how_to_use=text("how_to_use"),
         disclaimer=text("disclaimer"),
+        emergency_services=services,
     )
-    return safety
+
+
+def _signs(block: Fields | None) -> tuple[Sign, ...]:
+    """Warning signs: each a question, or {ask, short} with a short form for plans and cards."""
+    if block is None:
+        return ()
+    value = block.raw("questions")
+    if not isinstance(value, list):
+        return block.strings("questions")  # reports the problem
+    out = []
+    for index, entry in enumerate(value):
+        line = value.line_of(index) if hasattr(value, "line_of") else block.line
+        if isinstance(entry, dict):
+            sign = Fields(entry, block.file, None, block.problems,
+                          block.path(f"questions[{index + 1}]"), line)
+            out.append(Sign(sign.text("ask"), sign.text("short", required=False)))
+            sign.done()
+        elif isinstance(entry, str) and entry.strip():
+            out.append(Sign(entry.strip()))
+        else:
+            block.problem(f"questions[{index + 1}]", f"should be text, not {describe(entry)}", line)
+    return tuple(out)
 
 
 def _protocol_problems(library: Library) -> list[Problem]:
@@ -482,6 +620,57 @@ def _protocol_problems(library: Library) -> list[Problem]:
                 problems.append(Problem(file, line, protocol.id, "progression",
                                         f"'{step.item}' is not in this protocol"))
     return problems
+
+
+def wording_problems(library: Library) -> list[Problem]:
+    """Texts that would tell a client what their condition forbids, and unknown placeholders.
+
+    An item whose text says what a condition forbids ("face down" in pregnancy) needs an
+    `instead:` for that condition, unless the condition rules the whole item out (program.py
+    then refuses it even with --allow)."""
+    problems = []
+    items = [*library.points.values(), *library.stretches.values(), *library.tips.values()]
+    for item in items:
+        file, line = item.source
+        for condition in library.conditions.values():
+            if not condition.unsafe_wording or any(condition.id in c.avoid_if for c in item.cautions):
+                continue
+            tailored = tailor(item, {condition.id})
+            for field_name, phrase, _ in unsafe_phrases(tailored, {condition.id}, library.conditions):
+                problems.append(Problem(
+                    file, _field_line(item, field_name, line), item.id, field_name,
+                    f"says '{phrase}', which must never reach a client with "
+                    f"{condition.label.lower()}: give it `instead: {{{condition.id}: ...}}`"))
+        for field_name, text in client_texts(item):
+            for name in unknown_placeholders(text):
+                problems.append(Problem(file, line, item.id, field_name,
+                                        f"unknown placeholder {{{name}}} (known: "
+                                        f"{', '.join('{' + k + '}' for k in PLACEHOLDERS)})"))
+    for text in _all_texts(library.safety):
+        for name in unknown_placeholders(text):
+            problems.append(Problem("safety.yaml", None, None, None,
+                                    f"unknown placeholder {{{name}}} in '{text[:40]}'"))
+    return problems
+
+
+def _field_line(item, field_name: str, default: int) -> int:
+    """The line of the Wording block for this field, where there is one."""
+    base = field_name.split("[")[0]
+    for wording in item.wording:
+        if wording.field == base and wording.line:
+            return wording.line
+    return default
+
+
+def _all_texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for entry in value:
+            yield from _all_texts(entry)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _all_texts(getattr(value, name))
 
 
 def _art_problems(library: Library) -> list[Problem]:

@@ -106,6 +106,18 @@ def _caution_lines(cautions: Iterable[Caution]) -> list[str]:
     return lines
 
 
+def _wording_lines(library: Library, item) -> list[str]:
+    """Each text worded for conditions: 'For pregnancy (reach_help): ...'."""
+    lines = []
+    for wording in item.wording:
+        where = wording.field + (f"[{wording.index + 1}]" if wording.index is not None else "")
+        for condition, text in wording.instead:
+            lines += _wrap("Instead", f"[{condition}: {where}] {text or '(left out)'}")
+        if wording.only_if:
+            lines += _wrap("Only if", f"[{', '.join(wording.only_if)}: {where}]")
+    return lines
+
+
 def describe(library: Library, item, asked_as: str = "") -> str:
     """One item in full, for `handout show`."""
     lines = []
@@ -131,6 +143,7 @@ def describe(library: Library, item, asked_as: str = "") -> str:
         if t.breathing:
             lines += _wrap("Breathing", t.breathing)
         lines += _caution_lines(item.cautions)
+        lines += _wording_lines(library, item)
         d = item.diagram
         lines += _wrap("Diagram", f"view {d.view} at x={d.x:g}, y={d.y:g}")
     elif isinstance(item, Stretch):
@@ -144,12 +157,16 @@ def describe(library: Library, item, asked_as: str = "") -> str:
         if item.stop_if:
             lines += _wrap("Stop if", item.stop_if)
         lines += _caution_lines(item.cautions)
+        lines += _wording_lines(library, item)
     elif isinstance(item, Tip):
         topic = library.topics.get(item.topic)
         lines.append(f"{item.id}  {item.title}")
         lines += _wrap("Topic", topic.title if topic else item.topic)
         lines += _wrap("Text", item.text)
         lines += _caution_lines(item.cautions)
+        lines += _wording_lines(library, item)
+        if item.add_for:
+            lines += _wrap("Added for", ", ".join(item.add_for) + " (a warning, never dropped for them)")
     elif isinstance(item, Protocol):
         lines.append(f"{item.id}  {item.name}")
         if item.description:
@@ -157,6 +174,8 @@ def describe(library: Library, item, asked_as: str = "") -> str:
         lines += _wrap("Points", ", ".join(item.points) or "-")
         lines += _wrap("Stretches", ", ".join(item.stretches) or "-")
         lines += _wrap("Tips", ", ".join(item.tips) or "-")
+        if item.conditions:
+            lines += _wrap("Sets", ", ".join(item.conditions) + " (for every client of this protocol)")
         for step in item.progression:
             lines += _wrap(f"Week {step.week}", f"{step.item}: " + _step_text(step))
     return "\n".join(lines)

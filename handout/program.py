@@ -1,13 +1,23 @@
 """Selection and safety: what goes on a client's sheets, what is left out, and why.
 
 Pure Python, no ReportLab. Every safety rule lives here and nowhere else:
+- the client's conditions are those they were given plus those their protocol implies
+  (the pregnancy protocol implies pregnancy);
+- every item is tailored to those conditions first (wording.tailor): a text worded for a
+  condition is replaced or left out, and the clinic's country fills in the emergency number;
+- an item whose tailored text still says what a condition forbids ("face down" in
+  pregnancy) never prints for that client: left out, and refused by name even with --allow;
 - an item whose caution lists one of the client's conditions in `avoid_if` is left out,
-  with the reason reported;
-- asking for such an item by name is refused unless the practitioner allows it by id;
-  an allowed item prints that caution beside it;
-- `caution_if` items stay in, with the matching caution printed beside them;
-- an `avoid_if` caution prints beside its item on every sheet that has the item;
-- cautions tied to no condition always print.
+  with the reason reported; asking for it by name is refused unless the practitioner
+  allows it by id, and an allowed item prints that caution beside it;
+- `caution_if` cautions, and a condition's `every_point` / `every_stretch` caution, print
+  for the clients they concern; `avoid_if` cautions and cautions tied to no condition print
+  for everyone;
+- a warning tip (`add_for`) joins the tips of its topic for the clients it protects, and is
+  never dropped for them;
+- the warnings for everyone and every "ask first" line print for every client, those that
+  concern the client's conditions marked; a condition's warning signs (pregnancy's) print
+  for the clients who have it.
 The handout, the weekly plan and the cards all draw the same Program.
 """
 
@@ -18,13 +28,17 @@ from typing import Iterable
 
 from .client import Client
 from .errors import SafetyError
-from .library import Library
-from .models import Caution, Condition, Point, Protocol, Safety, Step, Stretch, Tip, Topic
+from .library import DEFAULT_COUNTRY, Library
+from .models import (
+    Caution, Condition, EmergencyServices, Point, Protocol, Safety, Step, Stretch, Tip, Topic,
+    WarningSigns,
+)
+from .wording import condition_cautions, fill, tailor, unsafe_phrases
 
 
 @dataclass(frozen=True)
 class Chosen:
-    """An item on the sheet with the cautions to print beside it."""
+    """An item on the sheet, worded for this client, with the cautions to print beside it."""
 
     item: Point | Stretch | Tip
     cautions: tuple[Caution, ...]
@@ -42,6 +56,14 @@ class LeftOut:
 
 
 @dataclass(frozen=True)
+class AskFirst:
+    """One "ask first if ..." line: every client gets them all; `applies` marks this client's."""
+
+    text: str
+    applies: bool
+
+
+@dataclass(frozen=True)
 class Program:
     client: Client
     protocol: Protocol | None
@@ -50,9 +72,12 @@ class Program:
     stretches: tuple[Chosen, ...]
     tips: tuple[tuple[Topic, tuple[Chosen, ...]], ...]  # grouped by topic, in topic order
     left_out: tuple[LeftOut, ...]
-    safety: Safety
-    ask_first: tuple[str, ...] = ()  # precautions that concern this client's conditions
+    safety: Safety  # with this clinic's emergency number and services filled in
+    services: EmergencyServices | None = None
+    ask_first: tuple[AskFirst, ...] = ()  # every line; this client's first
+    warning_signs: tuple[WarningSigns, ...] = ()  # of the client's conditions (pregnancy ...)
     progression: tuple[Step, ...] = field(default=())
+    notes: tuple[str, ...] = ()  # for the practitioner: what a rule kept or added, and why
 
     @property
     def condition_ids(self) -> frozenset[str]:
@@ -73,7 +98,7 @@ def ruled_out(item, conditions: Iterable[str]) -> tuple[str, Caution] | None:
 
 
 def cautions_for(item, conditions: Iterable[str]) -> tuple[Caution, ...]:
-    """The cautions to print beside an item for a client with these conditions.
+    """The item's own cautions to print beside it for a client with these conditions.
 
     Every `avoid_if` caution prints for everyone, not only for clients known to have the
     condition: a sheet is shared, a condition may be new or untold ("BL60: traditionally
@@ -85,14 +110,26 @@ def cautions_for(item, conditions: Iterable[str]) -> tuple[Caution, ...]:
                  if c.always or c.avoid_if or wanted & set(c.caution_if))
 
 
-def build_program(library: Library, client: Client) -> Program:
+def client_conditions(library: Library, client: Client,
+                      protocol: Protocol | None) -> tuple[Condition, ...]:
+    """The client's conditions and those their protocol implies, resolved, in order."""
+    names = (*client.conditions, *(protocol.conditions if protocol else ()))
+    return tuple(dict.fromkeys(library.condition(c) for c in names))
+
+
+def build_program(library: Library, client: Client, country: str = DEFAULT_COUNTRY) -> Program:
     """Resolve the client's choices against the library and apply the safety rules."""
-    conditions = tuple(dict.fromkeys(library.condition(c) for c in client.conditions))
+    services = library.services(country)
+    protocol = library.protocol(client.protocol) if client.protocol else None
+    conditions = client_conditions(library, client, protocol)
     condition_ids = {c.id for c in conditions}
     allowed = {_any_key(library, ref) for ref in client.allow}
-
-    protocol = library.protocol(client.protocol) if client.protocol else None
     dropped = {_any_key(library, ref) for ref in client.drop}
+    notes: list[str] = []
+
+    def protects(item) -> list[str]:
+        return [library.conditions[n].label.lower() for n in getattr(item, "add_for", ())
+                if n in condition_ids]
 
     def select(lookup, from_protocol, asked):
         chosen, left_out = [], []
@@ -100,11 +137,26 @@ def build_program(library: Library, client: Client) -> Program:
         explicit_ids = {lookup(ref).id for ref in asked}
         seen = set()
         for ref in (*from_protocol, *asked):
-            item = lookup(ref)
+            item = tailor(lookup(ref), condition_ids, services)
             explicit = item.id in explicit_ids
-            if item.id in seen or (item.id in dropped and not explicit):
+            if item.id in seen:
                 continue
+            if item.id in dropped and not explicit:
+                if not protects(item):
+                    continue
+                notes.append(f"{item.id} kept: it is a warning for clients with "
+                             f"{' or '.join(protects(item))}")
             seen.add(item.id)
+            unsafe = unsafe_phrases(item, condition_ids, library.conditions)
+            if unsafe:
+                field_name, phrase, condition = unsafe[0]
+                reason = (f"its {field_name} says '{phrase}', which is not safe with "
+                          f"{condition.label.lower()}")
+                if explicit:
+                    raise SafetyError(f"{item.id} cannot go on this client's sheets: {reason}. "
+                                      "No confirmation can change that; choose another item")
+                left_out.append(LeftOut(item, condition, Caution(reason[0].upper() + reason[1:] + ".")))
+                continue
             rule = ruled_out(item, condition_ids)
             if rule and item.id not in allowed:
                 if explicit:
@@ -119,8 +171,9 @@ def build_program(library: Library, client: Client) -> Program:
                 library.conditions[n].label for c in item.cautions for n in c.avoid_if
                 if n in condition_ids
             ) if rule else ()
-            chosen.append(Chosen(item, cautions_for(item, condition_ids),
-                                 tuple(dict.fromkeys(overridden))))
+            cautions = (*cautions_for(item, condition_ids),
+                        *fill(condition_cautions(item, conditions), services))
+            chosen.append(Chosen(item, cautions, tuple(dict.fromkeys(overridden))))
         return chosen, left_out
 
     points, out_points = select(library.point,
@@ -128,6 +181,7 @@ def build_program(library: Library, client: Client) -> Program:
     stretches, out_stretches = select(library.stretch,
                                       protocol.stretches if protocol else (), client.stretches)
     tips, out_tips = select(library.tip, protocol.tips if protocol else (), client.tips)
+    tips += _warning_tips(library, tips, condition_ids, select, notes)
 
     grouped = []
     for topic in library.topics.values():
@@ -135,8 +189,9 @@ def build_program(library: Library, client: Client) -> Program:
         if members:
             grouped.append((topic, members))
 
-    ask_first = tuple(c.text for c in library.safety.ask_first
-                      if condition_ids & set(c.caution_if))
+    ask_first = [AskFirst(fill(c.text, services), bool(condition_ids & set(c.caution_if)))
+                 for c in library.safety.ask_first]
+    ask_first.sort(key=lambda a: not a.applies)  # this client's lines first, then the rest
     return Program(
         client=client,
         protocol=protocol,
@@ -145,10 +200,27 @@ def build_program(library: Library, client: Client) -> Program:
         stretches=tuple(stretches),
         tips=tuple(grouped),
         left_out=tuple(out_points + out_stretches + out_tips),
-        safety=library.safety,
-        ask_first=ask_first,
+        safety=fill(library.safety, services),
+        services=services,
+        ask_first=tuple(ask_first),
+        warning_signs=tuple(fill(c.warning_signs, services) for c in conditions
+                            if c.warning_signs),
         progression=protocol.progression if protocol else (),
+        notes=tuple(notes),
     )
+
+
+def _warning_tips(library: Library, tips: list[Chosen], condition_ids: set[str], select,
+                  notes: list[str]) -> list[Chosen]:
+    """Warning tips for this client's conditions, for the topics the handout already has."""
+    topics = {c.item.topic for c in tips}
+    have = {c.item.id for c in tips}
+    wanted = [t.id for t in library.tips.values()
+              if t.topic in topics and t.id not in have and condition_ids & set(t.add_for)]
+    added, _ = select(library.tip, wanted, ())
+    for chosen in added:
+        notes.append(f"{chosen.item.id} added: it is a warning for this client's conditions")
+    return added
 
 
 def _any_key(library: Library, ref: str) -> str:

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from handout import batch as batch_module
+from pdfcheck import fold
 from handout.batch import (
     RowResult, combine_pdfs, file_stem, health_words, parse_shard, run_batch, slug, write_manifest,
 )
@@ -167,7 +168,10 @@ def test_combined_file_opens_in_a_renderer(tricky):
     document = pdfium.PdfDocument(str(tricky.combined))
     try:
         assert len(document) == len(pypdf.PdfReader(tricky.combined).pages)
-        image = document[len(document) - 1].render(scale=0.3).to_pil()
+        # The last page that has content (a duplex padding page is blank on purpose).
+        pages = pypdf.PdfReader(tricky.combined).pages
+        last = max(i for i, page in enumerate(pages) if "/Contents" in page)
+        image = document[last].render(scale=0.3).to_pil()
         assert image.getextrema() != ((255, 255),) * len(image.getbands())  # not blank
     finally:
         document.close()
@@ -285,11 +289,12 @@ def test_yaml_roster_batch(tmp_path):
     assert "'favourite colour' is not a client field" in result.stderr
     # Tom Becker's row asks for Letter paper; his sheet is Letter.
     assert round(float(pypdf.PdfReader(tmp_path / "out" / "002-tom-becker.pdf").pages[0].mediabox.width)) == 612
-    # Row 3 asks for a stretch that pregnancy rules out, and allows it: the sheet has it,
-    # and the protocol's other items that pregnancy rules out are noted as left out.
+    # Row 3 asks for a point that pregnancy rules out, and allows it: the sheet has it, with
+    # the override noted; the wintergreen warning joins her oil tips.
     assert rows[2]["status"] == "made"
-    assert "Press-up on your front" in text(tmp_path / "out" / "003-ana-ruiz.pdf")
-    assert "BL60 left out (pregnancy)" in rows[2]["notes"]
+    sheet = fold(text(tmp_path / "out" / "003-ana-ruiz.pdf"))
+    assert "BL60" in sheet and "Your practitioner chose this despite pregnancy" in sheet
+    assert "Take care with wintergreen oil" in sheet
 
 
 def test_with_plan_writes_the_plan_beside_the_handout(tmp_path):

@@ -37,6 +37,8 @@ def all_texts(library):
     for t in library.tips.values():
         yield from ((f"{t.id}", v) for v in (t.title, t.text))
         yield from ((f"{t.id}.caution", c.text) for c in t.cautions)
+    for item in (*library.points.values(), *library.stretches.values(), *library.tips.values()):
+        yield from ((f"{item.id}.{w.field} instead", t) for w in item.wording for _, t in w.instead)
     for t in library.topics.values():
         yield t.id, t.title
     for c in library.conditions.values():
@@ -46,10 +48,17 @@ def all_texts(library):
         yield pr.id, pr.description
     s = library.safety
     r = s.red_flags
-    for v in (r.emergency_title, *r.emergency, r.urgent_title, *r.urgent, r.see_doctor_title,
-              *r.see_doctor, *s.do_not_press, *(a.text for a in s.ask_first), *s.technique,
+    for v in (r.emergency_title, *(q.ask for q in r.emergency), *(q.short for q in r.emergency),
+              r.urgent_title, *(q.ask for q in r.urgent), r.see_doctor_title, *r.see_doctor,
+              r.card_prompt, r.emergency_short_title, r.urgent_short_title,
+              *s.warnings, *s.do_not_press, *(a.text for a in s.ask_first), *s.technique,
               *s.stretch_rules, s.about_sciatica, s.evidence, s.how_to_use, s.disclaimer):
         yield "safety", v
+    for c in library.conditions.values():
+        if c.warning_signs:
+            w = c.warning_signs
+            yield from ((c.id, v) for v in (w.title, *w.signs, w.short, w.note))
+        yield from ((c.id, v) for v in (c.every_point, c.every_stretch) if v)
 
 
 # ------------------------------------------------------------------ points
@@ -118,7 +127,7 @@ def test_hard_to_reach_points_say_how_to_get_help(library, code):
     help_text = point.reach_help.lower()
     assert "wall" in help_text or "helper" in help_text
     assert "helper" in help_text
-    assert "stop if" in help_text  # and when to stop
+    assert "stop if" in help_text or "stop at once if" in help_text  # and when to stop
 
 
 def test_ball_advice_keeps_off_the_sciatic_nerve(library):
@@ -196,23 +205,48 @@ def test_sciatica_protocol_uses_the_articles_points(library):
 # ------------------------------------------------------------------ red flags and safety
 
 def test_emergency_red_flags_hold_the_cauda_equina_signs(library):
-    emergency = " ".join(library.safety.red_flags.emergency).lower()
+    flags = library.safety.red_flags
+    emergency = " ".join(q.ask for q in flags.emergency).lower()
     assert emergency.count("both legs") >= 2  # sciatica in both legs; weakness/numbness in both
     for word in ("numbness", "genitals", "buttocks", "back passage", "pee", "poo", "control",
-                 "sex"):
+                 "sex", "not notice", "feel it come out"):
         assert word in emergency, word
-    title = library.safety.red_flags.emergency_title
-    assert "999" in title or "emergency" in title.lower()
-    assert all(q.rstrip().endswith("?") for q in library.safety.red_flags.emergency)
+    # The emergency number comes from the clinic's country, never written into the text.
+    assert "{number}" in flags.emergency_title and "{department}" in flags.emergency_title
+    assert "999" not in flags.emergency_title
+    assert all(q.ask.rstrip().endswith("?") for q in flags.emergency)
+    assert all(q.short for q in flags.emergency)  # the plan's short tick list
+    assert "{number}" in flags.card_prompt
 
 
 def test_urgent_red_flags(library):
-    urgent = " ".join(library.safety.red_flags.urgent).lower()
+    urgent = " ".join(q.ask for q in library.safety.red_flags.urgent).lower()
     for word in ("foot drop", "fever", "cancer", "weight", "night", "fall", "osteoporosis",
-                 "steroid"):
+                 "steroid", "immune", "chemotherapy", "hiv", "inject drugs", "under 20",
+                 "over 50", "pulsing"):
         assert word in urgent, word
     assert "today" in library.safety.red_flags.urgent_title.lower()
-    assert all(q.rstrip().endswith("?") for q in library.safety.red_flags.urgent)
+    assert all(q.ask.rstrip().endswith("?") for q in library.safety.red_flags.urgent)
+
+
+def test_pregnancy_warning_signs(library):
+    signs = library.condition("pregnancy").warning_signs
+    text = " ".join(signs.signs).lower()
+    for word in ("bleeding", "fluid", "37 weeks", "tightenings", "fever", "moving less",
+                 "headache", "swelling"):
+        assert word in text, word
+    assert "maternity unit or midwife" in signs.title
+    assert "pelvic girdle pain" in signs.note.lower()
+
+
+def test_emergency_services_for_each_country(library):
+    expected = {"GB": ("999", "A&E"), "IE": ("112", "emergency department"),
+                "US": ("911", "emergency room"), "CA": ("911", "emergency department"),
+                "AU": ("000", "emergency department"), "NZ": ("111", "emergency department")}
+    for country, (number, department) in expected.items():
+        services = library.services(country)
+        assert number in services.number and department in services.department, country
+    assert "111" in library.services("GB").urgent and "urgent care" in library.services("US").urgent
 
 
 def test_see_doctor_items(library):
@@ -226,9 +260,12 @@ def test_precautions(library):
         assert word in do_not_press, word
     ask = {c.caution_if[0] for c in library.safety.ask_first if c.caution_if}
     assert {"anticoagulants", "bleeding-disorder", "pregnancy", "numb-skin", "osteoporosis",
-            "recent-back-surgery", "hip-replacement"} <= ask
-    clot = [c.text for c in library.safety.ask_first if not c.caution_if]
-    assert any("calf" in t and "clot" in t for t in clot)
+            "recent-back-surgery", "hip-replacement", "spinal-fracture", "spinal-stenosis",
+            "spondylolisthesis", "varicose-veins"} <= ask
+    warnings = " ".join(library.safety.warnings)
+    assert "calf" in warnings and "clot" in warnings
+    assert "chest pain" in warnings and "{number}" in warnings
+    assert "numb skin" in warnings and "heat pack" in warnings
 
 
 def test_evidence_statement_is_honest(library):
@@ -312,8 +349,14 @@ def test_tips_that_the_brief_requires(library):
     assert "sciatic nerve" in text["no-hard-ball"]
     assert "blood thinners" in text["turmeric-supplements"]
     assert "methyl salicylate" in text["oil-wintergreen"]
+    # Warning tips are never taken away from the clients they protect: a caution for them,
+    # and added to their oil tips.
     wintergreen = library.tip("oil-wintergreen")
     for condition in ("anticoagulants", "aspirin-sensitivity", "pregnancy", "breastfeeding"):
-        assert ruled_out(wintergreen, [condition]) is not None, condition
-    assert ruled_out(library.tip("oil-camphor"), ["epilepsy"]) is not None
-    assert any("numb-skin" in c.caution_if for c in library.tip("heat-pack").cautions)
+        assert ruled_out(wintergreen, [condition]) is None, condition
+        assert condition in wintergreen.add_for
+        assert any(condition in c.caution_if for c in wintergreen.cautions), condition
+    camphor = library.tip("oil-camphor")
+    assert ruled_out(camphor, ["epilepsy"]) is None and "epilepsy" in camphor.add_for
+    # Heat advice carries the numb-skin warning for everyone: sciatica itself numbs skin.
+    assert any(c.always and "numb skin" in c.text for c in library.tip("heat-pack").cautions)

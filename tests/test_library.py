@@ -261,8 +261,9 @@ def test_stretches_and_tips_follow_the_same_rules():
     assert "figure-4" not in _ids(program.stretches)
     assert any(o.item.id == "figure-4" and o.condition.id == "hip-replacement"
                for o in program.left_out)
-    with pytest.raises(SafetyError, match="--allow oil-wintergreen"):
-        build_program(library, Client(tips=("oil-wintergreen",), conditions=("pregnancy",)))
+    with pytest.raises(SafetyError, match="--allow prone-press-up"):
+        build_program(library, Client(stretches=("prone-press-up",),
+                                      conditions=("spinal-stenosis",)))
 
 
 def test_ruled_out_names_the_condition_and_caution():

@@ -47,8 +47,8 @@ def test_example_handout_holds_client_points_and_warning_signs(example_pdf):
         assert point.id in words
         assert point.pinyin in words, point.pinyin
     assert "BL57" not in words
-    for question in library.safety.red_flags.emergency + library.safety.red_flags.urgent:
-        assert re.sub(r"\s+", " ", question) in words
+    for sign in library.safety.red_flags.emergency + library.safety.red_flags.urgent:
+        assert re.sub(r"\s+", " ", sign.ask) in words
     assert "Riverside Acupressure & Physio" in words
     assert "01234 567 890" in words
 

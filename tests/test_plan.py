@@ -208,7 +208,12 @@ def test_example_sheet_one_page_a_week_landscape_with_dates_and_rows(four_weeks,
             assert text.count(f"{row.label}:") == 1, row.label
         for label in ("Pain now: morning", "Pain now: evening", "Sleep", "Activity", "Notes"):
             assert label in text
-        assert "Warning signs" in text and "Do you have sciatica in both legs?" in text
+        # The emergency signs as a short tick list with the number, and the same-day line.
+        assert "Warning signs: Call 999 now, or go to A&E" in text
+        for sign in ("Sciatica in both legs", "Numb between your legs or around your bottom",
+                     "Trouble peeing, or can't control pee or poo"):
+            assert sign in text
+        assert "See a doctor today (or call NHS 111)" in text
         assert "01234 567 890" in text and "Riverside Acupressure & Physio" in text
     assert "was 20-30 s, 3x each side" in words(sheets[1])
     assert "New this week" in words(sheets[1]) and "New this week" not in words(sheets[0])

@@ -19,7 +19,8 @@ TEXT_GRADE = 10.0
 
 
 def _cautions(item) -> list[str]:
-    return [c.text for c in item.cautions]
+    """An item's cautions and the texts it gives some clients instead."""
+    return [c.text for c in item.cautions] + [t for w in item.wording for _, t in w.instead]
 
 
 def client_texts(library) -> dict[str, list[str]]:
@@ -35,9 +36,16 @@ def client_texts(library) -> dict[str, list[str]]:
     for t in library.tips.values():
         tips += [t.text, *_cautions(t)]
     s, r = library.safety, library.safety.red_flags
-    safety = [r.emergency_title, *r.emergency, r.urgent_title, *r.urgent, r.see_doctor_title,
-              *r.see_doctor, *s.do_not_press, *(a.text for a in s.ask_first), *s.technique,
-              *s.stretch_rules, s.about_sciatica, s.evidence, s.how_to_use, s.disclaimer]
+    signs = [text for c in library.conditions.values() if c.warning_signs
+             for text in (c.warning_signs.title, *c.warning_signs.signs, c.warning_signs.short,
+                          c.warning_signs.note)]
+    every = [text for c in library.conditions.values()
+             for text in (c.every_point, c.every_stretch) if text]
+    safety = [r.emergency_title, *(q.ask for q in r.emergency), r.urgent_title,
+              *(q.ask for q in r.urgent), r.see_doctor_title, r.card_prompt,
+              *r.see_doctor, *s.warnings, *s.do_not_press, *(a.text for a in s.ask_first),
+              *s.technique, *s.stretch_rules, s.about_sciatica, s.evidence, s.how_to_use,
+              s.disclaimer, *signs, *every]
     protocols = [p.description for p in library.protocols.values()]
     texts = {"points.yaml": points, "stretches.yaml": stretches, "tips.yaml": tips,
              "safety.yaml": safety, "protocols.yaml": protocols}

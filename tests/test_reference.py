@@ -60,7 +60,7 @@ def test_every_caution_prints_with_the_conditions_it_concerns(protocol_pdf):
     assert "Take care with blood thinners (anticoagulants) or bleeding disorder:" in bl60
     assert "Take care with varicose veins:" in bl60
     # a caution for everyone says so
-    assert "All clients: Press gently." in pages["GB34"]
+    assert "All clients: Press gently, in front of the bony bump." in pages["GB34"]
 
 
 def test_pages_are_branded_and_numbered(protocol_pdf):

@@ -240,8 +240,8 @@ def test_yaml_roster():
     assert first.notes == "Keep walking every day.\nTen minutes at a time is fine."
     assert second.points == ("KI3", "ST36") and second.date == dt.date(2026, 3, 14)
     assert second.large_print is True and second.paper == "Letter"
-    assert third.stretches == ("prone-press-up",) and third.conditions == ("pregnancy",)
-    assert third.allow == ("prone-press-up",)
+    assert third.points == ("BL60",) and third.conditions == ("pregnancy",)
+    assert third.allow == ("BL60",)
     assert [r.line for r in rows] == [2, 11, 18]
     assert rows[1].warnings == (f"{YAML_ROSTER}: row 2 (line 11): 'favourite colour' is not a "
                                 f"client field and is ignored (known: name, date, practitioner, "

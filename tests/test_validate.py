@@ -172,8 +172,8 @@ def test_unknown_section_and_top_level_list_are_reported(cli, clinic):
     stderr = assert_clean_failure(result, 1)
     lines = stderr.splitlines()
     assert f"{clinic / 'safety.yaml'}:2: footnote: unknown section (expected one of: " \
-           "conditions, red_flags, precautions, technique, stretch_rules, about_sciatica, " \
-           "evidence, how_to_use, disclaimer)" in lines
+           "conditions, emergency_services, red_flags, precautions, technique, " \
+           "stretch_rules, about_sciatica, evidence, how_to_use, disclaimer)" in lines
     assert f"{clinic / 'tips.yaml'}:1: should start with one of: topics, tips" in lines
     assert lines[-1] == "Error: 2 problems found"
 

@@ -41,7 +41,7 @@ from ..program import Chosen
 from ..text import markup
 from ..units import dose_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, grid
+from .flow import Context, grid, panel
 from .items import caution_paragraphs, hold_text, point_heading
 from .styles import MIN_LARGE_PT
 
@@ -55,6 +55,7 @@ MARK_ROOM = MARK_GAP + MARK_LEN + 0.5 * mm  # kept clear around the cards for th
 PADDING = 4 * mm  # inside the card's frame
 SHRINK_STEP = 0.05
 DEFAULT_MORE = "See your handout for more."
+FOOT_GAP = 1 * mm  # above each line at a card's foot (the emergency prompt, the clinic)
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ class Card(Flowable):
         self.placed: tuple[int, float, float] | None = None
         self._body = None
         self._footer = self._clinic_line()
+        self._prompt = self._emergency_prompt()
 
     def _clinic_line(self) -> Paragraph | None:
         brand = self.ctx.brand
@@ -341,6 +343,26 @@ class Card(Flowable):
                                leading=self.floor * 1.25, spaceBefore=0, spaceAfter=0,
                                textColor=self.ctx.styles.primary)
         return Paragraph(markup(words, self.ctx.fonts, bold=True), style)
+
+    def _emergency_prompt(self) -> Paragraph | None:
+        """One line on every card: the emergency signs and number. Never given way."""
+        prompt = self.ctx.program.safety.red_flags.card_prompt
+        if not prompt:
+            return None
+        card = self.ctx.styles["card"]
+        size = max(self.floor, card.fontSize)
+        style = ParagraphStyle("card-emergency", parent=card, fontSize=size,
+                               leading=size * 1.2, spaceBefore=0, spaceAfter=0,
+                               textColor=colors.black)
+        return Paragraph(markup(prompt, self.ctx.fonts, bold=True), style)
+
+    def _foot_height(self, width: float) -> float:
+        """Room at the card's foot for the emergency prompt and the clinic's line."""
+        height = 0.0
+        for paragraph in (self._prompt, self._footer):
+            if paragraph is not None:
+                height += paragraph.wrap(width, self.height)[1] + FOOT_GAP
+        return height
 
     def lay_out(self, canv) -> Fit:
         """Choose the fullest content at the largest type size that fits, never below the
@@ -358,10 +380,7 @@ class Card(Flowable):
 
     def _try(self, canv) -> Fit | None:
         inner_w = self.width - 2 * PADDING
-        inner_h = self.height - 2 * PADDING
-        if self._footer is not None:
-            _, footer_h = self._footer.wrap(inner_w, inner_h)
-            inner_h -= footer_h + 2 * mm
+        inner_h = self.height - 2 * PADDING - self._foot_height(inner_w)
         base = min(self.ctx.styles[n].fontSize for n in ("card", "bullet", "caution"))
         factors = [1.0]
         while factors[-1] - SHRINK_STEP > self.floor / base:
@@ -425,9 +444,12 @@ class Card(Flowable):
         canv.restoreState()
         frame = self._body
         frame.drawOn(canv, PADDING, self.height - PADDING - frame.height)
-        if self._footer is not None:
-            self._footer.wrapOn(canv, self.width - 2 * PADDING, self.height)
-            self._footer.drawOn(canv, PADDING, PADDING)
+        y = PADDING
+        for paragraph in (self._footer, self._prompt):  # from the foot up
+            if paragraph is not None:
+                _, height = paragraph.wrapOn(canv, self.width - 2 * PADDING, self.height)
+                paragraph.drawOn(canv, PADDING, y)
+                y += height + FOOT_GAP
 
 
 class CardSheet(Flowable):
@@ -477,8 +499,24 @@ def build_cards(ctx: Context, template: Template) -> list:
     for start in range(0, len(items), per_sheet):
         if start:
             out.append(PageBreak())
+        out += sheet_prompt(ctx, floor)
         out.append(CardSheet(ctx, items[start:start + per_sheet], options, floor, columns))
     return out
+
+
+def sheet_prompt(ctx: Context, floor: float) -> list:
+    """Above the cards of every sheet, in a thick black box: the warning signs of the
+    client's own conditions (pregnancy's). The emergency signs are on every card."""
+    card = ctx.styles["card"]
+    size = max(floor, card.fontSize)
+    style = ParagraphStyle("sheet-emergency", parent=card, fontSize=size, leading=size * 1.2,
+                           spaceBefore=0, spaceAfter=0, textColor=colors.black)
+    rows = [[Paragraph(markup(signs.short, ctx.fonts, bold=True), style)]
+            for signs in ctx.program.warning_signs]
+    if not rows:
+        return []
+    return [panel(rows, ctx.width - 2 * MARK_ROOM, ctx.styles, border=2, fill=colors.white,
+                  padding=4), Spacer(1, 3 * mm)]
 
 
 # -- the Python entry points ---------------------------------------------------------------

@@ -40,7 +40,6 @@ MIN_LABEL_MM = 55.0  # boxes stack rather than squeeze the routine column below 
 PORTRAIT_BOTTOM_MM = 20.0  # upright, the footer's contact line takes two lines
 MAX_DAY_MM = 30.0
 GRID = colors.HexColor("#4D4D4D")
-BULLET = "  \u2022\u00a0"  # between warning signs: a bullet kept with the sign after it
 ZEBRA = colors.HexColor("#F1F1F1")  # every other routine row, to read along it (not meaning)
 
 
@@ -207,23 +206,58 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
                          ("BACKGROUND", (0, tracking_at), (-1, tracking_at), ctx.styles.accent)]
     table = grid(data, [label_w] + [day_w] * 7, ctx.styles, commands, split_in_row=False,
                  repeatRows=1, splitByRow=1)
-    return [table, Spacer(1, 2.5 * mm)]
+    return [table, Spacer(1, 1.5 * mm)]
 
 
 def warning_strip_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
-    """The emergency warning signs, in a thick black box, with the clinic's phone number."""
+    """The emergency signs as a short tick list, in a thick black box: the emergency number
+    and the clinic's phone across the top, the same-day signs in a line below, then the
+    signs of the client's own conditions (pregnancy's)."""
     flags = ctx.program.safety.red_flags
     style = _style(ctx, "plan-strip")
     heading = markup(options.get("heading", "Warning signs"), ctx.fonts)
-    questions = BULLET.join(markup(q, ctx.fonts) for q in flags.emergency)
-    text = f"<b>{heading}: {markup(flags.emergency_short_title, ctx.fonts)}</b>{BULLET}{questions}"
+    top = Paragraph(f"<b>{heading}: {markup(flags.emergency_short_title, ctx.fonts)}</b>", style)
     if ctx.brand.phone:
         who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
         label = markup(options.get("phone_label", "Not sure? Call us:"), ctx.fonts)
-        text += f"  <b>{label} {markup(who, ctx.fonts)}</b>"
-    box = panel([[Paragraph(text, style)]], ctx.width, ctx.styles, border=2.2,
-                fill=colors.white, padding=5)
+        phone = Paragraph(f"<b>{label} {markup(who, ctx.fonts)}</b>",
+                          _style(ctx, "plan-strip-phone", alignment=2))
+        inner = ctx.width - 2 * 4 - 4
+        top = grid([[top, phone]], [inner * 0.55, inner * 0.45], ctx.styles, [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ], split_in_row=False)
+    parts = [top, _sign_columns(ctx, [s.short or s.ask for s in flags.emergency], style)]
+    urgent = [s.short for s in flags.urgent if s.short]
+    if urgent:
+        joined = "; ".join(urgent[:1] + [u[:1].lower() + u[1:] for u in urgent[1:]])
+        parts.append(Paragraph(f"<b>{markup(flags.urgent_short_title, ctx.fonts)}:</b> "
+                               f"{markup(joined, ctx.fonts)}.", style))
+    for signs in ctx.program.warning_signs:
+        parts.append(Paragraph(f"<b>{markup(signs.short, ctx.fonts)}</b>", style))
+    box = panel([[parts]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=4)
     return [KeepTogether([box])]  # never split: the whole strip, on this page or the next
+
+
+def _sign_columns(ctx: Context, signs: list[str], style) -> Flowable:
+    """Short signs each with a tick box, in three columns (two upright or in large print)."""
+    columns = 2 if ctx.width < 200 * mm or ctx.large_print else 3
+    box = tick_size(ctx.large_print) * 0.7
+    rows = []
+    for start in range(0, len(signs), columns):
+        row = []
+        for sign in signs[start:start + columns]:
+            row += [TickBoxes(1, box), Paragraph(markup(sign, ctx.fonts), style)]
+        rows.append(row + [""] * (2 * columns - len(row)))
+    inner = ctx.width - 2 * 4 - 4
+    text_w = (inner - columns * (box + 2 * mm)) / columns
+    widths = [box + 2 * mm, text_w] * columns
+    return grid(rows, widths, ctx.styles, [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ], split_in_row=False)
 
 
 # name -> (builder, the options it accepts): templates/weekly-plan.yaml is checked against it

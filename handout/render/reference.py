@@ -118,7 +118,32 @@ def cautions_section(ctx: Context, options: dict, chosen: Chosen, diagram_width:
     # Everyone's cautions first, then those that rule the point out, then the take-care ones.
     order = sorted(point.cautions, key=lambda c: (not c.always, not c.avoid_if))
     out += [ctx.labelled(caution_label(ctx, c), c.text, "caution") for c in order]
+    out += worded_for_conditions(ctx, ctx.library.point(point.id))
     return out
+
+
+FIELD_WORDS = {"find_it": "Finding route", "reach_help": "Reaching it",
+               "technique.pressure": "Pressure", "technique.breathing": "Breathing"}
+
+
+def worded_for_conditions(ctx: Context, point: Point) -> list:
+    """What some clients read instead (the practitioner sees every version)."""
+    def label(ids):
+        return " or ".join(ctx.library.conditions[i].label.lower() for i in ids
+                           if i in ctx.library.conditions)
+
+    lines = []
+    for wording in point.wording:
+        name = FIELD_WORDS.get(wording.field, wording.field)
+        for condition, text in wording.instead:
+            lines.append(ctx.labelled(f"{name}, with {label([condition])}:",
+                                      text or "left out.", "caution"))
+        if wording.only_if:
+            lines.append(ctx.labelled(f"{name}:", f"printed only with {label(wording.only_if)}.",
+                                      "caution"))
+    if not lines:
+        return []
+    return [ctx.para("Worded differently for some clients", "h3"), *lines]
 
 
 # name -> (builder, the options it accepts)

@@ -50,15 +50,22 @@ def intro_section(ctx: Context, options: dict) -> list:
 
 
 def warning_signs_section(ctx: Context, options: dict) -> list:
-    """The red flags, early and prominent: a thick black box, tick-box questions."""
+    """The red flags, early and prominent: a thick black box, tick-box questions; then the
+    warning signs of the client's own conditions (pregnancy's)."""
     flags = ctx.program.safety.red_flags
     inner = []
     inner.append(ctx.para(options.get("heading", "Warning signs - check these first"), "h2"))
     inner.append(ctx.para(flags.emergency_title, "h3"))
-    inner.append(tick_list(ctx, flags.emergency))
+    inner.append(tick_list(ctx, [sign.ask for sign in flags.emergency]))
     inner.append(Spacer(1, 2 * mm))
     inner.append(ctx.para(flags.urgent_title, "h3"))
-    inner.append(tick_list(ctx, flags.urgent))
+    inner.append(tick_list(ctx, [sign.ask for sign in flags.urgent]))
+    for signs in ctx.program.warning_signs:
+        inner.append(Spacer(1, 2 * mm))
+        inner.append(ctx.para(signs.title, "h3"))
+        inner.append(tick_list(ctx, signs.signs))
+        if signs.note:
+            inner.append(ctx.para(signs.note))
     inner.append(Spacer(1, 2 * mm))
     inner.append(ctx.para(flags.see_doctor_title, "h3"))
     inner += ctx.bullets(flags.see_doctor)
@@ -112,13 +119,22 @@ def tips_section(ctx: Context, options: dict) -> list:
 
 
 def precautions_section(ctx: Context, options: dict) -> list:
+    """Warnings for everyone, where not to press, and every "ask first" line (this client's
+    first, marked), whatever conditions were marked: a condition may be new or untold."""
     safety = ctx.program.safety
     out = heading(ctx, options.get("heading", "Take care"))
+    if safety.warnings:
+        out.append(ctx.para("For everyone:", "h3"))
+        out += [ctx.labelled("Warning:", text, "caution") for text in safety.warnings]
     out.append(ctx.para("Do not press on:", "h3"))
     out += ctx.bullets(safety.do_not_press)
     if ctx.program.ask_first:
-        out.append(ctx.para("Because of what you told us:", "h3"))
-        out += ctx.bullets(ctx.program.ask_first)
+        out.append(ctx.para("Ask first:", "h3"))
+        for line in ctx.program.ask_first:
+            if line.applies:
+                out.append(ctx.labelled("This applies to you:", line.text, "caution"))
+            else:
+                out += ctx.bullets([line.text])
     return out
 
 
