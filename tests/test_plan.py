@@ -213,7 +213,7 @@ def test_example_sheet_one_page_a_week_landscape_with_dates_and_rows(four_weeks,
         for sign in ("Sciatica in both legs", "Numb between your legs or around your bottom",
                      "Trouble peeing, or can't control pee or poo"):
             assert sign in text
-        assert "See a doctor today (or call NHS 111)" in text
+        assert "See a doctor today (call your GP surgery or NHS 111)" in text
         assert "01234 567 890" in text and "Riverside Acupressure & Physio" in text
     assert "was 20-30 s, 3x each side" in words(sheets[1])
     assert "New this week" in words(sheets[1]) and "New this week" not in words(sheets[0])

@@ -130,15 +130,17 @@ def sentences(text: str) -> list[str]:
 
 
 def key_caution(chosen: Chosen, ctx: Context) -> Caution | None:
-    """The one caution a card prints: the one the practitioner overrode, else the one that
-    concerns this client's conditions, else the first that concerns everyone."""
+    """The one caution a card prints: the one the practitioner overrode, else the first that
+    concerns this client's conditions, else the first tied to no condition (a clot warning),
+    else the first of the rest (a condition the client was not marked with)."""
     conditions = ctx.program.condition_ids
     if chosen.allowed_despite:
         for caution in chosen.item.cautions:
             if conditions & set(caution.avoid_if):
                 return caution
-    specific = [c for c in chosen.cautions if not c.always]
-    return (specific or list(chosen.cautions) or [None])[0]
+    mine = [c for c in chosen.cautions if conditions & {*c.avoid_if, *c.caution_if}]
+    everyone = [c for c in chosen.cautions if c.always]
+    return (mine or everyone or list(chosen.cautions) or [None])[0]
 
 
 def text_sizes(flowables) -> Iterator[float]:

@@ -108,8 +108,9 @@ def grid(rows: list[list], col_widths, styles: Styles, commands: list, *,
 
 
 def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8,
-          fill=None, col_widths=None, padding: float = 6) -> Table:
-    """A bordered box around rows of flowables; splits between rows, and inside a tall row."""
+          fill=None, col_widths=None, padding: float = 6, **table_options) -> Table:
+    """A bordered box around rows of flowables; splits between rows, and inside a tall row
+    (`split_in_row=False`: only between rows; `repeatRows=1`: its first row heads each part)."""
     commands = [
         ("BOX", (0, 0), (-1, -1), border, colors.black if border >= 1.5 else styles.primary),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -120,7 +121,7 @@ def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8
     ]
     if fill is not None:
         commands.append(("BACKGROUND", (0, 0), (-1, -1), fill))
-    return grid(rows, col_widths or [width], styles, commands)
+    return grid(rows, col_widths or [width], styles, commands, **table_options)
 
 
 def tick_list(ctx: Context, questions, style: str = "body") -> Table:

@@ -50,32 +50,32 @@ def intro_section(ctx: Context, options: dict) -> list:
 
 
 def warning_signs_section(ctx: Context, options: dict) -> list:
-    """The red flags, early and prominent: a thick black box, tick-box questions; then the
-    warning signs of the client's own conditions (pregnancy's)."""
+    """The red flags, early and prominent: a thick black box of tick-box questions, a group
+    each (now, today, the client's own conditions' signs, see a doctor). A box too tall
+    for what is left of the page splits between groups, its heading repeated on top."""
     flags = ctx.program.safety.red_flags
-    inner = []
-    inner.append(ctx.para(options.get("heading", "Warning signs - check these first"), "h2"))
-    inner.append(ctx.para(flags.emergency_title, "h3"))
-    inner.append(tick_list(ctx, [sign.ask for sign in flags.emergency]))
-    inner.append(Spacer(1, 2 * mm))
-    inner.append(ctx.para(flags.urgent_title, "h3"))
-    inner.append(tick_list(ctx, [sign.ask for sign in flags.urgent]))
+    groups = [[ctx.para(flags.emergency_title, "h3"),
+               tick_list(ctx, [sign.ask for sign in flags.emergency])],
+              [ctx.para(flags.urgent_title, "h3"),
+               tick_list(ctx, [sign.ask for sign in flags.urgent])]]
     for signs in ctx.program.warning_signs:
-        inner.append(Spacer(1, 2 * mm))
-        inner.append(ctx.para(signs.title, "h3"))
-        inner.append(tick_list(ctx, signs.signs))
+        group = [ctx.para(signs.title, "h3"), tick_list(ctx, signs.signs)]
         if signs.note:
-            inner.append(ctx.para(signs.note))
-    inner.append(Spacer(1, 2 * mm))
-    inner.append(ctx.para(flags.see_doctor_title, "h3"))
-    inner += ctx.bullets(flags.see_doctor)
+            group.append(ctx.para(signs.note))
+        groups.append(group)
+    last = [ctx.para(flags.see_doctor_title, "h3"), *ctx.bullets(flags.see_doctor)]
     if ctx.brand.phone:
-        inner.append(ctx.labelled("Not sure? Call us:",
-                                  " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
-                                  "body"))
-    box = panel([[inner]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9)
-    # One piece on one page where it fits (large print may need two).
-    return [Spacer(1, 2 * mm), KeepTogetherIfFits([box]), Spacer(1, 4 * mm)]
+        last.append(ctx.labelled("Not sure? Call us:",
+                                 " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
+                                 "body"))
+    groups.append(last)
+    heading = ctx.para(options.get("heading", "Warning signs - check these first"), "h2")
+    box = panel([[heading], *([group] for group in groups)], ctx.width, ctx.styles,
+                border=2.2, fill=colors.white, padding=9, split_in_row=False, repeatRows=1)
+    # A rule under every group: it closes the box where it splits (ReportLab draws no
+    # bottom edge there), and parts "now" from "today".
+    box.setStyle([("LINEBELOW", (0, 1), (-1, -1), 1.2, colors.black)])
+    return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
 
 
 def _cards_section(ctx: Context, options: dict, chosen, default_heading: str, rules,
