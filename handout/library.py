@@ -356,7 +356,7 @@ def _wording_block(block: Fields, field: str, index: int | None, wording: list, 
         choices.done()
     if required and only_if:
         block.problem("only_if", "a required text must print for everyone: use instead")
-    if not (only_if or instead):
+    if set(block.data) <= {"text"}:  # (a misspelt key is reported as unknown instead)
         block.problem(None, "needs only_if or instead (or write the text alone)")
     block.done()
     wording.append(Wording(field, index, only_if, tuple(instead), block.line))
