@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from . import __version__, listing
-from .api import make_handout
-from .brand import starter_brand_text
+from .api import country_of, make_handout
+from .brand import load_brand, starter_brand_text
 from .cli_options import (
     CONTEXT_SETTINGS, apply, check_plan_options, output_options, paper_value, plan_options,
     plan_settings,
@@ -88,8 +88,10 @@ def _library(state):
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option("--brand", "brand_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Check this brand file too (its country against the emergency services).")
 @pass_state
-def validate(state, folder):
+def validate(state, folder, brand_file):
     """Check the data: the built-in files plus FOLDER (or the --data folders).
 
     Lists every problem as file:line: item: field: what is wrong, and exits 1 if any.
@@ -101,6 +103,8 @@ def validate(state, folder):
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     library = load_library(folders)
+    if brand_file:
+        country_of(load_brand(brand_file), library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
                f"{len(library.tips)} tips, {len(library.protocols)} protocols, "

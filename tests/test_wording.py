@@ -181,3 +181,12 @@ def test_starter_brand_names_the_country(cli, tmp_path):
     assert cli("init-brand", out).exit_code == 0
     starter = out.read_text(encoding="utf-8")
     assert "country: GB" in starter and "911" in starter
+
+
+def test_validate_checks_a_brands_country(cli, tmp_path):
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("country: us\n", encoding="utf-8")  # any case
+    assert cli("validate", "--brand", brand).exit_code == 0
+    brand.write_text("clinic_name: Ours\ncountry: ZZ\n", encoding="utf-8")
+    stderr = assert_clean_failure(cli("validate", "--brand", brand), 1)
+    assert stderr.startswith(f"Error: {brand}:2: country: unknown country 'ZZ'")
