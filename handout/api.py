@@ -83,7 +83,7 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False,
     page = Page(brand, fonts, styles, job.template.title, job.paper, job.template.orientation,
                 job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
-                  job.large_print)
+                  job.large_print, page.frame_height)
     return build_pdf(builder(ctx, job.template), page, reproducible=reproducible, more=tuple(more))
 
 

@@ -193,21 +193,28 @@ def test_start_that_is_not_a_date_is_refused(example_program):
 
 # -- the sheet ---------------------------------------------------------------------------
 
-def test_example_sheet_one_page_a_week_landscape_with_dates_and_rows(four_weeks, example_program):
+def test_example_sheet_front_and_back_a_week_landscape_with_dates_and_rows(four_weeks,
+                                                                         example_program):
+    """The example's routine is long (12 items at 12 pt): a week is one sheet, its routine
+    on the front, the rows to write in on the back, the warning signs on both."""
     plan = build_plan(example_program, START, 4)
     sheets = pages(four_weeks)
-    assert len(sheets) == 4
-    for page, week in zip(sheets, plan.weeks):
-        width, height = (float(v) for v in page.mediabox[2:])
-        assert (round(width), round(height)) == (842, 595)  # A4 landscape (the brand's paper)
-        text = words(page)
-        assert f"Margaret Ellis · Week {week.number} of 4 · {week.dates}" in text
-        for day in week.days:
-            assert day.text in text
+    assert len(sheets) == 8
+    for number, (front, back) in enumerate(zip(sheets[::2], sheets[1::2])):
+        week = plan.weeks[number]
+        for page in (front, back):
+            width, height = (float(v) for v in page.mediabox[2:])
+            assert (round(width), round(height)) == (842, 595)  # A4 landscape (the brand's)
+            text = words(page)
+            assert f"Margaret Ellis · Week {week.number} of 4 · {week.dates}" in text
+            for day in week.days:
+                assert day.text in text
         for row in week.rows:
-            assert text.count(f"{row.label}:") == 1, row.label
+            assert words(front).count(f"{row.label}:") == 1, row.label
         for label in ("Pain now: morning", "Pain now: evening", "Sleep", "Activity", "Notes"):
-            assert label in text
+            assert label in words(back)
+    for page in sheets:
+        text = words(page)
         # The emergency signs as a short tick list with the number, and the same-day line.
         assert "Warning signs: Call 999 now, or go to A&E" in text
         for sign in ("Sciatica in both legs", "Numb between your legs or around your bottom",
@@ -215,24 +222,25 @@ def test_example_sheet_one_page_a_week_landscape_with_dates_and_rows(four_weeks,
             assert sign in text
         assert "See a doctor today (call your GP surgery or NHS 111)" in text
         assert "01234 567 890" in text and "Riverside Acupressure & Physio" in text
-    assert "was 20-30 s, 3x each side" in words(sheets[1])
-    assert "New this week" in words(sheets[1]) and "New this week" not in words(sheets[0])
+    assert "was 20-30 s, 3x each side" in words(sheets[2])
+    assert "New this week" in words(sheets[2]) and "New this week" not in words(sheets[0])
 
 
 def test_tick_boxes_on_the_page_one_per_session_under_each_day(four_weeks, example_program):
     plan = build_plan(example_program, START, 4)
     assert tick_size(False) >= 6 * mm and tick_size(True) >= 6 * mm
-    for page, week in zip(pages(four_weeks), plan.weeks):
+    for page, week in zip(pages(four_weeks)[::2], plan.weeks):  # the fronts
         boxes = tick_boxes(page)
         assert len(boxes) == 7 * week.boxes_per_day()
         rows = rows_of(boxes)
-        assert [len(xs) for xs in rows] == [7 * row.per_day for row in week.rows]
-        # Day by day: the k-th group of per_day boxes in every row lies in one column,
-        # left of the next day's.
+        # Twice a day: the AM box above the PM box, 7 of each.
+        assert [len(xs) for xs in rows] == [7 for row in week.rows for _ in range(row.per_day)]
+        assert "AM" in words(page) and "PM" in words(page)
+        # Day by day: every line of boxes has one in each day's column, left of the next.
         columns = [[] for _ in range(7)]
-        for xs, row in zip(rows, week.rows):
+        for xs in rows:
             for day in range(7):
-                columns[day] += xs[day * row.per_day:(day + 1) * row.per_day]
+                columns[day].append(xs[day])
         for left, right in zip(columns, columns[1:]):
             assert max(left) < min(right)
             assert max(left) - min(left) < min(right) - max(left)
@@ -301,11 +309,12 @@ def test_plan_part_appends_to_another_document():
     second = plan_part(job, START + dt.timedelta(days=7), 2)
     data = build_pdf(*first, more=(second,), reproducible=True)
     sheets = pages(data)
-    assert len(sheets) == 3
+    first_pages = len(pages(build_pdf(*first)))
+    assert len(sheets) == first_pages + 4  # two weeks, front and back
     assert [round(float(v)) for v in sheets[0].mediabox[2:]] == [595, 842]
-    assert [round(float(v)) for v in sheets[1].mediabox[2:]] == [842, 595]
-    assert "21 to 27 March 2026" in words(sheets[1])
-    assert "Page 3 of 3" in words(sheets[2])
+    assert [round(float(v)) for v in sheets[first_pages].mediabox[2:]] == [842, 595]
+    assert "21 to 27 March 2026" in words(sheets[first_pages])
+    assert f"Page {len(sheets)} of {len(sheets)}" in words(sheets[-1])
 
 
 def test_template_sections_are_checked():
@@ -320,7 +329,7 @@ def test_command_starts_on_the_client_date_and_makes_one_week(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.stderr
     sheets = pages(out.read_bytes())
-    assert len(sheets) == 1
+    assert len(sheets) == 2  # one week: its front and its back
     client_date = load_client(EXAMPLES / "client.yaml").date
     assert day_of(client_date).text in words(sheets[0])
 
@@ -341,7 +350,7 @@ def test_make_with_plan_appends_the_plan_and_plan_options_need_it(tmp_path):
     total = len(texts)
     assert all(f"Page {n} of {total}" in t for n, t in enumerate(texts, 1))
     handout_only = len(pages(make_handout(load_client(EXAMPLES / "client.yaml"))))
-    assert total == handout_only + 2
+    assert total == handout_only + 4  # two weeks, each a front and a back
     refused = CliRunner().invoke(main, ["make", str(EXAMPLES / "client.yaml"), "--weeks", "2",
                                         "-o", str(tmp_path / "x.pdf")])
     assert refused.exit_code == 2

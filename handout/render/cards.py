@@ -45,7 +45,7 @@ from .flow import Context, grid, panel
 from .items import caution_paragraphs, hold_text, point_heading
 from .styles import MIN_LARGE_PT
 
-FLOOR_PT = 9.0  # no text on a card is set smaller than this
+FLOOR_PT = 12.0  # no text on a card is set smaller than this (large print: MIN_LARGE_PT)
 ROWS = 2
 COLUMNS = 2  # four cards a sheet
 LARGE_PRINT_COLUMNS = 1  # two wide cards a sheet: 14 pt text needs the longer lines
@@ -177,7 +177,7 @@ def scaled(ctx: Context, factor: float) -> Context:
 
 # (context at some type size, inner width, picture's largest width and height) -> flowables
 Build = Callable[[Context, float, float, float], list]
-FIGURE_STEPS = (1.0, 0.85, 0.7)  # a card's picture: as large as the text leaves room for
+FIGURE_STEPS = (1.0, 0.85, 0.7, 0.55, 0.45)  # a card's picture: as large as the text leaves room for
 
 
 def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str):
@@ -215,9 +215,9 @@ def _caution_block(ctx: Context, chosen: Chosen, every: bool) -> list:
     if every or len(chosen.cautions) < 2:
         return caution_paragraphs(ctx, chosen)
     key = key_caution(chosen, ctx)
-    out = caution_paragraphs(ctx, replace(chosen, cautions=(key,)))
-    out.append(Paragraph("<i>More cautions in your handout.</i>", ctx.styles["card"]))
-    return out
+    # The pointer ends the key caution's own paragraph: a line saved on a full card.
+    key = replace(key, text=f"{key.text} More cautions in your handout.")
+    return caution_paragraphs(ctx, replace(chosen, cautions=(key,)))
 
 
 def _sized_figure(make, item, ctx, width: float, max_height: float):
@@ -240,15 +240,18 @@ class Trim:
     keep: int | None = None  # sentences of the finding route, or steps, kept (None: all)
 
 
-def _trims(count: int, reach: bool) -> list[Trim]:
+def _trims(count: int, reach: bool, stop: bool = False) -> list[Trim]:
     """Fullest first: drop the extra line, keep only the key caution, point to the handout
-    for reaching, then keep one sentence (or step) fewer at a time, down to none."""
+    for reaching, then keep one sentence (or step) fewer at a time, down to none; last of
+    all, a stretch's stop rule points to the handout (`reach` False on a stretch's card)."""
     trims = [Trim()]
     trims.append(replace(trims[-1], extra=False))
     trims.append(replace(trims[-1], all_cautions=False))
     if reach:
         trims.append(replace(trims[-1], reach=False))
     trims += [replace(trims[-1], keep=n) for n in range(count - 1, -1, -1)]
+    if stop:
+        trims.append(replace(trims[-1], reach=False))
     return trims
 
 
@@ -303,13 +306,15 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
                 rest.append(Paragraph(f"<i>{markup(options.more, ctx.fonts)}</i>",
                                       ctx.styles["card"]))
             if stretch.stop_if:
-                rest.append(ctx.labelled("Stop if:", stretch.stop_if))
+                rest.append(ctx.labelled("Stop if:", stretch.stop_if if trim.reach else
+                                         "see your handout."))
             rest += _caution_block(ctx, chosen, trim.all_cautions)
             heading = Paragraph(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
             return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
-    return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(steps), False)]
+    return [(_shortened(trim, chosen), make(trim))
+            for trim in _trims(len(steps), False, bool(stretch.stop_if))]
 
 
 def _shortened(trim: Trim, chosen: Chosen) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.lib.pagesizes import A4, LETTER, landscape, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
@@ -30,7 +32,8 @@ from ..text import markup
 from .styles import Styles
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
-HEADER_MM = 17
+EDGE_MM = 10.0  # no ink nearer the sheet's edge: office printers leave 4 to 6 mm unprinted
+GAP_MM = 4.0  # between the header's rule (or the footer's) and the text area
 DOCUMENT_LANGUAGE = "en-GB"
 
 
@@ -53,9 +56,90 @@ class Page:
         return landscape(size) if self.orientation == "landscape" else portrait(size)
 
     @property
+    def edges(self) -> tuple[float, float, float, float]:
+        """Top, right, bottom, left, in points: the template's margins, never under EDGE_MM."""
+        return tuple(max(m, EDGE_MM) * mm for m in self.margins_mm)
+
+    @property
     def frame_width(self) -> float:
-        top, right, bottom, left = self.margins_mm
-        return self.size[0] - (left + right) * mm
+        _, right, _, left = self.edges
+        return self.size[0] - left - right
+
+    @property
+    def frame_height(self) -> float:
+        return frame_box(self, furniture(self))[3]
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The header's and footer's pieces, measured once per part of a document."""
+
+    logo_size: tuple[float, float]  # width, height; (0, 0) without a logo
+    clinic: Paragraph | None
+    tagline: Paragraph | None
+    title: Paragraph
+    header_height: float
+    footer: list  # (paragraph, height), top down
+    footer_height: float
+    number_size: float
+
+
+def _fitted(text: str, fonts: FontSet, styles: Styles, width: float, size: float,
+            floor: float, lines: int, *, bold: bool = False, colour=None) -> Paragraph:
+    """A paragraph at `size`, shrunk step by step to `floor` until it takes at most `lines`
+    lines in `width`; at the floor it wraps onto as many lines as it needs."""
+    while True:
+        paragraph = Paragraph(markup(text, fonts, bold=bold),
+                              _header_style(styles, size, colour))
+        _, height = paragraph.wrap(width, 1000)
+        if height <= lines * size * 1.2 + 0.1 or size <= floor:
+            return paragraph
+        size = max(floor, size - 0.5)
+
+
+def furniture(page: Page) -> Furniture:
+    """Measure the header and the footer for this page: the text area is what they leave."""
+    brand, fonts, styles = page.brand, page.fonts, page.styles
+    large = styles.scale > 1
+    floor = styles["footer"].fontSize
+    _, right, _, left = page.edges
+    width = page.size[0] - left - right
+    logo_w = logo_h = 0.0
+    if brand.logo:
+        logo_h = (14 if large else 11) * mm
+        logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
+        logo_h = logo_w / brand.logo.aspect
+    title = _fitted(page.title, fonts, styles, width * 0.3, 14 if large else 11, floor, 2,
+                    colour=styles.primary)
+    title.style.alignment = 2  # to the right
+    title_w = min(width * 0.3, max(title.getActualLineWidths0() or [0]) + 1)
+    words_w = width - (logo_w + 4 * mm if logo_w else 0) - title_w - 4 * mm
+    clinic = tagline = None
+    height = 0.0
+    if brand.clinic_name:
+        clinic = _fitted(brand.clinic_name, fonts, styles, words_w, 16 if large else 13.5,
+                         floor, 1, bold=True, colour=styles.primary)
+        height += clinic.wrap(words_w, 1000)[1]
+    if brand.tagline:
+        tagline = _fitted(brand.tagline, fonts, styles, words_w, 14 if large else 10.5,
+                          floor, 1)
+        height += tagline.wrap(words_w, 1000)[1] + 0.5 * mm
+    title_h = title.wrap(title_w, 1000)[1]
+    header_height = max(logo_h, height, title_h)
+    number_size = floor
+    number_w = stringWidth("Page 99 of 99", fonts.main.bold, number_size) + 4 * mm
+    footer, footer_height = [], 0.0
+    text = "  ·  ".join(s for s in (brand.contact_line, brand.footer) if s)
+    for words in (text, page.disclaimer):
+        if words:
+            room = width - number_w if not footer else width  # the first line: beside the number
+            paragraph = Paragraph(markup(words, fonts), styles["footer"])
+            h = paragraph.wrap(room, 1000)[1]
+            footer.append((paragraph, h))
+            footer_height += h + 0.8 * mm
+    footer_height = max(footer_height, number_size * 1.25)
+    return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
+                     footer_height, number_size)
 
 
 def _numbered_canvas(page: Page):
@@ -74,7 +158,7 @@ def _numbered_canvas(page: Page):
             total = len(self._saved_pages)
             for state in self._saved_pages:
                 self.__dict__.update(state)
-                _draw_page_number(self, self.__dict__.get("handout_page", page),
+                _draw_page_number(self, *self.__dict__.get("handout_page", (page, None)),
                                   self._pageNumber, total)
                 super().showPage()
             super().save()
@@ -82,81 +166,54 @@ def _numbered_canvas(page: Page):
     return NumberedCanvas
 
 
-def _draw_page_number(canvas, page: Page, number: int, total: int) -> None:
+def _draw_page_number(canvas, page: Page, parts, number: int, total: int) -> None:
+    parts = parts or furniture(page)
     width, _ = page.size
-    _, right, bottom, _ = page.margins_mm
+    _, right, bottom, _ = page.edges
     canvas.saveState()
-    canvas.setFont(page.fonts.main.bold, 9.5)
-    canvas.drawRightString(width - right * mm, bottom * mm - 7 * mm, f"Page {number} of {total}")
+    canvas.setFont(page.fonts.main.bold, parts.number_size)
+    y = bottom + parts.footer_height - parts.number_size
+    canvas.drawRightString(width - right, y, f"Page {number} of {total}")
     canvas.restoreState()
 
 
-def _draw_header_footer(canvas, doc, page: Page) -> None:
-    canvas.handout_page = page  # kept with the page's state for its "Page X of Y" later
+def _draw_header_footer(canvas, doc, page: Page, parts: Furniture) -> None:
+    # Kept with the page's state for its "Page X of Y", drawn when the count is known.
+    canvas.handout_page = (page, parts)
     width, height = page.size
-    top, right, bottom, left = page.margins_mm
-    brand, fonts, styles = page.brand, page.fonts, page.styles
+    top, right, bottom, left = page.edges
+    brand, styles = page.brand, page.styles
     canvas.saveState()
-    # Header: logo and clinic name on the left, the sheet's title on the right, a rule below.
-    band_top = height - 7 * mm
-    band_bottom = height - (7 + HEADER_MM - 4) * mm
-    x = left * mm
+    # Header: logo, then the clinic's name over its tagline, the sheet's title on the right,
+    # a rule below; every piece measured (furniture), so a long name wraps, never overprints.
+    header_bottom = height - top - parts.header_height
+    x = left
+    logo_w, logo_h = parts.logo_size
     if brand.logo:
-        logo_h = 11 * mm
-        logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
-        logo_h = logo_w / brand.logo.aspect
-        y = band_bottom + (band_top - band_bottom - logo_h) / 2
-        _draw_logo(canvas, brand.logo, x, y, logo_w, logo_h, fonts.main.regular)
+        _draw_logo(canvas, brand.logo, x, header_bottom + (parts.header_height - logo_h) / 2,
+                   logo_w, logo_h, page.fonts.main.regular)
         x += logo_w + 4 * mm
-    clinic, tagline, footer_lines = _furniture(doc, page, width)
-    if clinic:
-        clinic.drawOn(canvas, x, band_bottom + (band_top - band_bottom) / 2 - 1)
-    if tagline:
-        tagline.drawOn(canvas, x, band_bottom + 1)
-    canvas.setFont(fonts.main.regular, 10 * (1.15 if styles.scale > 1 else 1))
-    canvas.setFillColor(styles.primary)
-    canvas.drawRightString(width - right * mm, band_bottom + 2, page.title)
+    y = height - top
+    for paragraph in (parts.clinic, parts.tagline):
+        if paragraph is not None:
+            y -= paragraph.height
+            paragraph.drawOn(canvas, x, y)
+            y -= 0.5 * mm
+    parts.title.drawOn(canvas, width - right - parts.title.width, header_bottom)
     canvas.setStrokeColor(styles.primary)
     canvas.setLineWidth(1.5)
-    canvas.line(left * mm, band_bottom - 2 * mm, width - right * mm, band_bottom - 2 * mm)
+    rule = header_bottom - 1.5 * mm
+    canvas.line(left, rule, width - right, rule)
     # Footer, top down under a rule: contact line and footer text (beside the page number,
-    # drawn later), then the disclaimer. Each is measured, so a wrapped line never overlaps.
-    rule_y = bottom * mm - 2.5 * mm
+    # drawn later), then the disclaimer.
+    y = bottom + parts.footer_height
     canvas.setLineWidth(0.6)
-    canvas.line(left * mm, rule_y, width - right * mm, rule_y)
-    y = rule_y - 1.2 * mm
-    for paragraph, h in footer_lines:
+    canvas.line(left, y + 1.5 * mm, width - right, y + 1.5 * mm)
+    for paragraph, h in parts.footer:
         y -= h
-        paragraph.drawOn(canvas, left * mm, max(y, 2 * mm))
+        paragraph.drawOn(canvas, left, y)
+        y -= 0.8 * mm
     canvas.restoreState()
-
-
-def _furniture(doc, page: Page, width: float):
-    """The header's and footer's paragraphs, wrapped once per document and part, then drawn
-    on every page: (clinic name, tagline, [(footer paragraph, height), ...])."""
-    cache = doc.__dict__.setdefault("_handout_furniture", {})
-    if id(page) in cache:
-        return cache[id(page)]
-    brand, fonts, styles = page.brand, page.fonts, page.styles
-    _, right, _, left = page.margins_mm
-    clinic = tagline = None
-    if brand.clinic_name:
-        size = 12.5 * (1.15 if styles.scale > 1 else 1)
-        clinic = Paragraph(markup(brand.clinic_name, fonts, bold=True),
-                           _header_style(styles, size, styles.primary))
-        clinic.wrap(width / 2, 20 * mm)
-    if brand.tagline:
-        tagline = Paragraph(markup(brand.tagline, fonts), _header_style(styles, 9, None))
-        tagline.wrap(width / 2, 10 * mm)
-    full_width = width - (left + right) * mm
-    lines = []
-    text = "  ·  ".join(s for s in (brand.contact_line, brand.footer) if s)
-    for words, room in ((text, full_width - 30 * mm), (page.disclaimer, full_width)):
-        if words:
-            paragraph = Paragraph(markup(words, fonts), styles["footer"])
-            lines.append((paragraph, paragraph.wrap(room, 20 * mm)[1]))
-    cache[id(page)] = (clinic, tagline, lines)
-    return cache[id(page)]
 
 
 LOGO_FORM = "handout-logo"
@@ -189,10 +246,9 @@ def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
 
 
 def _header_style(styles: Styles, size: float, colour):
-    from reportlab.lib.styles import ParagraphStyle
-
     return ParagraphStyle("header", parent=styles["body"], fontSize=size, leading=size * 1.2,
-                          textColor=colour or styles["body"].textColor, spaceAfter=0)
+                          textColor=colour or styles["body"].textColor, spaceBefore=0,
+                          spaceAfter=0, rightIndent=0)
 
 
 def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
@@ -237,16 +293,26 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
     return buffer.getvalue()
 
 
-def _page_template(template_id: str, page: Page) -> PageTemplate:
-    top, right, bottom, left = page.margins_mm
+def frame_box(page: Page, parts: Furniture) -> tuple[float, float, float, float]:
+    """(x, y, width, height) of the text area: what the header and footer leave."""
+    top, right, bottom, left = page.edges
     width, height = page.size
-    frame_top = (top + HEADER_MM - 6) * mm
-    frame_bottom = (bottom + 4) * mm
-    frame = Frame(left * mm, frame_bottom, width - (left + right) * mm,
-                  height - frame_top - frame_bottom, id=f"{template_id}-body",
+    frame_top = top + parts.header_height + 1.5 * mm + GAP_MM * mm
+    frame_bottom = bottom + parts.footer_height + 1.5 * mm + GAP_MM * mm
+    if height - frame_top - frame_bottom < height * 0.5:
+        raise InputError("the brand's header and footer leave less than half the page for "
+                         "the text: shorten the clinic name, tagline, contact lines, footer "
+                         "or disclaimer")
+    return left, frame_bottom, width - left - right, height - frame_top - frame_bottom
+
+
+def _page_template(template_id: str, page: Page) -> PageTemplate:
+    parts = furniture(page)
+    x, y, width, height = frame_box(page, parts)
+    frame = Frame(x, y, width, height, id=f"{template_id}-body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     return PageTemplate(id=template_id, frames=[frame], pagesize=page.size,
-                        onPage=lambda canvas, d: _draw_header_footer(canvas, d, page))
+                        onPage=lambda canvas, d: _draw_header_footer(canvas, d, page, parts))
 
 
 @contextmanager

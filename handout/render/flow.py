@@ -28,6 +28,7 @@ class Context:
     styles: Styles
     width: float  # the frame's width, in points
     large_print: bool
+    height: float = 0.0  # the frame's height, in points (0: not known)
 
     def para(self, text: str, style: str = "body", *, bold: bool = False,
              prefix: str = "") -> Paragraph:
@@ -59,6 +60,53 @@ class KeepTogetherIfFits(KeepTogether):
                 return [self.FrameBreak(), *self._content]
             return [self.NullActionFlowable(), *self._content]
         return super().split(available_width, available_height)
+
+
+def stacked_height(flowables: list, width: float) -> float:
+    """How tall these flowables are, one under another, at this width (measured on a
+    scratch canvas, before any page exists)."""
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(BytesIO())
+    total = 0.0
+    for f in flowables:
+        if isinstance(f, KeepTogether):  # it answers the room it is given, not its height
+            total += stacked_height(f._content, width)
+        else:
+            total += f.wrapOn(canvas, width, 100_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def two_columns(ctx: Context, flowables: list) -> list:
+    """Short items (a list of rules) in two columns, read down the left one first: shorter
+    lines, and half the height. In large print (long words, short lines) one column."""
+    if ctx.large_print or len(flowables) < 4:
+        return flowables
+    half = (len(flowables) + 1) // 2
+    gutter = 6 * mm
+    column = (ctx.width - gutter) / 2
+    return [grid([[flowables[:half], flowables[half:]]], [column + gutter, column], ctx.styles,
+                 [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                  ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                  ("RIGHTPADDING", (0, 0), (0, -1), gutter),
+                  ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])]
+
+
+class ContinuedTable(Table):
+    """A table whose first row heads each part; on the parts after the first, that row
+    says the box goes on (`continued`: a flowable)."""
+
+    continued = None
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) == 2 and self.continued is not None:
+            parts[1]._cellvalues[0][0] = self.continued
+            parts[1].__class__ = ContinuedTable
+            parts[1].continued = self.continued
+        return parts
 
 
 class TickBox(Flowable):
@@ -124,14 +172,24 @@ def panel(rows: list[list], width: float, styles: Styles, *, border: float = 0.8
     return grid(rows, col_widths or [width], styles, commands, **table_options)
 
 
-def tick_list(ctx: Context, questions, style: str = "body") -> Table:
-    """Questions each with a tick box in front, as a borderless two-column table."""
+def tick_list(ctx: Context, questions, style: str = "body", *, columns: int = 1,
+              width: float | None = None) -> Table:
+    """Questions each with a tick box in front, as a borderless table; with `columns=2`
+    (and the `width` it has) two questions a row, read left to right."""
     box = 5 * mm * (1.2 if ctx.large_print else 1)
-    rows = [[TickBox(box), ctx.para(q, style)] for q in questions]
-    return grid(rows, [box + 3 * mm, None], ctx.styles, [
+    cell = box + 3 * mm
+    rows, widths = [[TickBox(box), ctx.para(q, style)] for q in questions], [cell, None]
+    if columns == 2 and width:
+        gutter = 5 * mm
+        text_w = (width - 2 * cell - gutter) / 2
+        rows = [rows[i] + (rows[i + 1] if i + 1 < len(rows) else ["", ""])
+                for i in range(0, len(rows), 2)]
+        widths = [cell, text_w + gutter, cell, text_w]
+    return grid(rows, widths, ctx.styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (1, 0), (1, -1), 5 * mm if len(widths) == 4 else 2),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ])

@@ -4,14 +4,15 @@ build their cards here, so a point reads the same wherever it is printed."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Paragraph
 
 from ..models import Point, Stretch
 from ..program import Chosen
 from ..text import markup
 from ..units import dose_text, minutes_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, KeepTogetherIfFits, grid, panel
+from .cardbox import CardBox
+from .flow import Context
 
 SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
               "centre": ""}
@@ -48,24 +49,14 @@ def caution_paragraphs(ctx: Context, chosen: Chosen) -> list[Paragraph]:
     return out
 
 
-def _card(ctx: Context, figure, figure_width: float, body: list, heading) -> KeepTogetherIfFits:
-    """A bordered card: heading across the top, the picture left, the words right.
+def _card(ctx: Context, figure, figure_width: float, body: list, heading,
+          continued, figure_for=None) -> CardBox:
+    """A framed card: heading across the top, the picture left, the words right; it splits
+    across pages with its heading repeated (cardbox.py).
 
     In large print the picture goes above the words, so lines stay long enough to read."""
-    gap = 4 * mm
-    inner = ctx.width - 12
-    if ctx.large_print:
-        rows = [[heading], [figure], [body]]
-        table = panel(rows, ctx.width, ctx.styles)
-    else:
-        content = grid([[figure, body]], [figure_width + gap, inner - figure_width - gap],
-                       ctx.styles, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
-        table = panel([[heading], [content]], ctx.width, ctx.styles)
-    return KeepTogetherIfFits([table, Spacer(1, 4 * mm)])
+    return CardBox(heading, figure, figure_width, body, border_colour=ctx.styles.primary,
+                   stacked=ctx.large_print, continued=continued, figure_for=figure_for)
 
 
 def figure_width(ctx: Context) -> float:
@@ -74,10 +65,10 @@ def figure_width(ctx: Context) -> float:
 
 def figure_height(ctx: Context) -> float:
     """Tall views (a whole leg) are fitted to this height, so a card stays compact."""
-    return (80 if ctx.large_print else 72) * mm
+    return (80 if ctx.large_print else 56) * mm
 
 
-def point_card(ctx: Context, chosen: Chosen) -> KeepTogetherIfFits:
+def point_card(ctx: Context, chosen: Chosen) -> CardBox:
     point: Point = chosen.item
     width = figure_width(ctx)
     body = [ctx.labelled("How to find it:", point.find_it)]
@@ -91,10 +82,18 @@ def point_card(ctx: Context, chosen: Chosen) -> KeepTogetherIfFits:
         body.append(ctx.labelled("Breathe:", t.breathing))
     body += caution_paragraphs(ctx, chosen)
     figure = point_figure(ctx, point, width, figure_height(ctx))
-    return _card(ctx, figure, width, body, point_heading(ctx, point))
+    return _card(ctx, figure, width, body, point_heading(ctx, point),
+                 lambda: ctx.para(f"{point.id} · {point.pinyin} (continued)", "h3"),
+                 lambda height: _figure_of_height(ctx, point, figure, height))
 
 
-def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogetherIfFits:
+def _figure_of_height(ctx: Context, point: Point, figure, height: float):
+    """The point's picture drawn narrower, so that it is at most `height` tall."""
+    width, natural = figure.wrap(10_000, 10_000)
+    return point_figure(ctx, point, width * min(1.0, height / natural))
+
+
+def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
     stretch: Stretch = chosen.item
     width = figure_width(ctx)
     heading = Paragraph(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
@@ -107,4 +106,5 @@ def stretch_card(ctx: Context, number: int, chosen: Chosen) -> KeepTogetherIfFit
     if stretch.stop_if:
         body.append(ctx.labelled("Stop if:", stretch.stop_if))
     body += caution_paragraphs(ctx, chosen)
-    return _card(ctx, stretch_figure(ctx, stretch, width), width, body, heading)
+    return _card(ctx, stretch_figure(ctx, stretch, width), width, body, heading,
+                 lambda: ctx.para(f"{number}. {stretch.name} (continued)", "h3"))

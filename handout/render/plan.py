@@ -28,51 +28,57 @@ from ..plan import (
 )
 from ..text import markup
 from .document import Page
-from .flow import Context, grid, panel
-from .styles import make_styles
+from .flow import Context, grid, panel, stacked_height
+from .styles import MIN_LARGE_PT, make_styles
 
 TICK_MM = 6.0  # at least 6 mm, to tick with a pen (7.2 mm in large print)
 GAP_MM = 2.0  # between two boxes of one day
 CELL_PAD_MM = 1.5
-WRITE_MM = 6.5  # height of a row to write a number in (notes: half as much again)
+WRITE_MM = 10.0  # height of a row to write a number in (notes: half as much again)
+MAX_WRITE_MM = 22.0  # a page of rows to write in (the back of a long week) grows them to this
 WANTED_LABEL_MM = 105.0  # room for "Knee-to-chest stretch: 20-30 s, 3x each side" on a line
 MIN_LABEL_MM = 55.0  # boxes stack rather than squeeze the routine column below this
-PORTRAIT_BOTTOM_MM = 20.0  # upright, the footer's contact line takes two lines
 MAX_DAY_MM = 30.0
 GRID = colors.HexColor("#4D4D4D")
 ZEBRA = colors.HexColor("#F1F1F1")  # every other routine row, to read along it (not meaning)
 
 
-class TickBoxes(Flowable):
-    """`count` empty squares to tick, centred in the space given; a box that does not fit
-    beside the others goes below them (large print on a narrow page)."""
+SESSION_LABELS = {2: ("AM", "PM")}  # two a day: morning and evening, named
 
-    def __init__(self, count: int, size: float, gap: float = GAP_MM * mm):
+
+class TickBoxes(Flowable):
+    """`count` empty squares to tick, centred in the space given: one box, or one a line
+    with its session's name before it (AM, PM) for twice a day."""
+
+    def __init__(self, count: int, size: float, gap: float = GAP_MM * mm, *,
+                 font: str = "", font_size: float = 12.0):
         super().__init__()
         self.count, self.size, self.gap = count, size, gap
-        self.per_line = count
+        self.labels = SESSION_LABELS.get(count, ("",) * count)
+        self.font, self.font_size = font, font_size
 
     def wrap(self, available_width, available_height):
         self.width = available_width
-        fits = int((available_width + self.gap) // (self.size + self.gap))
-        self.per_line = max(1, min(self.count, fits))
-        lines = math.ceil(self.count / self.per_line)
-        self.height = lines * self.size + (lines - 1) * self.gap
+        self.height = self.count * self.size + (self.count - 1) * self.gap * 1.5
         return self.width, self.height
 
     def draw(self):
         canvas = self.canv
         canvas.saveState()
         canvas.setLineWidth(1.2)
-        canvas.setStrokeColor(colors.black)
-        canvas.setFillColor(colors.white)
-        for index in range(self.count):
-            line, place = divmod(index, self.per_line)
-            in_line = min(self.per_line, self.count - line * self.per_line)
-            row_width = in_line * self.size + (in_line - 1) * self.gap
-            x = (self.width - row_width) / 2 + place * (self.size + self.gap)
-            y = self.height - (line + 1) * self.size - line * self.gap
-            canvas.rect(x, y, self.size, self.size, stroke=1, fill=1)
+        label_w = max((stringWidth(t, self.font, self.font_size) for t in self.labels if t),
+                      default=0.0)
+        row_w = self.size + (label_w + 1.5 * mm if label_w else 0)
+        x = (self.width - row_w) / 2
+        for index, label in enumerate(self.labels):
+            y = self.height - (index + 1) * self.size - index * self.gap * 1.5
+            if label:
+                canvas.setFillColor(colors.black)
+                canvas.setFont(self.font, self.font_size)
+                canvas.drawString(x, y + (self.size - self.font_size * 0.7) / 2, label)
+            canvas.setStrokeColor(colors.black)
+            canvas.setFillColor(colors.white)
+            canvas.rect(x + row_w - self.size, y, self.size, self.size, stroke=1, fill=1)
         canvas.restoreState()
 
 
@@ -82,8 +88,9 @@ def tick_size(large_print: bool) -> float:
 
 def _style(ctx: Context, name: str, **changes) -> ParagraphStyle:
     base = ctx.styles["body"]
-    return ParagraphStyle(name, parent=base, spaceBefore=0, spaceAfter=0,
-                          leading=base.fontSize * 1.22, **changes)
+    size = changes.pop("fontSize", base.fontSize)
+    return ParagraphStyle(name, parent=base, spaceBefore=0, spaceAfter=0, fontSize=size,
+                          leading=size * 1.22, **changes)
 
 
 # -- sections ----------------------------------------------------------------------------
@@ -125,7 +132,8 @@ def column_widths(ctx: Context, most_boxes: int) -> tuple[float, float]:
     widest_date = max([stringWidth(w, bold, size) for w in ("Mon", "Wed", "Thu", "Sat")]
                       + [stringWidth(w, regular, size) for w in ("30 Sep", "Sep 30", "28 Mar")])
     date_need = widest_date + 2 * pad + 1 * mm
-    box_need = most_boxes * box + (most_boxes - 1) * GAP_MM * mm + 2 * pad + 1 * mm
+    label = stringWidth("AM", regular, size) + 1.5 * mm if most_boxes > 1 else 0.0
+    box_need = box + label + 2 * pad + 1 * mm  # boxes stack, each after its session's name
     scale = 1.2 if ctx.large_print else 1
     day = max(date_need, min(MAX_DAY_MM * mm, (ctx.width - WANTED_LABEL_MM * scale * mm) / 7))
     if day < box_need and ctx.width - 7 * box_need >= MIN_LABEL_MM * scale * mm:
@@ -156,24 +164,29 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
     head = _style(ctx, "plan-head", fontName=ctx.fonts.main.bold)
     day_head = _style(ctx, "plan-day", alignment=1)
 
-    data = [[Paragraph(markup(options.get("heading", "Tick a box each time you do it"), ctx.fonts),
-                       head)]
+    part = options.get("part", "both")  # "routine", "tracking" or both (plan_flowables)
+    heading = options.get("heading", "Tick a box each time you do it")
+    if part == "tracking":
+        heading = "Write in each day"
+    data = [[Paragraph(markup(heading, ctx.fonts), head)]
             + _day_headings(ctx, week.days, day_w, day_head)]
-    for row in week.rows:
+    for row in week.rows if part != "tracking" else ():
         text = f"<b>{markup(row.label, ctx.fonts)}</b>: {markup(row.dose, ctx.fonts)}"
         if row.new:
             text += (f"  <b><i>New this week</i></b> "
                      f"{markup(f'(was {row.was})', ctx.fonts)}")
-        data.append([Paragraph(text, cell)] + [TickBoxes(row.per_day, box) for _ in week.days])
+        data.append([Paragraph(text, cell)] + [TickBoxes(row.per_day, box, font=ctx.fonts.main.regular,
+                                                         font_size=cell.fontSize)
+                                               for _ in week.days])
     routine_end = len(data)  # rows 1 .. routine_end - 1 are the routine
 
     tracking_at = None
-    if options.get("tracking", True):
+    if options.get("tracking", True) and part != "routine":
         tracking_at = len(data)
         heading = options.get("tracking_heading", "")
         if heading:
             data.append([Paragraph(markup(heading, ctx.fonts), head)] + [""] * 7)
-        write_h = WRITE_MM * (1.2 if ctx.large_print else 1) * mm
+        write_h = options.get("write_mm", WRITE_MM * (1.2 if ctx.large_print else 1)) * mm
         for item in plan.tracking:
             text = f"<b>{markup(item.label, ctx.fonts)}</b>"
             if item.hint:
@@ -193,13 +206,10 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
     ]
     for index in range(2, routine_end, 2):
         commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
-    # A continued page never starts with a lone routine row, and the rows to write in stay
-    # together.
+    # A continued page never starts with a lone routine row.
     if routine_end >= 3:
         commands.append(("NOSPLIT", (0, routine_end - 2), (-1, routine_end - 1)))
-    if tracking_at is not None and len(data) - 1 > tracking_at:
-        commands.append(("NOSPLIT", (0, tracking_at), (-1, -1)))
-    if tracking_at is not None:
+    if tracking_at is not None and tracking_at > 1:
         commands.append(("LINEABOVE", (0, tracking_at), (-1, tracking_at), 1.2, colors.black))
         if options.get("tracking_heading"):
             commands += [("SPAN", (0, tracking_at), (-1, tracking_at)),
@@ -210,24 +220,15 @@ def routine_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list
 
 
 def warning_strip_section(ctx: Context, plan: Plan, week: Week, options: dict) -> list:
-    """The emergency signs as a short tick list, in a thick black box: the emergency number
-    and the clinic's phone across the top, the same-day signs in a line below, then the
-    signs of the client's own conditions (pregnancy's)."""
+    """The emergency signs as a short tick list under the emergency number, in a thick black
+    box; the same-day signs in a line below, the signs of the client's own conditions
+    (pregnancy's), and the clinic's phone number."""
     flags = ctx.program.safety.red_flags
-    style = _style(ctx, "plan-strip")
+    # Large print sets the strip at the large-print floor: its thick box and bold words
+    # keep it prominent, and it fits under the rows on a landscape sheet.
+    style = _style(ctx, "plan-strip", **({"fontSize": MIN_LARGE_PT} if ctx.large_print else {}))
     heading = markup(options.get("heading", "Warning signs"), ctx.fonts)
     top = Paragraph(f"<b>{heading}: {markup(flags.emergency_short_title, ctx.fonts)}</b>", style)
-    if ctx.brand.phone:
-        who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
-        label = markup(options.get("phone_label", "Not sure? Call us:"), ctx.fonts)
-        phone = Paragraph(f"<b>{label} {markup(who, ctx.fonts)}</b>",
-                          _style(ctx, "plan-strip-phone", alignment=2))
-        inner = ctx.width - 2 * 4 - 4
-        top = grid([[top, phone]], [inner * 0.55, inner * 0.45], ctx.styles, [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ], split_in_row=False)
     parts = [top, _sign_columns(ctx, [s.short or s.ask for s in flags.emergency], style)]
     urgent = [s.short for s in flags.urgent if s.short]
     if urgent:
@@ -236,6 +237,10 @@ def warning_strip_section(ctx: Context, plan: Plan, week: Week, options: dict) -
                                f"{markup(joined, ctx.fonts)}.", style))
     for signs in ctx.program.warning_signs:
         parts.append(Paragraph(f"<b>{markup(signs.short, ctx.fonts)}</b>", style))
+    if ctx.brand.phone:
+        who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
+        label = markup(options.get("phone_label", "Not sure? Call us:"), ctx.fonts)
+        parts.append(Paragraph(f"<b>{label} {markup(who, ctx.fonts)}</b>", style))
     box = panel([[parts]], ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=4)
     return [KeepTogether([box])]  # never split: the whole strip, on this page or the next
 
@@ -280,20 +285,64 @@ def plan_flowables(ctx: Context, template: Template, plan: Plan | None = None) -
     for week in plan.weeks:
         if out:
             out.append(PageBreak())
-        for section in template.sections:
-            builder, _ = PLAN_SECTIONS[section.name]
-            out += builder(ctx, plan, week, section.options)
+        sheet = _sheet(ctx, template, plan, week, "both")
+        if ctx.height and stacked_height(sheet, ctx.width) > ctx.height:
+            # Too long for one page: the routine on the front, the rows to write in on the
+            # back, each with the warning signs (every sheet a client keeps carries them).
+            back = _sheet(ctx, template, plan, week, "tracking")
+            # The back has room to spare: taller rows to write in, up to the page.
+            rows = sum(1.5 if item.tall else 1 for item in plan.tracking)
+            spare = (ctx.height - stacked_height(back, ctx.width)) * 0.95 / rows / mm
+            if spare > 0:
+                write = WRITE_MM * (1.2 if ctx.large_print else 1)
+                back = _sheet(ctx, template, plan, week, "tracking",
+                              write_mm=min(write + spare, MAX_WRITE_MM))
+            front = _sheet(ctx, template, plan, week, "routine")
+            if max(stacked_height(front, ctx.width), stacked_height(back, ctx.width)) <= ctx.height:
+                sheet = [*front, PageBreak(), *back]
+            # else (large print, a long routine): one table running on over the pages
+        out += sheet
     return out
+
+
+def _sheet(ctx: Context, template: Template, plan: Plan, week: Week, part: str,
+           **routine) -> list:
+    """One page's sections; `part` (and `routine`'s other settings) go to the routine."""
+    out = []
+    for section in template.sections:
+        builder, _ = PLAN_SECTIONS[section.name]
+        options = section.options
+        if section.name == "routine":
+            options = dict(options, part=part, **routine)
+        out += builder(ctx, plan, week, options)
+    return out
+
 
 
 # -- whole documents ---------------------------------------------------------------------
 
-def _with_orientation(template: Template, orientation: str | None) -> Template:
+def _context(job, template: Template) -> tuple[Context, Page]:
+    brand = job.brand
+    fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
+    styles = make_styles(template, brand, fonts, job.large_print)
+    page = Page(brand, fonts, styles, template.title, job.paper, template.orientation,
+                template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
+    ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
+                  job.large_print, page.frame_height)  # the plan draws no pictures
+    return ctx, page
+
+
+def fit_orientation(job, template: Template, plan: Plan, orientation: str | None) -> Template:
+    """The template turned as asked (--portrait); else as it says, unless a week fits one
+    sheet only when turned the other way (a long routine fits upright)."""
     if orientation:
-        template = replace(template, orientation=orientation)
-    top, right, bottom, left = template.margins_mm
-    if template.orientation == "portrait" and bottom < PORTRAIT_BOTTOM_MM:
-        template = replace(template, margins_mm=(top, right, PORTRAIT_BOTTOM_MM, left))
+        return replace(template, orientation=orientation)
+    other = "portrait" if template.orientation == "landscape" else "landscape"
+    for candidate in (template, replace(template, orientation=other)):
+        ctx, _ = _context(job, candidate)
+        if all(stacked_height(_sheet(ctx, candidate, plan, week, "both"), ctx.width) <= ctx.height
+               for week in plan.weeks):
+            return candidate
     return template
 
 
@@ -308,14 +357,8 @@ def plan_part(job, start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE, *,
     plan = build_plan(job.program, start, weeks, locale)
     if not isinstance(template, Template):
         template = load_template(find_template(template, template_dirs), plan_section_options())
-    template = _with_orientation(template, orientation)
-    brand = job.brand
-    fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
-    styles = make_styles(template, brand, fonts, job.large_print)
-    page = Page(brand, fonts, styles, template.title, job.paper, template.orientation,
-                template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
-    ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
-                  job.large_print)  # the plan draws no pictures
+    template = fit_orientation(job, template, plan, orientation)
+    ctx, page = _context(job, template)
     return plan_flowables(ctx, template, plan), page
 
 
@@ -332,6 +375,6 @@ def make_plan(client, *, brand=None, template: str | Path = "weekly-plan",
     start = start_date(start)
     job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
                   template_dirs=template_dirs, known_sections=plan_section_options())
-    job = replace(job, template=_with_orientation(job.template, orientation))
     plan = build_plan(job.program, start, weeks, locale)
+    job = replace(job, template=fit_orientation(job, job.template, plan, orientation))
     return render(job, partial(plan_flowables, plan=plan), reproducible=reproducible)

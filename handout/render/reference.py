@@ -230,7 +230,10 @@ class PointPage(Flowable):
         out, used = [], 0.0
         for _, flowables in self._groups:
             height = self._height(flowables, available_width)
-            if out and used + height > available_height:
+            # A section that would fit on a fresh page starts one, unless this page would
+            # be left mostly empty: then it flows on from here (its table splits).
+            if out and used + height > available_height and height <= available_height \
+                    and used > 0.4 * available_height:
                 more = self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
                 out += [PageBreak(), more]
                 used = self._height([more], available_width)

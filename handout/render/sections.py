@@ -10,10 +10,12 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
-from ..text import paragraphs
-from .flow import Context, KeepTogetherIfFits, WritingLines, panel, tick_list
+from ..text import markup, paragraphs
+from .flow import (
+    ContinuedTable, Context, KeepTogetherIfFits, WritingLines, panel, tick_list, two_columns,
+)
 from .items import point_card, stretch_card
 
 
@@ -27,18 +29,16 @@ def heading(ctx: Context, text: str, style: str = "h2"):
 
 
 def client_section(ctx: Context, options: dict) -> list:
+    """The client's name, then the date and practitioner on one line (the next appointment
+    is with the practitioner's notes, after the warning signs)."""
     client = ctx.program.client
-    out = []
     title = f"Self-care plan for {client.name}" if client.name else "Your self-care plan"
-    out.append(ctx.para(title, "h1"))
-    facts = [("Date", long_date(client.day))]
+    facts = [("Date:", long_date(client.day))]
     if client.practitioner:
-        facts.append(("Practitioner", client.practitioner))
-    if client.next_appointment:
-        facts.append(("Next appointment", client.next_appointment))
-    out += [ctx.labelled(label + ":", value, "body") for label, value in facts]
-    out.append(Spacer(1, 2 * mm))
-    return out
+        facts.append(("Practitioner:", client.practitioner))
+    line = "   ".join(f"<b>{markup(label, ctx.fonts)}</b> {markup(value, ctx.fonts)}"
+                       for label, value in facts)
+    return [ctx.para(title, "h1"), Paragraph(line, ctx.styles["body"]), Spacer(1, 1 * mm)]
 
 
 def intro_section(ctx: Context, options: dict) -> list:
@@ -51,31 +51,47 @@ def intro_section(ctx: Context, options: dict) -> list:
 
 def warning_signs_section(ctx: Context, options: dict) -> list:
     """The red flags, early and prominent: a thick black box of tick-box questions, a group
-    each (now, today, the client's own conditions' signs, see a doctor). A box too tall
-    for what is left of the page splits between groups, its heading repeated on top."""
+    each (get help now, see a doctor today, make an appointment); two questions a row in
+    normal print, so the box stays on one page. In large print a box taller than what is
+    left of the page splits between groups, under "Warning signs (continued)". The warning
+    signs of the client's own conditions (pregnancy's) follow in a box of their own."""
     flags = ctx.program.safety.red_flags
-    groups = [[ctx.para(flags.emergency_title, "h3"),
-               tick_list(ctx, [sign.ask for sign in flags.emergency])],
-              [ctx.para(flags.urgent_title, "h3"),
-               tick_list(ctx, [sign.ask for sign in flags.urgent])]]
-    for signs in ctx.program.warning_signs:
-        group = [ctx.para(signs.title, "h3"), tick_list(ctx, signs.signs)]
-        if signs.note:
-            group.append(ctx.para(signs.note))
-        groups.append(group)
+    inner = ctx.width - 2 * 9
+    columns = 1 if ctx.large_print else 2
+
+    def ticks(questions):
+        return tick_list(ctx, questions, columns=columns, width=inner)
+
+    groups = [[ctx.para(flags.emergency_title, "h3"), ticks([s.ask for s in flags.emergency])],
+              [ctx.para(flags.urgent_title, "h3"), ticks([s.ask for s in flags.urgent])]]
     last = [ctx.para(flags.see_doctor_title, "h3"), *ctx.bullets(flags.see_doctor)]
     if ctx.brand.phone:
         last.append(ctx.labelled("Not sure? Call us:",
                                  " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
                                  "body"))
     groups.append(last)
-    heading = ctx.para(options.get("heading", "Warning signs - check these first"), "h2")
-    box = panel([[heading], *([group] for group in groups)], ctx.width, ctx.styles,
-                border=2.2, fill=colors.white, padding=9, split_in_row=False, repeatRows=1)
-    # A rule under every group: it closes the box where it splits (ReportLab draws no
-    # bottom edge there), and parts "now" from "today".
-    box.setStyle([("LINEBELOW", (0, 1), (-1, -1), 1.2, colors.black)])
-    return [Spacer(1, 2 * mm), box, Spacer(1, 4 * mm)]
+    heading_text = options.get("heading", "Warning signs - check these first")
+    out = [Spacer(1, 2 * mm), _warning_box(ctx, heading_text, groups)]
+    for signs in ctx.program.warning_signs:
+        group = [ctx.para(signs.title, "h3"), ticks(signs.signs)]
+        if signs.note:
+            group.append(ctx.para(signs.note))
+        out += [Spacer(1, 3 * mm), _warning_box(ctx, None, [group])]
+    return out + [Spacer(1, 4 * mm)]
+
+
+def _warning_box(ctx: Context, heading: str | None, groups: list):
+    rows = ([[ctx.para(heading, "h2")]] if heading else []) + [[group] for group in groups]
+    box = panel(rows, ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9,
+                split_in_row=False, repeatRows=1 if heading else 0)
+    # A rule under every group parts "now" from "today", and closes the box where it
+    # splits (ReportLab draws no bottom edge there).
+    box.setStyle([("LINEBELOW", (0, 1 if heading else 0), (-1, -1), 1.2, colors.black)])
+    if not ctx.large_print or heading is None:
+        return KeepTogetherIfFits([box])  # whole, on one page
+    box.__class__ = ContinuedTable
+    box.continued = ctx.para(f"{heading.split(' - ')[0]} (continued)", "h2")
+    return box
 
 
 def _cards_section(ctx: Context, options: dict, chosen, default_heading: str, rules,
@@ -85,7 +101,7 @@ def _cards_section(ctx: Context, options: dict, chosen, default_heading: str, ru
         return []
     out = heading(ctx, options.get("heading", default_heading))
     if options.get("intro", True):
-        out += ctx.bullets(rules)
+        out += two_columns(ctx, ctx.bullets(rules))
         out.append(Spacer(1, 3 * mm))
     return out + [card(number, item) for number, item in enumerate(chosen, 1)]
 
@@ -139,11 +155,15 @@ def precautions_section(ctx: Context, options: dict) -> list:
 
 
 def notes_section(ctx: Context, options: dict) -> list:
-    notes = ctx.program.client.notes
-    if not notes:
+    """The next appointment and the practitioner's own notes, early: what they told the
+    client comes before the general content."""
+    client = ctx.program.client
+    if not (client.notes or client.next_appointment):
         return []
-    out = heading(ctx, options.get("heading", "Notes from your practitioner"))
-    out += [ctx.para(block) for block in paragraphs(notes)]
+    out = heading(ctx, options.get("heading", "From your practitioner"))
+    if client.next_appointment:
+        out.append(ctx.labelled("Next appointment:", client.next_appointment, "body"))
+    out += [ctx.para(block) for block in paragraphs(client.notes)]
     return out
 
 

@@ -11,15 +11,19 @@ from ..brand import Brand
 from ..fonts import FontSet
 from ..layout import Template
 
-MIN_BODY_PT = 10.5
+# The UK Association for Accessible Formats: clear print at least 12 pt; large print at
+# least 16 pt (18 preferred) with nothing on the sheet smaller than 14 pt.
+MIN_BODY_PT = 12.0
 MIN_LARGE_PT = 14.0
+LARGE_BODY_PT = 18.0
+FOOTER_PT = 10.0  # the footer and page numbers in normal print (large print: MIN_LARGE_PT)
 BASE = {  # used where a template does not set a style
-    "body": {"fontSize": 11, "leading": 15.5, "spaceAfter": 4},
-    "small": {"fontSize": 10.5, "leading": 14},
-    "h1": {"fontSize": 20, "leading": 24, "spaceAfter": 4},
-    "h2": {"fontSize": 15, "leading": 19, "spaceBefore": 10, "spaceAfter": 6},
-    "h3": {"fontSize": 12.5, "leading": 16, "spaceAfter": 2},
-    "card": {"fontSize": 11, "leading": 15, "spaceAfter": 3},
+    "body": {"fontSize": 12, "leading": 16.5, "spaceAfter": 4},
+    "small": {"fontSize": 12, "leading": 15.5},
+    "h1": {"fontSize": 22, "leading": 26, "spaceAfter": 4},
+    "h2": {"fontSize": 16.5, "leading": 20, "spaceBefore": 10, "spaceAfter": 6},
+    "h3": {"fontSize": 13.5, "leading": 17, "spaceAfter": 2},
+    "card": {"fontSize": 12, "leading": 16, "spaceAfter": 3},
 }
 HEADINGS = ("h1", "h2", "h3")
 
@@ -49,6 +53,9 @@ def make_styles(template: Template, brand: Brand, fonts: FontSet, large_print: b
         size = attrs["fontSize"] * scale
         if name in ("body", "small", "card"):
             size = max(size, floor)  # never below legible size, whatever a template says
+            if large_print:
+                size = max(size, LARGE_BODY_PT)
+        size = max(size, MIN_LARGE_PT if large_print else 0)  # nothing smaller, anywhere
         leading = max(attrs.get("leading", size * 1.35) * scale, size * 1.3)
         by_name[name] = ParagraphStyle(
             name,
@@ -62,6 +69,7 @@ def make_styles(template: Template, brand: Brand, fonts: FontSet, large_print: b
             alignment=int(attrs.get("alignment", 0)),
             textColor=primary if name in ("h1", "h2") else colors.black,
             bulletFontName=fonts.main.regular,  # the default, Helvetica, is never embedded
+            bulletFontSize=size,  # list numbers as large as their words (default: 10 pt)
             # Short lines at large sizes: never hyphenate, keep words whole.
             splitLongWords=True,
             allowWidows=0,
@@ -71,6 +79,8 @@ def make_styles(template: Template, brand: Brand, fonts: FontSet, large_print: b
     by_name["bullet"] = ParagraphStyle("bullet", parent=body, leftIndent=body.fontSize * 1.3,
                                        bulletIndent=body.fontSize * 0.2, spaceAfter=2 * scale)
     by_name["caution"] = ParagraphStyle("caution", parent=by_name["card"], spaceBefore=2 * scale)
-    by_name["footer"] = ParagraphStyle("footer", parent=body, fontSize=8.5, leading=10.5,
-                                       textColor=colors.HexColor("#333333"), spaceAfter=0)
+    footer = MIN_LARGE_PT if large_print else FOOTER_PT
+    by_name["footer"] = ParagraphStyle("footer", parent=body, fontSize=footer,
+                                       leading=footer * 1.25, spaceBefore=0, spaceAfter=0,
+                                       textColor=colors.HexColor("#333333"))
     return Styles(by_name, primary, colors.HexColor(brand.accent), scale)
