@@ -24,6 +24,10 @@ MAX_LOGO_BYTES = 40 * 1024 * 1024
 MAX_LOGO_PIXELS = 120_000_000  # beyond this Pillow's bomb guard trips; we refuse first
 LOGO_MAX_SIDE = 900  # pixels: sharp at 300 dpi for a 75 mm wide logo
 HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
+# The longest texts the header and footer are laid out for (characters): past these a
+# brand is refused with the field and its limit, rather than crowding every page.
+TEXT_LIMITS = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
+               "email": 120, "footer": 300, "disclaimer": 600}
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,12 @@ def load_brand(path: Path | None) -> Brand:
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
     logo = f.text("logo", required=False)
+    for key, limit in TEXT_LIMITS.items():
+        value = values.get(key, "")
+        if len(value) > limit:
+            where = contact if key in ("address", "phone", "web", "email") else f
+            where.problem(key, f"is {len(value)} characters; at most {limit} fit the page's "
+                               "header and footer")
     f.done()
     if problems:
         raise DataError(problems)

@@ -33,7 +33,7 @@ from .models import (
     Caution, Condition, EmergencyServices, Point, Protocol, Safety, Step, Stretch, Tip, Topic,
     WarningSigns,
 )
-from .wording import condition_cautions, fill, tailor, unsafe_phrases
+from .wording import condition_cautions, fill, placeholder_words, tailor, unsafe_phrases
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Program:
     left_out: tuple[LeftOut, ...]
     safety: Safety  # with this clinic's emergency number and services filled in
     services: EmergencyServices | None = None
+    words: dict = field(default_factory=dict)  # what each placeholder said (wording.py)
     ask_first: tuple[AskFirst, ...] = ()  # every line; this client's first
     warning_signs: tuple[WarningSigns, ...] = ()  # of the client's conditions (pregnancy ...)
     progression: tuple[Step, ...] = field(default=())
@@ -120,6 +121,7 @@ def client_conditions(library: Library, client: Client,
 def build_program(library: Library, client: Client, country: str = DEFAULT_COUNTRY) -> Program:
     """Resolve the client's choices against the library and apply the safety rules."""
     services = library.services(country)
+    words = placeholder_words(services, client.side)
     protocol = library.protocol(client.protocol) if client.protocol else None
     conditions = client_conditions(library, client, protocol)
     condition_ids = {c.id for c in conditions}
@@ -137,7 +139,7 @@ def build_program(library: Library, client: Client, country: str = DEFAULT_COUNT
         explicit_ids = {lookup(ref).id for ref in asked}
         seen = set()
         for ref in (*from_protocol, *asked):
-            item = tailor(lookup(ref), condition_ids, services)
+            item = tailor(lookup(ref), condition_ids, words)
             explicit = item.id in explicit_ids
             if item.id in seen:
                 continue
@@ -172,7 +174,7 @@ def build_program(library: Library, client: Client, country: str = DEFAULT_COUNT
                 if n in condition_ids
             ) if rule else ()
             cautions = (*cautions_for(item, condition_ids),
-                        *fill(condition_cautions(item, conditions), services))
+                        *fill(condition_cautions(item, conditions), words))
             chosen.append(Chosen(item, cautions, tuple(dict.fromkeys(overridden))))
         return chosen, left_out
 
@@ -189,7 +191,7 @@ def build_program(library: Library, client: Client, country: str = DEFAULT_COUNT
         if members:
             grouped.append((topic, members))
 
-    ask_first = [AskFirst(fill(c.text, services), bool(condition_ids & set(c.caution_if)))
+    ask_first = [AskFirst(fill(c.text, words), bool(condition_ids & set(c.caution_if)))
                  for c in library.safety.ask_first]
     ask_first.sort(key=lambda a: not a.applies)  # this client's lines first, then the rest
     return Program(
@@ -200,10 +202,11 @@ def build_program(library: Library, client: Client, country: str = DEFAULT_COUNT
         stretches=tuple(stretches),
         tips=tuple(grouped),
         left_out=tuple(out_points + out_stretches + out_tips),
-        safety=fill(library.safety, services),
+        safety=fill(library.safety, words),
         services=services,
+        words=words,
         ask_first=tuple(ask_first),
-        warning_signs=tuple(fill(c.warning_signs, services) for c in conditions
+        warning_signs=tuple(fill(c.warning_signs, words) for c in conditions
                             if c.warning_signs),
         progression=protocol.progression if protocol else (),
         notes=tuple(notes),

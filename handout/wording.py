@@ -4,12 +4,13 @@ Pure functions on the models, shared by the library (which checks the data with 
 program.py (which decides each client's content with them), so the rule that validates a
 text is the rule that prints it:
 
-- tailor(item, conditions, services): the item as this client reads it; each text with a
-  `Wording` is kept, replaced or left out for the client's conditions, and {number},
-  {department} and {urgent} are filled in with the clinic's country's emergency services;
+- tailor(item, conditions, words): the item as this client reads it; each text with a
+  `Wording` is kept, replaced or left out for the client's conditions, and the placeholders
+  filled in: {number}, {department} and {urgent} with the clinic's country's emergency
+  services, {sides} with the side(s) the client works on (placeholder_words);
 - unsafe_phrases(item, conditions, library_conditions): the phrases in that tailored item
   that a condition forbids ("face down" in pregnancy);
-- fill(value, services): the same placeholders filled in any text, list or dataclass.
+- fill(value, words): the same placeholders filled in any text, list or dataclass.
 """
 
 from __future__ import annotations
@@ -25,30 +26,42 @@ PLACEHOLDERS = {
     "number": "the emergency phone number (999, 911, 000 ...)",
     "department": "the name of the emergency department (A&E, the emergency room ...)",
     "urgent": "the urgent-care line or service (NHS 111, urgent care ...)",
+    "sides": "the side(s) the client works on: both sides of your body, your left side ...",
 }
+SIDES = {"both": "both sides of your body", "left": "your left side only",
+         "right": "your right side only"}
+
+
+def placeholder_words(services: EmergencyServices | None, side: str = "both") -> dict[str, str]:
+    """What each placeholder says for one client at one clinic."""
+    words = {"sides": SIDES.get(side, SIDES["both"])}
+    if services is not None:
+        words.update(number=services.number, department=services.department,
+                     urgent=services.urgent)
+    return words
 
 
 def unknown_placeholders(text: str) -> list[str]:
     return [name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
 
 
-def fill(value, services: EmergencyServices | None):
+def fill(value, words: dict[str, str] | None):
     """Every text in `value` (a string, tuple or frozen dataclass) with the placeholders filled."""
-    if services is None:
+    if not words:
         return value
     if isinstance(value, str):
         if "{" not in value:
             return value
-        return PLACEHOLDER.sub(lambda m: str(getattr(services, m.group(1), m.group(0))), value)
+        return PLACEHOLDER.sub(lambda m: words.get(m.group(1), m.group(0)), value)
     if isinstance(value, tuple):
-        return tuple(fill(v, services) for v in value)
+        return tuple(fill(v, words) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for f in dataclasses.fields(value):
             if not f.init or f.name in ("source", "wording", "pose", "diagram"):
                 continue
             old = getattr(value, f.name)
-            new = fill(old, services)
+            new = fill(old, words)
             if new is not old:
                 changes[f.name] = new
         return dataclasses.replace(value, **changes) if changes else value
@@ -79,7 +92,7 @@ def _set(item, path: str, value):
     return dataclasses.replace(item, **{head: _set(getattr(item, head), rest, value)})
 
 
-def tailor(item, conditions: Iterable[str], services: EmergencyServices | None = None):
+def tailor(item, conditions: Iterable[str], words: dict[str, str] | None = None):
     """The item with every text as this client reads it (see the module's docstring)."""
     wanted = frozenset(conditions)
     by_field: dict[str, list[Wording]] = {}
@@ -97,7 +110,7 @@ def tailor(item, conditions: Iterable[str], services: EmergencyServices | None =
             item = _set(item, path, choose(wordings[0], wanted, value))
     if item.wording:
         item = dataclasses.replace(item, wording=())
-    return fill(item, services)
+    return fill(item, words)
 
 
 def client_texts(item) -> Iterator[tuple[str, str]]:

@@ -119,7 +119,7 @@ def test_program_matrix(protocol, everything):
             original = library.find(item.id)
             for caution in original.cautions:
                 if wanted & set(caution.caution_if) or caution.always or caution.avoid_if:
-                    assert fill(caution, program.services) in chosen.cautions, \
+                    assert fill(caution, program.words) in chosen.cautions, \
                         (item.id, caution.text, conditions)
             for condition in program.conditions:
                 every = {"point": condition.every_point,

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
 from reportlab.lib.pagesizes import A4, LETTER, landscape, portrait
@@ -54,6 +56,11 @@ class Page:
     def size(self):
         size = PAGE_SIZES[self.paper]
         return landscape(size) if self.orientation == "landscape" else portrait(size)
+
+    @property
+    def language(self) -> str:
+        """The PDF's /Lang: English as the clinic's country writes it (en-GB, en-US ...)."""
+        return f"en-{self.brand.country}" if self.brand.country else DOCUMENT_LANGUAGE
 
     @property
     def edges(self) -> tuple[float, float, float, float]:
@@ -129,17 +136,36 @@ def furniture(page: Page) -> Furniture:
     number_size = floor
     number_w = stringWidth("Page 99 of 99", fonts.main.bold, number_size) + 4 * mm
     footer, footer_height = [], 0.0
-    text = "  ·  ".join(s for s in (brand.contact_line, brand.footer) if s)
-    for words in (text, page.disclaimer):
+    contact = contact_markup(brand, fonts)
+    for words in (contact, markup(page.disclaimer, fonts) if page.disclaimer else ""):
         if words:
             room = width - number_w if not footer else width  # the first line: beside the number
-            paragraph = Paragraph(markup(words, fonts), styles["footer"])
+            paragraph = Paragraph(words, styles["footer"])
             h = paragraph.wrap(room, 1000)[1]
             footer.append((paragraph, h))
             footer_height += h + 0.8 * mm
     footer_height = max(footer_height, number_size * 1.25)
     return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
                      footer_height, number_size)
+
+
+def contact_markup(brand: Brand, fonts: FontSet) -> str:
+    """The footer's contact line as markup: the phone, web address and e-mail as links (a
+    PDF read on a phone dials or opens them), then the brand's footer text."""
+    def link(text: str, target: str) -> str:
+        return f'<a href="{escape(target, {chr(34): "&quot;"})}">{markup(text, fonts)}</a>'
+
+    pieces = [markup(brand.address, fonts)] if brand.address else []
+    if brand.phone:
+        pieces.append(link(brand.phone, "tel:" + re.sub(r"[^0-9+]", "", brand.phone)))
+    if brand.web:
+        target = brand.web if re.match(r"^https?://", brand.web) else "https://" + brand.web
+        pieces.append(link(brand.web, target))
+    if brand.email:
+        pieces.append(link(brand.email, "mailto:" + brand.email))
+    if brand.footer:
+        pieces.append(markup(brand.footer, fonts))
+    return "  ·  ".join(pieces)
 
 
 def _numbered_canvas(page: Page):
@@ -276,7 +302,7 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
         creator=f"handout {__version__}",
         producer=f"handout {__version__} (ReportLab)",
         keywords="",
-        lang=DOCUMENT_LANGUAGE,
+        lang=page.language,
         invariant=1 if reproducible else 0,
         # Otherwise every page names Helvetica, a font that is never embedded.
         initialFontName=page.fonts.main.regular,

@@ -62,6 +62,26 @@ class KeepTogetherIfFits(KeepTogether):
         return super().split(available_width, available_height)
 
 
+class Bookmark(Flowable):
+    """An entry in the PDF's outline (the bookmarks a viewer lists) for the heading that
+    follows it; it takes no room."""
+
+    def __init__(self, title: str, level: int = 0):
+        super().__init__()
+        self.title, self.level = title, level
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        # Keys numbered per document, so that the same input gives the same bytes.
+        number = getattr(self.canv, "_handout_outline", 0) + 1
+        self.canv._handout_outline = number
+        self.canv.bookmarkPage(f"outline-{number}")
+        self.canv.addOutlineEntry(self.title, f"outline-{number}", level=self.level)
+
+
 def stacked_height(flowables: list, width: float) -> float:
     """How tall these flowables are, one under another, at this width (measured on a
     scratch canvas, before any page exists)."""

@@ -10,11 +10,11 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Indenter, KeepTogether, Paragraph, Spacer
 
 from ..text import markup, paragraphs
 from .flow import (
-    ContinuedTable, Context, KeepTogetherIfFits, WritingLines, panel, tick_list, two_columns,
+    Bookmark, ContinuedTable, Context, KeepTogetherIfFits, WritingLines, panel, tick_list, two_columns,
 )
 from .items import point_card, stretch_card
 
@@ -24,8 +24,9 @@ def long_date(day: date) -> str:
 
 
 def heading(ctx: Context, text: str, style: str = "h2"):
-    # Keep a heading with the start of what follows it.
-    return [CondPageBreak(40 * mm * ctx.styles.scale), ctx.para(text, style)]
+    # Keep a heading with the start of what follows it; list it in the PDF's bookmarks.
+    return [CondPageBreak(40 * mm * ctx.styles.scale), Bookmark(text),
+            ctx.para(text, style)]
 
 
 def client_section(ctx: Context, options: dict) -> list:
@@ -38,7 +39,8 @@ def client_section(ctx: Context, options: dict) -> list:
         facts.append(("Practitioner:", client.practitioner))
     line = "   ".join(f"<b>{markup(label, ctx.fonts)}</b> {markup(value, ctx.fonts)}"
                        for label, value in facts)
-    return [ctx.para(title, "h1"), Paragraph(line, ctx.styles["body"]), Spacer(1, 1 * mm)]
+    return [Bookmark("Your self-care plan"), ctx.para(title, "h1"),
+            Paragraph(line, ctx.styles["body"]), Spacer(1, 1 * mm)]
 
 
 def intro_section(ctx: Context, options: dict) -> list:
@@ -71,7 +73,7 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
                                  "body"))
     groups.append(last)
     heading_text = options.get("heading", "Warning signs - check these first")
-    out = [Spacer(1, 2 * mm), _warning_box(ctx, heading_text, groups)]
+    out = [Spacer(1, 2 * mm), Bookmark(heading_text), _warning_box(ctx, heading_text, groups)]
     for signs in ctx.program.warning_signs:
         group = [ctx.para(signs.title, "h3"), ticks(signs.signs)]
         if signs.note:
@@ -199,9 +201,20 @@ def section_options() -> dict[str, tuple[str, ...]]:
     return {name: options for name, (_, options) in SECTIONS.items()}
 
 
+# Sections of running text, set to a comfortable measure (the cards and the warning box,
+# with pictures or columns of their own, use the full width).
+TEXT_SECTIONS = ("intro", "notes", "tips", "precautions", "evidence")
+MEASURE_CHARS = 78  # about 75 characters a line on average (RNIB: 60 to 70 is best)
+
+
 def build_sections(ctx: Context, template) -> list:
     flowables = []
+    measure = MEASURE_CHARS * ctx.styles.body_size * 0.43  # Lato's average character
+    indent = max(0.0, ctx.width - measure)
     for section in template.sections:
         builder, _ = SECTIONS[section.name]
-        flowables += builder(ctx, section.options)
+        built = builder(ctx, section.options)
+        if built and indent and section.name in TEXT_SECTIONS:
+            built = [Indenter(right=indent), *built, Indenter(right=-indent)]
+        flowables += built
     return flowables
