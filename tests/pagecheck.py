@@ -131,3 +131,45 @@ def overlaps(page: PageFacts, share: float = 0.25) -> list[tuple[Char, Char]]:
         for key in keys:
             grid.setdefault(key, []).append(char)
     return list(dict.fromkeys(found))
+
+
+def lines(page: PageFacts, size: float | None = None) -> list[str]:
+    """The page's lines of text (of one printed size, if given): characters on one baseline,
+    split where a gap wider than two em spaces parts two columns."""
+    chars = [c for c in page.chars if size is None or abs(c.size - size) < 0.05]
+    by_baseline: dict[float, list[Char]] = {}
+    for char in chars:
+        key = next((k for k in by_baseline if abs(k - char.box[1]) < char.size * 0.3),
+                   char.box[1])
+        by_baseline.setdefault(key, []).append(char)
+    out = []
+    for row in by_baseline.values():
+        row.sort(key=lambda c: c.box[0])
+        current = [row[0]]
+        for previous, char in zip(row, row[1:]):
+            if char.box[0] - previous.box[2] > 2 * char.size:
+                out.append(current)
+                current = []
+            current.append(char)
+        out.append(current)
+    def joined(line: list[Char]) -> str:
+        text = line[0].text
+        for previous, char in zip(line, line[1:]):
+            gap = char.box[0] - previous.box[2]
+            text += (" " if gap > char.size * 0.15 else "") + char.text
+        return text
+
+    return [joined(line) for line in out]
+
+
+def sizes_of(pages: list[PageFacts], text: str) -> set[float]:
+    """The printed sizes of the characters of `text` wherever it is on these pages."""
+    wanted = "".join(text.split())
+    found = set()
+    for page in pages:
+        joined = "".join(c.text for c in page.chars)
+        start = joined.find(wanted)
+        while start >= 0:
+            found |= {c.size for c in page.chars[start:start + len(wanted)]}
+            start = joined.find(wanted, start + 1)
+    return found

@@ -26,6 +26,7 @@ class CardBox(Flowable):
         # figure_for(max height) draws the picture smaller, to start the card on a page
         # whose room is a little short for the picture at its full size.
         self.figure_for = figure_for
+        self.under_words = False  # a continued part: words in the column, no picture
         self.heading, self.figure, self.figure_width = heading, figure, figure_width
         self.body, self.border_colour, self.stacked = list(body), border_colour, stacked
         self.continued = continued  # the heading of a continued part (a flowable factory)
@@ -36,8 +37,10 @@ class CardBox(Flowable):
     def _columns(self, width: float) -> tuple[float, float]:
         """(x of the words, their width) inside the frame."""
         inner = width - 2 * PADDING
-        if self.figure is None or self.stacked:
+        if self.stacked or (self.figure is None and not self.under_words):
             return 0.0, inner
+        # A continued part keeps the words in their column: lines stay short, and the
+        # words line up with those on the page before.
         return self.figure_width + GAP, inner - self.figure_width - GAP
 
     def _figure_height(self, width: float) -> float:
@@ -115,11 +118,12 @@ class CardBox(Flowable):
                        self.figure_width, rest, border_colour=self.border_colour,
                        stacked=self.stacked, continued=self.continued,
                        gap_after=self.gap_after)
+        tail.under_words = not self.stacked
         return [head, tail]
 
     def _columns_without_figure(self, width: float) -> float:
-        """The words' width in a continued part (it has no picture)."""
-        return width - 2 * PADDING
+        """The words' width in a continued part (the same column, without the picture)."""
+        return self._columns(width)[1] if not self.stacked else width - 2 * PADDING
 
     def _fill(self, room: float, words_w: float) -> tuple[list, list]:
         """The words that fit in `room` (a paragraph split where it must), and the rest."""

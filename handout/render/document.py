@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
+    BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -36,6 +36,7 @@ from .styles import Styles
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 EDGE_MM = 10.0  # no ink nearer the sheet's edge: office printers leave 4 to 6 mm unprinted
 GAP_MM = 4.0  # between the header's rule (or the footer's) and the text area
+FULL_FOOTER_SHARE = 0.09  # of the page's height: a longer footer prints once, at the end
 DOCUMENT_LANGUAGE = "en-GB"
 
 
@@ -89,6 +90,7 @@ class Furniture:
     footer: list  # (paragraph, height), top down
     footer_height: float
     number_size: float
+    closing: tuple = ()  # the contact block and disclaimer, when too long for every page
 
 
 def _fitted(text: str, fonts: FontSet, styles: Styles, width: float, size: float,
@@ -135,29 +137,45 @@ def furniture(page: Page) -> Furniture:
     header_height = max(logo_h, height, title_h)
     number_size = floor
     number_w = stringWidth("Page 99 of 99", fonts.main.bold, number_size) + 4 * mm
-    footer, footer_height = [], 0.0
-    contact = contact_markup(brand, fonts)
-    for words in (contact, markup(page.disclaimer, fonts) if page.disclaimer else ""):
+    texts = [contact_markup(brand, fonts), markup(page.disclaimer, fonts) if page.disclaimer else ""]
+    footer, footer_height = _footer(texts, styles, width, number_w, number_size)
+    closing = ()
+    if footer_height > FULL_FOOTER_SHARE * page.size[1]:
+        # Too long for every page (a long brand, large print): each page names the clinic
+        # and its phone; the whole contact block and the disclaimer close the document.
+        short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
+                                         contact_markup(brand, fonts, phone_only=True)) if x)
+        footer, footer_height = _footer([short], styles, width, number_w, number_size)
+        closing = tuple(Paragraph(t, styles["body"]) for t in texts if t)
+    return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
+                     footer_height, number_size, closing)
+
+
+def _footer(texts: list[str], styles: Styles, width: float, number_w: float,
+            number_size: float) -> tuple[list, float]:
+    """The footer's paragraphs (the first beside the page number) and their height."""
+    footer, height = [], 0.0
+    for words in texts:
         if words:
-            room = width - number_w if not footer else width  # the first line: beside the number
+            room = width - number_w if not footer else width
             paragraph = Paragraph(words, styles["footer"])
             h = paragraph.wrap(room, 1000)[1]
             footer.append((paragraph, h))
-            footer_height += h + 0.8 * mm
-    footer_height = max(footer_height, number_size * 1.25)
-    return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
-                     footer_height, number_size)
+            height += h + 0.8 * mm
+    return footer, max(height, number_size * 1.25)
 
 
-def contact_markup(brand: Brand, fonts: FontSet) -> str:
+def contact_markup(brand: Brand, fonts: FontSet, *, phone_only: bool = False) -> str:
     """The footer's contact line as markup: the phone, web address and e-mail as links (a
     PDF read on a phone dials or opens them), then the brand's footer text."""
     def link(text: str, target: str) -> str:
         return f'<a href="{escape(target, {chr(34): "&quot;"})}">{markup(text, fonts)}</a>'
 
-    pieces = [markup(brand.address, fonts)] if brand.address else []
+    pieces = [markup(brand.address, fonts)] if brand.address and not phone_only else []
     if brand.phone:
         pieces.append(link(brand.phone, "tel:" + re.sub(r"[^0-9+]", "", brand.phone)))
+    if phone_only:
+        return "  ·  ".join(pieces)
     if brand.web:
         target = brand.web if re.match(r"^https?://", brand.web) else "https://" + brand.web
         pieces.append(link(brand.web, target))
@@ -293,6 +311,9 @@ def build_pdf(flowables: list, page: Page, *, reproducible: bool = False,
         if index:
             story += [NextPageTemplate(template_id), PageBreak()]
         story += part_flowables
+    closing = furniture(parts[-1][1]).closing
+    if closing:
+        story += [Spacer(1, 6 * mm), *closing]
     doc = BaseDocTemplate(
         buffer,
         pagesize=page.size,

@@ -123,10 +123,28 @@ class ContinuedTable(Table):
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
         if len(parts) == 2 and self.continued is not None:
-            parts[1]._cellvalues[0][0] = self.continued
+            # A new row: the repeated one is shared with this table's own first row.
+            parts[1]._cellvalues = [[self.continued, *parts[1]._cellvalues[0][1:]],
+                                    *parts[1]._cellvalues[1:]]
             parts[1].__class__ = ContinuedTable
             parts[1].continued = self.continued
         return parts
+
+
+class WholeWhereItFits(KeepTogetherIfFits):
+    """Kept whole on one page; it splits only where it would otherwise leave more than
+    half of a page empty (a box taller than what a very long brand leaves of page 1)."""
+
+    def split(self, available_width, available_height):
+        frame = getattr(self, "_frame", None)
+        if getattr(self, "_wrapInfo", None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        if frame is not None and self._H > available_height \
+                and available_height > 0.5 * frame._height and len(self._content) == 1:
+            parts = self._content[0].split(available_width, available_height)
+            if parts:
+                return parts
+        return super().split(available_width, available_height)
 
 
 class TickBox(Flowable):

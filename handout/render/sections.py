@@ -14,7 +14,8 @@ from reportlab.platypus import CondPageBreak, Indenter, KeepTogether, Paragraph,
 
 from ..text import markup, paragraphs
 from .flow import (
-    Bookmark, ContinuedTable, Context, KeepTogetherIfFits, WritingLines, panel, tick_list, two_columns,
+    Bookmark, ContinuedTable, Context, KeepTogetherIfFits, WholeWhereItFits, WritingLines,
+    panel, tick_list, two_columns,
 )
 from .items import point_card, stretch_card
 
@@ -84,16 +85,18 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
 
 def _warning_box(ctx: Context, heading: str | None, groups: list):
     rows = ([[ctx.para(heading, "h2")]] if heading else []) + [[group] for group in groups]
+    # Normal print splits only between groups; in large print a group can be taller than
+    # a page, and splits inside (its questions stay whole).
     box = panel(rows, ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9,
-                split_in_row=False, repeatRows=1 if heading else 0)
+                split_in_row=ctx.large_print, repeatRows=1 if heading else 0)
     # A rule under every group parts "now" from "today", and closes the box where it
     # splits (ReportLab draws no bottom edge there).
     box.setStyle([("LINEBELOW", (0, 1 if heading else 0), (-1, -1), 1.2, colors.black)])
-    if not ctx.large_print or heading is None:
+    if heading is None:
         return KeepTogetherIfFits([box])  # whole, on one page
     box.__class__ = ContinuedTable
     box.continued = ctx.para(f"{heading.split(' - ')[0]} (continued)", "h2")
-    return box
+    return box if ctx.large_print else WholeWhereItFits([box])
 
 
 def _cards_section(ctx: Context, options: dict, chosen, default_heading: str, rules,
