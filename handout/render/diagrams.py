@@ -190,14 +190,25 @@ def write_point_diagram(view: View, markers: list[Marker], side: str, out_path,
                         *, width: float = 60 * mm, dpi: int = 300) -> Path:
     """Write the diagram to out_path: PDF or PNG by its suffix. Written atomically (a temp
     file in the same folder, then renamed), so a failed run never leaves half a file."""
+    check_picture_path(out_path)
+    return write_drawing(point_diagram(view, markers, side, width), out_path, dpi=dpi)
+
+
+def check_picture_path(out_path) -> None:
+    if Path(out_path).suffix.lower() not in (".pdf", ".png"):
+        raise InputError(f"{out_path}: the diagram file must end in .pdf or .png")
+
+
+def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
+    """A drawing alone in a PDF or PNG file (by the suffix), with a thin white border,
+    written atomically."""
     out = Path(out_path)
+    check_picture_path(out)
     suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".png"):
-        raise InputError(f"{out}: the diagram file must end in .pdf or .png")
-    drawing = point_diagram(view, markers, side, width)
     pad = 2 * mm  # a little white border so nothing touches the edge
     framed = Drawing(drawing.width + 2 * pad, drawing.height + 2 * pad)
-    framed.initialFontName = drawing.initialFontName
+    if getattr(drawing, "initialFontName", None):
+        framed.initialFontName = drawing.initialFontName
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
