@@ -65,6 +65,14 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet)"),
+    (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
+    (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
+                                                "bed, chair, pillow, wall, ball)"),
+    (lambda p: p.update(props=[{"pillow": [200, 3]}]), "outside the picture"),
+    (lambda p: p.update(props=[{"wall": "left"}]), "pose.props.wall: must be an x"),
+    (lambda p: p.update(arrow={"at": "elbw"}), "'elbw' is not a joint"),
+    (lambda p: p.update(turned=["arm"]), "pose.turned: must be a list of leg, leg_far"),
     (lambda p: p["start"].update(knee=[120, 10]), "outside the picture"),
     (lambda p: p["start"].update(knee="bent"), "[x, y]"),
     (lambda p: p["start"].update(elbw=[1, 1]), "unknown joint"),
@@ -93,3 +101,90 @@ def test_a_new_stretch_needs_no_code():
     pose = {"ground": "chair", "start": joints, "end": dict(joints, head=[42, 43])}
     assert pose_problems(pose, **KW) == []
     assert dark_fraction(pictogram(pose, 60 * mm)) > 0.02
+
+
+def test_a_neck_bent_back_is_a_located_error():
+    """The first release's press-up: the head behind the shoulders."""
+    pose = next(s for s in stretches() if s["id"] == "prone-press-up")["pose"]
+    pose = copy.deepcopy(pose)
+    pose["end"]["head"] = [30, 25.5]  # straight up above the neck
+    pose["end"]["neck"] = [31, 20]
+    problems = pose_problems(pose, **KW)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("stretches.yaml:7: knee-to-chest: pose.end.head: the "
+                                       "neck is bent back")
+    assert "keep the head in line with the upper back" in str(problems[0])
+
+
+def test_a_knee_bending_forwards_is_an_error_unless_the_leg_is_turned_out():
+    pose = good_pose()
+    pose["start"]["ankle"] = [52, 30]  # the shin swung up in front of the thigh
+    problems = pose_problems(pose, **KW)
+    assert [p.field for p in problems] == ["pose.start.knee"]
+    assert "the knee bends forwards" in problems[0].message
+    pose["turned"] = ["leg"]  # a leg turned out at the hip (a figure-4) is not checked
+    assert pose_problems(pose, **KW) == []
+
+
+def test_the_front_follows_the_face():
+    """Face down, the same knee bent up would bend the wrong way."""
+    pose = good_pose()
+    assert pose_problems(pose, **KW) == []
+    pose["face"] = "down"
+    assert any("knee bends forwards" in p.message for p in pose_problems(pose, **KW))
+
+
+def test_validate_locates_a_pose_error_by_line(tmp_path):
+    from handout.library import check_data
+
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    raw = next(s for s in stretches() if s["id"] == "knee-to-chest")
+    raw["pose"]["view"] = "top"
+    raw["pose"]["props"] = ["mat", "trampoline"]
+    path = clinic / "stretches.yaml"
+    path.write_text(yaml.safe_dump({"stretches": [raw]}, sort_keys=False), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    view_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "view: top")
+    prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
+    printed = [str(p) for p in check_data([clinic])]
+    assert printed == [
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet)",
+        f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
+        "bed, chair, pillow, wall, ball)",
+    ]
+
+
+def test_every_prop_draws():
+    pose = good_pose()
+    bare = dark_fraction(pictogram(dict(pose, props=[]), 60 * mm))
+    for prop in ("mat", "bed", "pillow", "wall", "ball", "chair"):
+        with_prop = dark_fraction(pictogram(dict(pose, props=[prop]), 60 * mm))
+        assert with_prop != pytest.approx(bare, abs=1e-4), prop
+
+
+def test_start_and_end_are_told_apart_by_tone():
+    """Overlaid, the start is pale and the end carries the black edges: darker pixels only
+    where the end figure is."""
+    pose = good_pose()
+    only_end = dict(pose, start=pose["end"])
+    both = dark_fraction(pictogram(pose, 60 * mm))
+    assert both == pytest.approx(dark_fraction(pictogram(only_end, 60 * mm)), rel=0.15)
+
+
+def test_apart_puts_the_phases_side_by_side():
+    pose = next(s for s in stretches() if s["id"] == "cat-cow")["pose"]
+    image_pdf = renderPDF.drawToString(pictogram(pose, 80 * mm))
+    page = pdfium.PdfDocument(image_pdf)[0]
+    image = page.render(scale=2, grayscale=True).to_pil().convert("L")
+    columns = [x for x in range(image.width)
+               if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 80]
+    gaps = [b - a for a, b in zip(columns, columns[1:]) if b - a > 8]
+    assert gaps, "two figures with white between them"
+
+
+def test_lines_grow_with_the_picture():
+    """A large-print picture is the same drawing scaled: its lines grow with it."""
+    pose = good_pose()
+    small, large = dark_fraction(pictogram(pose, 45 * mm)), dark_fraction(pictogram(pose, 90 * mm))
+    assert large == pytest.approx(small, rel=0.2)

@@ -147,7 +147,8 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
             else:
                 problems += _xy_problems(value, f"pose.{phase}.{name}",
                                          lambda f, m: problem(f, m, at))
-    if problems:
+    problems += _prop_problems(pose, problem, where)
+    if problems:  # the joints must be sound before angles and arrows can be measured
         return problems
     turned = pose.get("turned") or []
     if not isinstance(turned, list) or any(t not in LEGS for t in turned):
@@ -159,7 +160,6 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
             problems += _limit_problems(joints, pose.get("face"), turned, phase,
                                         lambda f, m: problem(f, m, where(joints, f.rsplit(".", 1)[-1])))
     problems += _arrow_problems(pose, problem, where)
-    problems += _prop_problems(pose, problem, where)
     if "chair" in pose:
         problems += _xy_problems(pose["chair"], "pose.chair",
                                  lambda f, m: problem(f, m, where(pose, "chair")))
