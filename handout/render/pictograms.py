@@ -445,7 +445,7 @@ def _apart(pose: dict, named) -> Scene:
             if i:
                 mid = at - widths[i] - GAP / 2 - GAP
                 y = across_h * 0.45
-                scene.arrows.append(([(mid - 4.0, y), (mid + 4.0, y)], True, True))
+                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
             at += heights[i] + GAP
@@ -507,7 +507,9 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
 
 
 def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> None:
-    head = ARROW_HEAD * w
+    length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:]))
+    heads = int(head_start) + int(head_end)
+    head = min(ARROW_HEAD * w, length * 0.7 / max(heads, 1) / 1.6)  # a short arrow keeps a shaft
     line = list(pts)
     if head_end:
         line = _cut(line, head * 0.75)
