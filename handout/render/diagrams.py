@@ -111,8 +111,8 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     return d
 
 
-def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
-    """A landmark name with a white halo so it reads over lines; never mirrored."""
+def label_place(label: Label, to_pt, width: float, mirror: bool, font: str):
+    """Where a landmark name goes: (left, baseline, size, box), never mirrored."""
     size = max(label.size * width, MIN_LABEL_PT)
     x, y = to_pt(label.x, label.y)
     anchor = label.anchor
@@ -122,13 +122,16 @@ def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, fon
     left = {"start": x, "middle": x - tw / 2, "end": x - tw}[anchor]
     shift = max(0.5 - left, 0) - max(left + tw - (width - 0.5), 0)  # keep it on the drawing
     left += shift
-    halo = 0.9
-    for k in range(12):
-        a = k * math.pi / 6
-        d.add(String(left + halo * math.cos(a), y + halo * math.sin(a), label.text,
-                     fontName=font, fontSize=size, fillColor=white))
+    return left, y, size, (left, y - 0.25 * size, left + tw, y + 0.8 * size)
+
+
+def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
+    """A landmark name as one piece of text (copy-paste and screen readers read it once).
+    It needs no halo: the views place every label on open skin, clear of lines (a test
+    checks each built-in view)."""
+    left, y, size, box = label_place(label, to_pt, width, mirror, font)
     d.add(String(left, y, label.text, fontName=font, fontSize=size, fillColor=LABEL_GREY))
-    return (left, y - 0.25 * size, left + tw, y + 0.8 * size)
+    return box
 
 
 def _draw_marker(d: Drawing, x: float, y: float) -> None:
