@@ -351,3 +351,13 @@ def test_no_label_sits_on_a_line(view_id):
         if dark:
             crowded.append(f"{label.text} ({dark} px)")
     assert crowded == [], f"{view_id}: labels over lines: {crowded}"
+
+
+def test_each_label_is_read_once():
+    """Copy-paste and screen readers see a label once, not once per halo copy."""
+    from pdfcheck import reader
+
+    view = load_view("outer-leg", [IMAGES])
+    drawing = point_diagram(view, [(0.5, 0.5, "GB34")], "right", 60 * mm)
+    text = reader(renderPDF.drawToString(drawing)).pages[0].extract_text()
+    assert text.count("kneecap") == 1 and text.count("GB34") == 1, text
