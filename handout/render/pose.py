@@ -147,9 +147,9 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
             else:
                 problems += _xy_problems(value, f"pose.{phase}.{name}",
                                          lambda f, m: problem(f, m, at))
-    problems += _prop_problems(pose, problem, where)
     if problems:  # the joints must be sound before angles and arrows can be measured
-        return problems
+        return problems + _prop_problems(pose, problem, where)
+    problems += _prop_problems(pose, problem, where)
     turned = pose.get("turned") or []
     if not isinstance(turned, list) or any(t not in LEGS for t in turned):
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "
