@@ -41,6 +41,7 @@ EDGE = 0.62
 GHOST_EDGE = 0.5
 ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
+MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 PAD = 3.0
 GAP = 11.0  # between the phases of an "apart" picture
 
@@ -455,16 +456,18 @@ def _apart(pose: dict, named) -> Scene:
 
 def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml",
               item: str | None = None, height: float | None = None) -> Drawing:
-    """The stretch's picture, `width` points wide (height 0.6 x width unless given).
+    """The stretch's picture, `width` points wide and 0.45 to 0.85 of that high, as its
+    content needs (unless `height` is given).
 
     Raises DataError (naming file and item) when the pose cannot be drawn."""
     problems = pose_problems(pose, file=file, item=item, line=None)
     if problems:
         raise DataError(problems)
     scene = build_scene(pose)
-    height = height or width * BOX_H / BOX_W
     x0, y0, x1, y1 = bbox(scene.points())
     x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
+    if not height:  # as tall as the picture needs: a lying figure is low, two stacked tall
+        height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
     unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
     zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), MAX_ZOOM)
     k = unit * zoom
