@@ -244,7 +244,7 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view == "side" else 0.0
-        calf = add(lerp(knee, ankle, 0.3), rot(shin, -s), bulge)  # the calf is behind
+        calf = add(lerp(knee, ankle, 0.3), rot(shin, s), bulge)  # the calf is behind
         shapes += [capsule(knee, KNEE_R, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
         if toe:
             if view == "side":
