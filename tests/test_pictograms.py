@@ -1,12 +1,19 @@
-"""Stretch pictograms: every stretch has a pose that draws; bad poses are clear errors."""
+"""Stretch pictures: every stretch has a pose that draws; bad poses are clear errors.
+
+Reference images of the eight pictures live in tests/reference/pictures/; run with
+HANDOUT_REGENERATE=1 to refresh them (then look at them). A failing comparison leaves the
+actual image in the test's temp folder."""
 
 from __future__ import annotations
 
 import copy
+import os
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 import yaml
+from PIL import Image, ImageChops
 from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 
@@ -15,6 +22,7 @@ from handout.render.pictograms import pictogram, pose_problems
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
+REFERENCE = Path(__file__).resolve().parent / "reference" / "pictures"
 
 
 def stretches() -> list[dict]:
@@ -188,3 +196,23 @@ def test_lines_grow_with_the_picture():
     pose = good_pose()
     small, large = dark_fraction(pictogram(pose, 45 * mm)), dark_fraction(pictogram(pose, 90 * mm))
     assert large == pytest.approx(small, rel=0.2)
+
+
+@pytest.mark.parametrize("stretch", stretches(), ids=lambda s: s["id"])
+def test_picture_matches_reference(stretch, tmp_path):
+    """Each picture at the handout's width, as a grey-scale print shows it."""
+    doc = pdfium.PdfDocument(renderPDF.drawToString(pictogram(stretch["pose"], 52 * mm)))
+    try:
+        actual = doc[0].render(scale=100 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+    ref = REFERENCE / f"{stretch['id']}.png"
+    if os.environ.get("HANDOUT_REGENERATE") or not ref.exists():
+        REFERENCE.mkdir(parents=True, exist_ok=True)
+        actual.save(ref, optimize=True)
+        return
+    expected = Image.open(ref).convert("L")
+    actual.save(tmp_path / ref.name)  # left for a look when the test fails
+    assert expected.size == actual.size
+    differing = sum(ImageChops.difference(actual, expected).histogram()[65:])
+    assert differing / (actual.width * actual.height) < 0.01, tmp_path / ref.name
