@@ -73,7 +73,7 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
-    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet)"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above)"),
     (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
     (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
                                                 "bed, chair, pillow, wall, ball)"),
@@ -88,6 +88,9 @@ def test_pictogram_raises_a_clear_data_error():
     (lambda p: p.update(arrow={"from": [1, 1]}), "from: [x, y] and to: [x, y]"),
     (lambda p: p.update(arrow={"from": [1, 1], "to": [2, 2], "bend": "lots"}), "number"),
     (lambda p: p.update(colour="red"), "unknown key"),
+    (lambda p: p.update(arrow=[{"at": "knee"}, {"at": "knee", "phase": "later"}]),
+     "pose.arrow.phase: unknown phase 'later' (this pose has start, end)"),
+    (lambda p: p.update(arrow=[{"at": "knee"}, "up"]), "must have at: JOINT"),
 ])
 def test_bad_pose_values(change, words):
     pose = good_pose()
@@ -157,7 +160,7 @@ def test_validate_locates_a_pose_error_by_line(tmp_path):
     prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
     printed = [str(p) for p in check_data([clinic])]
     assert printed == [
-        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet)",
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above)",
         f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
         "bed, chair, pillow, wall, ball)",
     ]
@@ -189,6 +192,87 @@ def test_apart_puts_the_phases_side_by_side():
                if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 80]
     gaps = [b - a for a, b in zip(columns, columns[1:]) if b - a > 8]
     assert gaps, "two figures with white between them"
+
+
+def grey_image(drawing):
+    doc = pdfium.PdfDocument(renderPDF.drawToString(drawing))
+    try:
+        return doc[0].render(scale=2, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def pose_of(stretch_id: str) -> dict:
+    return copy.deepcopy(next(s for s in stretches() if s["id"] == stretch_id)["pose"])
+
+
+def test_the_start_figure_prints_mid_grey():
+    """The pale start position must survive a grey-scale print: the walker behind is filled
+    mid grey (darker than paper and than the end figure's light fill), not near-white."""
+    pose = pose_of("walking")
+    image = grey_image(pictogram(pose, 60 * mm))
+    start_only = grey_image(pictogram(dict(pose, end=pose["start"]), 60 * mm))
+    mid = lambda im: sum(im.histogram()[185:220]) / (im.width * im.height)  # noqa: E731
+    assert mid(image) > 0.04
+    assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
+
+
+def test_stacked_phases_have_an_arrow_between_them():
+    """Pelvic tilt, one panel above the other: in the white band between them, only an
+    arrow at the middle."""
+    image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
+    band = []
+    for y in range(image.height):
+        dark = [x for x in range(image.width) if image.getpixel((x, y)) < 100]
+        if dark and 0.4 * image.width < min(dark) and max(dark) < 0.6 * image.width:
+            band.append(y)
+    assert len(band) > 0.05 * image.height
+
+
+def test_each_arrow_goes_in_its_own_phase():
+    """Cat-cow: an arrow along the rounded back in the first panel; moved to the second,
+    the first panel loses its dark pixels and the second gains them."""
+    pose = pose_of("cat-cow")
+    first = pose["arrow"][0]
+    assert first["phase"] == "start"
+    def halves(p):
+        im = grey_image(pictogram(p, 80 * mm))
+        w = im.width // 2
+        count = lambda box: sum(im.crop(box).histogram()[:100])  # noqa: E731
+        return count((0, 0, w, im.height)), count((w, 0, im.width, im.height))
+    left, right = halves(pose)
+    moved = copy.deepcopy(pose)
+    moved["arrow"][0]["phase"] = "end"
+    moved["arrow"][0]["from"] = [first["from"][0] + 6, first["from"][1]]
+    moved["arrow"][0]["to"] = [first["to"][0] + 6, first["to"][1]]
+    left2, right2 = halves(moved)
+    assert left2 < left and right2 > right
+
+
+def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
+    pose = pose_of("knee-rolls")
+    assert pose["view"] == "above"
+    image = grey_image(pictogram(pose, 60 * mm))
+    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
+    # box are dark across most of the picture's width.
+    rows = [sum(1 for x in range(image.width) if image.getpixel((x, y)) < 100)
+            for y in range(image.height)]
+    long_rows = [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+    assert long_rows and min(long_rows) < 0.2 * image.height < 0.8 * image.height < max(long_rows)
+    without_mat = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
+    assert not [y for y in range(without_mat.height)  # no floor line without the mat
+                if sum(1 for x in range(without_mat.width)
+                       if without_mat.getpixel((x, y)) < 100) > 0.6 * without_mat.width]
+
+
+def test_the_chair_back_stands_behind_the_rounded_back():
+    """Seated cat-cow: no part of the rounded back is drawn over the chair's backrest."""
+    from handout.render.pictograms import _chair, body_layers, FULL
+    pose = pose_of("cat-cow")
+    backrest = _chair(pose, None)[0][0]
+    body = [p for layer in body_layers(pose["start"], pose.get("face"), "side", FULL)
+            for shape in layer.shapes for p in shape]
+    assert max(x for x, _ in backrest) < min(x for x, _ in body)
 
 
 def test_lines_grow_with_the_picture():

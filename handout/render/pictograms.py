@@ -21,8 +21,8 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 
-from .pose import (BOX_H, BOX_W, PARENT, face_vector, front_side, norm, phases,
-                   pose_problems, prop_list, sub)
+from .pose import (BOX_H, BOX_W, PARENT, arrow_list, face_vector, front_side, norm,
+                   phases, pose_problems, prop_list, sub)
 from .pose import rot_quarter as rot
 
 __all__ = ["pictogram", "pose_problems", "BOX_W", "BOX_H"]
@@ -38,7 +38,7 @@ HAND_LEN = 4.6
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
 EDGE = 0.62
-GHOST_EDGE = 0.5
+GHOST_EDGE = 0.55
 ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
@@ -55,7 +55,9 @@ class Ink:
 
 
 FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
-GHOST = Ink(Color(0.985, 0.985, 0.985), Color(0.58, 0.58, 0.58), Color(0.84, 0.84, 0.84),
+# The start position: a mid-grey figure with a grey outline, so it survives a grey-scale
+# print, yet plainly lighter-edged than the black-edged end position.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 0.62),
             GHOST_EDGE)
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
@@ -159,6 +161,9 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
         # (the hands may hold the far thigh in front of it; the near leg may cross both)
         order = [head, trunk, far_leg, far_arm, near_arm, near_leg]
+    elif view == "above":  # from above: the arms on the mat, the body, the raised legs
+        # (leg_far on top: name the leg that ends uppermost so)
+        order = [far_arm, near_arm, head, trunk, near_leg, far_leg]
     else:
         trunk.shapes += head.shapes
         trunk.marks += head.marks
@@ -167,11 +172,19 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
 
 
 def _trunk(p: dict, view: str, ink: Ink) -> Layer:
-    if view == "feet" and "hip_far" in p and "shoulder_far" in p:
+    if view != "side" and "hip_far" in p and "shoulder_far" in p:
         hips, shoulders = (p["hip"], p["hip_far"]), (p["shoulder"], p["shoulder_far"])
         mid_h, mid_s = lerp(*hips, 0.5), lerp(*shoulders, 0.5)
+        # Face on, the trunk is as wide as its shoulders and hips all the way down.
         shapes = [capsule(*_pair(hips, PELVIS_R)), capsule(*_pair(shoulders, SHOULDER_R)),
-                  capsule(mid_h, CHEST_R, mid_s, CHEST_R)]
+                  capsule(mid_h, CHEST_R, mid_s, CHEST_R),
+                  [hips[0], hips[1], shoulders[1], shoulders[0]]]
+        for hip, shoulder, other in ((hips[0], shoulders[0], hips[1]),
+                                     (hips[1], shoulders[1], hips[0])):
+            # each flank: in from the hip to a waist, out again to the shoulder
+            waist = lerp(lerp(hip, shoulder, 0.45), lerp(other, mid_s, 0.45), 0.12)
+            shapes += [capsule(hip, PELVIS_R, waist, WAIST_R),
+                       capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
     hip, shoulder = p["hip"], p["shoulder"]
     back = p.get("back", lerp(hip, shoulder, 0.5))
@@ -215,10 +228,13 @@ def _head(p: dict, face: str, view: str, s: int, ink: Ink) -> Layer:
         layer.marks.append((circle(add(add(c, n, 2.05), a, 0.55), 0.42, 10), ink.edge))
         start_a = math.atan2(a[1], a[0]) + math.radians(38) * side
         sweep = -math.radians(178) * side
-    else:  # from the feet (and a little above): the face towards us, hair on top
+    else:  # face on (from the feet or above): the eyes towards us, hair at the crown
+        axis = norm(sub(c, p["neck"])) if sub(c, p["neck"]) != (0, 0) else (0.0, 1.0)
+        across = rot(axis, -1)
         for dx in (-1.35, 1.35):
-            layer.marks.append((circle(add(c, (dx, 0.2)), 0.42, 10), ink.edge))
-        start_a, sweep = math.radians(8), math.radians(164)
+            layer.marks.append((circle(add(add(c, across, dx), axis, 0.2), 0.42, 10),
+                                ink.edge))
+        start_a, sweep = math.atan2(axis[1], axis[0]) - math.radians(82), math.radians(164)
     hair = [(c[0] + (HEAD_R - 0.02) * math.cos(start_a + sweep * i / 16),
              c[1] + (HEAD_R - 0.02) * math.sin(start_a + sweep * i / 16)) for i in range(17)]
     layer.marks.insert(0, (hair, ink.hair))
@@ -263,7 +279,11 @@ def _props(pose: dict, view: str, figure_box) -> list:
     x0, _, x1, _ = figure_box
     out = []
     for name, value in prop_list(pose):
-        if name == "mat":
+        if name == "mat" and view == "above":  # the mat's top, round the whole body
+            a, b = value or (x0 - 3, x1 + 3)
+            y0, y1 = figure_box[1] - 3, figure_box[3] + 3
+            out.append((_rounded(a, y0, b, y1, 1.5), Color(0.96, 0.96, 0.96), black, 0.45))
+        elif name == "mat":
             a, b = value or (x0 - 2, x1 + 2)
             if view == "feet":  # the mat's top seen running away from us, then its edge
                 top, inset = figure_box[3] + 3, (b - a) * 0.16
@@ -320,6 +340,9 @@ def _chair(pose: dict, value) -> list:
     else:  # the seat top just under the buttocks, its front edge a little ahead
         fx, seat_y = hx + ahead * 7, max(hy - PELVIS_R, 2)
     back_x = hx - ahead * (PELVIS_R + 3.5)
+    for _, joints in phases(pose):  # behind the most rounded back of any phase, not through it
+        bx = joints.get("back", joints["hip"])[0]
+        back_x = min(back_x, bx - WAIST_R - 1.8) if ahead > 0 else max(back_x, bx + WAIST_R + 1.8)
     top = min(seat_y + 24, BOX_H)
     a, b = sorted((fx, back_x))
     kw = (PROP_FILL, black, 0.45)
@@ -330,9 +353,8 @@ def _chair(pose: dict, value) -> list:
 
 # --------------------------------------------------------------------------- arrows
 
-def _arrow_path(pose: dict, end: dict | None = None) -> tuple[list, bool]:
+def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list, bool]:
     """The arrow's points along its line, and whether it has a head at the start too."""
-    arrow = pose["arrow"]
     both = bool(arrow.get("both"))
     end = end or pose["end"]
     if "at" in arrow:
@@ -405,8 +427,8 @@ def build_scene(pose: dict) -> Scene:
         scene = _apart(pose, named)
     else:
         scene = Scene(layers=_together(pose, named))
-        if pose.get("arrow"):
-            pts, both = _arrow_path(pose)
+        for arrow in arrow_list(pose):
+            pts, both = _arrow_path(pose, arrow)
             scene.arrows.append((pts, both, True))
         _ground(pose, scene, view, ground)
     return scene
@@ -416,7 +438,7 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
     scene.behind = props + scene.behind
-    if ground in ("floor", "chair"):
+    if ground in ("floor", "chair") and view != "above":  # from above there is no floor line
         xs = [p[0] for p in scene.points()]
         scene.lines.insert(0, ([(min(xs) - 1, 0.0), (max(xs) + 1, 0.0)], FLOOR, 0.55))
 
@@ -426,9 +448,10 @@ def _apart(pose: dict, named) -> Scene:
     parts = []
     for name, joints in named:
         part = _phase_scene(pose, joints, FULL)
-        if name == "end" and pose.get("arrow"):
-            pts, both = _arrow_path(pose)
-            part.arrows.append((pts, both, True))
+        for arrow in arrow_list(pose):  # each arrow in its own phase's panel
+            if arrow.get("phase", "end") == name:
+                pts, both = _arrow_path(pose, arrow)
+                part.arrows.append((pts, both, True))
         _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
@@ -449,6 +472,9 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
+            if i:  # first this, then that: an arrow down the gap, at the middle
+                x, y = down_w / 2, -at + GAP
+                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True))
             at += heights[i] + GAP
         scene.extend(moved)
     return scene

@@ -18,15 +18,16 @@ OPTIONAL = ("back", "hand", "knee_far", "ankle_far", "toe_far", "elbow_far", "wr
 PHASES = ("start", "middle", "end")
 GROUNDS = ("floor", "chair", "none")
 # side: the body's own plane (joint limits checked); feet: seen from the feet end, so left
-# and right are across the picture (give hip_far and shoulder_far for the body's width).
-VIEWS = ("side", "feet")
+# and right are across the picture (give hip_far and shoulder_far for the body's width);
+# above: a lying body seen from straight above (a bird's-eye view), on its mat.
+VIEWS = ("side", "feet", "above")
 # Which way the chest and face look; without it, the front is where the knees point.
 FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
         "arrow", "chair")
-ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset")
+ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
 PARENT = {"knee": "hip", "ankle": "knee", "toe": "ankle", "elbow": "shoulder",
@@ -195,11 +196,25 @@ def _limit_problems(joints, face, turned, phase, problem) -> list[Problem]:
             for joint, message in joint_limits(joints, face, turned)]
 
 
-def _arrow_problems(pose, problem, where) -> list[Problem]:
+def arrow_list(pose: dict) -> list:
+    """The pose's arrows: `arrow:` is one mapping or a list of them."""
     arrow = pose.get("arrow")
     if arrow is None:
         return []
+    return arrow if isinstance(arrow, list) else [arrow]
+
+
+def _arrow_problems(pose, problem, where) -> list[Problem]:
+    if pose.get("arrow") is None:
+        return []
     at = where(pose, "arrow")
+    problems = []
+    for arrow in arrow_list(pose):
+        problems += _one_arrow_problems(pose, arrow, problem, at)
+    return problems
+
+
+def _one_arrow_problems(pose, arrow, problem, at) -> list[Problem]:
     if not isinstance(arrow, dict) or not ({"from", "to"} <= set(arrow) or "at" in arrow):
         return [problem("pose.arrow", "must have at: JOINT, or from: [x, y] and to: [x, y]",
                         at)]
@@ -221,6 +236,11 @@ def _arrow_problems(pose, problem, where) -> list[Problem]:
         elif key == "both":
             if not isinstance(value, bool):
                 problems.append(problem("pose.arrow.both", "must be true or false", at))
+        elif key == "phase":
+            named = [name for name, _ in phases(pose)]
+            if value not in named:
+                problems.append(problem("pose.arrow.phase", f"unknown phase {value!r} (this "
+                                        f"pose has {', '.join(named)})", at))
         else:
             problems.append(problem(f"pose.arrow.{key}", "unknown key (allowed: "
                                     f"{', '.join(ARROW_KEYS)})", at))
