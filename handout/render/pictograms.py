@@ -340,9 +340,9 @@ def _chair(pose: dict, value) -> list:
     else:  # the seat top just under the buttocks, its front edge a little ahead
         fx, seat_y = hx + ahead * 7, max(hy - PELVIS_R, 2)
     back_x = hx - ahead * (PELVIS_R + 3.5)
-    for _, joints in phases(pose):  # behind the most rounded back of any phase, not through it
-        bx = joints.get("back", joints["hip"])[0]
-        back_x = min(back_x, bx - WAIST_R - 1.8) if ahead > 0 else max(back_x, bx + WAIST_R + 1.8)
+    for _, joints in phases(pose):  # behind the most rounded back of any phase, with room
+        bx = joints.get("back", joints["hip"])[0]  # for an arrow along that back
+        back_x = min(back_x, bx - WAIST_R - 5) if ahead > 0 else max(back_x, bx + WAIST_R + 5)
     top = min(seat_y + 24, BOX_H)
     a, b = sorted((fx, back_x))
     kw = (PROP_FILL, black, 0.45)
