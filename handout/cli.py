@@ -282,18 +282,24 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
               help="Width of the drawing.")
 @pass_state
 def diagram(state, item_id, output, side, width_mm):
-    """Draw one point's body diagram alone, to check or reuse it (PDF or PNG)."""
+    """Draw one point's body diagram or one stretch's picture alone, to check or reuse it
+    (PDF or PNG). --side applies to points."""
     from reportlab.lib.units import mm
 
-    from .render.diagrams import load_view, write_point_diagram
-    from .render.figures import image_dirs
+    from .render.diagrams import check_picture_path, load_view, write_drawing, write_point_diagram
+    from .render.figures import image_dirs, stretch_picture
 
     library = _library(state)
-    point = library.point(item_id)
-    view = load_view(point.diagram.view, image_dirs(library.folders), item=point.id)
-    write_point_diagram(view, [(point.diagram.x, point.diagram.y, point.id)], side, output,
+    item = library.drawable(item_id)
+    check_picture_path(output)
+    if item.kind == "stretch":
+        write_drawing(stretch_picture(item, width_mm * mm), output)
+        click.echo(f"wrote {output} (the picture of stretch {item.id})", err=True)
+        return
+    view = load_view(item.diagram.view, image_dirs(library.folders), item=item.id)
+    write_point_diagram(view, [(item.diagram.x, item.diagram.y, item.id)], side, output,
                         width=width_mm * mm)
-    click.echo(f"wrote {output} ({point.id} on the {point.diagram.view} view)", err=True)
+    click.echo(f"wrote {output} ({item.id} on the {item.diagram.view} view)", err=True)
 
 
 @main.command("init-brand")

@@ -116,6 +116,16 @@ class Library:
         every = {**self.points, **self.stretches, **self.tips, **self.protocols}
         raise UnknownItemError(_unknown("item", ref, every, self._point_aliases()))
 
+    def drawable(self, ref: str):
+        """A point or a stretch: the items that have a picture (`handout diagram`)."""
+        for lookup in (self.point, self.stretch):
+            try:
+                return lookup(ref)
+            except UnknownItemError:
+                pass
+        raise UnknownItemError(_unknown("point or stretch", ref,
+                                        {**self.points, **self.stretches}, self._point_aliases()))
+
     def _point_aliases(self) -> list[str]:
         return [alias for point in self.points.values() for alias in point.aliases]
 

@@ -34,10 +34,29 @@ def test_diagram_writes_png_and_pdf(tmp_path):
 
 def test_diagram_errors_are_one_line_and_write_nothing(tmp_path):
     result = run("diagram", "BL99", "-o", tmp_path / "x.png")
-    assert result.exit_code == 1 and "unknown point 'BL99'" in result.output
+    assert result.exit_code == 1 and "unknown point or stretch 'BL99'" in result.output
+    result = run("diagram", "figure4", "-o", tmp_path / "x.png")
+    assert result.exit_code == 1
+    assert "unknown point or stretch 'figure4'; did you mean figure-4?" in result.output
+    result = run("diagram", "figure-4", "-o", tmp_path / "x.svg")
+    assert result.exit_code == 1 and "must end in .pdf or .png" in result.output
     result = run("diagram", "BL60", "-o", tmp_path / "x.svg")
     assert result.exit_code == 1 and "must end in .pdf or .png" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_diagram_draws_a_stretch_picture_at_the_width_asked(tmp_path):
+    png, pdf = tmp_path / "rolls.png", tmp_path / "rolls.pdf"
+    result = run("diagram", "knee-rolls", "-o", png, "--width-mm", "100")
+    assert result.exit_code == 0, result.output
+    assert "the picture of stretch knee-rolls" in result.stderr
+    with Image.open(png) as image:
+        # 100 mm plus the 2 mm border each side, at 300 dpi
+        assert abs(image.width - round(104 / 25.4 * 300)) <= 2
+        grey = image.convert("L")
+        assert grey.getextrema()[0] < 60  # the figure's black edges are there
+    assert run("diagram", "cat-cow", "-o", pdf).exit_code == 0
+    assert len(reader(pdf.read_bytes()).pages) == 1
 
 
 def _image_count(pdf: bytes) -> int:

@@ -322,3 +322,42 @@ def test_missing_photo(tmp_path):
     with pytest.raises(DataError) as err:
         load_photo(tmp_path / "nope.jpg", 50 * mm, 50 * mm)
     assert "nope.jpg" in str(err.value)
+
+
+@pytest.mark.parametrize("view_id", VIEWS)
+def test_no_label_sits_on_a_line(view_id):
+    """Labels print as one piece of text with no halo, so each must sit on open skin or
+    white paper: no line of the art inside its box (leaders end at its edge)."""
+    from reportlab.graphics.shapes import Drawing, Group
+
+    view = load_view(view_id, [IMAGES])
+    width = 200.0
+    scale = width / view.width
+    art_h = view.height * scale
+    drawing = Drawing(width, art_h)
+    drawing.add(Group(view.art(view.point_parts), transform=(scale, 0, 0, scale, 0, 0)))
+    dpi = 288  # 4 pixels a point
+    image = raster(drawing, dpi)
+    k = dpi / 72
+    font, _ = diagrams._default_fonts()
+    crowded = []
+    for label in view.labels:
+        _, _, _, (x0, y0, x1, y1) = diagrams.label_place(
+            label, lambda fx, fy: (fx * width, (1 - fy) * art_h), width, False, font)
+        inset = 0.6  # a leader may touch the box's edge
+        box = (round((x0 + inset) * k), round((art_h - y1 + inset) * k),
+               round((x1 - inset) * k), round((art_h - y0 - inset) * k))
+        dark = sum(image.crop(box).histogram()[:128])
+        if dark:
+            crowded.append(f"{label.text} ({dark} px)")
+    assert crowded == [], f"{view_id}: labels over lines: {crowded}"
+
+
+def test_each_label_is_read_once():
+    """Copy-paste and screen readers see a label once, not once per halo copy."""
+    from pdfcheck import reader
+
+    view = load_view("outer-leg", [IMAGES])
+    drawing = point_diagram(view, [(0.5, 0.5, "GB34")], "right", 60 * mm)
+    text = reader(renderPDF.drawToString(drawing)).pages[0].extract_text()
+    assert text.count("kneecap") == 1 and text.count("GB34") == 1, text

@@ -1,12 +1,19 @@
-"""Stretch pictograms: every stretch has a pose that draws; bad poses are clear errors."""
+"""Stretch pictures: every stretch has a pose that draws; bad poses are clear errors.
+
+Reference images of the eight pictures live in tests/reference/pictures/; run with
+HANDOUT_REGENERATE=1 to refresh them (then look at them). A failing comparison leaves the
+actual image in the test's temp folder."""
 
 from __future__ import annotations
 
 import copy
+import os
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 import yaml
+from PIL import Image, ImageChops
 from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 
@@ -15,6 +22,7 @@ from handout.render.pictograms import pictogram, pose_problems
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
+REFERENCE = Path(__file__).resolve().parent / "reference" / "pictures"
 
 
 def stretches() -> list[dict]:
@@ -40,7 +48,7 @@ def test_every_stretch_has_a_pose_that_draws(stretch):
                          line=None) == []
     drawing = pictogram(stretch["pose"], 45 * mm, item=stretch["id"])
     assert drawing.width == pytest.approx(45 * mm)
-    assert drawing.height == pytest.approx(27 * mm)
+    assert 0.45 * 45 * mm - 0.01 <= drawing.height <= 0.85 * 45 * mm + 0.01
     assert 0.02 < dark_fraction(drawing) < 0.4  # a figure, not an empty or a black box
 
 
@@ -65,6 +73,14 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above)"),
+    (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
+    (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
+                                                "bed, chair, pillow, wall, ball)"),
+    (lambda p: p.update(props=[{"pillow": [200, 3]}]), "outside the picture"),
+    (lambda p: p.update(props=[{"wall": "left"}]), "pose.props.wall: must be an x"),
+    (lambda p: p.update(arrow={"at": "elbw"}), "'elbw' is not a joint"),
+    (lambda p: p.update(turned=["arm"]), "pose.turned: must be a list of leg, leg_far"),
     (lambda p: p["start"].update(knee=[120, 10]), "outside the picture"),
     (lambda p: p["start"].update(knee="bent"), "[x, y]"),
     (lambda p: p["start"].update(elbw=[1, 1]), "unknown joint"),
@@ -72,6 +88,9 @@ def test_pictogram_raises_a_clear_data_error():
     (lambda p: p.update(arrow={"from": [1, 1]}), "from: [x, y] and to: [x, y]"),
     (lambda p: p.update(arrow={"from": [1, 1], "to": [2, 2], "bend": "lots"}), "number"),
     (lambda p: p.update(colour="red"), "unknown key"),
+    (lambda p: p.update(arrow=[{"at": "knee"}, {"at": "knee", "phase": "later"}]),
+     "pose.arrow.phase: unknown phase 'later' (this pose has start, end)"),
+    (lambda p: p.update(arrow=[{"at": "knee"}, "up"]), "must have at: JOINT"),
 ])
 def test_bad_pose_values(change, words):
     pose = good_pose()
@@ -93,3 +112,191 @@ def test_a_new_stretch_needs_no_code():
     pose = {"ground": "chair", "start": joints, "end": dict(joints, head=[42, 43])}
     assert pose_problems(pose, **KW) == []
     assert dark_fraction(pictogram(pose, 60 * mm)) > 0.02
+
+
+def test_a_neck_bent_back_is_a_located_error():
+    """The first release's press-up: the head behind the shoulders."""
+    pose = next(s for s in stretches() if s["id"] == "prone-press-up")["pose"]
+    pose = copy.deepcopy(pose)
+    pose["end"]["head"] = [30, 25.5]  # straight up above the neck
+    pose["end"]["neck"] = [31, 20]
+    problems = pose_problems(pose, **KW)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("stretches.yaml:7: knee-to-chest: pose.end.head: the "
+                                       "neck is bent back")
+    assert "keep the head in line with the upper back" in str(problems[0])
+
+
+def test_a_knee_bending_forwards_is_an_error_unless_the_leg_is_turned_out():
+    pose = good_pose()
+    pose["start"]["ankle"] = [52, 30]  # the shin swung up in front of the thigh
+    problems = pose_problems(pose, **KW)
+    assert [p.field for p in problems] == ["pose.start.knee"]
+    assert "the knee bends forwards" in problems[0].message
+    pose["turned"] = ["leg"]  # a leg turned out at the hip (a figure-4) is not checked
+    assert pose_problems(pose, **KW) == []
+
+
+def test_the_front_follows_the_face():
+    """Face down, the same knee bent up would bend the wrong way."""
+    pose = good_pose()
+    assert pose_problems(pose, **KW) == []
+    pose["face"] = "down"
+    assert any("knee bends forwards" in p.message for p in pose_problems(pose, **KW))
+
+
+def test_validate_locates_a_pose_error_by_line(tmp_path):
+    from handout.library import check_data
+
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    raw = next(s for s in stretches() if s["id"] == "knee-to-chest")
+    raw["pose"]["view"] = "top"
+    raw["pose"]["props"] = ["mat", "trampoline"]
+    path = clinic / "stretches.yaml"
+    path.write_text(yaml.safe_dump({"stretches": [raw]}, sort_keys=False), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    view_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "view: top")
+    prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
+    printed = [str(p) for p in check_data([clinic])]
+    assert printed == [
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above)",
+        f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
+        "bed, chair, pillow, wall, ball)",
+    ]
+
+
+def test_every_prop_draws():
+    pose = good_pose()
+    bare = dark_fraction(pictogram(dict(pose, props=[]), 60 * mm))
+    for prop in ("mat", "bed", "pillow", "wall", "ball", "chair"):
+        with_prop = dark_fraction(pictogram(dict(pose, props=[prop]), 60 * mm))
+        assert with_prop != pytest.approx(bare, abs=1e-4), prop
+
+
+def test_start_and_end_are_told_apart_by_tone():
+    """Overlaid, the start is pale and the end carries the black edges: darker pixels only
+    where the end figure is."""
+    pose = good_pose()
+    only_end = dict(pose, start=pose["end"])
+    both = dark_fraction(pictogram(pose, 60 * mm))
+    assert both == pytest.approx(dark_fraction(pictogram(only_end, 60 * mm)), rel=0.15)
+
+
+def test_apart_puts_the_phases_side_by_side():
+    pose = next(s for s in stretches() if s["id"] == "cat-cow")["pose"]
+    image_pdf = renderPDF.drawToString(pictogram(pose, 80 * mm))
+    page = pdfium.PdfDocument(image_pdf)[0]
+    image = page.render(scale=2, grayscale=True).to_pil().convert("L")
+    columns = [x for x in range(image.width)
+               if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 80]
+    gaps = [b - a for a, b in zip(columns, columns[1:]) if b - a > 8]
+    assert gaps, "two figures with white between them"
+
+
+def grey_image(drawing):
+    doc = pdfium.PdfDocument(renderPDF.drawToString(drawing))
+    try:
+        return doc[0].render(scale=2, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def pose_of(stretch_id: str) -> dict:
+    return copy.deepcopy(next(s for s in stretches() if s["id"] == stretch_id)["pose"])
+
+
+def test_the_start_figure_prints_mid_grey():
+    """The pale start position must survive a grey-scale print: the walker behind is filled
+    mid grey (darker than paper and than the end figure's light fill), not near-white."""
+    pose = pose_of("walking")
+    image = grey_image(pictogram(pose, 60 * mm))
+    start_only = grey_image(pictogram(dict(pose, end=pose["start"]), 60 * mm))
+    mid = lambda im: sum(im.histogram()[185:220]) / (im.width * im.height)  # noqa: E731
+    assert mid(image) > 0.04
+    assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
+
+
+def test_stacked_phases_have_an_arrow_between_them():
+    """Pelvic tilt, one panel above the other: in the white band between them, only an
+    arrow at the middle."""
+    image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
+    band = []
+    for y in range(image.height):
+        dark = [x for x in range(image.width) if image.getpixel((x, y)) < 100]
+        if dark and 0.4 * image.width < min(dark) and max(dark) < 0.6 * image.width:
+            band.append(y)
+    assert len(band) > 0.05 * image.height
+
+
+def test_each_arrow_goes_in_its_own_phase():
+    """Cat-cow: an arrow along the rounded back in the first panel; moved to the second,
+    the first panel loses its dark pixels and the second gains them."""
+    pose = pose_of("cat-cow")
+    first = pose["arrow"][0]
+    assert first["phase"] == "start"
+    def halves(p):
+        im = grey_image(pictogram(p, 80 * mm))
+        w = im.width // 2
+        count = lambda box: sum(im.crop(box).histogram()[:100])  # noqa: E731
+        return count((0, 0, w, im.height)), count((w, 0, im.width, im.height))
+    left, right = halves(pose)
+    moved = copy.deepcopy(pose)
+    moved["arrow"][0]["phase"] = "end"
+    moved["arrow"][0]["from"] = [first["from"][0] + 6, first["from"][1]]
+    moved["arrow"][0]["to"] = [first["to"][0] + 6, first["to"][1]]
+    left2, right2 = halves(moved)
+    assert left2 < left and right2 > right
+
+
+def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
+    pose = pose_of("knee-rolls")
+    assert pose["view"] == "above"
+    image = grey_image(pictogram(pose, 60 * mm))
+    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
+    # box are dark across most of the picture's width.
+    rows = [sum(1 for x in range(image.width) if image.getpixel((x, y)) < 100)
+            for y in range(image.height)]
+    long_rows = [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+    assert long_rows and min(long_rows) < 0.2 * image.height < 0.8 * image.height < max(long_rows)
+    without_mat = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
+    assert not [y for y in range(without_mat.height)  # no floor line without the mat
+                if sum(1 for x in range(without_mat.width)
+                       if without_mat.getpixel((x, y)) < 100) > 0.6 * without_mat.width]
+
+
+def test_the_chair_back_stands_behind_the_rounded_back():
+    """Seated cat-cow: no part of the rounded back is drawn over the chair's backrest."""
+    from handout.render.pictograms import _chair, body_layers, FULL
+    pose = pose_of("cat-cow")
+    backrest = _chair(pose, None)[0][0]
+    body = [p for layer in body_layers(pose["start"], pose.get("face"), "side", FULL)
+            for shape in layer.shapes for p in shape]
+    assert max(x for x, _ in backrest) < min(x for x, _ in body)
+
+
+def test_lines_grow_with_the_picture():
+    """A large-print picture is the same drawing scaled: its lines grow with it."""
+    pose = good_pose()
+    small, large = dark_fraction(pictogram(pose, 45 * mm)), dark_fraction(pictogram(pose, 90 * mm))
+    assert large == pytest.approx(small, rel=0.2)
+
+
+@pytest.mark.parametrize("stretch", stretches(), ids=lambda s: s["id"])
+def test_picture_matches_reference(stretch, tmp_path):
+    """Each picture at the handout's width, as a grey-scale print shows it."""
+    doc = pdfium.PdfDocument(renderPDF.drawToString(pictogram(stretch["pose"], 52 * mm)))
+    try:
+        actual = doc[0].render(scale=100 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        doc.close()
+    ref = REFERENCE / f"{stretch['id']}.png"
+    if os.environ.get("HANDOUT_REGENERATE") or not ref.exists():
+        REFERENCE.mkdir(parents=True, exist_ok=True)
+        actual.save(ref, optimize=True)
+        return
+    expected = Image.open(ref).convert("L")
+    actual.save(tmp_path / ref.name)  # left for a look when the test fails
+    assert expected.size == actual.size
+    differing = sum(ImageChops.difference(actual, expected).histogram()[65:])
+    assert differing / (actual.width * actual.height) < 0.01, tmp_path / ref.name

@@ -111,8 +111,8 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     return d
 
 
-def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
-    """A landmark name with a white halo so it reads over lines; never mirrored."""
+def label_place(label: Label, to_pt, width: float, mirror: bool, font: str):
+    """Where a landmark name goes: (left, baseline, size, box), never mirrored."""
     size = max(label.size * width, MIN_LABEL_PT)
     x, y = to_pt(label.x, label.y)
     anchor = label.anchor
@@ -122,13 +122,16 @@ def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, fon
     left = {"start": x, "middle": x - tw / 2, "end": x - tw}[anchor]
     shift = max(0.5 - left, 0) - max(left + tw - (width - 0.5), 0)  # keep it on the drawing
     left += shift
-    halo = 0.9
-    for k in range(12):
-        a = k * math.pi / 6
-        d.add(String(left + halo * math.cos(a), y + halo * math.sin(a), label.text,
-                     fontName=font, fontSize=size, fillColor=white))
+    return left, y, size, (left, y - 0.25 * size, left + tw, y + 0.8 * size)
+
+
+def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
+    """A landmark name as one piece of text (copy-paste and screen readers read it once).
+    It needs no halo: the views place every label on open skin, clear of lines (a test
+    checks each built-in view)."""
+    left, y, size, box = label_place(label, to_pt, width, mirror, font)
     d.add(String(left, y, label.text, fontName=font, fontSize=size, fillColor=LABEL_GREY))
-    return (left, y - 0.25 * size, left + tw, y + 0.8 * size)
+    return box
 
 
 def _draw_marker(d: Drawing, x: float, y: float) -> None:
@@ -190,14 +193,25 @@ def write_point_diagram(view: View, markers: list[Marker], side: str, out_path,
                         *, width: float = 60 * mm, dpi: int = 300) -> Path:
     """Write the diagram to out_path: PDF or PNG by its suffix. Written atomically (a temp
     file in the same folder, then renamed), so a failed run never leaves half a file."""
+    check_picture_path(out_path)
+    return write_drawing(point_diagram(view, markers, side, width), out_path, dpi=dpi)
+
+
+def check_picture_path(out_path) -> None:
+    if Path(out_path).suffix.lower() not in (".pdf", ".png"):
+        raise InputError(f"{out_path}: the diagram file must end in .pdf or .png")
+
+
+def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
+    """A drawing alone in a PDF or PNG file (by the suffix), with a thin white border,
+    written atomically."""
     out = Path(out_path)
+    check_picture_path(out)
     suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".png"):
-        raise InputError(f"{out}: the diagram file must end in .pdf or .png")
-    drawing = point_diagram(view, markers, side, width)
     pad = 2 * mm  # a little white border so nothing touches the edge
     framed = Drawing(drawing.width + 2 * pad, drawing.height + 2 * pad)
-    framed.initialFontName = drawing.initialFontName
+    if getattr(drawing, "initialFontName", None):
+        framed.initialFontName = drawing.initialFontName
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)

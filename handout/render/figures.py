@@ -54,6 +54,12 @@ def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: 
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
-    drawing = pictogram(stretch.pose, width, item=stretch.id)
+    drawing = stretch_picture(stretch, width)
     drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
     return drawing
+
+
+def stretch_picture(stretch: Stretch, width: float):
+    """The stretch's picture, `width` points wide; errors name its file and line."""
+    file, _line = stretch.source
+    return pictogram(stretch.pose, width, file=file, item=stretch.id)

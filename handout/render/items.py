@@ -63,6 +63,12 @@ def figure_width(ctx: Context) -> float:
     return min(ctx.width * (0.5 if ctx.large_print else 0.3), 56 * mm)
 
 
+def picture_width(ctx: Context) -> float:
+    """A stretch picture: beside the words as a point's diagram is; in large print it
+    stands above the words, so it grows with the page (its lines grow with it)."""
+    return min(ctx.width - 12, 100 * mm) if ctx.large_print else figure_width(ctx)
+
+
 def figure_height(ctx: Context) -> float:
     """Tall views (a whole leg) are fitted to this height, so a card stays compact."""
     return (80 if ctx.large_print else 56) * mm
@@ -95,7 +101,7 @@ def _figure_of_height(ctx: Context, point: Point, figure, height: float):
 
 def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
     stretch: Stretch = chosen.item
-    width = figure_width(ctx)
+    width = picture_width(ctx)
     heading = Paragraph(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
     body = [ctx.labelled("Start:", stretch.start)]
     for step_number, step in enumerate(stretch.steps, 1):

@@ -1,262 +1,589 @@
-"""Stretch pictograms: a stick figure drawn from the `pose:` block of a stretch.
+"""Stretch pictures: an outlined human figure drawn from the `pose:` block of a stretch.
 
-The pose format (also in images/README.md):
-
-    pose:
-      ground: floor          # floor | chair | none  (none: e.g. a view from above)
-      start: {head: [x, y], neck: [x, y], shoulder: ..., elbow: ..., wrist: ...,
-              hip: ..., knee: ..., ankle: ..., toe: ...}
-      end:   {...}           # same joints
-      arrow: {from: [x, y], to: [x, y], bend: 6, both: false}   # optional
-      chair: [x, y]          # optional: front edge of the seat (default: under the hip)
-
-Joints are [x, y] in a box 100 wide and 60 high, y upwards, the floor at y = 0. Optional
-joints: back (middle of the back, bends the trunk), knee_far, ankle_far, toe_far,
-elbow_far, wrist_far (the limbs on the far side, drawn behind). The start pose is drawn in
-light grey, the end pose in black, so the movement reads without colour; the arrow shows it.
-Adding a stretch with a pose needs no code.
+The pose gives joints only (format: images/README.md, checks: pose.py); this module puts a
+body on them: a head with a face, a neck, a torso with depth, arms with hands, legs with
+feet, each limb a tapered shape. Shapes of one body part group are merged (drawn stroked,
+then filled again, so only their outer edge keeps a line), the way the point diagrams are
+drawn: a thin black edge round a light grey body. The start position is a mid-grey figure
+behind, the end position a full one in front ("together"), or the phases stand side by
+side ("apart"). Props (mat, bed, chair, pillow, wall, ball) and an arrow at the joint that
+moves complete it. Adding a stretch needs no code.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, PolyLine
-from reportlab.lib.colors import Color, black
+from reportlab.graphics.shapes import Drawing, Group, Path, Polygon, PolyLine
+from reportlab.lib.colors import Color, black, white
 from reportlab.lib.units import mm
 
-from handout.errors import DataError, Problem
+from handout.errors import DataError
 
-BOX_W, BOX_H = 100.0, 60.0
-REQUIRED = ("head", "neck", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "toe")
-OPTIONAL = ("back", "knee_far", "ankle_far", "toe_far", "elbow_far", "wrist_far")
-GROUNDS = ("floor", "chair", "none")
-KEYS = ("ground", "start", "end", "arrow", "chair")
+from .pose import (BOX_H, BOX_W, PARENT, arrow_list, face_vector, front_side, norm,
+                   phases, pose_problems, prop_list, sub)
+from .pose import rot_quarter as rot
 
-HEAD_R = 4.2  # box units
-TRUNK_W, LIMB_W = 4.2, 3.2
-START_GREY, START_FAR = Color(0.70, 0.70, 0.70), Color(0.82, 0.82, 0.82)
-END_INK, END_FAR = black, Color(0.45, 0.45, 0.45)
-GROUND_GREY = Color(0.35, 0.35, 0.35)
+__all__ = ["pictogram", "pose_problems", "BOX_W", "BOX_H"]
+
+# Body sizes in pose units (a standing adult is about 55 high).
+HEAD_R = 3.7
+NECK_R = 1.55
+PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
+THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
+UPPER_ARM_R, ELBOW_R, WRIST_R, FINGER_R = 1.7, 1.3, 1.0, 0.72
+HAND_LEN = 4.6
+
+# Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
+# diagrams' edge lines at the same printed width.
+EDGE = 0.62
+GHOST_EDGE = 0.55
+ARROW_W, ARROW_HEAD = 1.05, 3.6
+MAX_ZOOM = 1.6
+MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
+PAD = 3.0
+GAP = 11.0  # between the phases of an "apart" picture
 
 
-# --------------------------------------------------------------------------- validation
+@dataclass(frozen=True)
+class Ink:
+    fill: Color
+    edge: Color
+    hair: Color
+    edge_w: float
 
-def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> list[Problem]:
-    """Everything wrong with a pose block (empty when it can be drawn)."""
-    def problem(field: str, message: str) -> Problem:
-        return Problem(file, line, item, field, message)
 
-    if pose is None:
-        return [problem("pose", "no pose: every stretch needs one for its picture "
-                        "(see images/README.md)")]
-    if not isinstance(pose, dict):
-        return [problem("pose", "must be a mapping with ground, start, end and arrow")]
-    problems = [problem(f"pose.{k}", f"unknown key (allowed: {', '.join(KEYS)})")
-                for k in pose if k not in KEYS]
-    ground = pose.get("ground")
-    if ground not in GROUNDS:
-        problems.append(problem("pose.ground", f"must be one of {', '.join(GROUNDS)}, "
-                                f"not {ground!r}"))
-    for phase in ("start", "end"):
-        joints = pose.get(phase)
-        if not isinstance(joints, dict):
-            problems.append(problem(f"pose.{phase}", "missing: give the joints "
-                                    f"{', '.join(REQUIRED)} as [x, y]"))
-            continue
-        missing = [j for j in REQUIRED if j not in joints]
-        if missing:
-            problems.append(problem(f"pose.{phase}", f"missing joint{'s' * (len(missing) > 1)} "
-                                    f"{', '.join(missing)}"))
-        for name, value in joints.items():
-            if name not in REQUIRED and name not in OPTIONAL:
-                problems.append(problem(f"pose.{phase}.{name}", "unknown joint (joints: "
-                                        f"{', '.join(REQUIRED + OPTIONAL)})"))
-            else:
-                problems += _xy_problems(value, f"pose.{phase}.{name}", problem)
-    arrow = pose.get("arrow")
-    if arrow is not None:
-        if not isinstance(arrow, dict) or "from" not in arrow or "to" not in arrow:
-            problems.append(problem("pose.arrow", "must have from: [x, y] and to: [x, y]"))
+FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
+# The start position: a mid-grey figure with a grey outline, so it survives a grey-scale
+# print, yet plainly lighter-edged than the black-edged end position.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 0.62),
+            GHOST_EDGE)
+PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
+FLOOR = Color(0.35, 0.35, 0.35)
+
+
+# --------------------------------------------------------------------------- shapes
+
+def circle(c, r, n: int = 24) -> list[tuple[float, float]]:
+    return [(c[0] + r * math.cos(2 * math.pi * i / n), c[1] + r * math.sin(2 * math.pi * i / n))
+            for i in range(n)]
+
+
+def capsule(p1, r1, p2, r2, n: int = 10) -> list[tuple[float, float]]:
+    """A limb: two circles and the lines touching both (a tapered, round-ended bar)."""
+    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
+    d = math.hypot(dx, dy)
+    if d <= abs(r1 - r2) + 1e-6:  # one circle holds the other
+        return circle(p1 if r1 >= r2 else p2, max(r1, r2))
+    phi = math.atan2(dy, dx)
+    theta = math.asin((r1 - r2) / d)
+    half = math.pi / 2 + theta
+    pts = []
+    for i in range(n + 1):  # round the far end
+        a = phi - half + 2 * half * i / n
+        pts.append((p2[0] + r2 * math.cos(a), p2[1] + r2 * math.sin(a)))
+    for i in range(n + 1):  # and back round the near end
+        a = phi + half + (2 * math.pi - 2 * half) * i / n
+        pts.append((p1[0] + r1 * math.cos(a), p1[1] + r1 * math.sin(a)))
+    return pts
+
+
+def lerp(a, b, t):
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def add(a, b, k: float = 1.0):
+    return (a[0] + b[0] * k, a[1] + b[1] * k)
+
+
+@dataclass
+class Layer:
+    """Shapes that merge into one outlined silhouette, and marks drawn on top of it."""
+    ink: Ink
+    shapes: list = field(default_factory=list)
+    marks: list = field(default_factory=list)  # (points, colour) filled, no edge
+
+
+@dataclass
+class Scene:
+    """Everything in pose units, before it is fitted to the picture's frame."""
+    behind: list = field(default_factory=list)   # props: (points, fill, edge, width)
+    layers: list = field(default_factory=list)
+    lines: list = field(default_factory=list)    # (points, colour, width)
+    arrows: list = field(default_factory=list)   # (points, heads at start?, at end?)
+
+    def points(self):
+        for pts, *_ in self.behind:
+            yield from pts
+        for layer in self.layers:
+            for pts in layer.shapes:
+                yield from pts
+        for pts, *_ in self.lines:
+            yield from pts
+        for pts, *_ in self.arrows:
+            yield from pts
+
+    def shifted(self, dx: float, dy: float) -> "Scene":
+        def mv(pts):
+            return [(x + dx, y + dy) for x, y in pts]
+        return Scene([(mv(p), *rest) for p, *rest in self.behind],
+                     [Layer(la.ink, [mv(p) for p in la.shapes],
+                            [(mv(p), c) for p, c in la.marks]) for la in self.layers],
+                     [(mv(p), *rest) for p, *rest in self.lines],
+                     [(mv(p), *rest) for p, *rest in self.arrows])
+
+    def extend(self, other: "Scene") -> None:
+        self.behind += other.behind
+        self.layers += other.layers
+        self.lines += other.lines
+        self.arrows += other.arrows
+
+
+def bbox(points) -> tuple[float, float, float, float]:
+    pts = list(points)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+# --------------------------------------------------------------------------- the body
+
+def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
+    """The figure for one phase, back to front."""
+    p = {k: tuple(v) for k, v in j.items()}
+    s = front_side(p, face) if view == "side" else 1
+    far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
+    far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
+    near_arm = _arm(p, "", ink)
+    near_leg = _leg(p, "", s, view, ink)
+    head = _head(p, face, view, s, ink)
+    trunk = _trunk(p, view, ink)
+    if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
+        # (the hands may hold the far thigh in front of it; the near leg may cross both)
+        order = [head, trunk, far_leg, far_arm, near_arm, near_leg]
+    elif view == "above":  # from above: the arms on the mat, the body, the raised legs
+        # (leg_far on top: name the leg that ends uppermost so)
+        order = [far_arm, near_arm, head, trunk, near_leg, far_leg]
+    else:
+        trunk.shapes += head.shapes
+        trunk.marks += head.marks
+        order = [far_arm, far_leg, trunk, near_leg, near_arm]
+    return [layer for layer in order if layer]
+
+
+def _trunk(p: dict, view: str, ink: Ink) -> Layer:
+    if view != "side" and "hip_far" in p and "shoulder_far" in p:
+        hips, shoulders = (p["hip"], p["hip_far"]), (p["shoulder"], p["shoulder_far"])
+        mid_h, mid_s = lerp(*hips, 0.5), lerp(*shoulders, 0.5)
+        # Face on, the trunk is as wide as its shoulders and hips all the way down.
+        shapes = [capsule(*_pair(hips, PELVIS_R)), capsule(*_pair(shoulders, SHOULDER_R)),
+                  capsule(mid_h, CHEST_R, mid_s, CHEST_R),
+                  [hips[0], hips[1], shoulders[1], shoulders[0]]]
+        for hip, shoulder, other in ((hips[0], shoulders[0], hips[1]),
+                                     (hips[1], shoulders[1], hips[0])):
+            # each flank: in from the hip to a waist, out again to the shoulder
+            waist = lerp(lerp(hip, shoulder, 0.45), lerp(other, mid_s, 0.45), 0.12)
+            shapes += [capsule(hip, PELVIS_R, waist, WAIST_R),
+                       capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
+        return Layer(ink, shapes)
+    hip, shoulder = p["hip"], p["shoulder"]
+    back = p.get("back", lerp(hip, shoulder, 0.5))
+    ctrl = (2 * back[0] - (hip[0] + shoulder[0]) / 2, 2 * back[1] - (hip[1] + shoulder[1]) / 2)
+    # Radii along the spine: pelvis, waist, chest, shoulders.
+    stops = [(0.0, PELVIS_R), (0.45, WAIST_R), (0.78, CHEST_R), (1.0, SHOULDER_R)]
+    n = 10
+    samples = []
+    for i in range(n + 1):
+        t = i / n
+        pt = ((1 - t) ** 2 * hip[0] + 2 * (1 - t) * t * ctrl[0] + t * t * shoulder[0],
+              (1 - t) ** 2 * hip[1] + 2 * (1 - t) * t * ctrl[1] + t * t * shoulder[1])
+        samples.append((pt, _interp(stops, t)))
+    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes.append(capsule(shoulder, NECK_R * 1.2, p["neck"], NECK_R))
+    return Layer(ink, shapes)
+
+
+def _pair(pair, r):
+    return pair[0], r, pair[1], r
+
+
+def _interp(stops, t):
+    for (t0, r0), (t1, r1) in zip(stops, stops[1:]):
+        if t <= t1:
+            return r0 + (r1 - r0) * (t - t0) / (t1 - t0)
+    return stops[-1][1]
+
+
+def _head(p: dict, face: str, view: str, s: int, ink: Ink) -> Layer:
+    c = p["head"]
+    n = face_vector(p, face, view)
+    layer = Layer(ink, [circle(c, HEAD_R, 32), capsule(p["neck"], NECK_R, c, NECK_R)])
+    if view == "side":
+        a = norm(sub(c, p["neck"])) if sub(c, p["neck"]) != (0, 0) else rot(n, -s)
+        side = s
+        # Jaw and chin a little forward and down, a small nose, an eye, hair at the back.
+        layer.shapes.append(circle(add(add(c, n, 1.05), a, -1.55), 2.45, 24))
+        layer.shapes.append(capsule(add(add(c, n, 3.0), a, 0.1), 0.75,
+                                    add(add(c, n, 4.15), a, -0.35), 0.38, 6))
+        layer.marks.append((circle(add(add(c, n, 2.05), a, 0.55), 0.42, 10), ink.edge))
+        start_a = math.atan2(a[1], a[0]) + math.radians(38) * side
+        sweep = -math.radians(178) * side
+    else:  # face on (from the feet or above): the eyes towards us, hair at the crown
+        axis = norm(sub(c, p["neck"])) if sub(c, p["neck"]) != (0, 0) else (0.0, 1.0)
+        across = rot(axis, -1)
+        for dx in (-1.35, 1.35):
+            layer.marks.append((circle(add(add(c, across, dx), axis, 0.2), 0.42, 10),
+                                ink.edge))
+        start_a, sweep = math.atan2(axis[1], axis[0]) - math.radians(82), math.radians(164)
+    hair = [(c[0] + (HEAD_R - 0.02) * math.cos(start_a + sweep * i / 16),
+             c[1] + (HEAD_R - 0.02) * math.sin(start_a + sweep * i / 16)) for i in range(17)]
+    layer.marks.insert(0, (hair, ink.hair))
+    return layer
+
+
+def _arm(p: dict, far: str, ink: Ink) -> Layer:
+    shoulder = p.get("shoulder" + far, p["shoulder"])
+    elbow, wrist = p["elbow" + far], p.get("wrist" + far)
+    shapes = [capsule(shoulder, UPPER_ARM_R, elbow, ELBOW_R)]
+    if wrist:
+        shapes.append(capsule(elbow, ELBOW_R, wrist, WRIST_R))
+        tip = p.get("hand" + far) or add(wrist, norm(sub(wrist, elbow)), HAND_LEN)
+        tip = add(wrist, norm(sub(tip, wrist)), HAND_LEN)
+        shapes.append(capsule(wrist, WRIST_R * 1.05, tip, FINGER_R, 8))
+    return Layer(ink, shapes)
+
+
+def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
+    hip = p.get("hip" + far, p["hip"])
+    knee, ankle, toe = p["knee" + far], p.get("ankle" + far), p.get("toe" + far)
+    shapes = [capsule(hip, THIGH_R, knee, KNEE_R)]
+    if ankle:
+        shin = norm(sub(ankle, knee))
+        bulge = 0.45 if view == "side" else 0.0
+        calf = add(lerp(knee, ankle, 0.3), rot(shin, s), bulge)  # the calf is behind
+        shapes += [capsule(knee, KNEE_R, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
+        if toe:
+            if view == "side":
+                heel = add(add(ankle, shin, 1.0), norm(sub(ankle, toe)), 0.9)
+                shapes += [capsule(ankle, ANKLE_R, heel, HEEL_R, 6),
+                           capsule(heel, HEEL_R, toe, TOE_R, 8),
+                           capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
+            else:  # the foot seen end on: a short block under the ankle
+                shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
+    return Layer(ink, shapes)
+
+
+# --------------------------------------------------------------------------- props
+
+def _props(pose: dict, view: str, figure_box) -> list:
+    x0, _, x1, _ = figure_box
+    out = []
+    for name, value in prop_list(pose):
+        if name == "mat" and view == "above":  # the mat's top, round the whole body
+            a, b = value or (x0 - 3, x1 + 3)
+            y0, y1 = figure_box[1] - 3, figure_box[3] + 3
+            out.append((_rounded(a, y0, b, y1, 1.5), Color(0.96, 0.96, 0.96), black, 0.45))
+        elif name == "mat":
+            a, b = value or (x0 - 2, x1 + 2)
+            if view == "feet":  # the mat's top seen running away from us, then its edge
+                top, inset = figure_box[3] + 3, (b - a) * 0.16
+                out.append(([(a, 0), (b, 0), (b - inset, top), (a + inset, top)],
+                            Color(0.94, 0.94, 0.94), Color(0.5, 0.5, 0.5), 0.4))
+            out.append((_rounded(a, -1.5, b, 0.0, 0.7), PROP_FILL, black, 0.45))
+        elif name == "bed":
+            a, b = value or (x0 - 3, x1 + 3)
+            out.append((_rounded(a, -5.0, b, 0.0, 1.6), white, black, 0.5))
+            for leg in (a + 2.5, b - 4.0):
+                out.append((_rounded(leg, -9.0, leg + 1.5, -5.0, 0.3), PROP_DARK, black, 0.4))
+        elif name == "chair":
+            out += _chair(pose, value)
+        elif name == "pillow":
+            cx, cy = value or _pillow_spot(pose)
+            out.append((_rounded(cx - 6.5, cy - 1.8, cx + 6.5, cy + 1.8, 1.7), PROP_FILL,
+                        black, 0.45))
+        elif name == "wall":
+            x = value if value is not None else x1 + 2
+            inward = -1 if x >= (x0 + x1) / 2 else 1
+            a, b = sorted((x, x - inward * 3.0))
+            out.append((_rounded(a, 0.0, b, BOX_H, 0.0), PROP_DARK, black, 0.45))
+        elif name == "ball":
+            cx, cy = value or (x1 + 5, 3.5)
+            out.append((circle((cx, cy), 3.5, 28), Color(0.62, 0.62, 0.62), black, 0.45))
+    return out
+
+
+def _pillow_spot(pose):
+    head = pose["end"]["head"]
+    return head[0], max(head[1] - HEAD_R - 1.8, 1.8)
+
+
+def _rounded(x0, y0, x1, y1, r):
+    if r <= 0:
+        return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    pts = []
+    for cx, cy, a0 in ((x1 - r, y0 + r, -90), (x1 - r, y1 - r, 0), (x0 + r, y1 - r, 90),
+                       (x0 + r, y0 + r, 180)):
+        for i in range(5):
+            a = math.radians(a0 + 90 * i / 4)
+            pts.append((cx + r * math.cos(a), cy + r * math.sin(a)))
+    return pts
+
+
+def _chair(pose: dict, value) -> list:
+    """A plain side-view chair: seat, backrest and legs, behind the figure."""
+    hx, hy = pose["start"]["hip"]
+    ahead = 1 if pose["start"]["knee"][0] >= hx else -1  # the chair faces where the knees point
+    if value is None:
+        value = pose.get("chair")
+    if value:
+        fx, seat_y = value
+    else:  # the seat top just under the buttocks, its front edge a little ahead
+        fx, seat_y = hx + ahead * 7, max(hy - PELVIS_R, 2)
+    back_x = hx - ahead * (PELVIS_R + 3.5)
+    for _, joints in phases(pose):  # behind the most rounded back of any phase, with room
+        bx = joints.get("back", joints["hip"])[0]  # for an arrow along that back
+        back_x = min(back_x, bx - WAIST_R - 5) if ahead > 0 else max(back_x, bx + WAIST_R + 5)
+    top = min(seat_y + 24, BOX_H)
+    a, b = sorted((fx, back_x))
+    kw = (PROP_FILL, black, 0.45)
+    return [(_rounded(back_x - 0.9, 0, back_x + 0.9, top, 0.5), *kw),
+            (_rounded(fx - ahead * 1.6 - 0.8, 0, fx - ahead * 1.6 + 0.8, seat_y, 0.3), *kw),
+            (_rounded(a, seat_y - 2.0, b, seat_y, 0.6), *kw)]
+
+
+# --------------------------------------------------------------------------- arrows
+
+def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list, bool]:
+    """The arrow's points along its line, and whether it has a head at the start too."""
+    both = bool(arrow.get("both"))
+    end = end or pose["end"]
+    if "at" in arrow:
+        joint = arrow["at"]
+        pivot_name = arrow.get("around", PARENT.get(joint))
+        centre = tuple(end[pivot_name])
+        start_pivot = tuple(pose["start"].get(pivot_name, centre))
+        v0 = sub(pose["start"][joint], start_pivot)
+        v1 = sub(end[joint], centre)
+        r = max(math.hypot(*v0), math.hypot(*v1)) + float(arrow.get("offset", 4.5))
+        a0, a1 = math.atan2(v0[1], v0[0]), math.atan2(v1[1], v1[0])
+        sweep = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
+        # Shorten the arc a little at each end, so it sits between the two positions.
+        trim = min(abs(sweep) * 0.12, 3.0 / r)
+        a0 += math.copysign(trim, sweep)
+        sweep -= math.copysign(2 * trim, sweep)
+        pts = [(centre[0] + r * math.cos(a0 + sweep * i / 24),
+                centre[1] + r * math.sin(a0 + sweep * i / 24)) for i in range(25)]
+        return pts, both
+    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
+    bend = float(arrow.get("bend", 0) or 0)
+    dx, dy = x1 - x0, y1 - y0
+    length = math.hypot(dx, dy) or 1.0
+    cx, cy = (x0 + x1) / 2 - dy / length * bend * 2, (y0 + y1) / 2 + dx / length * bend * 2
+    pts = []
+    for i in range(25):  # a quadratic curve through the bowed midpoint
+        t = i / 24
+        pts.append(((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1,
+                    (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1))
+    return pts, both
+
+
+# --------------------------------------------------------------------------- the picture
+
+def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
+    view, face = pose.get("view", "side"), pose.get("face")
+    return Scene(layers=body_layers(joints, face, view, ink))
+
+
+def _together(pose: dict, named) -> list[Layer]:
+    """All phases in one figure: at each depth the pale earlier phases, then the end; a
+    pale part the end figure covers exactly (the trunk that stays still) is left out."""
+    stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
+              for name, joints in named]
+    full = stacks[-1]
+    layers = []
+    for depth in range(max(len(s) for s in stacks)):
+        for stack in stacks:
+            if depth < len(stack):
+                layer = stack[depth]
+                if layer.ink is GHOST and any(_same(layer, f) for f in full):
+                    continue
+                layers.append(layer)
+    return layers
+
+
+def _same(a: Layer, b: Layer) -> bool:
+    if len(a.shapes) != len(b.shapes):
+        return False
+    return all(len(p) == len(q) and all(abs(x - u) + abs(y - v) < 0.3
+                                        for (x, y), (u, v) in zip(p, q))
+               for p, q in zip(a.shapes, b.shapes))
+
+
+def build_scene(pose: dict) -> Scene:
+    view = pose.get("view", "side")
+    ground = pose.get("ground", "floor")
+    named = phases(pose)
+    if pose.get("show", "together") == "apart":
+        scene = _apart(pose, named)
+    else:
+        scene = Scene(layers=_together(pose, named))
+        for arrow in arrow_list(pose):
+            pts, both = _arrow_path(pose, arrow)
+            scene.arrows.append((pts, both, True))
+        _ground(pose, scene, view, ground)
+    return scene
+
+
+def _ground(pose, scene: Scene, view: str, ground: str) -> None:
+    box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
+    props = _props(pose, view, box)
+    scene.behind = props + scene.behind
+    if ground in ("floor", "chair") and view != "above":  # from above there is no floor line
+        xs = [p[0] for p in scene.points()]
+        scene.lines.insert(0, ([(min(xs) - 1, 0.0), (max(xs) + 1, 0.0)], FLOOR, 0.55))
+
+
+def _apart(pose: dict, named) -> Scene:
+    """Each phase in full, side by side (or one above the other for a lying figure)."""
+    parts = []
+    for name, joints in named:
+        part = _phase_scene(pose, joints, FULL)
+        for arrow in arrow_list(pose):  # each arrow in its own phase's panel
+            if arrow.get("phase", "end") == name:
+                pts, both = _arrow_path(pose, arrow)
+                part.arrows.append((pts, both, True))
+        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
+        parts.append(part)
+    boxes = [bbox(part.points()) for part in parts]
+    widths = [b[2] - b[0] for b in boxes]
+    heights = [b[3] - b[1] for b in boxes]
+    across_w, across_h = sum(widths) + GAP * (len(parts) - 1), max(heights)
+    down_w, down_h = max(widths), sum(heights) + GAP * (len(parts) - 1)
+    across = min(BOX_W / across_w, BOX_H / across_h) >= min(BOX_W / down_w, BOX_H / down_h)
+    scene = Scene()
+    at = 0.0
+    for i, (part, box) in enumerate(zip(parts, boxes)):
+        if across:
+            moved = part.shifted(at - box[0], 0.0)
+            at += widths[i] + GAP
+            if i:
+                mid = at - widths[i] - GAP / 2 - GAP
+                y = across_h * 0.45
+                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True))
         else:
-            for key, value in arrow.items():
-                if key in ("from", "to"):
-                    problems += _xy_problems(value, f"pose.arrow.{key}", problem)
-                elif key == "bend":
-                    if isinstance(value, bool) or not isinstance(value, (int, float)):
-                        problems.append(problem("pose.arrow.bend", "must be a number"))
-                elif key == "both":
-                    if not isinstance(value, bool):
-                        problems.append(problem("pose.arrow.both", "must be true or false"))
-                else:
-                    problems.append(problem(f"pose.arrow.{key}",
-                                            "unknown key (allowed: from, to, bend, both)"))
-    if "chair" in pose:
-        problems += _xy_problems(pose["chair"], "pose.chair", problem)
-    return problems
+            moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
+            if i:  # first this, then that: an arrow down the gap, at the middle
+                x, y = down_w / 2, -at + GAP
+                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True))
+            at += heights[i] + GAP
+        scene.extend(moved)
+    return scene
 
-
-def _xy_problems(value, field: str, problem) -> list[Problem]:
-    if (not isinstance(value, (list, tuple)) or len(value) != 2
-            or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)):
-        return [problem(field, f"must be [x, y] with two numbers, not {value!r}")]
-    x, y = value
-    if not (0 <= x <= BOX_W and 0 <= y <= BOX_H):
-        return [problem(field, f"[{x}, {y}] is outside the picture (x 0 to {BOX_W:g}, "
-                        f"y 0 to {BOX_H:g})")]
-    return []
-
-
-# --------------------------------------------------------------------------- drawing
 
 def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml",
-              item: str | None = None) -> Drawing:
-    """The stretch as a pictogram `width` points wide (height 0.6 x width).
+              item: str | None = None, height: float | None = None) -> Drawing:
+    """The stretch's picture, `width` points wide and 0.45 to 0.85 of that high, as its
+    content needs (unless `height` is given).
 
     Raises DataError (naming file and item) when the pose cannot be drawn."""
     problems = pose_problems(pose, file=file, item=item, line=None)
     if problems:
         raise DataError(problems)
-    start, end = pose["start"], pose["end"]
-    ground = pose["ground"]
-    # Zoom so the figure fills the frame (a lying figure uses only the bottom of the box),
-    # but keep strokes the same width on every pictogram: a consistent style.
-    x0, y0, x1, y1 = _extent(pose)
-    zoom = min(BOX_W / (x1 - x0), BOX_H / (y1 - y0), MAX_ZOOM)
-    cx = (x0 + x1) / 2
-    scale = width / BOX_W
-    d = Drawing(width, BOX_H * scale)
-    ox = BOX_W / 2 - cx * zoom  # centre horizontally; floor (or content) at the bottom
-    oy = -y0 * zoom + (0 if ground != "none" else (BOX_H - (y1 - y0) * zoom) / 2)
-    g = Group(transform=(scale * zoom, 0, 0, scale * zoom, ox * scale, oy * scale))
-    w = 1 / zoom  # stroke widths are given at zoom 1
-    if ground == "chair":
-        _chair(g, pose, w)
-    if ground in ("floor", "chair"):
-        g.add(Line(x0, 0, x1, 0, strokeColor=GROUND_GREY, strokeWidth=1.4 * w))
-    _figure(g, start, START_GREY, START_FAR, w)
-    _figure(g, end, END_INK, END_FAR, w)
-    if pose.get("arrow"):
-        _arrow(g, pose["arrow"], w)
+    scene = build_scene(pose)
+    x0, y0, x1, y1 = bbox(scene.points())
+    x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
+    if not height:  # as tall as the picture needs: a lying figure is low, two stacked tall
+        height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
+    unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
+    zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), MAX_ZOOM)
+    k = unit * zoom
+    ox = width / 2 - (x0 + x1) / 2 * k
+    oy = height / 2 - (y0 + y1) / 2 * k
+    d = Drawing(width, height)
+    g = Group(transform=(k, 0, 0, k, ox, oy))
+    w = 1 / zoom  # line weights stay the same whatever the zoom
+    for pts, fill, edge, lw in scene.behind:
+        g.add(_polygon(pts, fill, edge, lw * w))
+    for pts, colour, lw in scene.lines:
+        g.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
+    for layer in scene.layers:
+        _draw_layer(g, layer, w)
+    for pts, head_start, head_end in scene.arrows:
+        _draw_arrow(g, pts, head_start, head_end, w)
     d.add(g)
     return d
 
 
-MAX_ZOOM = 1.5
-PAD = 5.0
+def _flat(pts):
+    return [c for p in pts for c in p]
 
 
-def _extent(pose: dict) -> tuple[float, float, float, float]:
-    """The box (x0, y0, x1, y1) the picture needs, padded, in pose units."""
-    pts = [tuple(v) for phase in ("start", "end") for v in pose[phase].values()]
-    if pose.get("arrow"):
-        pts += [tuple(pose["arrow"]["from"]), tuple(pose["arrow"]["to"])]
-    if pose["ground"] == "chair":
-        fx, seat_y, back_x, top = _chair_shape(pose)
-        pts += [(fx, 0), (back_x, top)]
-    xs = [p[0] for p in pts]
-    ys = [p[1] for p in pts]
-    x0, x1 = min(xs) - HEAD_R - PAD, max(xs) + HEAD_R + PAD
-    y0 = 0.0 if pose["ground"] != "none" else min(ys) - HEAD_R - PAD
-    y1 = max(ys) + HEAD_R + PAD
-    # Keep the frame's shape: widen or heighten the box to BOX_W : BOX_H.
-    if (x1 - x0) / (y1 - y0) < BOX_W / BOX_H:
-        grow = (y1 - y0) * BOX_W / BOX_H - (x1 - x0)
-        x0, x1 = x0 - grow / 2, x1 + grow / 2
-    else:
-        grow = (x1 - x0) * BOX_H / BOX_W - (y1 - y0)
-        if pose["ground"] != "none":
-            y1 += grow
-        else:
-            y0, y1 = y0 - grow / 2, y1 + grow / 2
-    return x0, y0, x1, y1
+def _polygon(pts, fill, edge, width):
+    return Polygon(_flat(pts), fillColor=fill, strokeColor=edge, strokeWidth=width,
+                   strokeLineJoin=1)
 
 
-def _stroke(g: Group, points, color, width: float) -> None:  # width already zoomed
-    flat = [c for p in points for c in p]
-    g.add(PolyLine(flat, strokeColor=color, strokeWidth=width, strokeLineCap=1,
-                   strokeLineJoin=1))
+def _draw_layer(g: Group, layer: Layer, w: float) -> None:
+    """Stroke every shape twice as thick as the edge, then fill them all again: where
+    shapes overlap the inner strokes are covered, so the part reads as one outline."""
+    ink = layer.ink
+    for pts in layer.shapes:
+        g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
+    for pts in layer.shapes:
+        g.add(Polygon(_flat(pts), fillColor=ink.fill, strokeColor=None))
+    for pts, colour in layer.marks:
+        g.add(Polygon(_flat(pts), fillColor=colour, strokeColor=None))
 
 
-def _figure(g: Group, j: dict, ink, far_ink, w: float = 1.0) -> None:
-    """Far limbs first (behind), then trunk, head, near leg and near arm."""
-    def p(name):
-        return tuple(j[name])
-
-    if "knee_far" in j:
-        leg = [p("hip"), p("knee_far")] + [p(n) for n in ("ankle_far", "toe_far") if n in j]
-        _stroke(g, leg, far_ink, LIMB_W * w)
-    if "elbow_far" in j:
-        arm = [p("shoulder"), p("elbow_far")] + ([p("wrist_far")] if "wrist_far" in j else [])
-        _stroke(g, arm, far_ink, LIMB_W * w)
-    if "back" in j:  # a curved trunk: quadratic through the back point, as a cubic
-        (x0, y0), (bx, by), (x2, y2) = p("hip"), p("back"), p("shoulder")
-        cx, cy = 2 * bx - (x0 + x2) / 2, 2 * by - (y0 + y2) / 2  # control point through back
-        path = Path(strokeColor=ink, strokeWidth=TRUNK_W * w, fillColor=None, strokeLineCap=1)
-        path.moveTo(x0, y0)
-        path.curveTo(x0 + 2 / 3 * (cx - x0), y0 + 2 / 3 * (cy - y0),
-                     x2 + 2 / 3 * (cx - x2), y2 + 2 / 3 * (cy - y2), x2, y2)
-        g.add(path)
-        _stroke(g, [p("shoulder"), p("neck")], ink, TRUNK_W * w)
-    else:
-        _stroke(g, [p("hip"), p("shoulder"), p("neck")], ink, TRUNK_W * w)
-    g.add(Circle(*p("head"), HEAD_R, fillColor=ink, strokeColor=None))
-    _stroke(g, [p("hip"), p("knee"), p("ankle"), p("toe")], ink, LIMB_W * w)
-    _stroke(g, [p("shoulder"), p("elbow"), p("wrist")], ink, LIMB_W * w)
-
-
-def _chair_shape(pose: dict) -> tuple[float, float, float, float]:
-    """(front x, seat y, backrest x, backrest top y) of the chair for this pose."""
-    hx, hy = pose["start"]["hip"]
-    ahead = 1 if pose["start"]["knee"][0] >= hx else -1  # the chair faces where the knees point
-    if pose.get("chair"):
-        fx, seat_y = pose["chair"]
-    else:  # default: the seat top just under the hip, its front edge a little ahead
-        fx, seat_y = hx + ahead * 6, max(hy - 3, 2)
-    return fx, seat_y, fx - ahead * 18, min(seat_y + 20, BOX_H)
-
-
-def _chair(g: Group, pose: dict, w: float = 1.0) -> None:
-    """A plain side-view chair in grey: seat, front leg, backrest and back leg."""
-    fx, seat_y, back_x, top = _chair_shape(pose)
-    kw = dict(strokeColor=Color(0.55, 0.55, 0.55), strokeWidth=1.8 * w, strokeLineCap=1,
-              strokeLineJoin=1)
-    g.add(Line(back_x, top, back_x, 0, **kw))
-    g.add(Line(back_x, seat_y, fx, seat_y, **kw))
-    g.add(Line(fx, seat_y, fx, 0, **kw))
-
-
-def _arrow(g: Group, arrow: dict, w: float = 1.0) -> None:
-    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
-    bend = float(arrow.get("bend", 0) or 0)
-    # Control point: the chord's midpoint pushed sideways by `bend` (left of travel is +).
-    dx, dy = x1 - x0, y1 - y0
-    length = math.hypot(dx, dy) or 1.0
-    nx, ny = -dy / length, dx / length
-    cx, cy = (x0 + x1) / 2 + nx * bend * 2, (y0 + y1) / 2 + ny * bend * 2
-    head = 4.6 * w
-    path = Path(strokeColor=black, strokeWidth=1.7 * w, fillColor=None, strokeLineCap=1)
-    # Stop the line short of each arrow head so its end is a clean point.
-    sx, sy = _toward(x0, y0, cx, cy, head * 0.8 if arrow.get("both") else 0)
-    ex, ey = _toward(x1, y1, cx, cy, head * 0.8)
-    path.moveTo(sx, sy)
-    path.curveTo(sx + 2 / 3 * (cx - sx), sy + 2 / 3 * (cy - sy),
-                 ex + 2 / 3 * (cx - ex), ey + 2 / 3 * (cy - ey), ex, ey)
+def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> None:
+    length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:]))
+    heads = int(head_start) + int(head_end)
+    head = min(ARROW_HEAD * w, length * 0.7 / max(heads, 1) / 1.6)  # a short arrow keeps a shaft
+    line = list(pts)
+    if head_end:
+        line = _cut(line, head * 0.75)
+    if head_start:
+        line = _cut(line[::-1], head * 0.75)[::-1]
+    path = Path(strokeColor=black, strokeWidth=ARROW_W * w, fillColor=None, strokeLineCap=1,
+                strokeLineJoin=1)
+    path.moveTo(*line[0])
+    for pt in line[1:]:
+        path.lineTo(*pt)
     g.add(path)
-    _head(g, x1, y1, cx, cy, head)
-    if arrow.get("both"):
-        _head(g, x0, y0, cx, cy, head)
+    if head_end:
+        _arrow_head(g, pts[-1], _back_point(pts, head), head)
+    if head_start:
+        _arrow_head(g, pts[0], _back_point(pts[::-1], head), head)
 
 
-def _toward(x, y, tx, ty, dist):
-    length = math.hypot(tx - x, ty - y) or 1.0
-    return x + (tx - x) * dist / length, y + (ty - y) * dist / length
+def _cut(pts, dist):
+    """The line with `dist` taken off its end (so the arrow head ends in a clean point)."""
+    out = list(pts)
+    while len(out) > 2 and math.hypot(out[-1][0] - out[-2][0], out[-1][1] - out[-2][1]) < dist:
+        dist -= math.hypot(out[-1][0] - out[-2][0], out[-1][1] - out[-2][1])
+        out.pop()
+    (ax, ay), (bx, by) = out[-2], out[-1]
+    seg = math.hypot(bx - ax, by - ay) or 1.0
+    t = max(0.0, 1 - dist / seg)
+    out[-1] = (ax + (bx - ax) * t, ay + (by - ay) * t)
+    return out
 
 
-def _head(g: Group, x, y, cx, cy, size) -> None:
-    """A filled arrow head at (x, y), pointing away from the control point (cx, cy)."""
-    a = math.atan2(y - cy, x - cx)
-    left = (x - size * math.cos(a - 0.45), y - size * math.sin(a - 0.45))
-    right = (x - size * math.cos(a + 0.45), y - size * math.sin(a + 0.45))
+def _back_point(pts, dist):
+    """A point about `dist` back along the line from its end: the head's direction."""
+    total = 0.0
+    for a, b in zip(pts[::-1], pts[::-1][1:]):
+        total += math.hypot(a[0] - b[0], a[1] - b[1])
+        if total >= dist:
+            return b
+    return pts[0]
+
+
+def _arrow_head(g: Group, tip, back, size) -> None:
+    a = math.atan2(tip[1] - back[1], tip[0] - back[0])
+    x, y = tip
+    left = (x - size * math.cos(a - 0.42), y - size * math.sin(a - 0.42))
+    right = (x - size * math.cos(a + 0.42), y - size * math.sin(a + 0.42))
     g.add(Polygon([x, y, *left, *right], fillColor=black, strokeColor=black,
                   strokeWidth=size / 10, strokeLineJoin=1))
+
