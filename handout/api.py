@@ -78,10 +78,12 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False,
 
 def make_handout(client: Client, *, brand: Brand | str | Path | None = None,
                  template: str | Path = "client-handout", data_dirs: Sequence[Path | str] = (),
-                 reproducible: bool = False, plan: dict | None = None) -> bytes:
+                 template_dirs: Sequence[Path | str] = (), reproducible: bool = False,
+                 plan: dict | None = None) -> bytes:
     """The client handout as PDF bytes; with `plan` (make_plan's start, weeks, locale,
     orientation), the weekly plan follows on its own pages."""
-    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs)
+    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
+                  template_dirs=template_dirs)
     more = ()
     if plan is not None:
         from .render.plan import plan_part  # the plan module builds on this one

@@ -17,8 +17,8 @@ from . import __version__, listing
 from .api import make_handout
 from .brand import starter_brand_text
 from .cli_options import (
-    CONTEXT_SETTINGS, apply, check_plan_options, output_options, paper_value, plan_options,
-    plan_settings,
+    CONTEXT_SETTINGS, DATA_HELP, apply, check_plan_options, data_option, output_options,
+    paper_value, plan_options, plan_settings,
 )
 from .client import SIDES, Client, load_client, merge, parse_date
 from .config import load_config
@@ -67,9 +67,7 @@ def _setup_logging() -> None:
 @click.group(cls=HandoutGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="handout")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
-              envvar="HANDOUT_DATA",
-              help="A clinic's own data folder: its items add to or replace the built-in "
-                   "ones by id. Repeat for several. Default: from the config file.")
+              envvar="HANDOUT_DATA", metavar="DIR", help=DATA_HELP)
 @click.pass_context
 def main(ctx, data_dirs):
     """Print branded self-care handouts for acupressure, massage and physio clients.
@@ -79,7 +77,8 @@ def main(ctx, data_dirs):
     """
     _setup_logging()
     config = load_config()
-    ctx.obj = {"data_dirs": tuple(data_dirs) or config.data_dirs, "config": config}
+    ctx.obj = {"data_dirs": tuple(data_dirs) or config.data_dirs, "config": config,
+               "data_from_config": not data_dirs}
 
 
 def _library(state):
@@ -88,6 +87,7 @@ def _library(state):
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
+@data_option
 @pass_state
 def validate(state, folder):
     """Check the data: the built-in files plus FOLDER (or the --data folders).
@@ -118,6 +118,7 @@ _protocol = click.option("--protocol", metavar="ID", help="Only the items of thi
 @_region
 @_safe_for
 @_protocol
+@data_option
 @pass_state
 def points(state, region, safe_for, protocol):
     """List the acupressure points."""
@@ -130,6 +131,7 @@ def points(state, region, safe_for, protocol):
 @_region
 @_safe_for
 @_protocol
+@data_option
 @pass_state
 def stretches(state, region, safe_for, protocol):
     """List the stretches and exercises."""
@@ -142,6 +144,7 @@ def stretches(state, region, safe_for, protocol):
 @click.option("--topic", metavar="ID", help="Only this topic (activity, sleep, ...).")
 @_safe_for
 @_protocol
+@data_option
 @pass_state
 def tips(state, topic, safe_for, protocol):
     """List the lifestyle tips, by topic."""
@@ -156,6 +159,7 @@ def tips(state, topic, safe_for, protocol):
 
 
 @main.command()
+@data_option
 @pass_state
 def protocols(state):
     """List the protocols a handout can start from."""
@@ -163,6 +167,7 @@ def protocols(state):
 
 
 @main.command()
+@data_option
 @pass_state
 def conditions(state):
     """List the client conditions the safety rules know (for --condition)."""
@@ -171,6 +176,7 @@ def conditions(state):
 
 @main.command()
 @click.argument("item_id", metavar="ID")
+@data_option
 @pass_state
 def show(state, item_id):
     """Show one point, stretch, tip or protocol in full (aliases work: K3, LV3, UB60)."""
@@ -188,6 +194,7 @@ def client_options(command):
     """The options that describe a client, shared by `make` and `plan`."""
     options = [
         click.argument("client_file", required=False, type=click.Path(path_type=Path)),
+        data_option,
         click.option("--name", help="The client's name."),
         click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date on the sheet (default: today)."),
         click.option("--practitioner", help="Your name, as the client should see it."),
@@ -264,7 +271,8 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
     plan = plan_settings(client, start_text, weeks, portrait, locale) if with_plan else None
     data = make_handout(client, brand=brand_file or config.brand,
                         template=template or "client-handout",
-                        data_dirs=state["data_dirs"], reproducible=reproducible, plan=plan)
+                        data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
+                        reproducible=reproducible, plan=plan)
     _write(data, output, open_after)
 
 
@@ -276,6 +284,7 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
               show_default=True, help="Which side to show (left mirrors the view).")
 @click.option("--width-mm", type=click.FloatRange(20, 200), default=60, show_default=True,
               help="Width of the drawing.")
+@data_option
 @pass_state
 def diagram(state, item_id, output, side, width_mm):
     """Draw one point's body diagram alone, to check or reuse it (PDF or PNG)."""

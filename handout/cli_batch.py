@@ -12,7 +12,9 @@ from pathlib import Path
 
 import click
 
-from .cli_options import CONTEXT_SETTINGS, check_plan_options, plan_options, plan_settings
+from .cli_options import (
+    CONTEXT_SETTINGS, check_plan_options, data_option, plan_options, plan_settings,
+)
 
 from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
@@ -82,6 +84,7 @@ class _ProgressBar:
 @plan_options
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for identical input (no timestamps).")
+@data_option
 @click.pass_obj
 def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
           template, with_plan, start_text, weeks, portrait, locale, reproducible):

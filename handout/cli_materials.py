@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_options import CONTEXT_SETTINGS, output_options, paper_value
+from .cli_options import CONTEXT_SETTINGS, data_option, output_options, paper_value
 from .client import SIDES
 
 pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
@@ -21,6 +21,7 @@ pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.ob
 @click.argument("ids", nargs=-1, metavar="[IDS]...")
 @click.option("--protocol", metavar="ID", help="All the points of this protocol.")
 @output_options
+@data_option
 @pass_state
 def reference(state, ids, protocol, brand_file, paper, template, output, reproducible,
               open_after):
@@ -63,6 +64,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
               help="Large print (text 14 pt or more; cards hold less before they say "
                    "'See your handout for more').")
 @output_options
+@data_option
 @pass_state
 def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_print,
           brand_file, paper, template, output, reproducible, open_after):

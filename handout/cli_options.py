@@ -14,6 +14,28 @@ from .client import PAPER_SIZES, Client, parse_date
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
+DATA_HELP = ("A clinic's own data folder: its items add to or change the built-in ones by id. "
+             "Repeat for several. Default: $HANDOUT_DATA, else the config file's data_dirs.")
+
+
+def _add_data_dirs(ctx, param, value):
+    """`handout CMD --data DIR` means what `handout --data DIR CMD` does; both together add up."""
+    if not value:
+        return
+    state = ctx.ensure_object(dict)
+    if state.get("data_from_config", True):  # nothing given before the command: replace
+        state["data_dirs"] = tuple(value)
+    else:
+        state["data_dirs"] = tuple(state["data_dirs"]) + tuple(value)
+    state["data_from_config"] = False
+
+
+# On every command that reads the data (the group has its own, with HANDOUT_DATA).
+data_option = click.option("--data", multiple=True, type=click.Path(path_type=Path),
+                           metavar="DIR", expose_value=False, callback=_add_data_dirs,
+                           help=DATA_HELP)
+
+
 def apply(command, options):
     for option in reversed(options):
         command = option(command)
