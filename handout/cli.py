@@ -112,41 +112,60 @@ _safe_for = click.option("--safe-for", "safe_for", multiple=True, metavar="CONDI
                          help="Only items not ruled out by this condition (repeatable), "
                               "e.g. --safe-for pregnancy.")
 _protocol = click.option("--protocol", metavar="ID", help="Only the items of this protocol.")
+_yaml = click.option("--yaml", "as_yaml", is_flag=True,
+                     help="Print the items as a clinic's data file holds them, to copy.")
+
+
+def _echo_items(state, section: str, items, as_yaml: bool, table) -> None:
+    """A listing as a table, or with --yaml as the data file's text (clinic fields laid over)."""
+    if not as_yaml:
+        click.echo(table)
+        return
+    from .itemyaml import items_yaml
+    from .library import raw_items
+
+    raw = raw_items(section, state["data_dirs"])
+    click.echo(items_yaml(section, [raw[item.id] for item in items]), nl=False)
 
 
 @main.command()
 @_region
 @_safe_for
 @_protocol
+@_yaml
 @data_option
 @pass_state
-def points(state, region, safe_for, protocol):
+def points(state, region, safe_for, protocol, as_yaml):
     """List the acupressure points."""
     library = _library(state)
     items = listing.filter_items(library, library.points.values(), region, safe_for, protocol)
-    click.echo(listing.points_table(library, items, safe_for))
+    _echo_items(state, "points", items, as_yaml,
+                None if as_yaml else listing.points_table(library, items, safe_for))
 
 
 @main.command()
 @_region
 @_safe_for
 @_protocol
+@_yaml
 @data_option
 @pass_state
-def stretches(state, region, safe_for, protocol):
+def stretches(state, region, safe_for, protocol, as_yaml):
     """List the stretches and exercises."""
     library = _library(state)
     items = listing.filter_items(library, library.stretches.values(), region, safe_for, protocol)
-    click.echo(listing.stretches_table(library, items, safe_for))
+    _echo_items(state, "stretches", items, as_yaml,
+                None if as_yaml else listing.stretches_table(library, items, safe_for))
 
 
 @main.command()
 @click.option("--topic", metavar="ID", help="Only this topic (activity, sleep, ...).")
 @_safe_for
 @_protocol
+@_yaml
 @data_option
 @pass_state
-def tips(state, topic, safe_for, protocol):
+def tips(state, topic, safe_for, protocol, as_yaml):
     """List the lifestyle tips, by topic."""
     library = _library(state)
     items = listing.filter_items(library, library.tips.values(), None, safe_for, protocol)
@@ -155,15 +174,19 @@ def tips(state, topic, safe_for, protocol):
         if topic not in library.topics:
             raise click.BadParameter(f"unknown topic '{topic}' (known: {', '.join(library.topics)})",
                                      param_hint="--topic")
-    click.echo(listing.tips_table(library, items, safe_for))
+    _echo_items(state, "tips", items, as_yaml,
+                None if as_yaml else listing.tips_table(library, items, safe_for))
 
 
 @main.command()
+@_yaml
 @data_option
 @pass_state
-def protocols(state):
+def protocols(state, as_yaml):
     """List the protocols a handout can start from."""
-    click.echo(listing.protocols_table(_library(state)))
+    library = _library(state)
+    _echo_items(state, "protocols", library.protocols.values(), as_yaml,
+                None if as_yaml else listing.protocols_table(library))
 
 
 @main.command()
@@ -176,12 +199,23 @@ def conditions(state):
 
 @main.command()
 @click.argument("item_id", metavar="ID")
+@click.option("--yaml", "as_yaml", is_flag=True,
+              help="Print it as a clinic's data file holds it, each field explained: copy it "
+                   "into your folder and keep the fields you change.")
 @data_option
 @pass_state
-def show(state, item_id):
+def show(state, item_id, as_yaml):
     """Show one point, stretch, tip or protocol in full (aliases work: K3, LV3, UB60)."""
     library = _library(state)
     item = library.find(item_id)
+    if as_yaml:
+        from .itemyaml import items_yaml
+        from .library import raw_items, section_of
+
+        section = section_of(item)
+        click.echo(items_yaml(section, [raw_items(section, state["data_dirs"])[item.id]],
+                              notes="all"), nl=False)
+        return
     click.echo(listing.describe(library, item, asked_as=item_id))
 
 

@@ -74,8 +74,7 @@ class Library:
     def fields_from_clinic(self, item) -> tuple[str, ...] | None:
         """The fields of a point, stretch, tip or protocol that a clinic's folder set:
         () for a built-in item as shipped, None for an item wholly the clinic's."""
-        section = {Point: "points", Stretch: "stretches", Tip: "tips", Protocol: "protocols"}
-        return self.clinic_fields.get((section.get(type(item), ""), item.id), ())
+        return self.clinic_fields.get((section_of(item), item.id), ())
 
     # -- lookups: every id a user types goes through one of these --------------------
     def point(self, ref: str) -> Point:
@@ -115,6 +114,11 @@ class Library:
 
     def _point_aliases(self) -> list[str]:
         return [alias for point in self.points.values() for alias in point.aliases]
+
+
+def section_of(item) -> str:
+    """The list section (and file) an item belongs to: a Point is in `points` ..."""
+    return {Point: "points", Stretch: "stretches", Tip: "tips", Protocol: "protocols"}[type(item)]
 
 
 def point_key(ref: str) -> str:
@@ -163,6 +167,16 @@ def _load_cached(data_dirs: tuple[Path, ...]) -> Library:
     if problems:
         raise DataError(problems)
     return library
+
+
+def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, object]:
+    """A list section's items as the files hold them, each clinic folder's fields laid over
+    (for `handout show --yaml`): {id: mapping}."""
+    problems: list[Problem] = []
+    sections = _read_sections((builtin_data_dir(), *(Path(d) for d in data_dirs)), problems)
+    if problems:
+        raise DataError(problems)
+    return {item_id: entry.data for item_id, entry in sections.get(section, {}).items()}
 
 
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
