@@ -52,7 +52,8 @@ def prepare(client: Client, *, brand: Brand | str | Path | None = None,
         log.info("%s", left_out)
     if program.is_empty() and not any(members for _, members in program.tips):
         raise InputError("nothing to print: no points, stretches or tips are left for this client; "
-                         "choose a protocol (--protocol) or items (--points, --stretches)")
+                         "choose a protocol (protocol='...') or items (points=[...], "
+                         "stretches=[...])")
     if not isinstance(brand, Brand):
         brand = load_brand(Path(brand) if brand else None)
     template_path = find_template(template, template_dirs)

@@ -41,7 +41,10 @@ import io
 import logging
 import os
 import re
+import shutil
 import signal
+import sys
+import tempfile
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -56,7 +59,7 @@ from . import __version__
 from .api import prepare, render
 from .brand import Brand, load_brand
 from .client import Client
-from .errors import HandoutError, InputError
+from .errors import API_LISTS, HandoutError, InputError
 from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
@@ -305,13 +308,13 @@ def _make_row(task: _Task) -> RowResult:
 
 
 def _detail(message: str, where: str) -> str:
-    """The message without its roster location, and with the command-line options that the
-    library suggests (--allow BL60) said as the roster columns that do the same."""
+    """The message without its roster location, and with the API arguments that the
+    library suggests (allow=['BL60']) said as the roster columns that do the same."""
     message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
-    message = re.sub(r"confirm with --allow (\S+)", r"confirm it by putting \1 in the row's "
-                     r"allow column", message)
-    return re.sub(r"--(protocol|points|stretches|tips|drop|allow|conditions?)\b",
-                  r"the \1 column", message)
+    message = re.sub(r"confirm with allow=\['([^']*)'\]", r"confirm it by putting \1 in the "
+                     r"row's allow column", message)
+    message = re.sub(r"\b(protocol)='[^']*'", r"the \1 column", message)
+    return re.sub(r"\b(" + "|".join(API_LISTS) + r")=\[[^\]]*\]", r"the \1 column", message)
 
 
 def _page_count(source) -> int | None:
@@ -552,16 +555,27 @@ def combine_pdfs(sources: Sequence[Path], target: str | Path, *, duplex: bool = 
     Files are read one at a time and their objects written straight out, so memory holds
     one source file, not the result. With duplex, a file with an odd number of pages is
     followed by a blank page, so the next starts on the front of a new sheet.
-    Written through atomic_file, like every PDF here: all of it or nothing.
+    Written through atomic_file, like every PDF here: all of it or nothing. Target '-' is
+    standard output, written once the whole file is made (in a temporary file till then).
     """
-    with atomic_file(target) as handle:
+    def write(handle) -> int:
         writer = _PdfStream(handle)
         for index, source in enumerate(sources, 1):
             writer.add(source, pad_to_even=duplex)
             if progress:
                 progress(index, len(sources))
         writer.finish()
-    return writer.pages
+        return writer.pages
+
+    if str(target) == "-":
+        with tempfile.TemporaryFile() as handle:
+            pages = write(handle)
+            handle.seek(0)
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return pages
+    with atomic_file(target) as handle:
+        return write(handle)
 
 
 class _Hashed:

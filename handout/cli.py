@@ -22,7 +22,7 @@ from .cli_options import (
 )
 from .client import SIDES, Client, load_client, merge, parse_date
 from .config import load_config
-from .errors import HandoutError
+from .errors import HandoutError, for_command_line
 from .library import REGIONS, check_data, load_library
 from .render.document import write_atomic
 
@@ -33,7 +33,7 @@ def one_line_errors():
     try:
         yield
     except HandoutError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(for_command_line(str(exc))) from None
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise click.ClickException(f"{exc.strerror or exc}{where}") from None

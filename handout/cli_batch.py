@@ -13,12 +13,13 @@ from pathlib import Path
 import click
 
 from .cli_options import (
-    CONTEXT_SETTINGS, check_plan_options, data_option, plan_options, plan_settings,
+    CONTEXT_SETTINGS, check_plan_options, data_option, not_to_a_terminal, plan_options,
+    plan_settings,
 )
 
 from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
-from .errors import HandoutError
+from .errors import HandoutError, for_command_line
 
 
 def _shard(ctx, param, value):
@@ -65,7 +66,9 @@ class _ProgressBar:
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
 @click.option("--combined", metavar="FILE.pdf", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also one print-ready PDF of every handout, each client on a fresh sheet.")
+              callback=not_to_a_terminal,
+              help="Also one print-ready PDF of every handout, each client on a fresh sheet "
+                   "('-': to standard output, when redirected).")
 @click.option("--duplex", is_flag=True,
               help="For double-sided printing: pad each client in --combined to an even "
                    "number of pages with a blank page.")
@@ -131,7 +134,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
         raise click.exceptions.Exit(130) from None
     except HandoutError as exc:
         bar.close()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(for_command_line(str(exc))) from None
     except OSError as exc:
         bar.close()
         where = f" ({exc.filename})" if exc.filename else ""
@@ -166,7 +169,8 @@ def _summary(result, shard, combined) -> None:
         f" (items left out for safety, for {with_notes} client{'s' if with_notes != 1 else ''}, "
         f"are in its notes column)" if with_notes else ""))
     if result.combined:
-        say(f"combined: {result.combined}, {result.combined_pages} pages")
+        where = "standard output" if str(result.combined) == "-" else result.combined
+        say(f"combined: {where}, {result.combined_pages} pages")
     elif combined:
         say("combined: not written, no handout was made")
     if failed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -36,6 +37,15 @@ data_option = click.option("--data", multiple=True, type=click.Path(path_type=Pa
                            help=DATA_HELP)
 
 
+def not_to_a_terminal(ctx, param, value):
+    """'-' is standard output: refused when that is a terminal, where a PDF is garbage."""
+    if value is not None and str(value) == "-" and sys.stdout.isatty():
+        raise click.BadParameter(
+            "'-' writes the PDF to standard output, which is this terminal; redirect it "
+            "(> file.pdf, or | lp) or give a file name", ctx=ctx, param=param)
+    return value
+
+
 def apply(command, options):
     for option in reversed(options):
         command = option(command)
@@ -51,8 +61,8 @@ def output_options(command):
                      help="Paper size (default: the brand's)."),
         click.option("--template", default=None, metavar="NAME|FILE",
                      help="A layout template (a copy of a built-in one, changed)."),
-        click.option("-o", "--output", required=True, metavar="FILE",
-                     help="The PDF to write ('-' for standard output)."),
+        click.option("-o", "--output", required=True, metavar="FILE", callback=not_to_a_terminal,
+                     help="The PDF to write ('-' for standard output, when redirected)."),
         click.option("--reproducible", is_flag=True,
                      help="Byte-identical output for identical input (no timestamps)."),
         click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),
