@@ -59,6 +59,8 @@ MERIDIAN_PREFIXES = {
 
 @dataclass(frozen=True)
 class Library:
+    """The content, checked: items by id (library.point("K3") resolves aliases)."""
+
     points: dict[str, Point]
     stretches: dict[str, Stretch]
     topics: dict[str, Topic]
