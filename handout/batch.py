@@ -340,15 +340,17 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
               with_plan: bool = False,
               plan: dict | None = None,
               reproducible: bool = False,
-              progress: Progress | None = None) -> BatchResult:
+              progress: Progress | None = None,
+              sheet: str | None = None) -> BatchResult:
     """Make a handout for each row of the roster (this shard's rows) into out_dir.
 
+    `sheet` names the sheet of an .xlsx roster (default: the first).
     Raises HandoutError, before anything is made, for what spoils every row: an empty or
     unreadable roster, a bad brand, template or data folder, a bad shard. Rows that fail
     are in the result (status "failed", with the reason); the run goes on without them.
     """
     k, n = check_shard(shard)
-    roster = roster if isinstance(roster, Roster) else read_roster(roster)
+    roster = roster if isinstance(roster, Roster) else read_roster(roster, sheet=sheet)
     total = roster.count()  # one streaming pass: empty, header-only or unreadable stop here
     wanted = len(range(k, total + 1, n))
     data_dirs = tuple(Path(d) for d in data_dirs)

@@ -62,6 +62,8 @@ class _ProgressBar:
 
 @click.command("batch", context_settings=CONTEXT_SETTINGS)
 @click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--sheet", metavar="NAME",
+              help="The sheet of an Excel roster (.xlsx) to read (default: the first).")
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
@@ -89,9 +91,9 @@ class _ProgressBar:
               help="Byte-identical output for identical input (no timestamps).")
 @data_option
 @click.pass_obj
-def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
+def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
           template, with_plan, start_text, weeks, portrait, locale, reproducible):
-    """Make a handout for every client in ROSTER (CSV or YAML), into --out DIR.
+    """Make a handout for every client in ROSTER (CSV, Excel .xlsx or YAML), into --out DIR.
 
     ROSTER has one row per client, with columns named like the fields of a client file:
     name, date, practitioner, protocol, points, stretches, tips, drop, side, conditions,
@@ -120,7 +122,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
             template_dirs=config.template_dirs, jobs=jobs, combined=combined, duplex=duplex,
             skip_existing=skip_existing, shard=shard, with_plan=with_plan,
             plan=plan_settings(None, start_text, weeks, portrait, locale) if with_plan else None,
-            reproducible=reproducible, progress=bar)
+            reproducible=reproducible, progress=bar, sheet=sheet)
     except BatchInterrupted as stop:
         bar.close()
         done = stop.result
