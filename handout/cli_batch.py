@@ -170,9 +170,16 @@ def _summary(result, shard, combined) -> None:
     say(f"manifest: {result.manifest}" + (
         f" (items left out for safety, for {with_notes} client{'s' if with_notes != 1 else ''}, "
         f"are in its notes column)" if with_notes else ""))
-    if result.combined:
-        where = "standard output" if str(result.combined) == "-" else result.combined
-        say(f"combined: {where}, {result.combined_pages} pages")
+    files = result.combined_files
+    if len(files) > 1:
+        say(f"combined: the handouts are on {' and '.join(f.paper for f in files)} paper, "
+            f"so one file for each (a printer needs one paper size a file):")
+    for file in files:
+        where = "standard output" if str(file.path) == "-" else file.path
+        say(f"combined: {where}, {file.pages} pages ({file.paper}, {file.clients} "
+            f"client{'s' if file.clients != 1 else ''})")
+    if files:
+        say(f"combining took {result.combined_seconds:.1f} s")
     elif combined:
         say("combined: not written, no handout was made")
     if failed:

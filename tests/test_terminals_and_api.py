@@ -71,14 +71,26 @@ def test_dash_redirected_streams_the_pdf(tmp_path):
 
 
 def test_combined_dash_streams_the_combined_file(tmp_path):
-    result = run("batch", EXAMPLES / "roster.csv", "--out", tmp_path / "out", "--combined", "-",
-                 "--jobs", "1")
-    assert result.exit_code in (0, 1), result.output
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,protocol\nAna Ruiz,sciatica\nTom Becker,sciatica-gentle\n")
+    result = run("batch", roster, "--out", tmp_path / "out", "--combined", "-", "--jobs", "1")
+    assert result.exit_code == 0, result.output
     combined = reader(result.stdout_bytes)
     pages = sum(len(reader(p.read_bytes()).pages) for p in (tmp_path / "out").glob("*.pdf"))
     assert len(combined.pages) == pages > 0
     assert f"combined: standard output, {pages} pages" in result.stderr
     assert not Path("-").exists()
+
+
+def test_combined_dash_with_two_paper_sizes_is_refused_clearly(tmp_path):
+    # The example roster has a Letter row among A4 ones.
+    result = run("batch", EXAMPLES / "roster.csv", "--out", tmp_path / "out", "--combined", "-",
+                 "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stdout_bytes == b""
+    assert result.stderr.endswith(
+        "Error: --combined -: the handouts are on A4 and Letter paper, and standard output "
+        "holds one file; give a file name (all.pdf writes all-a4.pdf, all-letter.pdf)\n")
 
 
 def test_client_takes_one_id_as_a_string():
