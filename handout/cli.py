@@ -13,18 +13,17 @@ from pathlib import Path
 
 import click
 
-from . import __version__, listing
-from .api import make_handout
-from .brand import starter_brand_text
+# Only what every command needs at start-up: `handout --help` and each Tab of shell
+# completion import no ReportLab, Pillow or data. A command imports its own tools.
 from .cli_options import (
     CONTEXT_SETTINGS, DATA_HELP, apply, check_plan_options, data_option, output_options,
     paper_value, plan_options, plan_settings,
 )
 from .client import SIDES, Client, load_client, merge, parse_date
+from .complete import complete_ids
 from .config import load_config
 from .errors import HandoutError, for_command_line
-from .library import REGIONS, check_data, load_library
-from .render.document import write_atomic
+from .library import REGIONS
 
 
 @contextmanager
@@ -64,8 +63,17 @@ def _setup_logging() -> None:
     log.propagate = False
 
 
+def _print_version(ctx, param, value):
+    if value and not ctx.resilient_parsing:
+        from . import __version__  # read from the installed metadata only when asked
+
+        click.echo(f"handout, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=HandoutGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, prog_name="handout")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
               envvar="HANDOUT_DATA", metavar="DIR", help=DATA_HELP)
 @click.pass_context
@@ -82,6 +90,8 @@ def main(ctx, data_dirs):
 
 
 def _library(state):
+    from .library import load_library
+
     return load_library(state["data_dirs"])
 
 
@@ -94,6 +104,8 @@ def validate(state, folder):
 
     Lists every problem as file:line: item: field: what is wrong, and exits 1 if any.
     """
+    from .library import check_data, load_library
+
     folders = (folder,) if folder else state["data_dirs"]
     problems = check_data(folders)
     if problems:
@@ -109,9 +121,10 @@ def validate(state, folder):
 
 _region = click.option("--region", type=click.Choice(REGIONS), help="Only this body region.")
 _safe_for = click.option("--safe-for", "safe_for", multiple=True, metavar="CONDITION",
-                         help="Only items not ruled out by this condition (repeatable), "
+                         shell_complete=complete_ids("conditions"), help="Only items not ruled out by this condition (repeatable), "
                               "e.g. --safe-for pregnancy.")
-_protocol = click.option("--protocol", metavar="ID", help="Only the items of this protocol.")
+_protocol = click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+                         help="Only the items of this protocol.")
 _yaml = click.option("--yaml", "as_yaml", is_flag=True,
                      help="Print the items as a clinic's data file holds them, to copy.")
 
@@ -137,6 +150,8 @@ def _echo_items(state, section: str, items, as_yaml: bool, table) -> None:
 @pass_state
 def points(state, region, safe_for, protocol, as_yaml):
     """List the acupressure points."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.points.values(), region, safe_for, protocol)
     _echo_items(state, "points", items, as_yaml,
@@ -152,6 +167,8 @@ def points(state, region, safe_for, protocol, as_yaml):
 @pass_state
 def stretches(state, region, safe_for, protocol, as_yaml):
     """List the stretches and exercises."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.stretches.values(), region, safe_for, protocol)
     _echo_items(state, "stretches", items, as_yaml,
@@ -159,7 +176,8 @@ def stretches(state, region, safe_for, protocol, as_yaml):
 
 
 @main.command()
-@click.option("--topic", metavar="ID", help="Only this topic (activity, sleep, ...).")
+@click.option("--topic", metavar="ID", shell_complete=complete_ids("topics"),
+              help="Only this topic (activity, sleep, ...).")
 @_safe_for
 @_protocol
 @_yaml
@@ -167,6 +185,8 @@ def stretches(state, region, safe_for, protocol, as_yaml):
 @pass_state
 def tips(state, topic, safe_for, protocol, as_yaml):
     """List the lifestyle tips, by topic."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.tips.values(), None, safe_for, protocol)
     if topic:
@@ -184,6 +204,8 @@ def tips(state, topic, safe_for, protocol, as_yaml):
 @pass_state
 def protocols(state, as_yaml):
     """List the protocols a handout can start from."""
+    from . import listing
+
     library = _library(state)
     _echo_items(state, "protocols", library.protocols.values(), as_yaml,
                 None if as_yaml else listing.protocols_table(library))
@@ -194,11 +216,14 @@ def protocols(state, as_yaml):
 @pass_state
 def conditions(state):
     """List the client conditions the safety rules know (for --condition)."""
+    from . import listing
+
     click.echo(listing.conditions_table(_library(state)))
 
 
 @main.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID",
+                shell_complete=complete_ids("points", "stretches", "tips", "protocols"))
 @click.option("--yaml", "as_yaml", is_flag=True,
               help="Print it as a clinic's data file holds it, each field explained: copy it "
                    "into your folder and keep the fields you change.")
@@ -206,6 +231,8 @@ def conditions(state):
 @pass_state
 def show(state, item_id, as_yaml):
     """Show one point, stretch, tip or protocol in full (aliases work: K3, LV3, UB60)."""
+    from . import listing
+
     library = _library(state)
     item = library.find(item_id)
     if as_yaml:
@@ -232,16 +259,24 @@ def client_options(command):
         click.option("--name", help="The client's name."),
         click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date on the sheet (default: today)."),
         click.option("--practitioner", help="Your name, as the client should see it."),
-        click.option("--protocol", metavar="ID", help="The protocol to start from (see `handout protocols`)."),
-        click.option("--points", multiple=True, metavar="IDS", help="Points to add, e.g. BL60,GB34."),
-        click.option("--stretches", multiple=True, metavar="IDS", help="Stretches to add."),
-        click.option("--tips", multiple=True, metavar="IDS", help="Tips to add."),
-        click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out."),
+        click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+                     help="The protocol to start from (see `handout protocols`)."),
+        click.option("--points", multiple=True, metavar="IDS", shell_complete=complete_ids("points"),
+                     help="Points to add, e.g. BL60,GB34."),
+        click.option("--stretches", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("stretches"), help="Stretches to add."),
+        click.option("--tips", multiple=True, metavar="IDS", shell_complete=complete_ids("tips"),
+                     help="Tips to add."),
+        click.option("--drop", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("points", "stretches", "tips"),
+                     help="Protocol items to leave out."),
         click.option("--side", type=click.Choice(SIDES), help="Which side to press (default: both)."),
         click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy."),
         click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+                     shell_complete=complete_ids("conditions"),
                      help="The client's conditions, e.g. anticoagulants,numb-skin (see `handout conditions`)."),
         click.option("--allow", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("points", "stretches", "tips"),
                      help="Include these even though a condition rules them out (you confirm it)."),
         click.option("--notes", help="Your notes for the client."),
         click.option("--notes-file", type=click.Path(path_type=Path, dir_okay=False),
@@ -277,6 +312,8 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
 
 
 def _write(data: bytes, output: str, open_after: bool) -> None:
+    from .render.document import write_atomic
+
     write_atomic(data, output)
     if output != "-":
         click.echo(f"wrote {output}", err=True)
@@ -299,6 +336,8 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
       handout make --name "Ana Ruiz" --protocol sciatica --pregnant -o ana.pdf
       handout make examples/client.yaml --with-plan --weeks 4 -o client.pdf
     """
+    from .api import make_handout
+
     check_plan_options(with_plan, start_text, weeks, portrait, locale)
     client = build_client(**client_fields)
     config = state["config"]
@@ -311,7 +350,7 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
 
 
 @main.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete_ids("points"))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="FILE.pdf or FILE.png.")
 @click.option("--side", type=click.Choice(("right", "left", "both")), default="right",
@@ -340,6 +379,9 @@ def diagram(state, item_id, output, side, width_mm):
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_brand(path, force):
     """Write a commented starter brand file (default: brand.yaml)."""
+    from .brand import starter_brand_text
+    from .render.document import write_atomic
+
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")
     write_atomic(starter_brand_text().encode("utf-8"), path)

@@ -17,7 +17,6 @@ from .cli_options import (
     plan_settings,
 )
 
-from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
 from .errors import HandoutError, for_command_line
 
@@ -25,6 +24,8 @@ from .errors import HandoutError, for_command_line
 def _shard(ctx, param, value):
     if value is None:
         return (1, 1)
+    from .batch import parse_shard
+
     try:
         return parse_shard(value)
     except HandoutError as exc:
@@ -108,6 +109,8 @@ def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, 
       handout batch examples/roster.csv --out out/ --combined all.pdf
       handout batch clients.csv --out out/ --shard 2/3 --skip-existing
     """
+    from .batch import BatchInterrupted, run_batch
+
     if duplex and not combined:
         raise click.UsageError("--duplex pads the --combined file; give --combined FILE.pdf too")
     check_plan_options(with_plan, start_text, weeks, portrait, locale)
