@@ -48,6 +48,9 @@ class XlsxRoster(TableRoster):
     def _prepare(self) -> None:
         if self.path.is_dir():
             raise InputError(f"{self.path}: is a folder, not a roster")
+        if not self._has_worksheets():
+            raise InputError(f"{self.path}: the workbook has no sheets of cells (only charts); "
+                             f"put the clients on a sheet")
         names = self._sheet_names()
         if not names:
             raise InputError(f"{self.path}: the workbook has no sheets of cells")
@@ -151,6 +154,16 @@ class XlsxRoster(TableRoster):
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
             return ""  # openpyxl has read it; a part we cannot find merges nothing
         return ""
+
+    def _has_worksheets(self) -> bool:
+        """False for a workbook of chart sheets only (openpyxl cannot open one)."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+            return True  # let openpyxl say what is wrong
+        return any(r.get("Type", "").endswith("/worksheet")
+                   for r in rels.findall("rel:Relationship", _NS))
 
     def _sheet_part(self, archive: zipfile.ZipFile) -> str:
         """The zip member holding the sheet, from the workbook's list and its relations."""

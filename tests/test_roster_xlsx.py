@@ -138,6 +138,18 @@ def test_empty_or_headless_sheet_is_one_line(tmp_path, rows, message):
     assert result.stderr == f"Error: {roster} (sheet 'Clients'): {message}\n"
 
 
+def test_workbook_with_no_sheet_of_cells_is_one_line(tmp_path):
+    roster = tmp_path / "charts.xlsx"
+    book = openpyxl.Workbook()
+    book.create_chartsheet("Chart")
+    book.remove(book.active)
+    book.save(roster)
+    result = run("batch", roster, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {roster}: the workbook has no sheets of cells (only "
+                             f"charts); put the clients on a sheet\n")
+
+
 def test_merged_header_cells_are_refused(tmp_path):
     roster = tmp_path / "m.xlsx"
     book = openpyxl.Workbook()
