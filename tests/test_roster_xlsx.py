@@ -202,3 +202,25 @@ def test_zip_and_opendocument_files_say_what_they_are(tmp_path):
         archive.writestr("a.txt", "hello")
     result = run("batch", archive_path, "--out", tmp_path / "out")
     assert result.stderr == f"Error: {archive_path}: is a zip archive, not a roster. {SUPPORTED}\n"
+
+
+def test_xlsx_roster_combined_one_file_per_paper_size_with_bookmarks(tmp_path):
+    """The issue's 'done when': `handout batch roster.xlsx --combined all.pdf`."""
+    import pypdf
+
+    roster = workbook(tmp_path / "roster.xlsx", [
+        ["Name", "Protocol", "Paper"],
+        ["Ana Ruiz", "sciatica-gentle", "A4"],
+        ["Tom Becker", "sciatica-gentle", "Letter"],
+        ["Bo Li", "sciatica-gentle", None],  # the brand's paper: A4
+    ])
+    result = run("batch", roster, "--out", tmp_path / "out", "--combined", tmp_path / "all.pdf",
+                 "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "all.pdf").exists()
+    a4, letter = pypdf.PdfReader(tmp_path / "all-a4.pdf"), pypdf.PdfReader(tmp_path / "all-letter.pdf")
+    assert [item.title for item in a4.outline] == ["1. Ana Ruiz", "3. Bo Li"]
+    assert [item.title for item in letter.outline] == ["2. Tom Becker"]
+    assert {round(float(p.mediabox.width)) for p in a4.pages} == {595}
+    assert {round(float(p.mediabox.width)) for p in letter.pages} == {612}
+    assert "so one file for each" in result.stderr
