@@ -24,8 +24,8 @@ How it holds together:
 - `with_plan` adds the client's weekly plan sheet as `003-ana-ruiz-plan.pdf` (one week from
   the row's date), right after the handout in the combined file.
 - A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
-  and the others go on. The manifest (CSV) lists every row of the run: row, line, file,
-  pages, status, error, notes.
+  and the others go on. The manifest (manifest.py, CSV) lists every row of the run: row,
+  line, file, pages, status, error, notes.
 - The combined file is put together from the finished PDFs (combine.py), in roster order,
   one file per paper size, a bookmark per client, each client starting on a fresh sheet
   (padded to an even page count with `duplex`).
@@ -36,7 +36,6 @@ How it holds together:
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import os
@@ -44,7 +43,7 @@ import re
 import signal
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -52,26 +51,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
 from .api import prepare, render
 from .brand import Brand, load_brand
 from .client import Client
-from .errors import API_LISTS, HandoutError, InputError
+from .errors import HandoutError, InputError
 from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
 from .combine import Combined, Part, combine
 from .render.document import write_atomic
 from .render.sections import section_options
-from .roster import Roster, RosterRow, read_roster
+from .manifest import write_manifest
+from .roster import Roster, RosterRow, in_roster_words, read_roster
 
 log = logging.getLogger("handout")
 
 IN_FLIGHT_PER_JOB = 4
 MAX_SLUG = 40
-MANIFEST_COLUMNS = ("row", "line", "file", "pages", "status", "error", "notes")
-PLAN_COLUMNS = ("plan_file", "plan_pages")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
 
@@ -297,7 +293,7 @@ def _make_row(task: _Task) -> RowResult:
                 write_atomic(data, s.out_dir / name)
             status, files, error = "made", tuple(n for n, _ in outputs), ""
         except HandoutError as exc:
-            status, files, pages, error = "failed", (), (), _detail(str(exc), task.where)
+            status, files, pages, error = "failed", (), (), in_roster_words(str(exc), task.where)
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             status, files, pages, error = "failed", (), (), f"could not write: {exc.strerror or exc}{where}"
@@ -307,16 +303,6 @@ def _make_row(task: _Task) -> RowResult:
     return RowResult(task.number, task.line, status, task.where, files, pages, error,
                      tuple(collected.notes), task.warnings + tuple(collected.warnings),
                      task.client.name)
-
-
-def _detail(message: str, where: str) -> str:
-    """The message without its roster location, and with the API arguments that the
-    library suggests (allow=['BL60']) said as the roster columns that do the same."""
-    message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
-    message = re.sub(r"confirm with allow=\['([^']*)'\]", r"confirm it by putting \1 in the "
-                     r"row's allow column", message)
-    message = re.sub(r"\b(protocol)='[^']*'", r"the \1 column", message)
-    return re.sub(r"\b(" + "|".join(API_LISTS) + r")=\[[^\]]*\]", r"the \1 column", message)
 
 
 def _page_count(source) -> int | None:
@@ -529,27 +515,3 @@ def _lost(task: _Task) -> RowResult:
                      error="the worker process drawing this row stopped unexpectedly (out of "
                            "memory?); run again with --skip-existing to retry it",
                      warnings=task.warnings)
-
-
-# -- the manifest -------------------------------------------------------------------------
-def _cell(value) -> str:
-    """A manifest cell a spreadsheet shows as text: never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def write_manifest(path: Path, rows: Iterable[RowResult], with_plan: bool = False) -> None:
-    """One line per row (roster order), written atomically, UTF-8 with a BOM so spreadsheets
-    show accents; cells that would start a formula are prefixed with a quote."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MANIFEST_COLUMNS + (PLAN_COLUMNS if with_plan else ()))
-    for row in rows:
-        pages = [("" if p is None else p) for p in row.pages]
-        notes = [_detail(w, row.where) for w in (*row.warnings, *row.notes)]
-        cells = [row.number, row.line, row.files[0] if row.files else "",
-                 pages[0] if pages else "", row.status, row.error, " | ".join(notes)]
-        if with_plan:
-            cells += [row.files[1] if len(row.files) > 1 else "", pages[1] if len(pages) > 1 else ""]
-        writer.writerow([_cell(c) for c in cells])
-    write_atomic(buffer.getvalue().encode("utf-8-sig"), path)

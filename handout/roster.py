@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .client import MAX_NOTES, PAPER_SIZES, SIDES, Client, check_client, parse_date
-from .errors import HandoutError, InputError
+from .errors import API_LISTS, HandoutError, InputError
 from .yamlio import parse_yaml, read_text
 
 # Column names as a spreadsheet might head them, after lower-casing and turning spaces and
@@ -507,6 +507,16 @@ def _convert(key: str, value: Any):
         raise _Bad(f"should be text, not {str(value).lower()}")
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip() if key == "notes" else " ".join(text.split())
+
+
+def in_roster_words(message: str, where: str) -> str:
+    """The message without its roster location, and with the API arguments that the
+    library suggests (allow=['BL60']) said as the roster columns that do the same."""
+    message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
+    message = re.sub(r"confirm with allow=\['([^']*)'\]", r"confirm it by putting \1 in the "
+                     r"row's allow column", message)
+    message = re.sub(r"\b(protocol)='[^']*'", r"the \1 column", message)
+    return re.sub(r"\b(" + "|".join(API_LISTS) + r")=\[[^\]]*\]", r"the \1 column", message)
 
 
 def _column_key(heading: Any) -> str:

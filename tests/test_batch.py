@@ -21,10 +21,11 @@ from click.testing import CliRunner
 
 from handout import batch as batch_module
 from handout.batch import (
-    RowResult, file_stem, health_words, parse_shard, run_batch, slug, write_manifest,
+    RowResult, file_stem, health_words, parse_shard, run_batch, slug,
 )
 from handout.cli_batch import batch
 from handout.combine import Part, combine
+from handout.manifest import write_manifest
 from handout.config import Config
 from handout.errors import InputError
 from handout.library import load_library
