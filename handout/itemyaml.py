@@ -58,6 +58,7 @@ NOTES: dict[str, dict[str, str]] = {
         "title": "the tip's heading",
         "text": "one to three short sentences",
         "cautions": CAUTIONS,
+        "add_for": "a warning tip: added for clients with one of these conditions",
     },
     "protocols": {
         "id": "lower-case words joined by hyphens",
@@ -66,6 +67,7 @@ NOTES: dict[str, dict[str, str]] = {
         "points": "point ids or aliases",
         "stretches": "stretch ids",
         "tips": "tip ids",
+        "conditions": "conditions every client of this protocol has (their rules apply)",
         "progression": "changes from a given week (the weekly plan): week, stretch or point, "
                        "hold_seconds, reps, minutes",
     },
