@@ -150,3 +150,10 @@ def test_clinic_folders_stack_field_by_field(tmp_path):
     assert (dose.reps, dose.hold_seconds) == ((5, 5), (45, 45))
     assert library.fields_from_clinic(library.stretch("knee-to-chest")) == \
         ("dose.reps", "dose.hold_seconds")
+
+
+def test_null_removes_an_optional_field(clinic):
+    assert load_library().stretch("nerve-glide").stop_if
+    clinic_file(clinic, "stretches.yaml", "stretches:\n  - id: nerve-glide\n    stop_if: null\n")
+    stretch = load_library([clinic]).stretch("nerve-glide")
+    assert stretch.stop_if == "" and stretch.steps == load_library().stretch("nerve-glide").steps
