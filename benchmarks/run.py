@@ -51,6 +51,7 @@ TARGETS = {
     "speedup_2_cores": 1.7,  # --jobs 1 time / --jobs 2 time, at least
     "memory_ratio": 1.2,  # peak RSS large roster / small roster, at most
     "typical_kb": 300,  # typical handout, below
+    "help_ratio": 4.0,  # handout --help / python -c "import click", at most
 }
 REAL_SIZES = {"speed_rows": 1000, "memory_small_rows": 20, "memory_large_rows": 2000}
 QUICK_SIZES = {"speed_rows": 40, "memory_small_rows": 20, "memory_large_rows": 80}
@@ -304,6 +305,11 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
         f"minimal, {fonts['main']} only (4 faces)":
             [sys.executable, "-c", BASELINE_FONTS, "-"] + main,
         "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
+        "handout --help": handout_command() + ["--help"],
+        "python -c 'import click'": [sys.executable, "-c", "import click"],
+        "a completion Tab (handout show K<Tab>)":
+            ["env", "_HANDOUT_COMPLETE=bash_complete", "COMP_WORDS=handout show K",
+             "COMP_CWORD=2"] + handout_command(),
     }
     names = list(commands)
     for name in names:  # warm-up: page cache, .pyc files
@@ -337,6 +343,8 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
     result["ratio_vs_fonts_and_pdf"] = round(median(walls[make]) / median(walls[with_pdf]), 2)
     result["cpu_ratio_vs_fonts"] = round(median(cpus[make]) / median(cpus[fonts_only]), 2)
     result["cpu_ratio_vs_fonts_and_pdf"] = round(median(cpus[make]) / median(cpus[with_pdf]), 2)
+    result["help_ratio_vs_click"] = round(median(walls["handout --help"])
+                                          / median(walls["python -c 'import click'"]), 2)
 
     # Where the cold process spends its time (inside it; the rest is interpreter start-up
     # and the command line).
@@ -949,6 +957,15 @@ def verdicts(r: dict) -> list[dict]:
                               f"vs {s['median_wall_s']['minimal: import ReportLab + register the same fonts']:.2f} s)",
                      "target": f"<= {TARGETS['startup_ratio']}x",
                      "met": s["ratio_vs_fonts"] <= TARGETS["startup_ratio"]})
+        if "help_ratio_vs_click" in s:
+            w = s["median_wall_s"]
+            click_s = w["python -c 'import click'"]
+            tab_s = w["a completion Tab (handout show K<Tab>)"]
+            rows.append({"measure": "`handout --help` (fresh process) / `python -c \"import click\"`",
+                         "value": f"{s['help_ratio_vs_click']}x ({w['handout --help']:.2f} s vs "
+                                  f"{click_s:.2f} s; a completion Tab {tab_s:.2f} s)",
+                         "target": f"<= {TARGETS['help_ratio']}x",
+                         "met": s["help_ratio_vs_click"] <= TARGETS["help_ratio"]})
         rows.append({"measure": "start-up, against a minimal script that also builds a one-page PDF",
                      "value": f"{s['ratio_vs_fonts_and_pdf']}x ({s['median_wall_s']['minimal + build a one-page PDF']:.2f} s)",
                      "target": f"<= {TARGETS['startup_ratio']}x (fairer baseline)",

@@ -56,7 +56,8 @@ def prepare(client: Client, *, brand: Brand | str | Path | None = None,
         log.info("%s", note)
     if program.is_empty() and not any(members for _, members in program.tips):
         raise InputError("nothing to print: no points, stretches or tips are left for this client; "
-                         "choose a protocol (--protocol) or items (--points, --stretches)")
+                         "choose a protocol (protocol='...') or items (points=[...], "
+                         "stretches=[...])")
     template_path = find_template(template, template_dirs)
     layout = load_template(template_path, known_sections or section_options())
     large = client.large_print if client.large_print is not None else brand.large_print
@@ -89,10 +90,12 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False,
 
 def make_handout(client: Client, *, brand: Brand | str | Path | None = None,
                  template: str | Path = "client-handout", data_dirs: Sequence[Path | str] = (),
-                 reproducible: bool = False, plan: dict | None = None) -> bytes:
+                 template_dirs: Sequence[Path | str] = (), reproducible: bool = False,
+                 plan: dict | None = None) -> bytes:
     """The client handout as PDF bytes; with `plan` (make_plan's start, weeks, locale,
     orientation), the weekly plan follows on its own pages."""
-    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs)
+    job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
+                  template_dirs=template_dirs)
     more = ()
     if plan is not None:
         from .render.plan import plan_part  # the plan module builds on this one

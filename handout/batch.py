@@ -24,10 +24,11 @@ How it holds together:
 - `with_plan` adds the client's weekly plan sheet as `003-ana-ruiz-plan.pdf` (one week from
   the row's date), right after the handout in the combined file.
 - A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
-  and the others go on. The manifest (CSV) lists every row of the run: row, line, file,
-  pages, status, error, notes.
-- The combined file is streamed together from the finished PDFs, in roster order, each
-  client starting on a fresh sheet (padded to an even page count with `duplex`).
+  and the others go on. The manifest (manifest.py, CSV) lists every row of the run: row,
+  line, file, pages, status, error, notes.
+- The combined file is put together from the finished PDFs (combine.py), in roster order,
+  one file per paper size, a bookmark per client, each client starting on a fresh sheet
+  (padded to an even page count with `duplex`).
 - Ctrl-C: queued rows are cancelled, rows being drawn finish (a second or so), the manifest
   of what was made is written, and BatchInterrupted is raised. No half-written file is left:
   every file goes through a temporary file and a rename.
@@ -35,16 +36,14 @@ How it holds together:
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import io
 import logging
 import os
 import re
 import signal
+import time
 import unicodedata
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -52,7 +51,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
 from .api import prepare, render
 from .brand import Brand, load_brand
 from .client import Client
@@ -60,17 +58,16 @@ from .errors import HandoutError, InputError
 from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
-from .render.document import atomic_file, write_atomic
+from .combine import Combined, Part, combine
+from .render.document import write_atomic
 from .render.sections import section_options
-from .roster import Roster, RosterRow, read_roster
+from .manifest import write_manifest
+from .roster import Roster, RosterRow, in_roster_words, read_roster
 
 log = logging.getLogger("handout")
 
 IN_FLIGHT_PER_JOB = 4
 MAX_SLUG = 40
-MANIFEST_COLUMNS = ("row", "line", "file", "pages", "status", "error", "notes")
-PLAN_COLUMNS = ("plan_file", "plan_pages")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
 
@@ -101,6 +98,7 @@ class RowResult:
     error: str = ""  # why the row failed
     notes: tuple[str, ...] = ()  # items left out for safety ...
     warnings: tuple[str, ...] = ()  # unknown column, characters no font has ...
+    name: str = ""  # the client's, for the combined file's bookmark
 
     @property
     def ok(self) -> bool:
@@ -115,8 +113,10 @@ class BatchResult:
     rows: list[RowResult] = field(default_factory=list)  # this run's rows, in roster order
     warnings: list[str] = field(default_factory=list)  # about the roster as a whole
     roster_rows: int = 0  # rows in the whole roster (all shards)
-    combined: Path | None = None
-    combined_pages: int = 0
+    combined: Path | None = None  # the first (usually the only) combined file
+    combined_pages: int = 0  # in all the combined files
+    combined_files: list[Combined] = field(default_factory=list)  # one per paper size
+    combined_seconds: float = 0.0  # the combining step's time
     interrupted: bool = False
 
     @property
@@ -293,7 +293,7 @@ def _make_row(task: _Task) -> RowResult:
                 write_atomic(data, s.out_dir / name)
             status, files, error = "made", tuple(n for n, _ in outputs), ""
         except HandoutError as exc:
-            status, files, pages, error = "failed", (), (), _detail(str(exc), task.where)
+            status, files, pages, error = "failed", (), (), in_roster_words(str(exc), task.where)
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             status, files, pages, error = "failed", (), (), f"could not write: {exc.strerror or exc}{where}"
@@ -301,17 +301,8 @@ def _make_row(task: _Task) -> RowResult:
             status, files, pages, error = "failed", (), (), \
                 f"could not be made ({type(exc).__name__}: {exc}); please report this"
     return RowResult(task.number, task.line, status, task.where, files, pages, error,
-                     tuple(collected.notes), task.warnings + tuple(collected.warnings))
-
-
-def _detail(message: str, where: str) -> str:
-    """The message without its roster location, and with the command-line options that the
-    library suggests (--allow BL60) said as the roster columns that do the same."""
-    message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
-    message = re.sub(r"confirm with --allow (\S+)", r"confirm it by putting \1 in the row's "
-                     r"allow column", message)
-    return re.sub(r"--(protocol|points|stretches|tips|drop|allow|conditions?)\b",
-                  r"the \1 column", message)
+                     tuple(collected.notes), task.warnings + tuple(collected.warnings),
+                     task.client.name)
 
 
 def _page_count(source) -> int | None:
@@ -337,15 +328,17 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
               with_plan: bool = False,
               plan: dict | None = None,
               reproducible: bool = False,
-              progress: Progress | None = None) -> BatchResult:
+              progress: Progress | None = None,
+              sheet: str | None = None) -> BatchResult:
     """Make a handout for each row of the roster (this shard's rows) into out_dir.
 
+    `sheet` names the sheet of an .xlsx roster (default: the first).
     Raises HandoutError, before anything is made, for what spoils every row: an empty or
     unreadable roster, a bad brand, template or data folder, a bad shard. Rows that fail
     are in the result (status "failed", with the reason); the run goes on without them.
     """
     k, n = check_shard(shard)
-    roster = roster if isinstance(roster, Roster) else read_roster(roster)
+    roster = roster if isinstance(roster, Roster) else read_roster(roster, sheet=sheet)
     total = roster.count()  # one streaming pass: empty, header-only or unreadable stop here
     wanted = len(range(k, total + 1, n))
     data_dirs = tuple(Path(d) for d in data_dirs)
@@ -363,8 +356,8 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out: {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    combined = Path(combined) if combined else None
-    if combined and combined.is_dir():
+    combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
+    if combined and str(combined) != "-" and Path(combined).is_dir():
         raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
 
     if with_plan and plan:
@@ -402,15 +395,19 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         raise BatchInterrupted(result)
 
     if combined:
-        sources = [out_dir / name for row in result.rows if row.ok for name in row.files]
-        if sources:
+        parts = [Part(f"{row.number}. {row.name or 'no name'}",
+                      tuple(out_dir / name for name in row.files))
+                 for row in result.rows if row.ok and row.files]
+        if parts:
             def step(done, count):
                 if progress:
                     progress("combining", done, count)
-            step(0, len(sources))
-            result.combined_pages = combine_pdfs(sources, combined, duplex=duplex,
-                                                 progress=step)
-            result.combined = combined
+            step(0, len(parts))
+            started = time.perf_counter()
+            result.combined_files = combine(parts, combined, duplex=duplex, progress=step)
+            result.combined_seconds = time.perf_counter() - started
+            result.combined = result.combined_files[0].path
+            result.combined_pages = sum(c.pages for c in result.combined_files)
     return result
 
 
@@ -434,7 +431,7 @@ def _work(roster: Roster, shard, out_dir: Path, width: int, leave_out: frozenset
                           for name in names)
             if all(p is not None for p in pages):
                 yield RowResult(row.number, row.line, "skipped", row.where, names, pages,
-                                warnings=row.warnings)
+                                warnings=row.warnings, name=row.client.name)
                 continue
         yield _Task(row.number, row.line, row.where, row.client, stem, row.warnings)
 
@@ -518,212 +515,3 @@ def _lost(task: _Task) -> RowResult:
                      error="the worker process drawing this row stopped unexpectedly (out of "
                            "memory?); run again with --skip-existing to retry it",
                      warnings=task.warnings)
-
-
-# -- the manifest -------------------------------------------------------------------------
-def _cell(value) -> str:
-    """A manifest cell a spreadsheet shows as text: never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def write_manifest(path: Path, rows: Iterable[RowResult], with_plan: bool = False) -> None:
-    """One line per row (roster order), written atomically, UTF-8 with a BOM so spreadsheets
-    show accents; cells that would start a formula are prefixed with a quote."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(MANIFEST_COLUMNS + (PLAN_COLUMNS if with_plan else ()))
-    for row in rows:
-        pages = [("" if p is None else p) for p in row.pages]
-        notes = [_detail(w, row.where) for w in (*row.warnings, *row.notes)]
-        cells = [row.number, row.line, row.files[0] if row.files else "",
-                 pages[0] if pages else "", row.status, row.error, " | ".join(notes)]
-        if with_plan:
-            cells += [row.files[1] if len(row.files) > 1 else "", pages[1] if len(pages) > 1 else ""]
-        writer.writerow([_cell(c) for c in cells])
-    write_atomic(buffer.getvalue().encode("utf-8-sig"), path)
-
-
-# -- the combined file --------------------------------------------------------------------
-def combine_pdfs(sources: Sequence[Path], target: str | Path, *, duplex: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> int:
-    """Stream PDFs into one, each starting on a fresh sheet; returns the page count.
-
-    Files are read one at a time and their objects written straight out, so memory holds
-    one source file, not the result. With duplex, a file with an odd number of pages is
-    followed by a blank page, so the next starts on the front of a new sheet.
-    Written through atomic_file, like every PDF here: all of it or nothing.
-    """
-    with atomic_file(target) as handle:
-        writer = _PdfStream(handle)
-        for index, source in enumerate(sources, 1):
-            writer.add(source, pad_to_even=duplex)
-            if progress:
-                progress(index, len(sources))
-        writer.finish()
-    return writer.pages
-
-
-class _Hashed:
-    """A binary file that tracks its position and an MD5 of what was written (the file ID)."""
-
-    def __init__(self, handle):
-        self.handle, self.position, self.md5 = handle, 0, hashlib.md5()
-
-    def write(self, data: bytes) -> int:
-        self.handle.write(data)
-        self.md5.update(data)
-        self.position += len(data)
-        return len(data)
-
-
-class _PdfStream:
-    """A PDF written object by object: pages of many files under one page tree.
-
-    Object 1 is the catalog, 2 the root of the page tree, and each source file gets a page
-    tree node of its own holding its pages (and the blank page padding it, if any).
-    """
-
-    def __init__(self, handle):
-        self.out = _Hashed(handle)
-        self.offsets: list[int | None] = [None, None, None]  # by object number; 0 is unused
-        self.kids: list[int] = []
-        self.pages = 0
-        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-
-    def reserve(self) -> int:
-        self.offsets.append(None)
-        return len(self.offsets) - 1
-
-    def write(self, number: int, obj) -> None:
-        self.offsets[number] = self.out.position
-        self.out.write(b"%d 0 obj\n" % number)
-        obj.write_to_stream(self.out)
-        self.out.write(b"\nendobj\n")
-
-    def add(self, source: Path, *, pad_to_even: bool = False) -> None:
-        try:
-            self._add(source, pad_to_even)
-        except HandoutError:
-            raise
-        except Exception as exc:  # pypdf raises many kinds for a damaged file
-            raise InputError(f"--combined: cannot read {source} ({type(exc).__name__}: {exc}); "
-                             f"delete it and run again with --skip-existing") from None
-
-    def _add(self, source: Path, pad_to_even: bool) -> None:
-        from pypdf import PdfReader
-        from pypdf.generic import (
-            ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject,
-            NumberObject, StreamObject,
-        )
-
-        reader = PdfReader(source)
-        pages = list(reader.pages)
-        node = self.reserve()
-        numbers: dict[tuple[int, int], int] = {}
-        queue: deque = deque()
-
-        def key(ref):
-            return ref.idnum, ref.generation
-
-        def ref_to(number: int):
-            return IndirectObject(number, 0, None)
-
-        def link(ref):
-            if key(ref) not in numbers:
-                numbers[key(ref)] = self.reserve()
-                queue.append(ref)
-            return ref_to(numbers[key(ref)])
-
-        def copy(obj):
-            if isinstance(obj, IndirectObject):
-                return link(obj)
-            if isinstance(obj, StreamObject):
-                new = type(obj)()
-                new._data = obj._data  # the stream as stored (still compressed)
-                for name, value in obj.items():
-                    if name != "/Length":  # written afresh from the data
-                        new[name] = copy(value)
-                return new
-            if isinstance(obj, DictionaryObject):
-                return DictionaryObject({name: copy(value) for name, value in obj.items()})
-            if isinstance(obj, ArrayObject):
-                return ArrayObject(copy(value) for value in obj)
-            return obj
-
-        # The source's catalog and page tree are replaced by ours: a stray reference to
-        # them must not pull the whole source in a second time.
-        root = reader.trailer.raw_get("/Root")
-        numbers[key(root)] = 1
-        tree = reader.trailer["/Root"].raw_get("/Pages")
-        numbers[key(tree)] = node
-        page_numbers = []
-        for page in pages:
-            page_numbers.append(self.reserve())
-            numbers[key(page.indirect_reference)] = page_numbers[-1]
-        for page, number in zip(pages, page_numbers):
-            copied = DictionaryObject({name: copy(value) for name, value in page.items()
-                                       if name != "/Parent"})
-            copied[NameObject("/Parent")] = ref_to(node)
-            self.write(number, copied)
-        while queue:
-            ref = queue.popleft()
-            self.write(numbers[key(ref)], copy(ref.get_object()))
-        if pad_to_even and len(page_numbers) % 2:
-            blank = DictionaryObject({
-                NameObject("/Type"): NameObject("/Page"),
-                NameObject("/Parent"): ref_to(node),
-                NameObject("/MediaBox"): ArrayObject(FloatObject(v) for v in pages[-1].mediabox),
-                NameObject("/Resources"): DictionaryObject(),
-            })
-            page_numbers.append(self.reserve())
-            self.write(page_numbers[-1], blank)
-        self.write(node, DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"),
-            NameObject("/Parent"): ref_to(2),
-            NameObject("/Kids"): ArrayObject(ref_to(p) for p in page_numbers),
-            NameObject("/Count"): NumberObject(len(page_numbers)),
-        }))
-        self.kids.append(node)
-        self.pages += len(page_numbers)
-
-    def finish(self) -> None:
-        from pypdf.generic import (
-            ArrayObject, ByteStringObject, DictionaryObject, IndirectObject, NameObject,
-            NumberObject, TextStringObject,
-        )
-
-        def ref_to(number: int):
-            return IndirectObject(number, 0, None)
-
-        self.write(2, DictionaryObject({
-            NameObject("/Type"): NameObject("/Pages"),
-            NameObject("/Kids"): ArrayObject(ref_to(k) for k in self.kids),
-            NameObject("/Count"): NumberObject(self.pages),
-        }))
-        self.write(1, DictionaryObject({
-            NameObject("/Type"): NameObject("/Catalog"),
-            NameObject("/Pages"): ref_to(2),
-        }))
-        info = self.reserve()
-        self.write(info, DictionaryObject({
-            NameObject("/Title"): TextStringObject("Handouts"),
-            NameObject("/Producer"): TextStringObject(f"handout {__version__} (batch)"),
-            NameObject("/Creator"): TextStringObject(f"handout {__version__}"),
-        }))
-        file_id = ByteStringObject(self.out.md5.digest())
-        start = self.out.position
-        self.out.write(b"xref\n0 %d\n0000000000 65535 f \n" % len(self.offsets))
-        for first in range(1, len(self.offsets), 10_000):  # in slices: 20 bytes an object
-            chunk = self.offsets[first:first + 10_000]
-            if None in chunk:  # pragma: no cover - every reserved number is written
-                raise AssertionError("an object was reserved but never written")
-            self.out.write(b"".join(b"%010d 00000 n \n" % offset for offset in chunk))
-        self.out.write(b"trailer\n")
-        DictionaryObject({
-            NameObject("/Size"): NumberObject(len(self.offsets)),
-            NameObject("/Root"): ref_to(1),
-            NameObject("/Info"): ref_to(info),
-            NameObject("/ID"): ArrayObject([file_id, file_id]),
-        }).write_to_stream(self.out)
-        self.out.write(b"\nstartxref\n%d\n%%%%EOF\n" % start)

@@ -45,6 +45,8 @@ class Logo:
 
 @dataclass(frozen=True)
 class Brand:
+    """A clinic's look: name, logo, colours, contact lines, footer, paper size, fonts."""
+
     clinic_name: str = ""
     tagline: str = ""
     logo: Logo | None = None
@@ -71,6 +73,8 @@ class Brand:
 
 
 def load_brand(path: Path | None) -> Brand:
+    """A brand file (YAML; `handout init-brand` writes a starter), checked; None gives the
+    neutral built-in brand. DataError names the file, line and field of any problem."""
     if path is None:
         return Brand()
     path = Path(path)

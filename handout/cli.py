@@ -13,18 +13,17 @@ from pathlib import Path
 
 import click
 
-from . import __version__, listing
-from .api import country_of, make_handout
-from .brand import load_brand, starter_brand_text
+# Only what every command needs at start-up: `handout --help` and each Tab of shell
+# completion import no ReportLab, Pillow or data. A command imports its own tools.
 from .cli_options import (
-    CONTEXT_SETTINGS, apply, check_plan_options, output_options, paper_value, plan_options,
-    plan_settings,
+    CONTEXT_SETTINGS, DATA_HELP, apply, check_plan_options, data_option, output_options,
+    paper_value, plan_options, plan_settings,
 )
 from .client import SIDES, Client, load_client, merge, parse_date
+from .complete import complete_ids
 from .config import load_config
-from .errors import HandoutError
-from .library import REGIONS, check_data, load_library
-from .render.document import write_atomic
+from .errors import HandoutError, for_command_line
+from .library import REGIONS
 
 
 @contextmanager
@@ -33,7 +32,7 @@ def one_line_errors():
     try:
         yield
     except HandoutError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(for_command_line(str(exc))) from None
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise click.ClickException(f"{exc.strerror or exc}{where}") from None
@@ -64,12 +63,19 @@ def _setup_logging() -> None:
     log.propagate = False
 
 
+def _print_version(ctx, param, value):
+    if value and not ctx.resilient_parsing:
+        from . import __version__  # read from the installed metadata only when asked
+
+        click.echo(f"handout, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=HandoutGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, prog_name="handout")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
-              envvar="HANDOUT_DATA",
-              help="A clinic's own data folder: its items add to or replace the built-in "
-                   "ones by id. Repeat for several. Default: from the config file.")
+              envvar="HANDOUT_DATA", metavar="DIR", help=DATA_HELP)
 @click.pass_context
 def main(ctx, data_dirs):
     """Print branded self-care handouts for acupressure, massage and physio clients.
@@ -79,10 +85,13 @@ def main(ctx, data_dirs):
     """
     _setup_logging()
     config = load_config()
-    ctx.obj = {"data_dirs": tuple(data_dirs) or config.data_dirs, "config": config}
+    ctx.obj = {"data_dirs": tuple(data_dirs) or config.data_dirs, "config": config,
+               "data_from_config": not data_dirs}
 
 
 def _library(state):
+    from .library import load_library
+
     return load_library(state["data_dirs"])
 
 
@@ -90,12 +99,15 @@ def _library(state):
 @click.argument("folder", required=False, type=click.Path(path_type=Path))
 @click.option("--brand", "brand_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Check this brand file too (its country against the emergency services).")
+@data_option
 @pass_state
 def validate(state, folder, brand_file):
     """Check the data: the built-in files plus FOLDER (or the --data folders).
 
     Lists every problem as file:line: item: field: what is wrong, and exits 1 if any.
     """
+    from .library import check_data, load_library
+
     folders = (folder,) if folder else state["data_dirs"]
     problems = check_data(folders)
     if problems:
@@ -104,6 +116,9 @@ def validate(state, folder, brand_file):
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     library = load_library(folders)
     if brand_file:
+        from .api import country_of
+        from .brand import load_brand
+
         country_of(load_brand(brand_file), library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
@@ -113,42 +128,72 @@ def validate(state, folder, brand_file):
 
 _region = click.option("--region", type=click.Choice(REGIONS), help="Only this body region.")
 _safe_for = click.option("--safe-for", "safe_for", multiple=True, metavar="CONDITION",
-                         help="Only items not ruled out by this condition (repeatable), "
+                         shell_complete=complete_ids("conditions"), help="Only items not ruled out by this condition (repeatable), "
                               "e.g. --safe-for pregnancy.")
-_protocol = click.option("--protocol", metavar="ID", help="Only the items of this protocol.")
+_protocol = click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+                         help="Only the items of this protocol.")
+_yaml = click.option("--yaml", "as_yaml", is_flag=True,
+                     help="Print the items as a clinic's data file holds them, to copy.")
+
+
+def _echo_items(state, section: str, items, as_yaml: bool, table) -> None:
+    """A listing as a table, or with --yaml as the data file's text (clinic fields laid over)."""
+    if not as_yaml:
+        click.echo(table)
+        return
+    from .itemyaml import items_yaml
+    from .library import raw_items
+
+    raw = raw_items(section, state["data_dirs"])
+    click.echo(items_yaml(section, [raw[item.id] for item in items]), nl=False)
 
 
 @main.command()
 @_region
 @_safe_for
 @_protocol
+@_yaml
+@data_option
 @pass_state
-def points(state, region, safe_for, protocol):
+def points(state, region, safe_for, protocol, as_yaml):
     """List the acupressure points."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.points.values(), region, safe_for, protocol)
-    click.echo(listing.points_table(library, items, safe_for))
+    _echo_items(state, "points", items, as_yaml,
+                None if as_yaml else listing.points_table(library, items, safe_for))
 
 
 @main.command()
 @_region
 @_safe_for
 @_protocol
+@_yaml
+@data_option
 @pass_state
-def stretches(state, region, safe_for, protocol):
+def stretches(state, region, safe_for, protocol, as_yaml):
     """List the stretches and exercises."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.stretches.values(), region, safe_for, protocol)
-    click.echo(listing.stretches_table(library, items, safe_for))
+    _echo_items(state, "stretches", items, as_yaml,
+                None if as_yaml else listing.stretches_table(library, items, safe_for))
 
 
 @main.command()
-@click.option("--topic", metavar="ID", help="Only this topic (activity, sleep, ...).")
+@click.option("--topic", metavar="ID", shell_complete=complete_ids("topics"),
+              help="Only this topic (activity, sleep, ...).")
 @_safe_for
 @_protocol
+@_yaml
+@data_option
 @pass_state
-def tips(state, topic, safe_for, protocol):
+def tips(state, topic, safe_for, protocol, as_yaml):
     """List the lifestyle tips, by topic."""
+    from . import listing
+
     library = _library(state)
     items = listing.filter_items(library, library.tips.values(), None, safe_for, protocol)
     if topic:
@@ -156,30 +201,55 @@ def tips(state, topic, safe_for, protocol):
         if topic not in library.topics:
             raise click.BadParameter(f"unknown topic '{topic}' (known: {', '.join(library.topics)})",
                                      param_hint="--topic")
-    click.echo(listing.tips_table(library, items, safe_for))
+    _echo_items(state, "tips", items, as_yaml,
+                None if as_yaml else listing.tips_table(library, items, safe_for))
 
 
 @main.command()
+@_yaml
+@data_option
 @pass_state
-def protocols(state):
+def protocols(state, as_yaml):
     """List the protocols a handout can start from."""
-    click.echo(listing.protocols_table(_library(state)))
+    from . import listing
+
+    library = _library(state)
+    _echo_items(state, "protocols", library.protocols.values(), as_yaml,
+                None if as_yaml else listing.protocols_table(library))
 
 
 @main.command()
+@data_option
 @pass_state
 def conditions(state):
     """List the client conditions the safety rules know (for --condition)."""
+    from . import listing
+
     click.echo(listing.conditions_table(_library(state)))
 
 
 @main.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID",
+                shell_complete=complete_ids("points", "stretches", "tips", "protocols"))
+@click.option("--yaml", "as_yaml", is_flag=True,
+              help="Print it as a clinic's data file holds it, each field explained: copy it "
+                   "into your folder and keep the fields you change.")
+@data_option
 @pass_state
-def show(state, item_id):
+def show(state, item_id, as_yaml):
     """Show one point, stretch, tip or protocol in full (aliases work: K3, LV3, UB60)."""
+    from . import listing
+
     library = _library(state)
     item = library.find(item_id)
+    if as_yaml:
+        from .itemyaml import items_yaml
+        from .library import raw_items, section_of
+
+        section = section_of(item)
+        click.echo(items_yaml(section, [raw_items(section, state["data_dirs"])[item.id]],
+                              notes="all"), nl=False)
+        return
     click.echo(listing.describe(library, item, asked_as=item_id))
 
 
@@ -192,19 +262,28 @@ def client_options(command):
     """The options that describe a client, shared by `make` and `plan`."""
     options = [
         click.argument("client_file", required=False, type=click.Path(path_type=Path)),
+        data_option,
         click.option("--name", help="The client's name."),
         click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date on the sheet (default: today)."),
         click.option("--practitioner", help="Your name, as the client should see it."),
-        click.option("--protocol", metavar="ID", help="The protocol to start from (see `handout protocols`)."),
-        click.option("--points", multiple=True, metavar="IDS", help="Points to add, e.g. BL60,GB34."),
-        click.option("--stretches", multiple=True, metavar="IDS", help="Stretches to add."),
-        click.option("--tips", multiple=True, metavar="IDS", help="Tips to add."),
-        click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out."),
+        click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+                     help="The protocol to start from (see `handout protocols`)."),
+        click.option("--points", multiple=True, metavar="IDS", shell_complete=complete_ids("points"),
+                     help="Points to add, e.g. BL60,GB34."),
+        click.option("--stretches", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("stretches"), help="Stretches to add."),
+        click.option("--tips", multiple=True, metavar="IDS", shell_complete=complete_ids("tips"),
+                     help="Tips to add."),
+        click.option("--drop", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("points", "stretches", "tips"),
+                     help="Protocol items to leave out."),
         click.option("--side", type=click.Choice(SIDES), help="Which side to press (default: both)."),
         click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy."),
         click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+                     shell_complete=complete_ids("conditions"),
                      help="The client's conditions, e.g. anticoagulants,numb-skin (see `handout conditions`)."),
         click.option("--allow", multiple=True, metavar="IDS",
+                     shell_complete=complete_ids("points", "stretches", "tips"),
                      help="Include these even though a condition rules them out (you confirm it)."),
         click.option("--notes", help="Your notes for the client."),
         click.option("--notes-file", type=click.Path(path_type=Path, dir_okay=False),
@@ -240,6 +319,8 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
 
 
 def _write(data: bytes, output: str, open_after: bool) -> None:
+    from .render.document import write_atomic
+
     write_atomic(data, output)
     if output != "-":
         click.echo(f"wrote {output}", err=True)
@@ -262,24 +343,28 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
       handout make --name "Ana Ruiz" --protocol sciatica --pregnant -o ana.pdf
       handout make examples/client.yaml --with-plan --weeks 4 -o client.pdf
     """
+    from .api import make_handout
+
     check_plan_options(with_plan, start_text, weeks, portrait, locale)
     client = build_client(**client_fields)
     config = state["config"]
     plan = plan_settings(client, start_text, weeks, portrait, locale) if with_plan else None
     data = make_handout(client, brand=brand_file or config.brand,
                         template=template or "client-handout",
-                        data_dirs=state["data_dirs"], reproducible=reproducible, plan=plan)
+                        data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
+                        reproducible=reproducible, plan=plan)
     _write(data, output, open_after)
 
 
 @main.command()
-@click.argument("item_id", metavar="ID")
+@click.argument("item_id", metavar="ID", shell_complete=complete_ids("points"))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="FILE.pdf or FILE.png.")
 @click.option("--side", type=click.Choice(("right", "left", "both")), default="right",
               show_default=True, help="Which side to show (left mirrors the view).")
 @click.option("--width-mm", type=click.FloatRange(20, 200), default=60, show_default=True,
               help="Width of the drawing.")
+@data_option
 @pass_state
 def diagram(state, item_id, output, side, width_mm):
     """Draw one point's body diagram or one stretch's picture alone, to check or reuse it
@@ -307,6 +392,9 @@ def diagram(state, item_id, output, side, width_mm):
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_brand(path, force):
     """Write a commented starter brand file (default: brand.yaml)."""
+    from .brand import starter_brand_text
+    from .render.document import write_atomic
+
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")
     write_atomic(starter_brand_text().encode("utf-8"), path)

@@ -12,16 +12,20 @@ from pathlib import Path
 
 import click
 
-from .cli_options import CONTEXT_SETTINGS, check_plan_options, plan_options, plan_settings
+from .cli_options import (
+    CONTEXT_SETTINGS, check_plan_options, data_option, not_to_a_terminal, plan_options,
+    plan_settings,
+)
 
-from .batch import BatchInterrupted, parse_shard, run_batch
 from .config import load_config
-from .errors import HandoutError
+from .errors import HandoutError, for_command_line
 
 
 def _shard(ctx, param, value):
     if value is None:
         return (1, 1)
+    from .batch import parse_shard
+
     try:
         return parse_shard(value)
     except HandoutError as exc:
@@ -59,11 +63,15 @@ class _ProgressBar:
 
 @click.command("batch", context_settings=CONTEXT_SETTINGS)
 @click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--sheet", metavar="NAME",
+              help="The sheet of an Excel roster (.xlsx) to read (default: the first).")
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
 @click.option("--combined", metavar="FILE.pdf", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also one print-ready PDF of every handout, each client on a fresh sheet.")
+              callback=not_to_a_terminal,
+              help="Also one print-ready PDF of every handout, each client on a fresh sheet "
+                   "('-': to standard output, when redirected).")
 @click.option("--duplex", is_flag=True,
               help="For double-sided printing: pad each client in --combined to an even "
                    "number of pages with a blank page.")
@@ -82,10 +90,11 @@ class _ProgressBar:
 @plan_options
 @click.option("--reproducible", is_flag=True,
               help="Byte-identical output for identical input (no timestamps).")
+@data_option
 @click.pass_obj
-def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
+def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
           template, with_plan, start_text, weeks, portrait, locale, reproducible):
-    """Make a handout for every client in ROSTER (CSV or YAML), into --out DIR.
+    """Make a handout for every client in ROSTER (CSV, Excel .xlsx or YAML), into --out DIR.
 
     ROSTER has one row per client, with columns named like the fields of a client file:
     name, date, practitioner, protocol, points, stretches, tips, drop, side, conditions,
@@ -100,6 +109,8 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
       handout batch examples/roster.csv --out out/ --combined all.pdf
       handout batch clients.csv --out out/ --shard 2/3 --skip-existing
     """
+    from .batch import BatchInterrupted, run_batch
+
     if duplex and not combined:
         raise click.UsageError("--duplex pads the --combined file; give --combined FILE.pdf too")
     check_plan_options(with_plan, start_text, weeks, portrait, locale)
@@ -114,7 +125,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
             template_dirs=config.template_dirs, jobs=jobs, combined=combined, duplex=duplex,
             skip_existing=skip_existing, shard=shard, with_plan=with_plan,
             plan=plan_settings(None, start_text, weeks, portrait, locale) if with_plan else None,
-            reproducible=reproducible, progress=bar)
+            reproducible=reproducible, progress=bar, sheet=sheet)
     except BatchInterrupted as stop:
         bar.close()
         done = stop.result
@@ -128,7 +139,7 @@ def batch(state, roster, out_dir, combined, duplex, jobs, skip_existing, shard, 
         raise click.exceptions.Exit(130) from None
     except HandoutError as exc:
         bar.close()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(for_command_line(str(exc))) from None
     except OSError as exc:
         bar.close()
         where = f" ({exc.filename})" if exc.filename else ""
@@ -162,8 +173,16 @@ def _summary(result, shard, combined) -> None:
     say(f"manifest: {result.manifest}" + (
         f" (items left out for safety, for {with_notes} client{'s' if with_notes != 1 else ''}, "
         f"are in its notes column)" if with_notes else ""))
-    if result.combined:
-        say(f"combined: {result.combined}, {result.combined_pages} pages")
+    files = result.combined_files
+    if len(files) > 1:
+        say(f"combined: the handouts are on {' and '.join(f.paper for f in files)} paper, "
+            f"so one file for each (a printer needs one paper size a file):")
+    for file in files:
+        where = "standard output" if str(file.path) == "-" else file.path
+        say(f"combined: {where}, {file.pages} pages ({file.paper}, {file.clients} "
+            f"client{'s' if file.clients != 1 else ''})")
+    if files:
+        say(f"combining took {result.combined_seconds:.1f} s")
     elif combined:
         say("combined: not written, no handout was made")
     if failed:

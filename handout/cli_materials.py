@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import click
 
-from .cli_options import CONTEXT_SETTINGS, output_options, paper_value
+from .cli_options import CONTEXT_SETTINGS, data_option, output_options, paper_value
 from .client import SIDES
+from .complete import complete_ids
 
 pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("ids", nargs=-1, metavar="[IDS]...")
-@click.option("--protocol", metavar="ID", help="All the points of this protocol.")
+@click.argument("ids", nargs=-1, metavar="[IDS]...", shell_complete=complete_ids("points"))
+@click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+              help="All the points of this protocol.")
 @output_options
+@data_option
 @pass_state
 def reference(state, ids, protocol, brand_file, paper, template, output, reproducible,
               open_after):
@@ -48,14 +51,19 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("ids", nargs=-1, metavar="[IDS]...")
-@click.option("--protocol", metavar="ID", help="The points and stretches of this protocol.")
-@click.option("--drop", multiple=True, metavar="IDS", help="Protocol items to leave out.")
+@click.argument("ids", nargs=-1, metavar="[IDS]...",
+                shell_complete=complete_ids("points", "stretches"))
+@click.option("--protocol", metavar="ID", shell_complete=complete_ids("protocols"),
+              help="The points and stretches of this protocol.")
+@click.option("--drop", multiple=True, metavar="IDS",
+              shell_complete=complete_ids("points", "stretches"), help="Protocol items to leave out.")
 @click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy.")
 @click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+              shell_complete=complete_ids("conditions"),
               help="The client's conditions, e.g. anticoagulants,numb-skin: the handout's "
                    "safety rules apply.")
 @click.option("--allow", multiple=True, metavar="IDS",
+              shell_complete=complete_ids("points", "stretches"),
               help="Include these even though a condition rules them out (you confirm it).")
 @click.option("--side", type=click.Choice(SIDES), default="both", show_default=True,
               help="Which side to press.")
@@ -63,6 +71,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
               help="Large print (text 14 pt or more; cards hold less before they say "
                    "'See your handout for more').")
 @output_options
+@data_option
 @pass_state
 def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_print,
           brand_file, paper, template, output, reproducible, open_after):

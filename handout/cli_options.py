@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,6 +13,37 @@ from .client import PAPER_SIZES, Client, parse_date
 # Every command, also when one is used on its own (the tests do): Click keeps a command's
 # help option from the first time it builds it, so each must ask for -h itself.
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+DATA_HELP = ("A clinic's own data folder: its items add to or change the built-in ones by id. "
+             "Repeat for several. Default: $HANDOUT_DATA, else the config file's data_dirs.")
+
+
+def _add_data_dirs(ctx, param, value):
+    """`handout CMD --data DIR` means what `handout --data DIR CMD` does; both together add up."""
+    if not value:
+        return
+    state = ctx.ensure_object(dict)
+    if state.get("data_from_config", True):  # nothing given before the command: replace
+        state["data_dirs"] = tuple(value)
+    else:
+        state["data_dirs"] = tuple(state["data_dirs"]) + tuple(value)
+    state["data_from_config"] = False
+
+
+# On every command that reads the data (the group has its own, with HANDOUT_DATA).
+data_option = click.option("--data", multiple=True, type=click.Path(path_type=Path),
+                           metavar="DIR", expose_value=False, callback=_add_data_dirs,
+                           help=DATA_HELP)
+
+
+def not_to_a_terminal(ctx, param, value):
+    """'-' is standard output: refused when that is a terminal, where a PDF is garbage."""
+    if value is not None and str(value) == "-" and sys.stdout.isatty():
+        raise click.BadParameter(
+            "'-' writes the PDF to standard output, which is this terminal; redirect it "
+            "(> file.pdf, or | lp) or give a file name", ctx=ctx, param=param)
+    return value
 
 
 def apply(command, options):
@@ -29,8 +61,8 @@ def output_options(command):
                      help="Paper size (default: the brand's)."),
         click.option("--template", default=None, metavar="NAME|FILE",
                      help="A layout template (a copy of a built-in one, changed)."),
-        click.option("-o", "--output", required=True, metavar="FILE",
-                     help="The PDF to write ('-' for standard output)."),
+        click.option("-o", "--output", required=True, metavar="FILE", callback=not_to_a_terminal,
+                     help="The PDF to write ('-' for standard output, when redirected)."),
         click.option("--reproducible", is_flag=True,
                      help="Byte-identical output for identical input (no timestamps)."),
         click.option("--open", "open_after", is_flag=True, help="Open the PDF when done."),

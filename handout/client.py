@@ -20,8 +20,19 @@ MAX_NAME = 400
 MAX_NOTES = 60_000  # about 10,000 words: a handout, not a book
 
 
+LIST_FIELDS = ("points", "stretches", "tips", "drop", "conditions", "allow")
+
+
 @dataclass(frozen=True)
 class Client:
+    """Who a handout is for and what to put in it; every field is optional.
+
+    The list fields (points, stretches, tips, drop, conditions, allow) take one id as a
+    string or a sequence of ids: Client(conditions="pregnancy") is one condition. Ids are
+    checked when the handout is made (make_handout raises UnknownItemError, or SafetyError
+    for an item the client's conditions rule out, unless it is in allow).
+    """
+
     name: str = ""
     date: dt.date | None = None  # None: today
     practitioner: str = ""
@@ -39,9 +50,23 @@ class Client:
     large_print: bool | None = None  # None = the brand's default
     source: str = ""
 
+    def __post_init__(self):
+        for key in LIST_FIELDS:
+            object.__setattr__(self, key, _ids(key, getattr(self, key)))
+
     @property
     def day(self) -> dt.date:
         return self.date or dt.date.today()
+
+
+def _ids(key: str, value) -> tuple[str, ...]:
+    """One id or a sequence of ids as a tuple; anything else is a caller's mistake."""
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise TypeError(f"Client({key}=...) takes an id or a list of ids (strings), "
+                    f"not {value!r}")
 
 
 def parse_date(value, where: str = "date") -> dt.date:

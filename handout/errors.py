@@ -6,6 +6,7 @@ cli.py turns these into click errors; nothing else in the package imports click.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -32,6 +33,24 @@ class Problem:
             parts.append(self.field)
         parts.append(self.message)
         return ": ".join(parts)
+
+
+# Messages raised to Python callers name the API's keyword arguments (allow=['BL60'],
+# protocol='sciatica', points=[...]); the command line says its options instead. One
+# rewrite for each audience: this one for the command line, batch.py's for roster columns.
+API_LISTS = ("allow", "points", "stretches", "tips", "drop", "conditions")
+_API_LIST = re.compile(r"\b(" + "|".join(API_LISTS) + r")=\[([^\]]*)\]")
+_API_TEXT = re.compile(r"\b(protocol)='([^']*)'")
+
+
+def _items(inside: str) -> str:
+    return ",".join(v.strip().strip("'\"") for v in inside.split(",") if v.strip())
+
+
+def for_command_line(message: str) -> str:
+    """An API-worded message as the command line says it: allow=['BL60'] -> --allow BL60."""
+    message = _API_LIST.sub(lambda m: f"--{m[1]} {_items(m[2])}", message)
+    return _API_TEXT.sub(lambda m: f"--{m[1]} {m[2]}", message)
 
 
 class DataError(HandoutError):

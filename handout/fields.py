@@ -38,10 +38,15 @@ class Fields:
     def line_of(self, name: str) -> int:
         return self.data.line_of(name) if isinstance(self.data, LineDict) else self.line
 
+    def file_of(self, name: str | None) -> str:
+        """The file a field was written in: a clinic's overlaid item mixes two (overlay.py)."""
+        files = getattr(self.data, "key_files", None)
+        return files.get(name.split("[", 1)[0], self.file) if files and name else self.file
+
     def problem(self, name: str | None, message: str, line: int | None = None) -> None:
         if line is None:
             line = self.line_of(name) if name else self.line
-        self.problems.append(Problem(self.file, line, self.item, self.path(name), message))
+        self.problems.append(Problem(self.file_of(name), line, self.item, self.path(name), message))
 
     def done(self) -> None:
         unknown = [key for key in self.data if key not in self.seen]
@@ -151,7 +156,8 @@ class Fields:
         value = self.raw(name, required)
         if value is _MISSING:
             return None
-        return Fields(value, self.file, self.item, self.problems, self.path(name), self.line_of(name))
+        return Fields(value, self.file_of(name), self.item, self.problems, self.path(name),
+                      self.line_of(name))
 
     def blocks(self, name: str, required: bool = True) -> list[Fields]:
         """A list of mappings, each as its own Fields."""
@@ -163,7 +169,8 @@ class Fields:
             return []
         lines = value.item_lines if isinstance(value, LineList) else [self.line] * len(value)
         return [
-            Fields(entry, self.file, self.item, self.problems, f"{self.path(name)}[{i + 1}]", lines[i])
+            Fields(entry, self.file_of(name), self.item, self.problems,
+                   f"{self.path(name)}[{i + 1}]", lines[i])
             for i, entry in enumerate(value)
         ]
 

@@ -2,8 +2,9 @@
 
 The library knows nothing of clients or PDFs. load_library() gives a Library or raises a
 DataError listing every problem; check_data() gives the list itself, for `handout validate`.
-A clinic folder holds files of the same names: an item with a built-in id replaces it, a new
-id is added, and a section of safety.yaml (say `disclaimer`) replaces the built-in one.
+A clinic folder holds files of the same names: an item with a built-in id changes the fields
+it gives (overlay.py; `replace: true` replaces it whole), a new id is added, and a section of
+safety.yaml (say `disclaimer`) replaces the built-in one.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import overlay
 from .errors import DataError, Problem, UnknownItemError
 from .fields import Fields, describe
 from .models import (
@@ -62,6 +64,8 @@ MERIDIAN_PREFIXES = {
 
 @dataclass(frozen=True)
 class Library:
+    """The content, checked: items by id (library.point("K3") resolves aliases)."""
+
     points: dict[str, Point]
     stretches: dict[str, Stretch]
     topics: dict[str, Topic]
@@ -70,6 +74,14 @@ class Library:
     safety: Safety
     protocols: dict[str, Protocol]
     folders: tuple[Path, ...]
+    # (section, id) -> the fields a clinic folder set on that item (see overlay.py), or
+    # None for an item that is the clinic's own (new, or `replace: true`).
+    clinic_fields: dict[tuple[str, str], tuple[str, ...] | None] = field(default_factory=dict)
+
+    def fields_from_clinic(self, item) -> tuple[str, ...] | None:
+        """The fields of a point, stretch, tip or protocol that a clinic's folder set:
+        () for a built-in item as shipped, None for an item wholly the clinic's."""
+        return self.clinic_fields.get((section_of(item), item.id), ())
 
     # -- lookups: every id a user types goes through one of these --------------------
     def point(self, ref: str) -> Point:
@@ -130,6 +142,11 @@ class Library:
         return [alias for point in self.points.values() for alias in point.aliases]
 
 
+def section_of(item) -> str:
+    """The list section (and file) an item belongs to: a Point is in `points` ..."""
+    return {Point: "points", Stretch: "stretches", Tip: "tips", Protocol: "protocols"}[type(item)]
+
+
 def point_key(ref: str) -> str:
     """The WHO code a point reference means: 'k3', 'KD-3', 'Kidney 3' -> 'KI3'."""
     compact = re.sub(r"[\s\-_.]+", "", str(ref)).upper()
@@ -178,6 +195,16 @@ def _load_cached(data_dirs: tuple[Path, ...]) -> Library:
     return library
 
 
+def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, object]:
+    """A list section's items as the files hold them, each clinic folder's fields laid over
+    (for `handout show --yaml`): {id: mapping}."""
+    problems: list[Problem] = []
+    sections = _read_sections((builtin_data_dir(), *(Path(d) for d in data_dirs)), problems)
+    if problems:
+        raise DataError(problems)
+    return {item_id: entry.data for item_id, entry in sections.get(section, {}).items()}
+
+
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
     """Every problem in the built-in data plus these clinic folders (empty when all is well),
     file by file, in line order."""
@@ -187,11 +214,13 @@ def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
 
 @dataclass
 class _Entry:
-    """One raw item with the file it came from."""
+    """One raw item with the file it came from (for an overlaid item: the clinic's file),
+    and the fields a clinic folder set (all of them for a clinic's own or replaced item)."""
 
     file: str
     data: object
     line: int
+    clinic_fields: tuple[str, ...] | None = ()  # None: the clinic's own item, whole
 
 
 def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
@@ -221,7 +250,7 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
     if safety is None:
         return None, problems
     library = Library(points, stretches, topics, tips, conditions, safety, protocols,
-                      tuple(data_dirs))
+                      tuple(data_dirs), _clinic_fields(sections))
     problems.extend(_protocol_problems(library))
     problems.extend(wording_problems(library))
     problems.extend(_art_problems(library))
@@ -260,14 +289,15 @@ def _read_sections(folders, problems) -> dict[str, object]:
                     problems.append(Problem(name, line, None, key,
                                             f"unknown section (expected one of: {', '.join(allowed)})"))
                 elif key in LIST_SECTIONS:
-                    _merge_list(sections.setdefault(key, {}), value, name, line, key, problems)
+                    _merge_list(sections.setdefault(key, {}), value, name, line, key, problems,
+                                clinic=level > 0)
                 else:
                     sections[key] = _Entry(name, value, line)
     return sections
 
 
 def _merge_list(merged: dict, value, file: str, line: int, key: str,
-                problems: list[Problem]) -> None:
+                problems: list[Problem], clinic: bool = False) -> None:
     seen_here: dict[str, str] = {}  # ids in this section of this file
     if not isinstance(value, list):
         problems.append(Problem(file, line, None, key, "should be a list of items"))
@@ -284,7 +314,40 @@ def _merge_list(merged: dict, value, file: str, line: int, key: str,
                                     f"id used twice (first on line {seen_here[item_id]})"))
             continue
         seen_here[item_id] = str(item_line)
-        merged[item_id] = _Entry(file, raw, item_line)
+        entry = _layer(merged.get(item_id), raw, file, item_line, item_id, clinic, problems)
+        if entry is not None:
+            merged[item_id] = entry
+
+
+def _layer(below: _Entry | None, raw, file: str, line: int, item_id: str, clinic: bool,
+           problems: list[Problem]) -> _Entry | None:
+    """A clinic item over the one of the same id below it: only the fields it gives change,
+    unless it says `replace: true` (see overlay.py)."""
+    replace = raw.get(overlay.REPLACE, False)
+    if not isinstance(replace, bool):
+        problems.append(Problem(file, raw.line_of(overlay.REPLACE), item_id, overlay.REPLACE,
+                                "should be true or false"))
+        return below
+    own = overlay.without_replace(raw)
+    whole = None if clinic else ()
+    if below is None:
+        if replace:
+            problems.append(Problem(file, raw.line_of(overlay.REPLACE), item_id, overlay.REPLACE,
+                                    f"there is no item '{item_id}' to replace (leave out "
+                                    f"'replace: true' to add a new item)"))
+            return None  # nothing to check it against: the one line above says it all
+        return _Entry(file, own, line, whole)
+    if replace or not isinstance(below.data, LineDict):
+        return _Entry(file, own, line, whole)
+    data, changed = overlay.overlay(below.data, below.file, own, file)
+    if below.clinic_fields is None:
+        return _Entry(file, data, line, None)
+    return _Entry(file, data, line, tuple(dict.fromkeys((*below.clinic_fields, *changed))))
+
+
+def _clinic_fields(sections) -> dict[tuple[str, str], tuple[str, ...] | None]:
+    return {(key, item_id): entry.clinic_fields for key in LIST_SECTIONS
+            for item_id, entry in sections.get(key, {}).items() if entry.clinic_fields != ()}
 
 
 def _parse_items(sections, key, parse, problems, cond_refs) -> dict:
@@ -409,7 +472,7 @@ def _parse_point(f: Fields, item_id, cond_refs) -> Point:
         f.problem("id", f"'{item_id}' is not a WHO code like BL60 (letters then number, no space)")
     wording: list[Wording] = []
     self_reach = f.boolean("self_reach")
-    reach_help = _text(f, "reach_help", wording, cond_refs, required=not self_reach)
+    reach_help = _text(f, "reach_help", wording, cond_refs, required=False)  # checked below
     if not self_reach and not reach_help:
         f.problem("reach_help", "is needed when self_reach is false: say how to reach it safely")
     t = f.sub("technique")

@@ -89,7 +89,8 @@ def conditions_table(library: Library) -> str:
 
 
 def _wrap(label: str, text: str) -> list[str]:
-    body = textwrap.wrap(text, 88 - 14, break_on_hyphens=False) or [""]
+    # A long path stays whole, to copy from the terminal.
+    body = textwrap.wrap(text, 88 - 14, break_on_hyphens=False, break_long_words=False) or [""]
     return [f"{label:<13} {body[0]}", *(f"{'':<13} {line}" for line in body[1:])]
 
 
@@ -178,6 +179,12 @@ def describe(library: Library, item, asked_as: str = "") -> str:
             lines += _wrap("Sets", ", ".join(item.conditions) + " (for every client of this protocol)")
         for step in item.progression:
             lines += _wrap(f"Week {step.week}", f"{step.item}: " + _step_text(step))
+    from_clinic = library.fields_from_clinic(item)
+    if from_clinic is None:
+        lines += _wrap("From", f"{item.source.file} (your data folder; the whole item)")
+    elif from_clinic:
+        lines += _wrap("From", f"{item.source.file} (your data folder): "
+                               f"{', '.join(from_clinic)}; the other fields are built in")
     return "\n".join(lines)
 
 

@@ -44,7 +44,7 @@ class Wording:
     index: int | None = None  # the entry of a list field (steps), else None
     only_if: tuple[str, ...] = ()
     instead: tuple[tuple[str, str], ...] = ()
-    line: int = 0
+    line: int = field(default=0, compare=False)  # where it is written, for messages
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,7 @@ def build_plan(program: Program, start: dt.date | str | None = None, weeks: int 
                                        if o.item.kind in ("point", "stretch")))
         why = f" (left out for safety: {left})" if left else ""
         raise InputError("nothing to put on the weekly plan: no points or stretches are left "
-                         f"for this client{why}; add some with --points or --stretches")
+                         f"for this client{why}; add some with points=[...] or stretches=[...]")
     out = []
     for number in range(1, weeks + 1):
         week_start = first + dt.timedelta(days=7 * (number - 1))

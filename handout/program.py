@@ -165,7 +165,7 @@ def build_program(library: Library, client: Client, country: str = DEFAULT_COUNT
                     name, caution = rule
                     raise SafetyError(
                         f"{item.id} is ruled out for this client ({library.conditions[name].label.lower()}): "
-                        f"{caution.text} To include it anyway, confirm with --allow {item.id}"
+                        f"{caution.text} To include it anyway, confirm with allow=['{item.id}']"
                     )
                 left_out.append(LeftOut(item, library.conditions[rule[0]], rule[1]))
                 continue

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .client import MAX_NOTES, PAPER_SIZES, SIDES, Client, check_client, parse_date
-from .errors import HandoutError, InputError
+from .errors import API_LISTS, HandoutError, InputError
 from .yamlio import parse_yaml, read_text
 
 # Column names as a spreadsheet might head them, after lower-casing and turning spaces and
@@ -83,14 +83,70 @@ class RosterRow(NamedTuple):
         return self.client.source if self.client else self.error.where
 
 
-def read_roster(path: str | Path) -> "Roster":
-    """Open a roster (CSV or YAML, by its suffix or, failing that, its first line)."""
+SUPPORTED = ("CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx) or a YAML "
+             "list")
+
+
+def read_roster(path: str | Path, *, sheet: str | None = None) -> "Roster":
+    """Open a roster: CSV, Excel's UTF-16 "Unicode text", an .xlsx workbook (its first sheet,
+    or `sheet`) or YAML, told apart by the file's first bytes, then its suffix."""
     path = Path(path)
     kind = _kind(path)
+    if kind == "xlsx":
+        from .roster_xlsx import XlsxRoster  # openpyxl is imported only for a workbook
+
+        return XlsxRoster(path, sheet)
+    if sheet is not None:
+        raise InputError(f"{path}: --sheet is for an Excel workbook (.xlsx); this roster is "
+                         f"{'YAML' if kind == 'yaml' else 'CSV'}")
     return YamlRoster(path) if kind == "yaml" else CsvRoster(path)
 
 
+def _binary_kind(path: Path, start: bytes) -> str | None:
+    """'xlsx' for a workbook; None for text; an InputError for any other binary file."""
+    if start.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError):
+            names, mimetype = set(), b""
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        what = ("an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV"
+                if b"opendocument.spreadsheet" in mimetype else "a zip archive, not a roster")
+        raise InputError(f"{path}: is {what}. A roster is {SUPPORTED}")
+    if start.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
+        raise InputError(f"{path}: is a password-protected workbook or an old Excel .xls file; "
+                         f"save it as .xlsx without a password, or as CSV UTF-8")
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text (Excel's "Unicode Text")
+    if start.startswith(b"%PDF") or b"\x00" in start:
+        raise InputError(f"{path}: is not a roster but a binary file. A roster is {SUPPORTED}")
+    spreadsheet = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook",
+                   ".xls": "an Excel workbook", ".ods": "an OpenDocument spreadsheet"}
+    if path.suffix.lower() in spreadsheet and start:  # named like one, but is not
+        raise InputError(f"{path}: is not {spreadsheet[path.suffix.lower()]} that can be read "
+                         f"(damaged, or renamed from something else); save it again as .xlsx, "
+                         f"or as CSV UTF-8")
+    return None
+
+
+def _encoding(start: bytes) -> str:
+    """UTF-16 when the file starts with its byte-order mark, else UTF-8 (a BOM or not)."""
+    return "utf-16" if start.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+
+
 def _kind(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4096)
+    except OSError:
+        start = b""  # a missing file or a folder: the reader says so
+    if _binary_kind(path, start):
+        return "xlsx"
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return "yaml"
@@ -98,7 +154,7 @@ def _kind(path: Path) -> str:
         return "csv"
     first = ""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        with open(path, encoding=_encoding(start), errors="replace") as handle:
             for line in handle:
                 if line.strip() and not line.lstrip().startswith("#"):
                     first = line.strip()
@@ -145,25 +201,102 @@ class Roster:
         raise NotImplementedError
 
 
-class CsvRoster(Roster):
-    """A spreadsheet export: a header row of column names, then one row per client."""
+class TableRoster(Roster):
+    """A table of cells: a header row of column names, then one row per client. The
+    subclasses read the cells (CSV text, a workbook's sheet); the columns are read here."""
+
+    EMPTY = "the roster is empty; its first line should name the columns, e.g. " \
+            "name,date,protocol,points"
 
     def __init__(self, path: Path):
         super().__init__(path)
-        self.delimiter, self.skip_lines = self._sniff()
         self.fields: list[str | None] = []  # client field per column; None: ignored
         self.unnamed: set[int] = set()  # columns with an empty heading (0-based)
         self.headings: dict[str, str] = {}  # field -> the column's name as written
+        self._prepare()
         header = next(self._raw_records(), None)
         if header is None:
-            raise InputError(f"{self.name}: the roster is empty; its first line should name the "
-                             f"columns, e.g. name,date,protocol,points")
+            raise InputError(f"{self.name}: {self.EMPTY}")
         self._read_header(*header)
+
+    def _prepare(self) -> None:  # pragma: no cover - defined by the subclasses
+        raise NotImplementedError
+
+    def _raw_records(self) -> Iterator[tuple[int, list[str]]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        records = self._raw_records()
+        next(records, None)  # the header
+        yield from records
+
+    def _line(self, line: int) -> str:
+        return f"line {line}"
+
+    # -- the header ------------------------------------------------------------------
+    def _read_header(self, line: int, cells: list[str]) -> None:
+        at = self._line(line)
+        first_seen: dict[str, int] = {}
+        for index, cell in enumerate(cells, 1):
+            heading = cell.strip()
+            key = COLUMNS.get(_column_key(heading))
+            if key is None:
+                self.fields.append(None)
+                if not heading:
+                    self.unnamed.add(index - 1)
+                else:
+                    self.warnings.append(
+                        f"{self.name}: {at}: column {index} '{heading}' is not a client "
+                        f"field and is ignored (known columns: {', '.join(FIELDS)})")
+                continue
+            if key in first_seen:
+                raise InputError(f"{self.name}: {at}: columns {first_seen[key]} and {index} "
+                                 f"both give '{key}'; keep one of them")
+            first_seen[key] = index
+            self.fields.append(key)
+            self.headings[key] = heading
+        if not first_seen:
+            shown = ", ".join(f"'{c.strip()}'" for c in cells[:4] if c.strip())
+            raise InputError(f"{self.name}: {at}: the first row should name the columns "
+                             f"({', '.join(FIELDS[:4])} ...), not {shown}")
+        if not any(k in first_seen for k in WHAT_TO_PRINT):
+            raise InputError(f"{self.name}: {at}: no column says what to print; add a "
+                             f"'protocol' column (or points, stretches, tips)")
+
+    def _rows(self) -> Iterator[RosterRow]:
+        for number, (line, cells) in enumerate(self._records(), 1):
+            where = self._where(number, line)
+            values: dict[str, Any] = {}
+            warnings = []
+            for index, cell in enumerate(cells):
+                key = self.fields[index] if index < len(self.fields) else None
+                if key is not None:
+                    values[key] = cell
+                elif cell.strip() and index >= len(self.fields):
+                    warnings.append(f"{where}: a cell after the last column is ignored: "
+                                    f"'{_short(cell)}'")
+                elif cell.strip() and index in self.unnamed:
+                    warnings.append(f"{where}: column {index + 1} has no name, so its cell "
+                                    f"'{_short(cell)}' is ignored")
+            client, error = _client(values, where, self.headings)
+            yield RosterRow(number, line, client, error, tuple(warnings))
+
+
+class CsvRoster(TableRoster):
+    """A spreadsheet export: comma, semicolon or tab separated, UTF-8 or UTF-16 text."""
+
+    def _prepare(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                self.encoding = _encoding(handle.read(2))
+        except OSError:
+            self.encoding = "utf-8-sig"  # _open below says what is wrong with the path
+        self.delimiter, self.skip_lines = self._sniff()
 
     # -- reading ---------------------------------------------------------------------
     def _open(self):
         try:
-            return open(self.path, encoding="utf-8-sig", newline="")
+            return open(self.path, encoding=self.encoding, newline="")
         except FileNotFoundError:
             raise InputError(f"{self.name}: roster not found") from None
         except IsADirectoryError:
@@ -177,16 +310,24 @@ class CsvRoster(Roster):
         Excel's `sep=;` first line is honoured (and skipped)."""
         self._open().close()  # a missing file or a folder: say so plainly
         skip, first = 0, ""
-        with open(self.path, "rb") as handle:  # only the first line is decoded here
-            for raw in handle:
-                skip += 1
-                try:
-                    line = raw.decode("utf-8-sig" if skip == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    raise self._not_utf8(skip) from None
-                if line.strip():
-                    first = line.rstrip("\r\n")
-                    break
+        if self.encoding == "utf-16":  # Excel's "Unicode Text": tab-separated UTF-16
+            with self._open() as handle:
+                for line in handle:
+                    skip += 1
+                    if line.strip():
+                        first = line.rstrip("\r\n")
+                        break
+        else:
+            with open(self.path, "rb") as handle:  # only the first line is decoded here
+                for raw in handle:
+                    skip += 1
+                    try:
+                        line = raw.decode("utf-8-sig" if skip == 1 else "utf-8")
+                    except UnicodeDecodeError:
+                        raise self._not_utf8(skip) from None
+                    if line.strip():
+                        first = line.rstrip("\r\n")
+                        break
         match = re.fullmatch(r"\s*sep=(.)\s*", first)
         if match:
             return match.group(1), skip
@@ -246,58 +387,6 @@ class CsvRoster(Roster):
         else:
             detail = f'cells are not quoted properly ({text}); a " inside a quoted cell is written ""'
         return InputError(f"{self.name}: line {line}: {detail}")
-
-    def _records(self) -> Iterator[tuple[int, list[str]]]:
-        records = self._raw_records()
-        next(records, None)  # the header
-        yield from records
-
-    # -- the header ------------------------------------------------------------------
-    def _read_header(self, line: int, cells: list[str]) -> None:
-        first_seen: dict[str, int] = {}
-        for index, cell in enumerate(cells, 1):
-            heading = cell.strip()
-            key = COLUMNS.get(_column_key(heading))
-            if key is None:
-                self.fields.append(None)
-                if not heading:
-                    self.unnamed.add(index - 1)
-                else:
-                    self.warnings.append(
-                        f"{self.name}: line {line}: column {index} '{heading}' is not a client "
-                        f"field and is ignored (known columns: {', '.join(FIELDS)})")
-                continue
-            if key in first_seen:
-                raise InputError(f"{self.name}: line {line}: columns {first_seen[key]} and {index} "
-                                 f"both give '{key}'; keep one of them")
-            first_seen[key] = index
-            self.fields.append(key)
-            self.headings[key] = heading
-        if not first_seen:
-            shown = ", ".join(f"'{c.strip()}'" for c in cells[:4] if c.strip())
-            raise InputError(f"{self.name}: line {line}: the first row should name the columns "
-                             f"({', '.join(FIELDS[:4])} ...), not {shown}")
-        if not any(k in first_seen for k in WHAT_TO_PRINT):
-            raise InputError(f"{self.name}: line {line}: no column says what to print; add a "
-                             f"'protocol' column (or points, stretches, tips)")
-
-    def _rows(self) -> Iterator[RosterRow]:
-        for number, (line, cells) in enumerate(self._records(), 1):
-            where = self._where(number, line)
-            values: dict[str, Any] = {}
-            warnings = []
-            for index, cell in enumerate(cells):
-                key = self.fields[index] if index < len(self.fields) else None
-                if key is not None:
-                    values[key] = cell
-                elif cell.strip() and index >= len(self.fields):
-                    warnings.append(f"{where}: a cell after the last column is ignored: "
-                                    f"'{_short(cell)}'")
-                elif cell.strip() and index in self.unnamed:
-                    warnings.append(f"{where}: column {index + 1} has no name, so its cell "
-                                    f"'{_short(cell)}' is ignored")
-            client, error = _client(values, where, self.headings)
-            yield RosterRow(number, line, client, error, tuple(warnings))
 
 
 class YamlRoster(Roster):
@@ -418,6 +507,16 @@ def _convert(key: str, value: Any):
         raise _Bad(f"should be text, not {str(value).lower()}")
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip() if key == "notes" else " ".join(text.split())
+
+
+def in_roster_words(message: str, where: str) -> str:
+    """The message without its roster location, and with the API arguments that the
+    library suggests (allow=['BL60']) said as the roster columns that do the same."""
+    message = message[len(where) + 2:] if where and message.startswith(where + ": ") else message
+    message = re.sub(r"confirm with allow=\['([^']*)'\]", r"confirm it by putting \1 in the "
+                     r"row's allow column", message)
+    message = re.sub(r"\b(protocol)='[^']*'", r"the \1 column", message)
+    return re.sub(r"\b(" + "|".join(API_LISTS) + r")=\[[^\]]*\]", r"the \1 column", message)
 
 
 def _column_key(heading: Any) -> str:

@@ -29,6 +29,7 @@ def isolated(monkeypatch, tmp_path):
     """
     monkeypatch.delenv("HANDOUT_DATA", raising=False)
     monkeypatch.delenv("HANDOUT_CONFIG", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)  # the config folder follows HOME
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))

@@ -22,9 +22,11 @@ from click.testing import CliRunner
 from handout import batch as batch_module
 from pdfcheck import fold
 from handout.batch import (
-    RowResult, combine_pdfs, file_stem, health_words, parse_shard, run_batch, slug, write_manifest,
+    RowResult, file_stem, health_words, parse_shard, run_batch, slug,
 )
 from handout.cli_batch import batch
+from handout.combine import Part, combine
+from handout.manifest import write_manifest
 from handout.config import Config
 from handout.errors import InputError
 from handout.library import load_library
@@ -35,6 +37,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 TRICKY_MADE = ["001-ana-ruiz.pdf", "002-etc-x.pdf", "003-ana-ruiz.pdf", "008-gia-park.pdf",
                "011-jose-nunez.pdf", "012-kim-lee.pdf"]
+TRICKY_LETTER = ["002-etc-x.pdf"]  # the one row asking for Letter paper
+TRICKY_A4 = [name for name in TRICKY_MADE if name not in TRICKY_LETTER]
 TRICKY_FAILED = {
     4: "unknown protocol 'sciatic'",
     5: "Date: '2026/03/14' is not a date",
@@ -75,7 +79,9 @@ def tricky(tmp_path_factory):
     root = tmp_path_factory.mktemp("tricky")
     out, combined = root / "deep" / "out", root / "print" / "all.pdf"
     result = invoke(TRICKY, "--out", out, "--combined", combined, "--duplex", "--jobs", 2)
-    return SimpleNamespace(result=result, root=root, out=out, combined=combined,
+    # A4 and Letter rows: one combined file for each size.
+    return SimpleNamespace(result=result, root=root, out=out, combined=root / "print" / "all-a4.pdf",
+                           letter=root / "print" / "all-letter.pdf",
                            manifest=manifest_rows(out / "manifest.csv"))
 
 
@@ -110,7 +116,8 @@ def test_file_names_are_safe_unique_and_say_nothing_of_health(tricky):
     assert not (tricky.out / ".." / ".." / "etc").exists()
     everything = sorted(str(p.relative_to(tricky.root)) for p in tricky.root.rglob("*"))
     assert everything == ["deep", "deep/out", *(f"deep/out/{n}" for n in TRICKY_MADE),
-                          "deep/out/manifest.csv", "print", "print/all.pdf"]
+                          "deep/out/manifest.csv", "print", "print/all-a4.pdf",
+                          "print/all-letter.pdf"]
     # Two clients named Ana Ruiz: two files.
     assert "Self-care plan for Ana Ruiz" in text(tricky.out / "001-ana-ruiz.pdf", 1)
     assert "Self-care plan for Ana Ruiz" in text(tricky.out / "003-ana-ruiz.pdf", 1)
@@ -144,13 +151,14 @@ def test_manifest_lists_every_row(tricky):
 
 
 def test_combined_file_duplex(tricky):
-    counts = [pages(tricky.out / name) for name in TRICKY_MADE]
+    counts = [pages(tricky.out / name) for name in TRICKY_A4]
     assert any(c % 2 for c in counts), "the roster should have a client with odd pages"
     reader = pypdf.PdfReader(tricky.combined, strict=True)
     assert len(reader.pages) == sum(c + c % 2 for c in counts)
-    assert f"combined: {tricky.combined}, {len(reader.pages)} pages" in tricky.result.stderr
+    assert f"combined: {tricky.combined}, {len(reader.pages)} pages (A4, 5 clients)" in \
+        tricky.result.stderr
     start = 0
-    for name, count in zip(TRICKY_MADE, counts):
+    for name, count in zip(TRICKY_A4, counts):
         # Each client starts on the front of a fresh sheet, with its own first page.
         assert start % 2 == 0
         first = reader.pages[start].extract_text()
@@ -163,6 +171,50 @@ def test_combined_file_duplex(tricky):
         start += count + count % 2
 
 
+def test_one_combined_file_per_paper_size(tricky):
+    assert not (tricky.root / "print" / "all.pdf").exists()
+    assert sorted(p.name for p in (tricky.root / "print").iterdir()) == ["all-a4.pdf", "all-letter.pdf"]
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in pypdf.PdfReader(tricky.combined).pages}
+    assert sizes == {(595, 842)}
+    letter = pypdf.PdfReader(tricky.letter)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+            for p in letter.pages} == {(612, 792)}
+    assert len(letter.pages) == sum(c + c % 2 for c in (pages(tricky.out / n) for n in TRICKY_LETTER))
+    stderr = " ".join(tricky.result.stderr.split())
+    assert "combined: the handouts are on A4 and Letter paper, so one file for each" in stderr
+    assert f"combined: {tricky.letter}, {len(letter.pages)} pages (Letter, 1 client)" in stderr
+
+
+def test_combined_file_has_a_bookmark_per_client(tricky):
+    reader = pypdf.PdfReader(tricky.combined)
+    titles = [item.title for item in reader.outline]
+    assert titles == ["1. Ana Ruiz", "3. Ana Ruiz", "8. Gia Park", "11. José Núñez",
+                      "12. Kim Lee (pregnant)"]
+    # Each bookmark opens its client's first page.
+    starts = [reader.get_destination_page_number(item) for item in reader.outline]
+    counts = [pages(tricky.out / name) for name in TRICKY_A4]
+    assert starts == [sum(c + c % 2 for c in counts[:i]) for i in range(len(counts))]
+
+
+def test_combined_file_keeps_the_language_and_shares_the_fonts(tricky):
+    reader = pypdf.PdfReader(tricky.combined)
+    assert reader.trailer["/Root"]["/Lang"] == pypdf.PdfReader(
+        tricky.out / TRICKY_A4[0]).trailer["/Root"]["/Lang"] == "en-GB"
+    sources = sum((tricky.out / name).stat().st_size for name in TRICKY_A4)
+    # The fonts, logo and diagram art every handout holds alike are kept once.
+    assert tricky.combined.stat().st_size < sources * 0.8
+    def font_programs(document) -> int:
+        """How many embedded font programs (FontFile2 objects) the pages use."""
+        return len({font.get_object()["/FontDescriptor"].raw_get("/FontFile2").idnum
+                    for page in document.pages
+                    for font in (page["/Resources"].get("/Font") or {}).values()
+                    if "/FontDescriptor" in font.get_object()})
+
+    apart = sum(font_programs(pypdf.PdfReader(tricky.out / name)) for name in TRICKY_A4)
+    assert font_programs(reader) < apart / 2
+
+
 def test_combined_file_opens_in_a_renderer(tricky):
     pdfium = pytest.importorskip("pypdfium2")
     document = pdfium.PdfDocument(str(tricky.combined))
@@ -173,18 +225,32 @@ def test_combined_file_opens_in_a_renderer(tricky):
         last = max(i for i, page in enumerate(pages) if "/Contents" in page)
         image = document[last].render(scale=0.3).to_pil()
         assert image.getextrema() != ((255, 255),) * len(image.getbands())  # not blank
+        # Merging the fonts and pictures changed nothing on the page: the last client's
+        # first page looks exactly as in its own file.
+        reader = pypdf.PdfReader(tricky.combined)
+        start = reader.get_destination_page_number(reader.outline[-1])
+        own = pdfium.PdfDocument(str(tricky.out / TRICKY_A4[-1]))
+        try:
+            assert document[start].render(scale=0.5).to_pil().tobytes() == \
+                own[0].render(scale=0.5).to_pil().tobytes()
+        finally:
+            own.close()
     finally:
         document.close()
 
 
+def _parts(tricky, names):
+    return [Part(f"{i}. client", (tricky.out / name,)) for i, name in enumerate(names, 1)]
+
+
 def test_combined_without_duplex_has_no_blank_pages(tricky, tmp_path):
-    sources = [tricky.out / name for name in TRICKY_MADE]
     target = tmp_path / "plain.pdf"
-    total = combine_pdfs(sources, target)
-    assert total == len(pypdf.PdfReader(target).pages) == sum(pages(p) for p in sources)
+    [written] = combine(_parts(tricky, TRICKY_A4), target)
+    total = written.pages
+    assert total == len(pypdf.PdfReader(target).pages) == sum(pages(tricky.out / n) for n in TRICKY_A4)
     assert all("/Contents" in page for page in pypdf.PdfReader(target).pages)
     assert [p.name for p in tmp_path.iterdir()] == ["plain.pdf"]  # no temporary file left
-    combine_pdfs(sources, tmp_path / "again.pdf")
+    combine(_parts(tricky, TRICKY_A4), tmp_path / "again.pdf")
     assert (tmp_path / "again.pdf").read_bytes() == target.read_bytes()  # no timestamps
 
 
@@ -193,10 +259,19 @@ def test_combined_file_is_whole_or_absent(tricky, tmp_path):
     broken.write_bytes(b"%PDF-1.4 not really a PDF")
     target = tmp_path / "all.pdf"
     target.write_bytes(b"the previous run's file")
+    parts = _parts(tricky, TRICKY_A4[:1]) + [Part("2. broken", (broken,))]
     with pytest.raises(InputError, match="--combined: cannot read .*broken.pdf"):
-        combine_pdfs([tricky.out / TRICKY_MADE[0], broken], target)
+        combine(parts, target)
     assert target.read_bytes() == b"the previous run's file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf", "broken.pdf"]
+
+
+def test_combined_to_standard_output_refuses_two_paper_sizes(tricky, tmp_path):
+    with pytest.raises(InputError) as info:
+        combine(_parts(tricky, TRICKY_MADE), "-")
+    assert str(info.value) == (
+        "--combined -: the handouts are on A4 and Letter paper, and standard output holds one "
+        "file; give a file name (all.pdf writes all-a4.pdf, all-letter.pdf)")
 
 
 def test_formula_and_markup_cells_print_literally(tricky):
@@ -307,6 +382,11 @@ def test_with_plan_writes_the_plan_beside_the_handout(tmp_path):
     assert (row["file"], row["plan_file"]) == ("001-ana-ruiz.pdf", "001-ana-ruiz-plan.pdf")
     assert int(row["plan_pages"]) == pages(out / "001-ana-ruiz-plan.pdf") >= 1
     assert pages(tmp_path / "all.pdf") == int(row["pages"]) + int(row["plan_pages"])
+    # The client's bookmark, with the plan's under it, opening the plan's first page.
+    combined = pypdf.PdfReader(tmp_path / "all.pdf")
+    client, (plan,) = combined.outline
+    assert (client.title, plan.title) == ("1. Ana Ruiz", "Weekly plan")
+    assert combined.get_destination_page_number(plan) == int(row["pages"])
     assert "14 to 20 March 2026" in text(out / "001-ana-ruiz-plan.pdf")  # from the row's date
 
 

@@ -546,11 +546,11 @@ def card_client(library, ids: Sequence[str] = (), *, protocol: str = "",
         elif kind == "stretch":
             stretches.append(item.id)
         elif kind == "protocol":
-            raise InputError(f"'{ref}' is a protocol; use --protocol {item.id}")
+            raise InputError(f"'{ref}' is a protocol; use protocol='{item.id}'")
         else:
             raise InputError(f"'{ref}' is a {kind}; cards hold points and stretches")
     if not (ids or protocol):
-        raise InputError("say which cards to print: point or stretch ids, or --protocol ID")
+        raise InputError("say which cards to print: point or stretch ids, or protocol='ID'")
     return Client(protocol=protocol, points=tuple(dict.fromkeys(points)),
                   stretches=tuple(dict.fromkeys(stretches)), conditions=tuple(conditions),
                   allow=tuple(allow), drop=tuple(drop), side=side, paper=paper,

@@ -36,7 +36,7 @@ from .styles import Styles
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 EDGE_MM = 10.0  # no ink nearer the sheet's edge: office printers leave 4 to 6 mm unprinted
 GAP_MM = 4.0  # between the header's rule (or the footer's) and the text area
-FULL_FOOTER_SHARE = 0.09  # of the page's height: a longer footer prints once, at the end
+FULL_FOOTER_SHARE = 0.12  # of the page's height: a longer footer prints once, at the end
 DOCUMENT_LANGUAGE = "en-GB"
 
 

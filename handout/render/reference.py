@@ -284,7 +284,7 @@ def reference_client(library, ids: Sequence[str] = (), protocol: str = "",
             if item is None:
                 raise
             kind = getattr(item, "kind", "protocol")
-            hint = f"; use --protocol {item.id}" if kind == "protocol" else ""
+            hint = f"; use protocol='{item.id}'" if kind == "protocol" else ""
             raise InputError(f"'{ref}' is a {kind}, not a point; reference sheets are for "
                              f"acupressure points{hint}") from None
     if not ids and not protocol:

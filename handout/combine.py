@@ -1,0 +1,146 @@
+"""The combined print file of a batch: every client's PDFs in one file per paper size.
+
+Written with pypdf's own writer (its public API), which also
+- adds a bookmark (outline item) per client, "3. Ana Ruiz", and one for a weekly plan;
+- keeps the handouts' document language (/Lang), so a screen reader speaks it rightly;
+- merges the objects every handout holds alike (the embedded fonts, the logo, the diagram
+  art): a combined file is several times smaller than its parts put together.
+
+A roster whose rows ask for A4 and Letter writes one file per size (all-a4.pdf and
+all-letter.pdf beside the all.pdf asked for): a printer fed one file of mixed sizes scales
+pages or stops for paper. Each file is written through atomic_file: all of it or nothing.
+
+Memory: pypdf holds the file it builds until it writes it. Objects alike are merged every
+MERGE_EVERY clients, so what is held is each client's own pages, not a copy of the fonts
+and pictures per client.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .render.document import atomic_file
+
+MERGE_EVERY = 50  # clients between two merges of identical objects
+PAPERS = {(595, 842): ("a4", "A4"), (612, 792): ("letter", "Letter")}  # points, rounded
+
+
+@dataclass(frozen=True)
+class Part:
+    """One client in the combined file: the bookmark's title and their PDFs, in order."""
+
+    title: str
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Combined:
+    path: Path | str  # '-' for standard output
+    paper: str  # "A4", "Letter" or "210 x 148 mm"
+    pages: int
+    clients: int
+
+
+def paper_of(page) -> tuple[str, str]:
+    """(file-name key, label) of a page's paper, the same whichever way up it is printed."""
+    width, height = sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height))))
+    if (width, height) in PAPERS:
+        return PAPERS[(width, height)]
+    mm = f"{round(width / 72 * 25.4)}x{round(height / 72 * 25.4)}mm"
+    return mm, mm.replace("x", " x ").replace("mm", " mm")
+
+
+def _read(source, path: Path):
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(source)
+        reader.pages[0]  # a damaged file fails here, not half-way through writing
+        return reader
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        raise InputError(f"--combined: cannot read {path} ({type(exc).__name__}: {exc}); "
+                         f"delete it and run again with --skip-existing") from None
+
+
+def combine(parts: Sequence[Part], target: str | Path, *, duplex: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> list[Combined]:
+    """Write the parts into one file per paper size; the files written, in order.
+
+    With one paper size the file is `target`; with several, `target`'s name with the size
+    added (all.pdf -> all-a4.pdf, all-letter.pdf). Target '-' is standard output, which
+    holds one file: several sizes are refused. With duplex, a client with an odd number of
+    pages is followed by a blank page, so the next starts on the front of a sheet.
+    """
+    groups: dict[tuple[str, str], list[Part]] = {}
+    for part in parts:
+        with open(part.files[0], "rb") as handle:
+            paper = paper_of(_read(handle, part.files[0]).pages[0])
+        groups.setdefault(paper, []).append(part)
+    if str(target) == "-" and len(groups) > 1:
+        raise InputError(
+            "--combined -: the handouts are on " + " and ".join(label for _, label in groups)
+            + " paper, and standard output holds one file; give a file name (all.pdf writes "
+            + ", ".join(f"all-{key}.pdf" for key, _ in groups) + ")")
+    target = target if str(target) == "-" else Path(target)
+    done = [0]
+    written = []
+    for (key, label), members in groups.items():
+        path = target if len(groups) == 1 else target.with_name(f"{target.stem}-{key}{target.suffix}")
+        pages = _write(members, path, duplex, progress, done, len(parts))
+        written.append(Combined(path, label, pages, len(members)))
+    return written
+
+
+def _write(parts: Sequence[Part], path, duplex: bool, progress, done: list[int],
+           total: int) -> int:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    from . import __version__
+
+    writer = PdfWriter()
+    language = None
+    for number, part in enumerate(parts, 1):
+        first = len(writer.pages)
+        bookmark = None
+        for index, file in enumerate(part.files):
+            # Read from an open file, not from a copy in memory: the writer keeps every
+            # reader it was given alive, and each would hold its whole file.
+            with open(file, "rb") as handle:
+                reader = _read(handle, file)
+                language = language or reader.trailer["/Root"].get("/Lang")
+                start = len(writer.pages)
+                writer.append(reader, import_outline=False)
+            if index == 0:
+                bookmark = writer.add_outline_item(title=part.title, page_number=start)
+            else:
+                writer.add_outline_item(title="Weekly plan", page_number=start, parent=bookmark)
+        if duplex and (len(writer.pages) - first) % 2:
+            last = writer.pages[-1].mediabox
+            writer.add_blank_page(float(last.width), float(last.height))
+        if number % MERGE_EVERY == 0:
+            writer.compress_identical_objects()
+        done[0] += 1
+        if progress:
+            progress(done[0], total)
+    writer.compress_identical_objects()
+    if language:
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(language))
+    writer.add_metadata({"/Title": "Handouts", "/Creator": f"handout {__version__}",
+                         "/Producer": f"handout {__version__} (batch, pypdf)"})
+    if str(path) == "-":
+        with tempfile.TemporaryFile() as handle:  # whole, before any byte goes out
+            writer.write(handle)
+            handle.seek(0)
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+    else:
+        with atomic_file(path) as handle:
+            writer.write(handle)
+    return len(writer.pages)

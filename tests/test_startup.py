@@ -1,0 +1,102 @@
+"""Start-up for help and completion: nothing heavy imported until a command needs it, and
+shell completion that offers the library's ids (a clinic's own too)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import handout
+
+ROOT = str(Path(handout.__file__).resolve().parent.parent)
+HEAVY = ("reportlab", "PIL", "pypdf", "pypdfium2", "svglib", "openpyxl", "fontpkg", "bidi")
+
+
+def _python(*args, env_extra=None, cwd=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME")}
+    env["PYTHONPATH"] = ROOT
+    env["HOME"] = str(cwd)  # no user config file
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+def _imported(stderr: str) -> set[str]:
+    """Top-level packages named in `python -X importtime` output."""
+    return {m.group(1).split(".")[0] for m in re.finditer(r"\|\s+(\S+)\s*$", stderr, re.M)}
+
+
+COMPLETE = "import sys; from handout.cli import main; main(prog_name='handout')"
+
+
+def _complete(words: str, cword: int, tmp_path, shell="bash", **env):
+    done = _python("-X", "importtime", "-c", COMPLETE, cwd=tmp_path, env_extra={
+        "_HANDOUT_COMPLETE": f"{shell}_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword),
+        **env})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+@pytest.mark.parametrize("args", [["--help"], ["make", "--help"], ["batch", "--help"],
+                                  ["--version"]])
+def test_help_imports_nothing_heavy(tmp_path, args):
+    done = _python("-X", "importtime", "-m", "handout", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "handout" in done.stdout
+    assert not _imported(done.stderr) & set(HEAVY), sorted(_imported(done.stderr) & set(HEAVY))
+
+
+def test_import_handout_is_light_and_names_load_when_used(tmp_path):
+    code = ("import sys, handout; heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"{HEAVY!r}); print(heavy); print(handout.make_handout.__module__, "
+            "handout.Client.__name__, 'make_cards' in dir(handout))")
+    done = _python("-c", code, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first == "[]"
+    assert second == "handout.api Client True"
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'make_poster'"):
+        handout.make_poster  # noqa: B018
+
+
+def test_completion_offers_ids_without_reportlab(tmp_path):
+    done = _complete("handout show K", 2, tmp_path)
+    assert done.stdout.splitlines()[:2] == ["plain,KI3", "plain,knee-to-chest"]
+    assert "reportlab" not in _imported(done.stderr)
+
+
+@pytest.mark.parametrize("words, cword, expected", [
+    ("handout make --points BL60,GB3", 3, ["plain,BL60,GB34", "plain,BL60,GB30",
+                                           "plain,BL60,GB31", "plain,BL60,GB39"]),
+    ("handout make --protocol sciatica-", 3, ["plain,sciatica-pregnancy", "plain,sciatica-gentle"]),
+    ("handout cards --condition pre", 3, ["plain,pregnancy"]),
+    ("handout stretches --safe-for anti", 3, ["plain,anticoagulants"]),
+    ("handout diagram ST", 2, ["plain,ST36"]),
+])
+def test_completion_of_each_kind_of_id(tmp_path, words, cword, expected):
+    assert sorted(_complete(words, cword, tmp_path).stdout.splitlines()) == sorted(expected)
+
+
+def test_completion_knows_the_clinics_own_ids_and_shows_names(tmp_path):
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    (clinic / "protocols.yaml").write_text(
+        "protocols:\n  - id: riverside-back\n    name: Riverside back plan\n    points: [BL60]\n")
+    done = _complete(f"handout --data {clinic} make --protocol riv", 5, tmp_path, shell="zsh")
+    assert done.stdout.splitlines() == ["plain", "riverside-back", "Riverside back plan"]
+    done = _complete("handout make --protocol riv", 3, tmp_path, HANDOUT_DATA=str(clinic))
+    assert done.stdout.splitlines() == ["plain,riverside-back"]
+
+
+def test_completion_with_a_broken_data_folder_offers_nothing_quietly(tmp_path):
+    done = _complete(f"handout --data {tmp_path / 'missing'} show K", 4, tmp_path)
+    assert done.stdout.strip() == "" and "Traceback" not in done.stderr
