@@ -18,6 +18,25 @@ GAP = 4 * mm  # between the picture and the words
 MIN_LINES = 3  # never a fragment of fewer lines than this
 
 
+class Shrunk(Flowable):
+    """A flowable drawn at a fraction of its size."""
+
+    def __init__(self, flowable: Flowable, factor: float):
+        super().__init__()
+        self.flowable, self.factor = flowable, factor
+
+    def wrap(self, available_width, available_height):
+        width, height = self.flowable.wrap(available_width / self.factor, 10_000)
+        self.width, self.height = width * self.factor, height * self.factor
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.scale(self.factor, self.factor)
+        self.flowable.drawOn(self.canv, 0, 0)
+        self.canv.restoreState()
+
+
 class CardBox(Flowable):
     def __init__(self, heading, figure, figure_width: float, body: list, *, border_colour,
                  stacked: bool = False, continued=None, gap_after: float = 4 * mm,
@@ -27,6 +46,8 @@ class CardBox(Flowable):
         # whose room is a little short for the picture at its full size.
         self.figure_for = figure_for
         self.under_words = False  # a continued part: words in the column, no picture
+        self.frame_height = 1e9  # the page's text height, where known (Context.height)
+        self.strict = True  # keep MIN_LINES on both sides of a break
         self.heading, self.figure, self.figure_width = heading, figure, figure_width
         self.body, self.border_colour, self.stacked = list(body), border_colour, stacked
         self.continued = continued  # the heading of a continued part (a flowable factory)
@@ -79,13 +100,42 @@ class CardBox(Flowable):
 
     # -- breaking ----------------------------------------------------------------------
     def split(self, available_width, available_height):
+        parts = self._split(available_width, available_height)
+        if parts or available_height < 0.9 * self.frame_height:
+            return parts
+        # At the top of a page and still no break that keeps the rules: a picture taller
+        # than the page allows is drawn smaller, and the words break where they must.
+        figure = self.figure
+        if figure is not None:
+            room = available_height * (0.45 if self.stacked else 0.9) - self._heading_h
+            figure = Shrunk(figure, min(1.0, room / max(self._figure_h, 1)))
+        forced = CardBox(self.heading, figure, self.figure_width, self.body,
+                         border_colour=self.border_colour, stacked=self.stacked,
+                         continued=self.continued, gap_after=self.gap_after)
+        forced.frame_height, forced.strict = self.frame_height, False
+        return forced._split(available_width, available_height)
+
+    def _split(self, available_width, available_height):
         self.wrap(available_width, available_height)
         if self.height <= available_height:
+            return [self]
+        if self.height - self.gap_after <= available_height:  # fits without the gap below
+            self.gap_after = 0
             return [self]
         _, words_w = self._columns(available_width)
         room = available_height - 2 * PADDING - self._heading_h - 2 * mm
         if self.stacked:
-            room -= self._figure_h + (2 * mm if self.figure is not None else 0)
+            words_room = room - self._figure_h - (2 * mm if self.figure is not None else 0)
+            lines = self._line() * (MIN_LINES + 1)
+            if words_room < lines and self.figure_for and room - lines > 0.6 * self._figure_h:
+                # Large print: the picture a little smaller, to start the card here.
+                smaller = self.figure_for(room - lines)
+                card = CardBox(self.heading, smaller, self.figure_width, self.body,
+                               border_colour=self.border_colour, stacked=True,
+                               continued=self.continued, gap_after=self.gap_after)
+                card.frame_height, card.strict = self.frame_height, self.strict
+                return card._split(available_width, available_height)
+            room = words_room
         elif self._figure_h > room:
             smaller = None
             if self.figure_for and room > 0.7 * self._figure_h:
@@ -109,7 +159,7 @@ class CardBox(Flowable):
             first, rest = self._fill(room, words_w)
             rest_h = sum(f.wrap(rest_w, 10_000)[1] for f in rest)
         first_h = sum(f.wrap(words_w, 10_000)[1] for f in first)
-        if not rest or first_h < line or rest_h < line:
+        if not rest or not first or (self.strict and (first_h < line or rest_h < line)):
             return []  # a fragment too small to read on its own: move the card whole
         head = CardBox(self.heading, self.figure, self.figure_width, first,
                        border_colour=self.border_colour, stacked=self.stacked,
@@ -119,6 +169,8 @@ class CardBox(Flowable):
                        stacked=self.stacked, continued=self.continued,
                        gap_after=self.gap_after)
         tail.under_words = not self.stacked
+        for part in (head, tail):
+            part.frame_height = self.frame_height
         return [head, tail]
 
     def _columns_without_figure(self, width: float) -> float:

@@ -20,6 +20,7 @@ program.build_program makes for the Client.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -487,7 +488,12 @@ class CardSheet(Flowable):
             x = MARK_ROOM + column * (card_w + gutter)
             y = available_height - MARK_ROOM - card_h - row * (card_h + gutter)
             self.cards.append((card, x, y))
-        self.width, self.height = available_width, available_height - 0.01
+        # A last sheet with one row of cards takes that row only: what follows (a long
+        # brand's contact block) goes under it, not on a page of its own.
+        rows = math.ceil(len(self.chosen) / columns)
+        unused = (ROWS - rows) * (card_h + gutter)
+        self.cards = [(card, x, y - unused) for card, x, y in self.cards]
+        self.width, self.height = available_width, available_height - 0.01 - unused
         return self.width, self.height
 
     def draw(self):

@@ -34,6 +34,7 @@ Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point
 
 MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
 CODE_PT = 9.0
+LANDMARK_ROOM = 4.5 * mm  # a drawing this many times its label size wide holds its labels
 RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
 DARK = black
 LABEL_GREY = Color(0.15, 0.15, 0.15)
@@ -51,11 +52,13 @@ def _default_fonts() -> tuple[str, str]:
 
 def point_diagram(view: View, markers: list[Marker], side: str = "right",
                   width: float = 50 * mm, *, caption: str | None = None,
-                  fonts: tuple[str, str] | None = None) -> Drawing:
+                  fonts: tuple[str, str] | None = None,
+                  min_label_pt: float = MIN_LABEL_PT) -> Drawing:
     """The view with its landmark labels and one marker per (x, y, label).
 
     side: "right" (as drawn), "left" (mirrored), or "both" (a view that shows both sides,
     like lower-back: each marker and its mirror image; other views treat it as "right").
+    min_label_pt: no landmark name or point code smaller (9 pt on a sheet, 14 in large print).
     """
     if side not in ("right", "left", "both"):
         raise InputError(f"side must be right, left or both, not {side!r}")
@@ -77,10 +80,14 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         return fx * width, cap_h + (1 - fy) * art_h
 
     boxes: list[tuple[float, float, float, float]] = []  # obstacles for the code labels
-    for label in view.labels:
+    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
+    # (a pocket card, large print) shows the point's code alone.
+    landmarks = width >= min_label_pt * LANDMARK_ROOM
+    for label in view.labels if landmarks else ():
         if label.for_point and label.for_point not in codes:
             continue
-        boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular))
+        boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular,
+                                 min_label_pt))
 
     for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
         (ax, ay), (bx, by) = to_pt(x0, y0), to_pt(x1, y1)
@@ -103,17 +110,18 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed
         placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h,
-                                 bold))
+                                 bold, max(CODE_PT, min_label_pt)))
 
     if caption:
-        d.add(String(width / 2, 2, caption, fontName=regular, fontSize=8,
+        d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
                      textAnchor="middle", fillColor=black))
     return d
 
 
-def label_place(label: Label, to_pt, width: float, mirror: bool, font: str):
+def label_place(label: Label, to_pt, width: float, mirror: bool, font: str,
+                min_pt: float = MIN_LABEL_PT):
     """Where a landmark name goes: (left, baseline, size, box), never mirrored."""
-    size = max(label.size * width, MIN_LABEL_PT)
+    size = max(label.size * width, min_pt)
     x, y = to_pt(label.x, label.y)
     anchor = label.anchor
     if mirror:  # the text keeps reading left to right but hangs on the other side
@@ -125,11 +133,12 @@ def label_place(label: Label, to_pt, width: float, mirror: bool, font: str):
     return left, y, size, (left, y - 0.25 * size, left + tw, y + 0.8 * size)
 
 
-def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str):
+def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str,
+                min_pt: float = MIN_LABEL_PT):
     """A landmark name as one piece of text (copy-paste and screen readers read it once).
     It needs no halo: the views place every label on open skin, clear of lines (a test
     checks each built-in view)."""
-    left, y, size, box = label_place(label, to_pt, width, mirror, font)
+    left, y, size, box = label_place(label, to_pt, width, mirror, font, min_pt)
     d.add(String(left, y, label.text, fontName=font, fontSize=size, fillColor=LABEL_GREY))
     return box
 
@@ -148,12 +157,13 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font):
+def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font,
+               size: float = CODE_PT):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
-    tw = stringWidth(code, font, CODE_PT)
-    bw, bh = tw + 4, CODE_PT + 3
+    tw = stringWidth(code, font, size)
+    bw, bh = tw + 4, size + 3
     candidates = []
     for step, extra in enumerate((0, 8, 16, 26)):
         gap = RING_R + 3 + extra
@@ -185,7 +195,8 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         d.add(Line(sx, sy, nx, ny, strokeColor=black, strokeWidth=1.0))
     d.add(Rect(bx, by, bw, bh, rx=1.5, ry=1.5, fillColor=white, strokeColor=black,
                strokeWidth=0.8))
-    d.add(String(bx + 2, by + 2.6, code, fontName=font, fontSize=CODE_PT, fillColor=black))
+    d.add(String(bx + 2, by + 2.6 * size / CODE_PT, code, fontName=font, fontSize=size,
+                 fillColor=black))
     return (bx, by, bx + bw, by + bh)
 
 

@@ -146,7 +146,10 @@ def furniture(page: Page) -> Furniture:
         short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
                                          contact_markup(brand, fonts, phone_only=True)) if x)
         footer, footer_height = _footer([short], styles, width, number_w, number_size)
-        closing = tuple(Paragraph(t, styles["body"]) for t in texts if t)
+        measure = 72 * styles["body"].fontSize * 0.43  # as the running text (sections.py)
+        style = ParagraphStyle("closing", parent=styles["body"],
+                               rightIndent=max(0.0, width - measure))
+        closing = tuple(Paragraph(t, style) for t in texts if t)
     return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
                      footer_height, number_size, closing)
 

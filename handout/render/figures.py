@@ -13,6 +13,7 @@ from pathlib import Path
 from ..models import Point, Stretch
 from ..resources import resource_dir
 from .diagrams import find_photo, load_view, photo_flowable, point_diagram
+from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
 
 
@@ -36,21 +37,30 @@ def point_figure(ctx, point: Point, width: float, height: float | None = None):
     if photo:
         return photo_flowable(photo, width, height or width * 1.3, item=point.id)
     view = load_view(point.diagram.view, folders, item=point.id)
-    if height and height < width / view.aspect:
-        width = height * view.aspect  # a short box (a pocket card): fit the height
     side = diagram_side(point, ctx.program.client.side, view.symmetric)
     d = point.diagram
-    return _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width,
-                    (ctx.fonts.main.regular, ctx.fonts.main.bold))
+    fonts = (ctx.fonts.main.regular, ctx.fonts.main.bold)
+    drawing = _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width, fonts,
+                       label_pt(ctx))
+    if height and drawing.height > height:  # a tall view (a whole leg): fit the height
+        drawing = _diagram(d.view, tuple(folders), d.x, d.y, point.id, side,
+                           round(width * height / drawing.height, 2), fonts, label_pt(ctx))
+    return drawing
+
+
+def label_pt(ctx) -> float:
+    """The least size of a diagram's words: 9 pt, and in large print the sheet's floor."""
+    return MIN_LARGE_PT if ctx.large_print else DIAGRAM_LABEL_PT
 
 
 @lru_cache(maxsize=256)
 def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: str,
-             width: float, fonts: tuple[str, str]):
+             width: float, fonts: tuple[str, str], min_label_pt: float):
     """A point's diagram, drawn once per process for the same inputs: a batch prints the
     same points for many clients. Drawing a Drawing never changes it, so sharing is safe."""
     view = load_view(view_id, list(folders), item=code)
-    return point_diagram(view, [(x, y, code)], side, width, fonts=fonts)
+    return point_diagram(view, [(x, y, code)], side, width, fonts=fonts,
+                         min_label_pt=min_label_pt)
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):

@@ -105,7 +105,7 @@ def two_columns(ctx: Context, flowables: list) -> list:
     if ctx.large_print or len(flowables) < 4:
         return flowables
     half = (len(flowables) + 1) // 2
-    gutter = 6 * mm
+    gutter = 10 * mm  # wide enough that the eye never runs on into the next column
     column = (ctx.width - gutter) / 2
     return [grid([[flowables[:half], flowables[half:]]], [column + gutter, column], ctx.styles,
                  [("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -174,6 +174,12 @@ class WritingLines(Flowable):
     def wrap(self, available_width, available_height):
         self.width = available_width
         return available_width, self.count * self.spacing
+
+    def split(self, available_width, available_height):
+        """As many lines as fit here (at least three), rather than a half-empty page: the
+        lines are room to write, not content."""
+        fit = int(available_height // self.spacing)
+        return [WritingLines(fit, self.spacing)] if fit >= 3 else []
 
     def draw(self):
         self.canv.setStrokeColor(colors.HexColor("#777777"))

@@ -55,12 +55,16 @@ def _card(ctx: Context, figure, figure_width: float, body: list, heading,
     across pages with its heading repeated (cardbox.py).
 
     In large print the picture goes above the words, so lines stay long enough to read."""
-    return CardBox(heading, figure, figure_width, body, border_colour=ctx.styles.primary,
+    card = CardBox(heading, figure, figure_width, body, border_colour=ctx.styles.primary,
                    stacked=ctx.large_print, continued=continued, figure_for=figure_for)
+    card.frame_height = ctx.height or card.frame_height
+    return card
 
 
 def figure_width(ctx: Context) -> float:
-    return min(ctx.width * (0.5 if ctx.large_print else 0.3), 56 * mm)
+    """A point's diagram: beside the words; in large print above them, and wide enough for
+    its 14 pt labels."""
+    return min(ctx.width - 12, 110 * mm) if ctx.large_print else min(ctx.width * 0.3, 56 * mm)
 
 
 def picture_width(ctx: Context) -> float:
@@ -112,5 +116,11 @@ def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
     if stretch.stop_if:
         body.append(ctx.labelled("Stop if:", stretch.stop_if))
     body += caution_paragraphs(ctx, chosen)
-    return _card(ctx, stretch_figure(ctx, stretch, width), width, body, heading,
-                 lambda: ctx.para(f"{number}. {stretch.name} (continued)", "h3"))
+    figure = stretch_figure(ctx, stretch, width)
+
+    def smaller(height: float):
+        full_width, natural = figure.wrap(10_000, 10_000)
+        return stretch_figure(ctx, stretch, full_width * min(1.0, height / natural))
+
+    return _card(ctx, figure, width, body, heading,
+                 lambda: ctx.para(f"{number}. {stretch.name} (continued)", "h3"), smaller)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Indenter, KeepTogether, Paragraph, Spacer
 
@@ -68,17 +69,21 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
     groups = [[ctx.para(flags.emergency_title, "h3"), ticks([s.ask for s in flags.emergency])],
               [ctx.para(flags.urgent_title, "h3"), ticks([s.ask for s in flags.urgent])]]
     last = [ctx.para(flags.see_doctor_title, "h3"), *ctx.bullets(flags.see_doctor)]
-    if ctx.brand.phone:
-        last.append(ctx.labelled("Not sure? Call us:",
-                                 " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x),
-                                 "body"))
+    if ctx.brand.phone:  # running text: at the page's measure (a long clinic name wraps)
+        narrow = ParagraphStyle("call-us", parent=ctx.styles["body"],
+                                rightIndent=max(0.0, measure_indent(ctx) - 18))
+        who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
+        last.append(Paragraph(f"<b>{markup('Not sure? Call us:', ctx.fonts)}</b> "
+                              f"{markup(who, ctx.fonts)}", narrow))
     groups.append(last)
     heading_text = options.get("heading", "Warning signs - check these first")
     out = [Spacer(1, 2 * mm), Bookmark(heading_text), _warning_box(ctx, heading_text, groups)]
     for signs in ctx.program.warning_signs:
         group = [ctx.para(signs.title, "h3"), ticks(signs.signs)]
-        if signs.note:
-            group.append(ctx.para(signs.note))
+        if signs.note:  # running text: at the measure of the page's other running text
+            narrow = ParagraphStyle("note", parent=ctx.styles["body"],
+                                    rightIndent=max(0.0, measure_indent(ctx) - 18))
+            group.append(Paragraph(markup(signs.note, ctx.fonts), narrow))
         out += [Spacer(1, 3 * mm), _warning_box(ctx, None, [group])]
     return out + [Spacer(1, 4 * mm)]
 
@@ -130,11 +135,15 @@ def tips_section(ctx: Context, options: dict) -> list:
     from .items import caution_paragraphs
 
     for topic, members in groups:
-        block = [ctx.para(topic.title, "h3")]
+        # The topic's heading stays with its first tip, and a tip with its cautions; the
+        # other tips fill the page after them rather than moving on as a block.
+        title = ctx.para(topic.title, "h3")
+        title.keepWithNext = 1
+        out.append(title)
         for chosen in members:
-            block.append(ctx.labelled(chosen.item.title + ":", chosen.item.text, "body"))
-            block += caution_paragraphs(ctx, chosen)
-        out.append(KeepTogether(block))
+            tip = ctx.labelled(chosen.item.title + ":", chosen.item.text, "body")
+            cautions = caution_paragraphs(ctx, chosen)
+            out.append(KeepTogether([tip, *cautions]) if cautions else tip)
         out.append(Spacer(1, 2 * mm))
     return out
 
@@ -181,8 +190,8 @@ def evidence_section(ctx: Context, options: dict) -> list:
 def questions_section(ctx: Context, options: dict) -> list:
     lines = int(options.get("lines", 5))
     title = ctx.para(options.get("heading", "Your questions for next time"), "h2")
-    return [KeepTogether([title, Spacer(1, 4 * mm), WritingLines(max(1, min(lines, 30)),
-                                                               9 * mm * ctx.styles.scale)])]
+    title.keepWithNext = 1
+    return [title, WritingLines(max(1, min(lines, 30)), 9 * mm * ctx.styles.scale)]
 
 
 # name -> (builder, the options it accepts)
@@ -207,13 +216,19 @@ def section_options() -> dict[str, tuple[str, ...]]:
 # Sections of running text, set to a comfortable measure (the cards and the warning box,
 # with pictures or columns of their own, use the full width).
 TEXT_SECTIONS = ("intro", "notes", "tips", "precautions", "evidence")
-MEASURE_CHARS = 78  # about 75 characters a line on average (RNIB: 60 to 70 is best)
+MEASURE_CHARS = 72  # at most about 75 characters a line (RNIB: 60 to 70 is best)
+
+
+def measure_indent(ctx: Context) -> float:
+    """How much narrower than the frame running text is set (0 in large print, whose lines
+    are short already)."""
+    measure = MEASURE_CHARS * ctx.styles.body_size * 0.43  # Lato's average character
+    return max(0.0, ctx.width - measure)
 
 
 def build_sections(ctx: Context, template) -> list:
     flowables = []
-    measure = MEASURE_CHARS * ctx.styles.body_size * 0.43  # Lato's average character
-    indent = max(0.0, ctx.width - measure)
+    indent = measure_indent(ctx)
     for section in template.sections:
         builder, _ = SECTIONS[section.name]
         built = builder(ctx, section.options)

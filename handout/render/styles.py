@@ -17,6 +17,7 @@ MIN_BODY_PT = 12.0
 MIN_LARGE_PT = 14.0
 LARGE_BODY_PT = 18.0
 FOOTER_PT = 10.0  # the footer and page numbers in normal print (large print: MIN_LARGE_PT)
+DIAGRAM_LABEL_PT = 9.0  # the least size of a diagram's landmark names and point codes
 BASE = {  # used where a template does not set a style
     "body": {"fontSize": 12, "leading": 16.5, "spaceAfter": 4},
     "small": {"fontSize": 12, "leading": 15.5},
