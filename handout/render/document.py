@@ -31,7 +31,7 @@ from ..brand import Brand
 from ..errors import InputError
 from ..fonts import FontSet
 from ..text import markup
-from .styles import Styles
+from .styles import Styles, measure_width
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 EDGE_MM = 10.0  # no ink nearer the sheet's edge: office printers leave 4 to 6 mm unprinted
@@ -146,7 +146,7 @@ def furniture(page: Page) -> Furniture:
         short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
                                          contact_markup(brand, fonts, phone_only=True)) if x)
         footer, footer_height = _footer([short], styles, width, number_w, number_size)
-        measure = 72 * styles["body"].fontSize * 0.43  # as the running text (sections.py)
+        measure = measure_width(styles["body"].fontSize)  # as the page's running text
         style = ParagraphStyle("closing", parent=styles["body"],
                                rightIndent=max(0.0, width - measure))
         closing = tuple(Paragraph(t, style) for t in texts if t)

@@ -19,6 +19,7 @@ from .flow import (
     panel, tick_list, two_columns,
 )
 from .items import point_card, stretch_card
+from .styles import measure_width
 
 
 def long_date(day: date) -> str:
@@ -216,14 +217,12 @@ def section_options() -> dict[str, tuple[str, ...]]:
 # Sections of running text, set to a comfortable measure (the cards and the warning box,
 # with pictures or columns of their own, use the full width).
 TEXT_SECTIONS = ("intro", "notes", "tips", "precautions", "evidence")
-MEASURE_CHARS = 72  # at most about 75 characters a line (RNIB: 60 to 70 is best)
 
 
 def measure_indent(ctx: Context) -> float:
     """How much narrower than the frame running text is set (0 in large print, whose lines
     are short already)."""
-    measure = MEASURE_CHARS * ctx.styles.body_size * 0.43  # Lato's average character
-    return max(0.0, ctx.width - measure)
+    return max(0.0, ctx.width - measure_width(ctx.styles.body_size))
 
 
 def build_sections(ctx: Context, template) -> list:

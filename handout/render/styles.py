@@ -18,6 +18,12 @@ MIN_LARGE_PT = 14.0
 LARGE_BODY_PT = 18.0
 FOOTER_PT = 10.0  # the footer and page numbers in normal print (large print: MIN_LARGE_PT)
 DIAGRAM_LABEL_PT = 9.0  # the least size of a diagram's landmark names and point codes
+MEASURE_CHARS = 72  # at most about 75 characters a line of running text (RNIB: 60 to 70)
+
+
+def measure_width(size: float) -> float:
+    """The width of a line of running text at this size: MEASURE_CHARS of Lato's average."""
+    return MEASURE_CHARS * size * 0.43
 BASE = {  # used where a template does not set a style
     "body": {"fontSize": 12, "leading": 16.5, "spaceAfter": 4},
     "small": {"fontSize": 12, "leading": 15.5},
