@@ -24,6 +24,8 @@ MEASURE_CHARS = 72  # at most about 75 characters a line of running text (RNIB: 
 def measure_width(size: float) -> float:
     """The width of a line of running text at this size: MEASURE_CHARS of Lato's average."""
     return MEASURE_CHARS * size * 0.43
+
+
 BASE = {  # used where a template does not set a style
     "body": {"fontSize": 12, "leading": 16.5, "spaceAfter": 4},
     "small": {"fontSize": 12, "leading": 15.5},
