@@ -59,7 +59,7 @@ from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
 from .combine import Combined, Part, combine
-from .render.document import write_atomic
+from .files import write_atomic
 from .render.sections import section_options
 from .manifest import write_manifest
 from .roster import Roster, RosterRow, in_roster_words, read_roster

@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from .render.document import write_atomic
+from .files import write_atomic
 from .roster import in_roster_words
 
 MANIFEST_COLUMNS = ("row", "line", "file", "pages", "status", "error", "notes")
