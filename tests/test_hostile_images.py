@@ -469,3 +469,32 @@ def test_diagram_width_that_is_not_a_number_is_one_line(tmp_path, item):
     result = handout(tmp_path, "diagram", item, "-o", tmp_path / "d.png", "--width-mm", "nan")
     assert_one_line(result, "d.png", "width")
     assert not (tmp_path / "d.png").exists()
+
+
+def test_svg_logo_text_prints_in_the_embedded_family_whatever_fonts_it_names(tmp_path):
+    """svglib would look each font-family up on the system (a file search, then an fc-match
+    process per name) and embed whatever it found, or fall back to unembedded Helvetica."""
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    names = "".join(f'<text x="{i % 10 * 10}" y="{10 + i // 10 * 8}" font-size="6" '
+                    f'font-family="Nowhere {i}, Arial, serif">w{i}</text>' for i in range(40))
+    bold = '<text x="0" y="49" font-weight="bold" font-family="Helvetica">Strong</text>'
+    (folder / "logo.svg").write_text(svg(names + bold, 'viewBox="0 0 100 50"'),
+                                     encoding="utf-8")
+    result = make_with_brand(tmp_path, brand_with(folder, "logo: logo.svg"))
+    assert result.returncode == 0, result.stderr
+    from pypdf import PdfReader
+
+    page = PdfReader(tmp_path / "out.pdf").pages[0]
+    assert "w39" in page.extract_text() and "Strong" in page.extract_text()
+    fonts = {}
+    stack = [page["/Resources"]]
+    while stack:
+        resources = stack.pop()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            if "/Resources" in xobject.get_object():
+                stack.append(xobject.get_object()["/Resources"])
+    assert fonts and all("+Lato-" in name for name in fonts), sorted(fonts)

@@ -268,6 +268,24 @@ def _embed(el, picture: bytes, shown: str, fail: Fail, box) -> None:
             el.set(name, uri)
 
 
+def _own_fonts():
+    """A svglib font map giving the package's default family (embedded) for every name."""
+    from svglib.fonts import FontMap
+
+    from ..fonts import font_set
+
+    family = font_set().main
+
+    class OwnFonts(FontMap):
+        def find_font(self, font_name, weight="normal", style="normal"):
+            bold = str(weight).lower() in ("bold", "bolder", "600", "700", "800", "900")
+            italic = str(style).lower() in ("italic", "oblique")
+            faces = ((family.regular, family.italic), (family.bold, family.bolditalic))
+            return faces[bold][italic], True
+
+    return OwnFonts()
+
+
 def svg_drawing(root, path: Path, *, what: str = "SVG file", fail: Fail | None = None):
     """A ReportLab Drawing of a tree from parse_svg; InputError (or `fail`) when svglib
     cannot draw it or its size is not a positive, finite number."""
@@ -275,15 +293,23 @@ def svg_drawing(root, path: Path, *, what: str = "SVG file", fail: Fail | None =
 
     path = Path(path)
     fail = fail or _default_fail(path, what)
+    import svglib.fonts
+
     quiet = logging.getLogger("svglib.svglib")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # it logs what it skips (and refuses) harmlessly
+    # svglib looks each font-family up as a file and then with an fc-match process (300
+    # names: 19 s): every name is our own embedded family instead, here and in the SVG
+    # files this one uses (svglib draws those with its global map).
+    own, global_map = _own_fonts(), svglib.fonts._font_map
+    svglib.fonts._font_map = own
     try:
-        renderer = SvgRenderer(str(path), external_reference_root=str(path.parent))
+        renderer = SvgRenderer(str(path), font_map=own, external_reference_root=str(path.parent))
         drawing = renderer.render(root)
     except Exception:  # svglib raises many kinds (ValueError, TypeError ...) on odd input
         drawing = None
     finally:
+        svglib.fonts._font_map = global_map
         quiet.setLevel(level)
     if drawing is None:
         raise fail("is not an SVG drawing this tool can read")
