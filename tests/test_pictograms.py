@@ -73,7 +73,7 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
-    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above)"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above, oblique)"),
     (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
     (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
                                                 "bed, chair, pillow, wall, ball)"),
@@ -160,7 +160,7 @@ def test_validate_locates_a_pose_error_by_line(tmp_path):
     prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
     printed = [str(p) for p in check_data([clinic])]
     assert printed == [
-        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above)",
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above, oblique)",
         f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
         "bed, chair, pillow, wall, ball)",
     ]
@@ -249,20 +249,46 @@ def test_each_arrow_goes_in_its_own_phase():
     assert left2 < left and right2 > right
 
 
-def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
-    pose = pose_of("knee-rolls")
-    assert pose["view"] == "above"
-    image = grey_image(pictogram(pose, 60 * mm))
-    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
-    # box are dark across most of the picture's width.
+# A lying body seen from straight above, knees tipping (the knee rolls of the second round).
+ABOVE = {"view": "above", "face": "up", "props": ["mat"],
+         "start": {"head": [14, 30], "neck": [18.5, 30], "shoulder": [23, 25],
+                   "shoulder_far": [23, 35], "elbow": [29, 16.5], "wrist": [35, 11],
+                   "hand": [38.5, 8.5], "elbow_far": [29, 43.5], "wrist_far": [35, 49],
+                   "hand_far": [38.5, 51.5], "hip": [42, 26.8], "hip_far": [42, 33.2],
+                   "knee": [52, 27.7], "ankle": [58, 27.6], "toe": [62.5, 27.6],
+                   "knee_far": [52, 32.3], "ankle_far": [58, 32.4], "toe_far": [62.5, 32.4]},
+         "arrow": {"from": [51.5, 37.5], "to": [57.5, 15.5], "bend": 3, "both": True}}
+ABOVE["end"] = dict(ABOVE["start"], knee=[52.6, 15.4], ankle=[58.6, 25.6], toe=[63, 24.4],
+                    knee_far=[54, 20.4], ankle_far=[59.6, 30.6], toe_far=[64, 29.6])
+
+
+def long_dark_rows(image) -> list[int]:
     rows = [sum(1 for x in range(image.width) if image.getpixel((x, y)) < 100)
             for y in range(image.height)]
-    long_rows = [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+    return [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+
+
+def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
+    image = grey_image(pictogram(ABOVE, 60 * mm))
+    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
+    # box are dark across most of the picture's width.
+    long_rows = long_dark_rows(image)
     assert long_rows and min(long_rows) < 0.2 * image.height < 0.8 * image.height < max(long_rows)
-    without_mat = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
-    assert not [y for y in range(without_mat.height)  # no floor line without the mat
-                if sum(1 for x in range(without_mat.width)
-                       if without_mat.getpixel((x, y)) < 100) > 0.6 * without_mat.width]
+    without_mat = grey_image(pictogram(dict(ABOVE, props=[]), 60 * mm))
+    assert not long_dark_rows(without_mat)  # no floor line without the mat
+
+
+def test_the_oblique_view_shows_the_mat_as_a_band_under_the_body():
+    """Knee rolls and figure-4 are seen from a little above: the mat's far edge is a
+    long dark line above the lying body and its near edge one below it."""
+    pose = pose_of("knee-rolls")
+    assert pose["view"] == "oblique"
+    image = grey_image(pictogram(pose, 60 * mm))
+    rows = long_dark_rows(image)
+    assert [y for y in rows if y < 0.4 * image.height], "the far edge, above the body"
+    assert [y for y in rows if y > 0.75 * image.height], "the near edge, below it"
+    bare = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
+    assert not [y for y in long_dark_rows(bare) if y < 0.4 * bare.height]
 
 
 def test_the_chair_back_stands_behind_the_rounded_back():
