@@ -326,3 +326,88 @@ def test_picture_matches_reference(stretch, tmp_path):
     assert expected.size == actual.size
     differing = sum(ImageChops.difference(actual, expected).histogram()[65:])
     assert differing / (actual.width * actual.height) < 0.01, tmp_path / ref.name
+
+
+# --------------------------------------------------------------------------- what each shows
+# What a reviewer looked for in the blind checks, measured on the figure the pose draws.
+
+def _inside(pt, poly) -> bool:
+    x, y = pt
+    inside = False
+    for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _covered(pose: dict, phase: str, pt) -> bool:
+    from handout.render.pictograms import FULL, body_layers
+    layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL)
+    return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
+
+
+def _dist(a, b) -> float:
+    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+
+def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
+    """Start: white space between the lower back and the mat, no arm in front of it;
+    end: the back on the mat. The buttocks stay down in both."""
+    pose = pose_of("pelvic-tilt")
+    waist_x = pose["start"]["back"][0]
+    column = [(waist_x, y / 10) for y in range(3, 20)]  # 0.3 to 1.9 above the floor
+    assert not any(_covered(pose, "start", pt) for pt in column)
+    assert all(_covered(pose, "end", pt) for pt in column)
+    for phase in ("start", "end"):
+        assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
+
+
+def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
+    """End: both hands at the shin just below the knee, the knee up by the chest; the
+    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    pose = pose_of("knee-to-chest")
+    end = pose["end"]
+    for hand in ("hand", "hand_far"):
+        assert _dist(end[hand], end["knee"]) < 7, hand
+    assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
+    assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
+    for phase in ("start", "end"):
+        joints = pose[phase]
+        assert max(joints[j][1] for j in ("knee_far", "ankle_far")) < 4  # flat on the mat
+        thigh = (joints["knee_far"][0] - joints["hip"][0], joints["knee_far"][1] - joints["hip"][1])
+        shin = (joints["ankle_far"][0] - joints["knee_far"][0],
+                joints["ankle_far"][1] - joints["knee_far"][1])
+        assert abs(thigh[0] * shin[1] - thigh[1] * shin[0]) < 0.15 * _dist(thigh, (0, 0)) * _dist(shin, (0, 0))
+    assert not pose.get("turned")
+
+
+def test_figure_4_ankle_rests_on_the_other_knee():
+    """In every phase the crossed ankle sits on top of the other knee, that leg turned
+    out; first the other foot is on the mat, then it is lifted and held by both hands."""
+    from handout.render.pictograms import ANKLE_R, KNEE_R
+    pose = pose_of("figure-4")
+    assert pose["turned"] == ["leg"]
+    for phase in ("start", "end"):
+        joints = pose[phase]
+        assert _dist(joints["ankle"], joints["knee_far"]) < KNEE_R + ANKLE_R
+        assert joints["ankle"][1] > joints["knee_far"][1]  # on top of it
+        assert joints["knee"][1] < joints["ankle"][1] - 8  # the crossed knee fallen out, low
+    start, end = pose["start"], pose["end"]
+    assert start["ankle_far"][1] < start["hip"][1] + 2  # the foot on the mat
+    assert end["ankle_far"][1] > end["hip"][1] + 8  # lifted
+    for hand in ("hand", "hand_far"):
+        assert _dist(end[hand], end["knee_far"]) < 6
+
+
+def test_knee_rolls_tip_the_knees_towards_us_and_keep_the_shoulders():
+    """Seen from a little above: the knees start up, above the body, and end down on the
+    near half of the mat (below the hips in the picture); the shoulders, arms and head do
+    not move."""
+    pose = pose_of("knee-rolls")
+    start, end = pose["start"], pose["end"]
+    for knee in ("knee", "knee_far"):
+        assert start[knee][1] > start["hip"][1] + 5
+        assert end[knee][1] < end["hip"][1] - 4
+    for joint in ("head", "neck", "shoulder", "elbow", "wrist", "hand", "elbow_far",
+                  "wrist_far", "hand_far", "hip"):
+        assert start[joint] == end[joint], joint

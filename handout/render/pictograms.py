@@ -160,6 +160,8 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
+    if view in SIDEWAYS and ink is FULL:
+        near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
@@ -173,6 +175,17 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
         trunk.marks += head.marks
         order = [far_arm, far_leg, trunk, near_leg, near_arm]
     return [layer for layer in order if layer]
+
+
+def _thigh_top(p: dict) -> list:
+    """The near thigh grows out of the buttock: the round top of its shape, inside the
+    pelvis, would read as a ball on the hip. This half disc, filled over it, hides that
+    line and nothing beyond the pelvis (a pale start figure behind keeps its own lines)."""
+    hip = p["hip"]
+    away = math.atan2(*reversed(sub(hip, p["knee"])))
+    r = min(THIGH_R + 1.4 * EDGE, PELVIS_R - 0.1)
+    return [hip] + [(hip[0] + r * math.cos(away + math.radians(a)),
+                     hip[1] + r * math.sin(away + math.radians(a))) for a in range(-95, 96, 10)]
 
 
 def _trunk(p: dict, view: str, ink: Ink) -> Layer:
@@ -190,21 +203,26 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
             shapes += [capsule(hip, PELVIS_R, waist, WAIST_R),
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
+    samples = spine_samples(p)
+    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
+    return Layer(ink, shapes)
+
+
+def spine_samples(p: dict, n: int = 10) -> list:
+    """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
     back = p.get("back", lerp(hip, shoulder, 0.5))
     ctrl = (2 * back[0] - (hip[0] + shoulder[0]) / 2, 2 * back[1] - (hip[1] + shoulder[1]) / 2)
     # Radii along the spine: pelvis, waist, chest, shoulders.
     stops = [(0.0, PELVIS_R), (0.45, WAIST_R), (0.78, CHEST_R), (1.0, SHOULDER_R)]
-    n = 10
     samples = []
     for i in range(n + 1):
         t = i / n
         pt = ((1 - t) ** 2 * hip[0] + 2 * (1 - t) * t * ctrl[0] + t * t * shoulder[0],
               (1 - t) ** 2 * hip[1] + 2 * (1 - t) * t * ctrl[1] + t * t * shoulder[1])
         samples.append((pt, _interp(stops, t)))
-    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
-    shapes.append(capsule(shoulder, NECK_R * 1.2, p["neck"], NECK_R))
-    return Layer(ink, shapes)
+    return samples
 
 
 def _pair(pair, r):
