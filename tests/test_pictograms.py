@@ -346,6 +346,9 @@ def _covered(pose: dict, phase: str, pt) -> bool:
     return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
 
 
+from handout.render.pose import angle_between, sub  # noqa: E402
+
+
 def _dist(a, b) -> float:
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
@@ -374,10 +377,9 @@ def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
     for phase in ("start", "end"):
         joints = pose[phase]
         assert max(joints[j][1] for j in ("knee_far", "ankle_far")) < 4  # flat on the mat
-        thigh = (joints["knee_far"][0] - joints["hip"][0], joints["knee_far"][1] - joints["hip"][1])
-        shin = (joints["ankle_far"][0] - joints["knee_far"][0],
-                joints["ankle_far"][1] - joints["knee_far"][1])
-        assert abs(thigh[0] * shin[1] - thigh[1] * shin[0]) < 0.15 * _dist(thigh, (0, 0)) * _dist(shin, (0, 0))
+        thigh = sub(joints["knee_far"], joints["hip"])
+        shin = sub(joints["ankle_far"], joints["knee_far"])
+        assert abs(angle_between(thigh, shin)) < 10  # straight at the knee
     assert not pose.get("turned")
 
 
