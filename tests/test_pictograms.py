@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
+from handout.render.pose import angle_between, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -346,7 +347,6 @@ def _covered(pose: dict, phase: str, pt) -> bool:
     return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
 
 
-from handout.render.pose import angle_between, sub  # noqa: E402
 
 
 def _dist(a, b) -> float:
