@@ -422,20 +422,15 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
 
 
 def _together(pose: dict, named) -> list[Layer]:
-    """All phases in one figure: at each depth the pale earlier phases, then the end; a
-    pale part the end figure covers exactly (the trunk that stays still) is left out."""
+    """All phases in one figure: the pale earlier phases wholly behind the end figure (a
+    limb's earlier place, seen through the gaps), then the end; a pale part the end figure
+    covers exactly (the trunk that stays still) is left out."""
     stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
               for name, joints in named]
     full = stacks[-1]
-    layers = []
-    for depth in range(max(len(s) for s in stacks)):
-        for stack in stacks:
-            if depth < len(stack):
-                layer = stack[depth]
-                if layer.ink is GHOST and any(_same(layer, f) for f in full):
-                    continue
-                layers.append(layer)
-    return layers
+    ghosts = [layer for stack in stacks[:-1] for layer in stack
+              if not any(_same(layer, f) for f in full)]
+    return ghosts + full
 
 
 def _same(a: Layer, b: Layer) -> bool:
