@@ -115,10 +115,12 @@ def test_a_new_stretch_needs_no_code():
     assert dark_fraction(pictogram(pose, 60 * mm)) > 0.02
 
 
-def test_a_neck_bent_back_is_a_located_error():
-    """The first release's press-up: the head behind the shoulders."""
+@pytest.mark.parametrize("view", ["side", "oblique"])
+def test_a_neck_bent_back_is_a_located_error(view):
+    """The first release's press-up: the head behind the shoulders (in the oblique view
+    too: it is a side view from a little above)."""
     pose = next(s for s in stretches() if s["id"] == "prone-press-up")["pose"]
-    pose = copy.deepcopy(pose)
+    pose = dict(copy.deepcopy(pose), view=view)
     pose["end"]["head"] = [30, 25.5]  # straight up above the neck
     pose["end"]["neck"] = [31, 20]
     problems = pose_problems(pose, **KW)
