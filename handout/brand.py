@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import limits
 from .client import PAPER_SIZES
 from .errors import DataError, InputError, Problem
 from .fields import Fields
@@ -24,10 +25,6 @@ MAX_LOGO_BYTES = 40 * 1024 * 1024
 MAX_LOGO_PIXELS = 120_000_000  # beyond this Pillow's bomb guard trips; we refuse first
 LOGO_MAX_SIDE = 900  # pixels: sharp at 300 dpi for a 75 mm wide logo
 HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
-# The longest texts the header and footer are laid out for (characters): past these a
-# brand is refused with the field and its limit, rather than crowding every page.
-TEXT_LIMITS = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
-               "email": 120, "footer": 300, "disclaimer": 600}
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def load_brand(path: Path | None) -> Brand:
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
     logo = f.text("logo", required=False)
-    for key, limit in TEXT_LIMITS.items():
+    for key, limit in limits.BRAND_TEXT.items():  # what the header and footer fit
         value = values.get(key, "")
         if len(value) > limit:
             where = contact if key in ("address", "phone", "web", "email") else f

@@ -242,7 +242,7 @@ def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
-    from .document import write_atomic  # the one way files are written whole or not at all
+    from ..files import write_atomic  # the one way files are written whole or not at all
 
     write_atomic(data, out)
     return out
