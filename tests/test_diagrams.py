@@ -215,7 +215,7 @@ def test_huge_view_is_refused(tmp_path):
     clinic = copy_view(tmp_path, svg.replace("</svg>", padding + "</svg>"))
     with pytest.raises(DataError) as err:
         load_view("outer-leg", [clinic])
-    assert "outer-leg.svg" in str(err.value) and "too big" in str(err.value)
+    assert "outer-leg.svg" in str(err.value) and "more than the" in str(err.value)
 
 
 def test_entity_declarations_are_refused(tmp_path):
