@@ -160,7 +160,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
-    if view in SIDEWAYS and ink is FULL:
+    if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink)
@@ -180,7 +180,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
 def _thigh_top(p: dict) -> list:
     """The near thigh grows out of the buttock: the round top of its shape, inside the
     pelvis, would read as a ball on the hip. This half disc, filled over it, hides that
-    line and nothing beyond the pelvis (a pale start figure behind keeps its own lines)."""
+    line and nothing beyond the pelvis."""
     hip = p["hip"]
     away = math.atan2(*reversed(sub(hip, p["knee"])))
     r = min(THIGH_R + 1.4 * EDGE, PELVIS_R - 0.1)
