@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, sub
+from handout.render.pose import angle_between, norm, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -415,3 +415,29 @@ def test_knee_rolls_tip_the_knees_towards_us_and_keep_the_shoulders():
     for joint in ("head", "neck", "shoulder", "elbow", "wrist", "hand", "elbow_far",
                   "wrist_far", "hand_far", "hip"):
         assert start[joint] == end[joint], joint
+
+
+def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():
+    """The pelvic tilt's blind check saw an oval on the hip: the round top of the thigh
+    drawn inside the pelvis. Now no line crosses the pelvis there; the buttock's own edge
+    under the hip stays."""
+    from handout.render.pictograms import PELVIS_R, THIGH_R
+
+    pose = pose_of("knee-to-chest")
+    pose = dict(pose, end=pose["start"])  # one figure, knee up
+    drawing = pictogram(pose, 80 * mm)
+    k, _, _, _, ox, oy = drawing.contents[0].transform
+    image = grey_image(drawing)
+    scale = image.width / drawing.width
+
+    def grey_at(x, y):
+        px, py = (ox + k * x) * scale, image.height - (oy + k * y) * scale
+        return min(image.getpixel((round(px) + dx, round(py) + dy))
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+    hip, knee = pose["start"]["hip"], pose["start"]["knee"]
+    away = norm(sub(hip, knee))
+    top = (hip[0] + away[0] * THIGH_R, hip[1] + away[1] * THIGH_R)
+    assert grey_at(*top) > 150  # no outline of the thigh's top inside the pelvis
+    assert grey_at(hip[0], hip[1] - PELVIS_R - 0.3) < 100  # the buttock's edge on the mat
+
