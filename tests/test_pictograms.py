@@ -222,14 +222,16 @@ def test_the_start_figure_prints_mid_grey():
 
 def test_stacked_phases_have_an_arrow_between_them():
     """Pelvic tilt, one panel above the other: in the white band between them, only an
-    arrow at the middle."""
+    arrow at the middle, grey (it says 'then'; the black arrows say 'move this way')."""
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     band = []
     for y in range(image.height):
-        dark = [x for x in range(image.width) if image.getpixel((x, y)) < 100]
-        if dark and 0.4 * image.width < min(dark) and max(dark) < 0.6 * image.width:
+        inked = [x for x in range(image.width) if image.getpixel((x, y)) < 200]
+        if inked and 0.4 * image.width < min(inked) and max(inked) < 0.6 * image.width:
             band.append(y)
     assert len(band) > 0.05 * image.height
+    darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
+    assert 90 < darkest < 170  # mid grey, lighter than the black motion arrow
 
 
 def test_each_arrow_goes_in_its_own_phase():
