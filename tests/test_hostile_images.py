@@ -183,6 +183,18 @@ def test_broken_font_file_is_one_line_naming_it(tmp_path, private, damage):
                     "not a usable TrueType font")
 
 
+def test_batch_with_a_broken_font_file_stops_before_any_row(tmp_path):
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    real = lato_bytes()
+    (folder / "Clinic-Regular.ttf").write_bytes(real[:len(real) // 2])
+    brand = brand_with(folder, "font: Clinic\nfont_files:\n  regular: Clinic-Regular.ttf")
+    roster = Path(__file__).resolve().parent.parent / "examples" / "roster.csv"
+    result = handout(tmp_path, "batch", roster, "--out", tmp_path / "out", "--brand", brand)
+    assert_one_line(result, "Clinic-Regular.ttf", "not a usable TrueType font")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_clinic_font_file_still_prints(tmp_path):
     folder = tmp_path / "brand"
     folder.mkdir()
