@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import raster
+from . import limits, raster
 from .client import PAPER_SIZES
 from .errors import DataError, InputError, Problem
 from .fields import Fields
@@ -24,10 +24,6 @@ MAX_LOGO_PIXELS = 40_000_000  # read from the header before decoding: 160 MB at 
 LOGO_BOX_MM = (45, 14)
 LOGO_BOX_PX = tuple(round(side / 25.4 * 300) for side in LOGO_BOX_MM)
 HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
-# The longest texts the header and footer are laid out for (characters): past these a
-# brand is refused with the field and its limit, rather than crowding every page.
-TEXT_LIMITS = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
-               "email": 120, "footer": 300, "disclaimer": 600}
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def load_brand(path: Path | None) -> Brand:
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
     logo = f.text("logo", required=False)
-    for key, limit in TEXT_LIMITS.items():
+    for key, limit in limits.BRAND_TEXT.items():  # what the header and footer fit
         value = values.get(key, "")
         if len(value) > limit:
             where = contact if key in ("address", "phone", "web", "email") else f

@@ -307,8 +307,9 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
     base = load_client(client_file) if client_file else Client(source="options")
     if notes_file:
         from .files import read_text
+        from .limits import NOTES_FILE_BYTES
 
-        notes = read_text(notes_file, what="notes file", max_bytes=1024 * 1024)
+        notes = read_text(notes_file, what="notes file", max_bytes=NOTES_FILE_BYTES)
     conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
     client = merge(
         base, name=name, practitioner=practitioner, protocol=protocol,

@@ -138,6 +138,6 @@ def _write(parts: Sequence[Part], path, duplex: bool, progress, done: list[int],
             handle.seek(0)
             write_stdout(handle)
     else:
-        with atomic_file(path) as handle:
+        with atomic_file(path, what="combined file") as handle:
             writer.write(handle)
     return len(writer.pages)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import re
 import shutil
@@ -53,11 +54,26 @@ _O_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0
 # and carriage return; DEL; C1 (U+0080-U+009F); and the two noncharacters U+FFFE/U+FFFF.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
 
 class OutputError(InputError):
     """An output that cannot or must not be written: one line saying why."""
+
+
+class FileProblem(DataError, InputError):
+    """A file that cannot be read as it is (missing, not a regular file, too big, not text,
+    a control character): located like a DataError, and an InputError to the callers that
+    catch those (the roster readers)."""
+
+
+class NotText(FileProblem):
+    """A file that is not text in its encoding; `line` is where the first bad byte is."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem)
+        self.line = problem.line or 1
 
 
 # -- one run: its inputs and outputs ---------------------------------------------------
@@ -91,6 +107,23 @@ def current_run() -> Run | None:
     return _run
 
 
+def in_one_run(function):
+    """A function run inside one_run() (run_batch, for Python callers too)."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with one_run():
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def note_file(path: str | Path) -> None:
+    """Remember a file read elsewhere (a roster opened before the run) as this run's input."""
+    try:
+        note_input(os.stat(path), str(path))
+    except OSError:
+        pass
+
+
 def note_input(st: os.stat_result, name: str) -> None:
     """Remember a file this run read (by device and inode: links and other spellings too)."""
     if _run is not None:
@@ -122,13 +155,15 @@ def claim_output(target: str | Path, *, what: str = "output") -> None:
 
 
 # -- reading ---------------------------------------------------------------------------
-def _problem(path, message: str, line: int | None = None, column: int | None = None) -> DataError:
-    return DataError(Problem(str(path), line, None, None, message, column))
+def _problem(path, message: str, line: int | None = None, column: int | None = None) -> FileProblem:
+    return FileProblem(Problem(str(path), line, None, None, message, column))
 
 
-def _open_regular(path: str | Path, what: str) -> tuple[int, os.stat_result]:
+def _open_regular(path: str | Path, what: str,
+                  as_input: bool = True) -> tuple[int, os.stat_result]:
     """An open descriptor of a regular file, checked before and after opening (so a file
-    swapped for a FIFO in between is caught too); the file noted as this run's input."""
+    swapped for a FIFO in between is caught too); the file noted as this run's input
+    (unless it is one of the run's own outputs, read to be added to: the manifest)."""
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -148,7 +183,8 @@ def _open_regular(path: str | Path, what: str) -> tuple[int, os.stat_result]:
     except BaseException:
         os.close(fd)
         raise
-    note_input(st, str(path))
+    if as_input:
+        note_input(st, str(path))
     return fd, st
 
 
@@ -179,9 +215,16 @@ def _check_size(path, size: int, what: str, max_bytes: int, more: bool = False) 
                        if not more else f"{what} is {said}, more than allowed")
 
 
-def read_bytes(path: str | Path, *, what: str, max_bytes: int) -> bytes:
+def read_head(path: str | Path, *, what: str, size: int) -> bytes:
+    """At most the first `size` bytes of a regular file (to tell its kind)."""
+    fd, _ = _open_regular(path, what)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(size)
+
+
+def read_bytes(path: str | Path, *, what: str, max_bytes: int, as_input: bool = True) -> bytes:
     """The file's bytes, or a DataError saying in one line why it cannot be read."""
-    fd, st = _open_regular(path, what)
+    fd, st = _open_regular(path, what, as_input)
     with os.fdopen(fd, "rb", buffering=0) as handle:
         _check_size(path, st.st_size, what, max_bytes)
         chunks, total = [], 0
@@ -199,16 +242,16 @@ def read_bytes(path: str | Path, *, what: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_text(path: str | Path, *, what: str, max_bytes: int) -> str:
+def read_text(path: str | Path, *, what: str, max_bytes: int, as_input: bool = True) -> str:
     """The file's text (UTF-8, a byte-order mark or not), checked for control characters;
     or a DataError saying in one line, with the line, why it cannot be read."""
-    raw = read_bytes(path, what=what, max_bytes=max_bytes)
+    raw = read_bytes(path, what=what, max_bytes=max_bytes, as_input=as_input)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _problem(path, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
-                             f"as UTF-8", line) from None
+        raise NotText(Problem(str(path), line, None, None, f"not UTF-8 text (byte "
+                              f"0x{raw[exc.start]:02x}); save the file as UTF-8")) from None
     check_text(text, str(path))
     return text
 
@@ -243,9 +286,11 @@ def text_lines(path: str | Path, *, what: str, max_bytes: int,
             try:
                 pending += decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
-                bad = line + len(_LINE_BREAK.findall(pending)) + raw[: max(exc.start, 0)].count(b"\n")
-                raise _problem(path, f"not {_encoding_name(encoding)} text; save the file as "
-                                     f"UTF-8", bad) from None
+                bad = line + len(_LINE_BREAK.findall(pending)) \
+                    + len(_BYTE_BREAK.findall(raw[: max(exc.start, 0)]))
+                raise NotText(Problem(str(path), bad, None, None, f"not "
+                                      f"{_encoding_name(encoding)} text; save the file as "
+                                      f"UTF-8")) from None
             end = 0
             for match in _LINE.finditer(pending):
                 if raw and match.end() == len(pending) and pending.endswith("\r"):

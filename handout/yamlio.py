@@ -17,10 +17,10 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from . import files
+from . import files, limits
 from .errors import DataError, Problem
 
-MAX_BYTES = 2 * 1024 * 1024  # the whole built-in library is well under 200 KB
+MAX_BYTES = limits.YAML_FILE_BYTES  # the whole built-in library is well under 200 KB
 
 
 class LineDict(dict):

@@ -129,7 +129,7 @@ def test_file_names_are_safe_unique_and_say_nothing_of_health(tricky):
 
 def test_manifest_lists_every_row(tricky):
     rows = tricky.manifest
-    assert list(rows[0]) == ["row", "line", "file", "pages", "status", "error", "notes"]
+    assert list(rows[0]) == ["row", "line", "file", "pages", "status", "error", "notes", "roster"]
     assert [int(r["row"]) for r in rows] == list(range(1, 13))
     assert [int(r["line"]) for r in rows] == [3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18]
     made = [r for r in rows if r["status"] == "made"]

@@ -89,6 +89,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular,
                                  min_label_pt))
 
+    words = list(boxes)  # a leader may cross a bone, not a word
     for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
         (ax, ay), (bx, by) = to_pt(x0, y0), to_pt(x1, y1)
         boxes.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
@@ -110,7 +111,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed
         placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h,
-                                 bold, max(CODE_PT, min_label_pt)))
+                                 bold, max(CODE_PT, min_label_pt), words=words))
 
     if caption:
         d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
@@ -157,8 +158,20 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def _leader_crossings(x, y, box, labels) -> int:
+    """How many points along the leader from the marker to the box fall on a landmark
+    name: a leader through a word makes both hard to read."""
+    nx, ny = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    hits = 0
+    for i in range(1, 12):
+        px, py = x + (nx - x) * i / 12, y + (ny - y) * i / 12
+        hits += sum(lb[0] - 1 <= px <= lb[2] + 1 and lb[1] - 1 <= py <= lb[3] + 1
+                    for lb in labels)
+    return hits
+
+
 def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font,
-               size: float = CODE_PT):
+               size: float = CODE_PT, words=()):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
@@ -179,8 +192,11 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         outside = (max(0.0, -bx) + max(0.0, bx + bw - width)
                    + max(0.0, bottom - by) + max(0.0, by + bh - height))
         cover = sum(on_body(bx + bw * i / 4, by + bh * j / 2) for i in range(5) for j in range(3))
+        crossed = _leader_crossings(x, y, box, words)
         cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
-                + sum(_overlap(box, lb) for lb in labels) * 8 + cover * 6 + order * 1.5)
+                + sum(_overlap(box, lb) for lb in labels) * 8 + crossed * 200
+                + cover * 6
+                + order * 1.5)
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
     bx, by, _, _ = best
