@@ -334,6 +334,21 @@ def test_gzip_svg_within_the_cap_prints(tmp_path):
     assert _has_colour(_header_pixels(tmp_path / "out.pdf"), (0x1F, 0x4E, 0x5F))
 
 
+def test_svg_logo_cannot_reach_outside_through_a_link_or_another_svg(tmp_path, private):
+    (tmp_path / "secret.svg").write_text(svg(f'<text x="5" y="20">{SECRET}</text>'),
+                                         encoding="utf-8")
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "inner.svg").write_text(svg('<use href="../secret.svg"/>'), encoding="utf-8")
+    (folder / "photo.png").symlink_to(private)
+    (folder / "via-svg.svg").write_text(svg('<use href="inner.svg"/>'), encoding="utf-8")
+    (folder / "via-link.svg").write_text(svg('<image href="photo.png" width="9" height="9"/>'),
+                                         encoding="utf-8")
+    for name, words in (("via-svg.svg", "inner.svg"), ("via-link.svg", "photo.png")):
+        result = make_with_brand(tmp_path, brand_with(folder, f"logo: {name}"))
+        assert_one_line(result, "brand.yaml:2: logo:", name, words, "outside the SVG's own folder")
+
+
 # ----------------------------------------------------------------- good logos still print
 
 def _header_pixels(pdf: Path):

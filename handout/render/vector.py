@@ -198,7 +198,7 @@ def _check_references(root, path: Path, what: str, fail: Fail, box, depth: int) 
         if not isinstance(el.tag, str):
             continue
         href = _href(el)
-        if href is None:
+        if href is None or etree_name(el) == "a":  # a link for a reader, never loaded
             continue
         href = href.strip()
         if not href or href.startswith("#"):
@@ -223,7 +223,10 @@ def _check_references(root, path: Path, what: str, fail: Fail, box, depth: int) 
                 raise fail(f"<{etree_name(el)}> refers to {shown}: SVG files refer to each "
                            f"other more than {MAX_REFERENCE_DEPTH} deep")
             inner = Path(full)
-            inner_fail = _default_fail(inner, f"{what} {path}: {shown}:".rstrip(":"))
+
+            def inner_fail(message: str, shown=shown) -> Exception:
+                return fail(f"uses {shown}: {message}")
+
             parse_svg(read_svg(inner, what="SVG file", fail=inner_fail), inner, what=what,
                       fail=inner_fail, box=box, _depth=depth + 1)
             continue
