@@ -269,6 +269,7 @@ SVG_LOGOS = {
         f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 8))),
         "more than 20,000 elements"),
     "self-use.svg": (svg('<g id="s"><use href="#s"/></g>'), "refers to itself"),
+    "entity-utf16.svg": (None, "ENTITY"),
     "entity.svg": ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
                    '"file:///etc/passwd">]>' + svg('<text x="5" y="20">&x;</text>'), "ENTITY"),
     "use-outside.svg": (svg('<use href="../secret.svg"/>'), "outside the SVG's own folder"),
@@ -295,7 +296,12 @@ def test_hostile_svg_logo_is_one_line(tmp_path, name):
         svg(f'<g id="words"><text x="5" y="20">{SECRET}</text></g>'), encoding="utf-8")
     folder = tmp_path / "brand"
     folder.mkdir()
-    (folder / name).write_text(text, encoding="utf-8")
+    if text is None:  # the entity case in UTF-16, past a byte-level check
+        text, _ = SVG_LOGOS["entity.svg"]
+        (folder / name).write_bytes(text.replace('version="1.0"', 'version="1.0" encoding='
+                                                 '"UTF-16"').encode("utf-16"))
+    else:
+        (folder / name).write_text(text, encoding="utf-8")
     brand = brand_with(folder, f"logo: {name}")
     assert_one_line(make_with_brand(tmp_path, brand, bounded=name in BOMBS),
                     "brand.yaml:2: logo:", name, words)
@@ -388,6 +394,29 @@ def _embedded_image_sizes(pdf: Path) -> list[tuple[int, int]]:
             sizes.append((int(w.group(1)), int(h.group(1))))
         stack.extend(((obj.get("/Resources") or {}).get("/XObject") or {}).values())
     return sizes
+
+
+ILLUSTRATOR = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- Generator: Adobe Illustrator -->\n'
+               '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+               '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+               '<svg version="1.1" xmlns="http://www.w3.org/2000/svg" x="0px" y="0px" '
+               'viewBox="0 0 100 50" xml:space="preserve"><style type="text/css">'
+               '.st0{fill:#1F4E5F;}</style><rect class="st0" width="100" height="50"/></svg>')
+
+
+@pytest.mark.parametrize("text", [
+    ILLUSTRATOR,  # a public DOCTYPE, no declarations of its own: fine, never fetched
+    svg(attrs='width="100%" height="100%" viewBox="0 0 100 50"'),
+    svg(attrs='width="10cm" height="5cm"'),
+    svg('<a href="https://riverside.example"><rect width="100" height="50" fill="#1F4E5F"/></a>'),
+], ids=["illustrator", "percent", "centimetres", "link"])
+def test_ordinary_svg_logos_still_print(tmp_path, text):
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "logo.svg").write_text(text, encoding="utf-8")
+    result = make_with_brand(tmp_path, brand_with(folder, "logo: logo.svg"))
+    assert result.returncode == 0, result.stderr
+    assert _has_colour(_header_pixels(tmp_path / "out.pdf"), (0x1F, 0x4E, 0x5F))
 
 
 def test_png_logo_prints_downscaled_to_what_the_header_needs(tmp_path):
