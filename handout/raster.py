@@ -100,6 +100,7 @@ def decode(data: bytes, *, max_pixels: int, box: tuple[int, int], white_backgrou
     kind, width, height = check_header(data, max_pixels=max_pixels)
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: not a 2nd line
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=(kind,)) as im:
                 if im.size != (width, height):  # Pillow read another header than we did
@@ -111,6 +112,7 @@ def decode(data: bytes, *, max_pixels: int, box: tuple[int, int], white_backgrou
                     im.mode == "P" and "transparency" in im.info)
                 # RGB(A) before shrinking: a palette or 16-bit image resizes badly or not at all
                 mode = "RGBA" if alpha else "RGB"
+                im.load()  # decoded here, while the file is open, its errors caught
                 small = im if im.mode == mode else im.convert(mode)
                 small.thumbnail(fit, Image.LANCZOS)
                 if held in _TURNS:

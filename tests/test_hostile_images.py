@@ -554,3 +554,60 @@ def test_svg_logo_text_prints_in_the_embedded_family_whatever_fonts_it_names(tmp
             if "/Resources" in xobject.get_object():
                 stack.append(xobject.get_object()["/Resources"])
     assert fonts and all("+Lato-" in name for name in fonts), sorted(fonts)
+
+
+def _damaged(seed: int) -> tuple[str, bytes]:
+    """One picture damaged in a fixed, seeded way: cut short, bytes changed, or tokens put
+    in (NaN, a huge number, a tag, an entity, a NUL, a JPEG end, a PNG chunk name)."""
+    import random
+
+    rng = random.Random(seed)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    small = Image.new("RGB", (120, 80), (10, 200, 30))
+    buffer = io.BytesIO()
+    small.save(buffer, "JPEG", exif=exif)
+    originals = {
+        "a.png": png_bytes((120, 80), (10, 20, 30)),
+        "b.jpg": buffer.getvalue(),
+        "c.jpg": png_bytes((300, 200), (1, 2, 3), fmt="JPEG"),
+        "d.svg": svg('<g id="a" transform="rotate(10 5 5)"><rect width="10" height="10"/>'
+                     '<path d="M0 0 C 1 2 3 4 5 6 Z"/></g><use href="#a" x="20"/>').encode(),
+    }
+    name = rng.choice(sorted(originals))
+    data = bytearray(originals[name])
+    how = rng.random()
+    if how < 0.3:
+        data = data[:rng.randrange(1, len(data))]
+    elif how < 0.8:
+        for _ in range(rng.choice([1, 3, 10, 50])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    else:
+        at = rng.randrange(len(data))
+        data[at:at] = rng.choice([b"nan", b"1e999", b"<g>", b"&x;", b"\x00", b"\xff\xd9",
+                                  b"IHDR", b"<use href='#a'/>"])
+    return name, bytes(data)
+
+
+def test_damaged_pictures_are_a_handout_error_or_a_picture(tmp_path, recwarn):
+    """200 seeded damaged logos and photos: each loads, or fails with the package's own
+    one-line error (never AssertionError, struct.error, a Pillow warning ...)."""
+    from handout.brand import load_logo
+    from handout.errors import HandoutError
+    from handout.render.diagrams import load_photo
+
+    loaded = 0
+    for seed in range(200):
+        name, data = _damaged(seed)
+        path = tmp_path / name
+        path.write_bytes(data)
+        loaders = [load_logo] + ([] if name.endswith(".svg") else
+                                 [lambda p: load_photo(p, 100, 100)])
+        for load in loaders:
+            try:
+                load(path)
+                loaded += 1
+            except HandoutError as exc:
+                assert "\n" not in str(exc) and name in str(exc)
+    assert loaded  # some damage leaves a picture that still loads
+    assert not [w for w in recwarn if "PIL" in w.filename], [str(w.message) for w in recwarn]
