@@ -22,6 +22,7 @@ import math
 import os
 import re
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -276,6 +277,7 @@ def _embed(el, picture: bytes, shown: str, fail: Fail, box) -> None:
             el.set(name, uri)
 
 
+@lru_cache(maxsize=1)
 def _own_fonts():
     """A svglib font map giving the package's default family (embedded) for every name."""
     from svglib.fonts import FontMap
