@@ -243,6 +243,23 @@ def test_hostile_raster_logo_is_refused_from_its_header(tmp_path, name):
                     "brand.yaml:2: logo:", name, words)
 
 
+@pytest.mark.parametrize("name, kind", [("logo.png", "fifo"), ("logo.svg", "zero"),
+                                        ("logo.svg", "folder")])
+def test_logo_that_is_not_a_regular_file_is_refused_at_once(tmp_path, name, kind):
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    logo = folder / name
+    if kind == "fifo":
+        os.mkfifo(logo)  # nobody writes it: reading would wait for ever
+    elif kind == "folder":
+        logo.mkdir()
+    else:
+        logo.symlink_to("/dev/zero")  # reading would never end
+    brand = brand_with(folder, f"logo: {name}")
+    assert_one_line(make_with_brand(tmp_path, brand, bounded=True), "brand.yaml:2: logo:",
+                    name, {"fifo": "pipe", "folder": "folder", "zero": "device"}[kind])
+
+
 @pytest.mark.parametrize("name", ["logo.png", "logo.svg"])
 def test_logo_that_links_to_a_private_file_never_shows_it(tmp_path, private, name):
     folder = tmp_path / "brand"
