@@ -282,6 +282,7 @@ SVG_LOGOS = {
     "nan-path.svg": (svg('<path d="M 0 0 L NaN 5"/>'), "NaN or infinity"),
     "no-size.svg": (svg(attrs=""), "no usable width"),
     "deep.svg": (svg("<g>" * 100 + "</g>" * 100), "nests elements"),
+    "deeper.svg": (svg("<g>" * 5000 + "</g>" * 5000), "nests elements"),  # past libxml2's own
     "laughs.svg": (svg('<g id="l0"><rect width="1" height="1"/></g>' + "".join(
         f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 8))),
         "more than 20,000 elements"),

@@ -101,6 +101,9 @@ def parse_svg(data: bytes, path: Path, *, what: str = "SVG file", fail: Fail | N
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:  # its message can quote the file: say where only
+        if "Excessive depth" in str(exc):  # libxml2 stops at 256 levels, before our check
+            raise fail(f"nests elements more than {MAX_DEPTH} deep; simplify the drawing"
+                       ) from None
         line = exc.position[0] if exc.position else None
         raise fail(f"is not valid SVG (XML broken at line {line})" if line
                    else "is not valid SVG (not XML)") from None
