@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .api import prepare, render
-from .brand import Brand, load_brand
+from .brand import Brand, check_fonts, load_brand
 from .client import Client
 from .errors import HandoutError, InputError
 from .fonts import fallbacks, font_set
@@ -350,6 +350,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     library = load_library(data_dirs)
     if not isinstance(brand, Brand):
         brand = load_brand(Path(brand) if brand else None)
+    check_fonts(brand)  # a broken font file spoils every row: one line, before any
     template_path = find_template(template, template_dirs)
     load_template(template_path, section_options())
     if with_plan:

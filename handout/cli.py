@@ -121,10 +121,10 @@ def validate(state, folder, brand_file):
         from .api import country_of
         from .brand import load_brand
 
-        from .fonts import font_set
+        from .brand import check_fonts
 
         brand = load_brand(brand_file)  # its logo and font name checked as make checks them
-        font_set(brand.font, brand.font_files, brand.cjk_font)  # its font files, read as make does
+        check_fonts(brand)  # its font files, read as make reads them
         country_of(brand, library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
