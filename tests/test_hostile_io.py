@@ -135,3 +135,134 @@ def test_control_character_in_a_client_file_is_located(work, char):
     refused(handout("make", "c.yaml", "-o", "x.pdf", cwd=work),
             f"c.yaml:2:10: control character U+{ord(char):04X}")
     refused(handout("validate", "--brand", "c.yaml", cwd=work), "c.yaml:2:10: control character")
+
+
+# -- rosters -------------------------------------------------------------------------------
+def test_roster_with_old_mac_line_endings_is_read(work):
+    (work / "mac.csv").write_bytes(b"name,protocol\rAna Ruiz,sciatica\rBo Li,sciatica\r")
+    result = handout("batch", "mac.csv", "--out", "out", "--jobs", 1, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (work / "out").glob("*.pdf")) == ["001-ana-ruiz.pdf", "002-bo-li.pdf"]
+
+
+def test_roster_with_100000_unknown_columns_is_one_line(work):
+    header = ",".join(["name", "protocol"] + [f"c{i}" for i in range(100_000)])
+    (work / "wide.csv").write_text(header + "\nAna,sciatica\n", encoding="utf-8")
+    line = refused(handout("batch", "wide.csv", "--out", "out", cwd=work),
+                   "wide.csv: line 1: 100,002 columns; a roster has at most 200")
+    assert len(line) < 400
+    assert not (work / "out" / "manifest.csv").exists()
+
+
+def test_control_character_in_a_yaml_roster_is_located(work):
+    (work / "r.yaml").write_text("- name: Ana\n  protocol: sciatica\n- name: B\x1bo\n"
+                                 "  protocol: sciatica\n", encoding="utf-8")
+    refused(handout("batch", "r.yaml", "--out", "out", cwd=work),
+            "r.yaml:3:10: control character U+001B")
+
+
+def test_control_character_in_a_csv_roster_is_located(work):
+    (work / "r.csv").write_text("name,protocol\nAna,sciatica\nB\x1bo,sciatica\n", encoding="utf-8")
+    refused(handout("batch", "r.csv", "--out", "out", cwd=work),
+            "r.csv:3:2: control character U+001B")
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "FIFO"])
+def test_roster_that_is_not_a_regular_file_is_refused_at_once(work, path):
+    if path == "FIFO":
+        path = work / "fifo.csv"
+        os.mkfifo(path)
+    refused(handout("batch", path, "--out", "out", cwd=work), str(path), "not a roster")
+
+
+@pytest.mark.parametrize("combined", ["roster.csv", "out/manifest.csv", "out/001-ana-ruiz.pdf"])
+def test_combined_file_never_overwrites_the_roster_manifest_or_a_handout(work, combined):
+    roster = work / "roster.csv"
+    roster.write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    first = handout("batch", "roster.csv", "--out", "out", "--jobs", 1, cwd=work)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (roster, work / "out" / "manifest.csv",
+                                          work / "out" / "001-ana-ruiz.pdf")}
+    refused(handout("batch", "roster.csv", "--out", "out", "--combined", combined, cwd=work),
+            combined)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_a_second_roster_into_the_same_folder_keeps_the_first_rows(work):
+    (work / "a.csv").write_text("name,protocol\nAna Ruiz,sciatica\nBo Li,sciatica\n", encoding="utf-8")
+    (work / "b.csv").write_text("name,protocol\nCy Day,sciatica\n", encoding="utf-8")
+    for roster in ("a.csv", "b.csv"):
+        result = handout("batch", roster, "--out", "out", "--jobs", 1, cwd=work)
+        assert result.returncode == 0, result.stderr
+    import csv
+
+    with open(work / "out" / "manifest.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [(r["roster"], r["file"]) for r in csv.DictReader(handle)]
+    assert rows == [("a.csv", "001-ana-ruiz.pdf"), ("a.csv", "002-bo-li.pdf"),
+                    ("b.csv", "001-cy-day.pdf")]
+
+
+def test_a_file_named_manifest_that_is_not_one_is_not_written_over(work):
+    (work / "a.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    (work / "out").mkdir()
+    (work / "out" / "manifest.csv").write_text("my own notes\n", encoding="utf-8")
+    refused(handout("batch", "a.csv", "--out", "out", "--jobs", 1, cwd=work),
+            "not a manifest this tool wrote")
+    assert (work / "out" / "manifest.csv").read_text(encoding="utf-8") == "my own notes\n"
+
+
+# -- limits, dates, numbers ---------------------------------------------------------------
+@pytest.mark.parametrize("field, value, message", [
+    ("practitioner", "Dr " + "x" * 400_000, "client.yaml:3: practitioner: is 400,003 characters; at most 200"),
+    ("next_appointment", "y" * 1_000_000, "next_appointment: is 1,000,000 characters; at most 200"),
+    ("notes", "|\n" + "  walk\n" * 30_000, "client.yaml:3: notes: is 149,999 characters; at most 60,000"),
+    ("notes", "|\n" + "  w\n" * 2_000, "client.yaml:3: notes: is 2,000 lines; at most 1,000"),
+    ("name", "n" * 500, "client.yaml:3: name: is 500 characters; at most 400"),
+    ("date", "9999-12-31", "client.yaml:3: date: 9999-12-31 is not a year from 1900 to 2100"),
+    ("date", "1066-10-14", "1066-10-14 is not a year from 1900 to 2100"),
+])
+def test_past_a_limit_is_one_line_naming_field_limit_file_and_line(work, field, value, message):
+    other = "practitioner: Jo" if field == "name" else "name: Ana"
+    (work / "client.yaml").write_text(f"{other}\nprotocol: sciatica\n{field}: {value}\n",
+                                      encoding="utf-8")
+    refused(handout("make", "client.yaml", "--with-plan", "-o", "x.pdf", cwd=work), message)
+    assert not (work / "x.pdf").exists()
+
+
+def test_plan_start_out_of_range_is_one_line(work):
+    refused(handout("make", "client.yaml", "--with-plan", "--start", "9999-12-30", "-o", "x.pdf",
+                    cwd=work), "--start: 9999-12-30 is not a year from 1900 to 2100")
+
+
+def test_template_number_that_is_not_a_number_is_located(work):
+    from handout.resources import resource_dir
+
+    text = (resource_dir("templates") / "client-handout.yaml").read_text(encoding="utf-8")
+    heading = "      heading: Your questions for next time\n      lines: 5\n"
+    assert heading in text
+    text = text.replace(heading, heading.replace("lines: 5", "lines: x"))
+    line = text[: text.index("lines: x")].count("\n") + 1
+    (work / "t.yaml").write_text(text, encoding="utf-8")
+    refused(handout("make", "client.yaml", "--template", "t.yaml", "-o", "x.pdf", cwd=work),
+            f"t.yaml:{line}: sections.questions.lines: should be a whole number from 1 to 30")
+
+
+def test_diagram_width_nan_is_refused(work):
+    result = handout("diagram", "BL60", "--width-mm", "nan", "-o", "d.png", cwd=work)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert "--width-mm" in err and not (work / "d.png").exists()
+
+
+def test_within_the_limits_the_worst_notes_are_made(work):
+    """1,000 lines of notes (the limit), each near 60 characters: a PDF, not minutes of
+    layout (the subprocess bound guards it); every line printed."""
+    notes = "\n".join(f"{i:04d} walk to the shop and back slowly, then rest a while"
+                      for i in range(1000))
+    (work / "notes.txt").write_text(notes, encoding="utf-8")
+    result = handout("make", "client.yaml", "--notes-file", "notes.txt", "-o", "x.pdf", cwd=work)
+    assert result.returncode == 0, result.stderr
+    import pypdf
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(work / "x.pdf").pages)
+    assert "0000 walk to the shop" in text and "0999 walk to the shop" in text
