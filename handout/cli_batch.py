@@ -41,7 +41,7 @@ class _ProgressBar:
         self.bar = None
         self.stage = None
         self.shown = 0
-        self.enabled = sys.stderr.isatty()
+        self.enabled = sys.stderr is not None and sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:

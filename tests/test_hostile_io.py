@@ -9,6 +9,7 @@ timing test.
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -266,3 +267,100 @@ def test_within_the_limits_the_worst_notes_are_made(work):
 
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(work / "x.pdf").pages)
     assert "0000 walk to the shop" in text and "0999 walk to the shop" in text
+
+
+# -- batch: streams, signals, file names -------------------------------------------------
+SLOW_NOTES = "\n".join(f"{i:04d} walk to the shop and back slowly, then rest a while"
+                       for i in range(1000))  # the notes' limit: a row of a few seconds
+
+
+def slow_roster(folder: Path, rows: int = 8) -> Path:
+    import csv
+
+    path = folder / "slow.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "protocol", "notes"])
+        for i in range(rows):
+            writer.writerow([f"Client {chr(65 + i)}", "sciatica", SLOW_NOTES])
+    return path
+
+
+def start_batch(work, *args):
+    return subprocess.Popen([sys.executable, "-m", "handout", "batch", "slow.csv", "--out", "out",
+                             *map(str, args)], cwd=work, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "HOME": str(work)},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def workers_of(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in found.split()]
+
+
+def wait_for(condition, what: str):
+    """Poll until `condition()` (a hang guard of BOUND seconds, not a timing)."""
+    import time
+
+    deadline = time.monotonic() + BOUND
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_batch_workers_exit_when_their_parent_is_killed(work):
+    slow_roster(work)
+    batch = start_batch(work, "--jobs", 2)
+    try:
+        wait_for(lambda: len(workers_of(batch.pid)) >= 2, "the workers never started")
+        workers = workers_of(batch.pid)
+        batch.kill()  # kill -9: nobody shuts the pool down
+        batch.wait(BOUND)
+        wait_for(lambda: not any(alive(w) for w in workers), "workers outlived their parent")
+    finally:
+        for w in workers_of(batch.pid):
+            os.kill(w, signal.SIGKILL)
+    assert not list((work / "out").glob(".*.part")) if (work / "out").exists() else True
+
+
+def test_ctrl_c_ends_a_batch_of_slow_rows_leaving_no_partial_file(work):
+    slow_roster(work)
+    batch = start_batch(work, "--jobs", 2)
+    wait_for(lambda: len(workers_of(batch.pid)) >= 2 and (work / "out").is_dir(),
+             "the batch never started its workers")
+    wait_for(lambda: list((work / "out").glob(".*.part")) or list((work / "out").glob("*.pdf")),
+             "no row was ever being written")
+    batch.send_signal(signal.SIGINT)
+    _, err = batch.communicate(timeout=30)  # rows are abandoned, not finished
+    err = err.decode()
+    assert batch.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    assert not list((work / "out").glob(".*.part"))
+    assert (work / "out" / "manifest.csv").is_file()
+
+
+def test_batch_with_standard_error_closed_still_makes_the_handouts(work):
+    (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    result = handout("batch", "r.csv", "--out", "out", "--jobs", 1, cwd=work,
+                     preexec_fn=lambda: os.close(2))
+    assert result.returncode == 0
+    assert (work / "out" / "001-ana-ruiz.pdf").is_file()
+
+
+def test_file_names_keep_only_the_letters_of_the_name():
+    from handout.batch import file_stem, health_words
+    from handout.library import load_library
+
+    words = health_words(load_library())
+    assert file_stem(32, "Ana Ruiz expecting", 3, words) == "032-ana-ruiz"
+    assert file_stem(62, "Ana warfarin5mg", 3, words) == "062-ana"
+    assert file_stem(7, "Ms Ana Ruiz, 32 wks pregnant (due May)", 3, words) == "007-ana-ruiz"
