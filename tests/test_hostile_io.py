@@ -364,3 +364,43 @@ def test_file_names_keep_only_the_letters_of_the_name():
     assert file_stem(32, "Ana Ruiz expecting", 3, words) == "032-ana-ruiz"
     assert file_stem(62, "Ana warfarin5mg", 3, words) == "062-ana"
     assert file_stem(7, "Ms Ana Ruiz, 32 wks pregnant (due May)", 3, words) == "007-ana-ruiz"
+
+
+# -- messages never echo a file's contents ---------------------------------------------
+SECRET = "s3cret-first-line: do not print me"
+
+
+@pytest.mark.parametrize("command", [
+    ("make", "{f}.yaml", "-o", "x.pdf"),
+    ("make", "client.yaml", "--brand", "{f}.yaml", "-o", "x.pdf"),
+    ("batch", "{f}.csv", "--out", "out"),
+    ("batch", "{f}.yaml", "--out", "out"),
+    ("validate", "data"),
+])
+def test_a_link_to_a_private_file_is_never_quoted(work, command):
+    private = work / "private.txt"
+    private.write_text(SECRET + "\nsecond line\n", encoding="utf-8")
+    (work / "data").mkdir()
+    (work / "data" / "points.yaml").symlink_to(private)
+    for suffix in ("yaml", "csv"):
+        (work / f"link.{suffix}").symlink_to(private)
+    result = handout(*[a.format(f="link") for a in command], cwd=work)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert "s3cret" not in err and "do not print" not in err
+
+
+def test_config_that_is_dev_zero_is_one_line(work):
+    env_run = subprocess.run([sys.executable, "-m", "handout", "points"], cwd=work,
+                             env={**os.environ, "HOME": str(work), "HANDOUT_CONFIG": "/dev/zero"},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=BOUND)
+    refused(env_run, "/dev/zero", "device")
+
+
+def test_data_file_linked_to_dev_zero_is_one_problem(work):
+    (work / "data").mkdir()
+    (work / "data" / "tips.yaml").symlink_to("/dev/zero")
+    result = handout("validate", "data", cwd=work)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert "tips.yaml: is a device, not a data file" in err
