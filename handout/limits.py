@@ -44,11 +44,17 @@ LAST_YEAR = 2100
 
 
 def text_problem(field: str, value: str, limit: int | None = None) -> str | None:
-    """Why `value` is too long for `field` (its limit here, or `limit`), or None. Notes are
-    limited in lines too."""
+    """Why `value` cannot be `field`'s text, or None: too long (its limit here, or
+    `limit`), too many lines (notes), or a control character (files.CONTROL)."""
+    from .files import CONTROL
+
     limit = limit or CLIENT_TEXT.get(field, FIELD_TEXT)
     if len(value) > limit:
         return f"is {len(value):,} characters; at most {limit:,}"
+    control = CONTROL.search(value)
+    if control:
+        return f"has a control character (U+{ord(control.group()):04X}) at character " \
+               f"{control.start() + 1:,}"
     if field == "notes":
         lines = value.count("\n") + 1
         if lines > NOTES_LINES:
