@@ -32,6 +32,7 @@ NOTES_FILE_BYTES = 1024 * 1024  # --notes-file (the notes' own limits then apply
 ROSTER_YAML_BYTES = 20 * 1024 * 1024  # parsed whole
 ROSTER_CSV_BYTES = 100 * 1024 * 1024  # read as it is needed
 ROSTER_XLSX_BYTES = 50 * 1024 * 1024  # compressed; read a row at a time
+ROSTER_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024  # its parts unpacked (a zip bomb stops here)
 
 # -- rosters -------------------------------------------------------------------------------
 ROSTER_ROWS = 20_000  # client rows in one roster (split a longer one, or use --shard)

@@ -404,3 +404,28 @@ def test_data_file_linked_to_dev_zero_is_one_problem(work):
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert "tips.yaml: is a device, not a data file" in err
+
+
+def test_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(work):
+    import zipfile
+
+    path = work / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(600):  # 600 MB of zeros, a few hundred kB compressed
+                part.write(chunk)
+    assert path.stat().st_size < 5_000_000
+    refused(handout("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
+
+
+def test_batch_row_dated_9999_fails_alone_with_one_line(work):
+    (work / "d.csv").write_text("name,date,protocol\nAna,9999-12-31,sciatica\nBo,2026-03-14,sciatica\n",
+                                encoding="utf-8")
+    result = handout("batch", "d.csv", "--out", "out", "--with-plan", "--jobs", 1, cwd=work)
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err and "please report" not in err
+    assert "row 1 (line 2): date: 9999-12-31 is not a year from 1900 to 2100" in err
+    assert (work / "out" / "002-bo.pdf").is_file()
