@@ -121,7 +121,11 @@ def validate(state, folder, brand_file):
         from .api import country_of
         from .brand import load_brand
 
-        country_of(load_brand(brand_file), library)
+        from .fonts import font_set
+
+        brand = load_brand(brand_file)  # its logo and font name checked as make checks them
+        font_set(brand.font, brand.font_files, brand.cjk_font)  # its font files, read as make does
+        country_of(brand, library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
                f"{len(library.tips)} tips, {len(library.protocols)} protocols, "
@@ -292,7 +296,7 @@ def client_options(command):
                      help="Read your notes from a text file."),
         click.option("--next-appointment", metavar="TEXT", help="e.g. 'Tuesday 3 March, 10:30'."),
         click.option("--large-print/--normal-print", "large_print", default=None,
-                     help="Large print (body text 14 pt or more)."),
+                     help="Large print (body text 18 pt, nothing under 14 pt)."),
     ]
     return output_options(apply(command, options))
 

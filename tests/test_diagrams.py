@@ -21,6 +21,7 @@ from handout.errors import DataError
 from handout.render import diagrams, svgview
 from handout.render.diagrams import (check_marker, find_photo, load_photo, load_view,
                                      photo_flowable, point_diagram, write_point_diagram)
+from handout.render.styles import DIAGRAM_LABEL_PT
 from handout.resources import resource_dir
 
 IMAGES = resource_dir("images")
@@ -214,7 +215,7 @@ def test_huge_view_is_refused(tmp_path):
     clinic = copy_view(tmp_path, svg.replace("</svg>", padding + "</svg>"))
     with pytest.raises(DataError) as err:
         load_view("outer-leg", [clinic])
-    assert "outer-leg.svg" in str(err.value) and "too big" in str(err.value)
+    assert "outer-leg.svg" in str(err.value) and "more than the" in str(err.value)
 
 
 def test_entity_declarations_are_refused(tmp_path):
@@ -325,13 +326,20 @@ def test_missing_photo(tmp_path):
 
 
 @pytest.mark.parametrize("view_id", VIEWS)
-def test_no_label_sits_on_a_line(view_id):
+@pytest.mark.parametrize("least", [False, True], ids=["wide", "narrowest-with-names"])
+def test_no_label_sits_on_a_line(view_id, least):
     """Labels print as one piece of text with no halo, so each must sit on open skin or
-    white paper: no line of the art inside its box (leaders end at its edge)."""
+    white paper: no line of the art inside its box (leaders end at its edge). Also at the
+    narrowest drawing that still shows names at 9 pt (a handout's), where they are grown
+    most against the art."""
     from reportlab.graphics.shapes import Drawing, Group
 
     view = load_view(view_id, [IMAGES])
     width = 200.0
+    if least:
+        width = max(DIAGRAM_LABEL_PT / (label.size * diagrams.LABEL_GROWTH)
+                    for label in view.labels) + 0.01
+        assert diagrams.labels_fit(view, width, DIAGRAM_LABEL_PT)
     scale = width / view.width
     art_h = view.height * scale
     drawing = Drawing(width, art_h)
@@ -343,7 +351,8 @@ def test_no_label_sits_on_a_line(view_id):
     crowded = []
     for label in view.labels:
         _, _, _, (x0, y0, x1, y1) = diagrams.label_place(
-            label, lambda fx, fy: (fx * width, (1 - fy) * art_h), width, False, font)
+            label, lambda fx, fy: (fx * width, (1 - fy) * art_h), width, False, font,
+            DIAGRAM_LABEL_PT)
         inset = 0.6  # a leader may touch the box's edge
         box = (round((x0 + inset) * k), round((art_h - y1 + inset) * k),
                round((x1 - inset) * k), round((art_h - y0 - inset) * k))
@@ -361,3 +370,48 @@ def test_each_label_is_read_once():
     drawing = point_diagram(view, [(0.5, 0.5, "GB34")], "right", 60 * mm)
     text = reader(renderPDF.drawToString(drawing)).pages[0].extract_text()
     assert text.count("kneecap") == 1 and text.count("GB34") == 1, text
+
+
+@pytest.mark.parametrize("code", [p["id"] for p in points()])
+def test_no_leader_runs_through_a_landmark_name(code):
+    """A code's leader line crosses no word (BL54's on the left of the lower back ran
+    through 'sacrum'), on both sides at the handout's width."""
+    from reportlab.graphics.shapes import Line, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    point = next(p for p in points() if p["id"] == code)
+    d = point["diagram"]
+    drawing = point_diagram(load_view(d["view"], [IMAGES]), [(d["x"], d["y"], code)], "both",
+                            54 * mm)
+    words = [(s.x, s.y - 0.2 * s.fontSize,
+              s.x + stringWidth(s.text, s.fontName, s.fontSize), s.y + 0.7 * s.fontSize)
+             for s in drawing.contents if isinstance(s, String) and s.text != code]
+    leaders = [s for s in drawing.contents if isinstance(s, Line) and s.strokeWidth == 1.0]
+    for line in leaders:
+        for i in range(1, 20):
+            x = line.x1 + (line.x2 - line.x1) * i / 20
+            y = line.y1 + (line.y2 - line.y1) * i / 20
+            assert not any(a <= x <= c and b <= y <= e for a, b, c, e in words), (code, x, y)
+
+
+def test_too_narrow_for_its_names_a_drawing_shows_the_code_alone_and_no_leaders():
+    """At 9 pt the lower back's names need a 50 mm drawing; at 45 mm (a picture made
+    smaller to fit its page) they would run into the lines, so the code stands alone and
+    the names' leader lines go too (a leader pointing at no word puzzles a reader)."""
+    from pdfcheck import reader
+
+    view = load_view("lower-back", [IMAGES])
+    sacrum_leader = (84 / 200, 112.5 / 180)  # the middle of M 81 114 L 87 111, from the top
+    wide = point_diagram(view, [(0.73, 0.771, "GB30")], "right", 56 * mm,
+                         min_label_pt=DIAGRAM_LABEL_PT)
+    narrow = point_diagram(view, [(0.73, 0.771, "GB30")], "right", 45 * mm,
+                           min_label_pt=DIAGRAM_LABEL_PT)
+    assert "sacrum" in reader(renderPDF.drawToString(wide)).pages[0].extract_text()
+    text = reader(renderPDF.drawToString(narrow)).pages[0].extract_text()
+    assert "sacrum" not in text and "GB30" in text
+    for drawing, dark in ((wide, True), (narrow, False)):
+        image = raster(drawing, dpi=600)
+        x, y = sacrum_leader
+        darkest = min(image.getpixel((round(x * image.width) + dx, round(y * image.height) + dy))
+                      for dx in range(-3, 4) for dy in range(-3, 4))
+        assert (darkest < 120) is dark

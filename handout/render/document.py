@@ -22,7 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
-from ..brand import Brand
+from ..brand import LOGO_BOX_MM, Brand
 from ..errors import InputError
 from ..fonts import FontSet
 from ..text import markup
@@ -110,8 +110,8 @@ def furniture(page: Page) -> Furniture:
     width = page.size[0] - left - right
     logo_w = logo_h = 0.0
     if brand.logo:
-        logo_h = (14 if large else 11) * mm
-        logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
+        logo_h = (LOGO_BOX_MM[1] if large else 11) * mm
+        logo_w = min(logo_h * brand.logo.aspect, LOGO_BOX_MM[0] * mm)
         logo_h = logo_w / brand.logo.aspect
     title = _fitted(page.title, fonts, styles, width * 0.3, 14 if large else 11, floor, 2,
                     colour=styles.primary)
@@ -268,9 +268,9 @@ def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
         canvas.saveState()
         canvas.beginForm(LOGO_FORM, lowerx=0, lowery=0, upperx=width, uppery=height)
         if logo.kind == "svg":
-            from .vector import load_svg
+            from .vector import checked_drawing
 
-            drawing = load_svg(logo.path, what="logo")
+            drawing = checked_drawing(logo.data, logo.path, what="logo")
             factor = width / drawing.width
             drawing.scale(factor, factor)
             drawing.width, drawing.height = width, drawing.height * factor

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepInFrame, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..client import Client
@@ -211,35 +211,37 @@ class PointPage(Flowable):
         # diagram's still fit on the first page; split() then breaks between sections.
         for width in widths:
             groups = self._sections(width)
-            head = []
-            for name, flowables in groups:
-                head += flowables
-                if name == "location":
-                    break
-            if self._height(head, available_width) <= available_height:
+            if self._head_height(groups, available_width) <= available_height:
                 break
         self.diagram_width, self._groups, self._fitted = width, groups, None
         self.continued = True
         self.width, self.height = available_width, available_height + 1
         return self.width, self.height
 
+    def _head_height(self, groups, available_width: float) -> float:
+        """The height of the sections up to the diagram's (the part that starts a page)."""
+        head = []
+        for name, flowables in groups:
+            head += flowables
+            if name == "location":
+                break
+        return self._height(head, available_width)
+
+    def least_start(self, available_width: float) -> float:
+        """The room this point needs to start on a page: its head at the smallest diagram."""
+        smallest = self._widths(available_width)[-1]
+        return self._head_height(self._sections(smallest), available_width)
+
     def split(self, available_width, available_height):
         if self._fitted is not None:
             return []
         point = self.chosen.item
-        out, used = [], 0.0
-        for _, flowables in self._groups:
-            height = self._height(flowables, available_width)
-            # A section that would fit on a fresh page starts one, unless this page would
-            # be left mostly empty: then it flows on from here (its table splits).
-            if out and used + height > available_height and height <= available_height \
-                    and used > 0.4 * available_height:
-                more = self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
-                out += [PageBreak(), more]
-                used = self._height([more], available_width)
-            out += flowables
-            used = (used + height) % available_height  # a section longer than a page flows
-        return out
+
+        def more():
+            return self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
+
+        flowables = [f for _, group in self._groups for f in group]
+        return [flowables[0], *(Continued(f, more) for f in flowables[1:])]
 
     def draw(self):
         self._fitted.drawOn(self.canv, 0, 0)
@@ -261,12 +263,75 @@ def _diagram_mm(template: Template) -> float:
 def build_reference(ctx: Context, template: Template) -> list:
     """One page per point of the Program, in its order."""
     _diagram_mm(template)  # a bad option is a clear error before any page is drawn
-    out = []
-    for index, chosen in enumerate(ctx.program.points):
-        if index:
-            out.append(PageBreak())
-        out.append(PointPage(ctx, template, chosen))
+    pages = [PointPage(ctx, template, chosen) for chosen in ctx.program.points]
+    out = pages[:1]
+    for previous, following in zip(pages, pages[1:]):
+        out += [NextPoint(previous, following), following]
     return out
+
+
+class Continued(Flowable):
+    """A part of a point that runs over a page: wherever it comes first on a page (moved
+    there whole, or the rest of a paragraph split at the page's foot), it prints under the
+    point's name, "BL40 · Wěizhōng (continued)", so no page starts nameless."""
+
+    def __init__(self, flowable: Flowable, label):
+        super().__init__()
+        self.flowable, self.label_for = flowable, label  # label(): a new heading flowable
+        self.keepWithNext = getattr(flowable, "keepWithNext", 0)
+        self.label = None
+
+    def _at_top(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        return bool(frame is not None and getattr(frame, "_atTop", 0))
+
+    def wrap(self, available_width, available_height):
+        self.label = self.label_for() if self._at_top() else None
+        label_h = self.label.wrapOn(self.canv, available_width, available_height)[1] \
+            + self.label.getSpaceAfter() if self.label else 0.0
+        _, height = self.flowable.wrapOn(self.canv, available_width, available_height - label_h)
+        self.width, self._label_h = available_width, label_h
+        self.height = label_h + height
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        parts = self.flowable.splitOn(self.canv, available_width, available_height - self._label_h)
+        if not parts:
+            return []
+        head = [self.label] if self.label else []
+        return [*head, parts[0], *(Continued(part, self.label_for) for part in parts[1:])]
+
+    def getSpaceBefore(self):
+        return 0.0 if self.label else self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def draw(self):
+        if self.label:
+            self.label.drawOn(self.canv, 0, self.height - self.label.height)
+        self.flowable.drawOn(self.canv, 0, 0)
+
+
+class NextPoint(CondPageBreak):
+    """Between two points: a new page, as a reference sheet is one point a page. A point
+    that ran over a page of its own (large print, long texts) lets the next one start on
+    its last page where the next one's name, facts and diagram fit there, rather than
+    leave that page half empty."""
+
+    def __init__(self, previous: PointPage, following: PointPage):
+        super().__init__(0)
+        self.previous, self.following = previous, following
+
+    def wrap(self, available_width, available_height):
+        self.following.canv = self.canv  # measured here, before its own turn on the page
+        frame = self._doctemplateAttr("frame")
+        page = frame._height if frame is not None else available_height
+        # (a head taller than most of a page runs over wherever it starts)
+        self.height = (min(self.following.least_start(available_width), 0.6 * page)
+                       if self.previous.continued else available_height + 1)
+        return super().wrap(available_width, available_height)
 
 
 # -- the Python entry point --------------------------------------------------------------------
