@@ -20,7 +20,7 @@ IDS_PER_LIST = 200  # ids in one of points, stretches, tips, drop, conditions, a
 ID_LENGTH = 100  # characters of one id
 
 # -- any other text field of a data file, template, brand or config: characters ----------
-FIELD_TEXT = 20_000  # one tip's text, a point's location ...: a few pages at most
+FIELD_TEXT = 2_000  # one tip's text, a point's location, a template's heading ...
 
 # -- a brand's texts: the longest the header and footer are laid out for (characters) ------
 BRAND_TEXT = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,

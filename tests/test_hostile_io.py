@@ -248,13 +248,6 @@ def test_template_number_that_is_not_a_number_is_located(work):
             f"t.yaml:{line}: sections.questions.lines: should be a whole number from 1 to 30")
 
 
-def test_diagram_width_nan_is_refused(work):
-    result = handout("diagram", "BL60", "--width-mm", "nan", "-o", "d.png", cwd=work)
-    err = result.stderr.decode()
-    assert result.returncode == 2 and "Traceback" not in err
-    assert "--width-mm" in err and not (work / "d.png").exists()
-
-
 def test_within_the_limits_the_worst_notes_are_made(work):
     """1,000 lines of notes (the limit), each near 60 characters: a PDF, not minutes of
     layout (the subprocess bound guards it); every line printed."""
