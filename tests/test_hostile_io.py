@@ -71,6 +71,23 @@ def test_output_through_a_link_to_the_client_file_is_refused(work):
     assert (work / "link.pdf").is_symlink()
 
 
+@pytest.mark.parametrize("target", ["brand.yaml", "clinic/tips.yaml", "t.yaml"])
+def test_output_over_the_brand_a_data_file_or_the_template_is_refused(work, target):
+    from handout.resources import resource_dir
+
+    (work / "brand.yaml").write_text("clinic_name: Test Clinic\n", encoding="utf-8")
+    (work / "clinic").mkdir()
+    (work / "clinic" / "tips.yaml").write_text(
+        "tips:\n  - id: my-tip\n    topic: activity\n    title: Mine\n    text: Walk.\n",
+        encoding="utf-8")
+    (work / "t.yaml").write_bytes((resource_dir("templates") / "client-handout.yaml").read_bytes())
+    before = (work / target).read_bytes()
+    refused(handout("make", "client.yaml", "--brand", "brand.yaml", "--data", "clinic",
+                    "--template", "t.yaml", "--tips", "my-tip", "-o", target, cwd=work),
+            target, "inputs")
+    assert (work / target).read_bytes() == before
+
+
 def test_trailing_slash_means_a_folder_never_a_file(work):
     refused(handout("make", "client.yaml", "-o", "out/missing/", cwd=work), "folder")
     assert not (work / "out" / "missing").exists()
