@@ -354,6 +354,9 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out: {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
+    if combined and str(combined).endswith(("/", os.sep)):
+        raise InputError(f"--combined: {combined} ends in '/', so it names a folder; give a "
+                         f"file name like all.pdf")
     combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
     if combined and str(combined) != "-" and Path(combined).is_dir():
         raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")

@@ -316,8 +316,8 @@ def _encoding_name(encoding: str) -> str:
 def _output_path(target: str | Path, what: str) -> Path:
     text = str(target)
     if text.endswith(("/", os.sep)) or os.path.isdir(text):
-        raise OutputError(f"{text}: is a folder; the {what} needs a file name "
-                          f"(e.g. {os.path.join(text, 'handout.pdf')})")
+        raise OutputError(f"{text}: names a folder (an existing one, or a name ending in "
+                          f"'/'); give the {what} a file name")
     claim_output(text, what=what)
     return Path(text)
 

@@ -439,3 +439,11 @@ def test_batch_row_dated_9999_fails_alone_with_one_line(work):
     assert result.returncode == 1 and "Traceback" not in err and "please report" not in err
     assert "row 1 (line 2): date: 9999-12-31 is not a year from 1900 to 2100" in err
     assert (work / "out" / "002-bo.pdf").is_file()
+
+
+@pytest.mark.parametrize("command", [("batch", "r.csv", "--out", "out", "--combined", "new/"),
+                                     ("init-brand", "new/")])
+def test_a_trailing_slash_is_a_folder_for_combined_and_init_brand_too(work, command):
+    (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    refused(handout(*command, cwd=work), "new/", "folder")
+    assert not (work / "new").exists()
