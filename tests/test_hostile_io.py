@@ -447,3 +447,24 @@ def test_a_trailing_slash_is_a_folder_for_combined_and_init_brand_too(work, comm
     (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
     refused(handout(*command, cwd=work), "new/", "folder")
     assert not (work / "new").exists()
+
+
+# -- files.py on its own --------------------------------------------------------------------
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+def test_the_size_cap_holds_while_reading_when_the_size_says_nothing():
+    from handout import files
+    from handout.errors import HandoutError
+
+    assert os.stat("/proc/self/maps").st_size == 0  # a regular file whose size lies
+    with pytest.raises(HandoutError, match="holds more than the 10 bytes allowed"):
+        files.read_bytes("/proc/self/maps", what="data file", max_bytes=10)
+
+
+def test_lines_split_at_a_cr_lf_across_the_read_chunk_are_one_line_ending(tmp_path):
+    from handout import files
+
+    path = tmp_path / "r.csv"
+    head = b"a" * (files.CHUNK - 1)
+    path.write_bytes(head + b"\r\nsecond\rthird\nfourth")
+    lines = list(files.text_lines(path, what="roster", max_bytes=10 * files.CHUNK))
+    assert lines == [head.decode() + "\r\n", "second\r", "third\n", "fourth"]
