@@ -7,6 +7,8 @@ several times what a real clinic needs (the built-in data's longest text is 519 
 
 from __future__ import annotations
 
+import re
+
 # -- a client's fields (a client file, the command line, a roster row): characters ----------
 CLIENT_TEXT = {
     "name": 400,
@@ -57,7 +59,7 @@ def text_problem(field: str, value: str, limit: int | None = None) -> str | None
         return f"has a control character (U+{ord(control.group()):04X}) at character " \
                f"{control.start() + 1:,}"
     if field == "notes":
-        lines = value.count("\n") + 1
+        lines = len(re.findall(r"\r\n|\r|\n", value)) + 1
         if lines > NOTES_LINES:
             return f"is {lines:,} lines; at most {NOTES_LINES:,}"
     return None

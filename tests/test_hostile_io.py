@@ -468,3 +468,13 @@ def test_lines_split_at_a_cr_lf_across_the_read_chunk_are_one_line_ending(tmp_pa
     path.write_bytes(head + b"\r\nsecond\rthird\nfourth")
     lines = list(files.text_lines(path, what="roster", max_bytes=10 * files.CHUNK))
     assert lines == [head.decode() + "\r\n", "second\r", "third\n", "fourth"]
+
+
+def test_notes_file_with_old_mac_line_endings_keeps_its_lines(work):
+    (work / "cr.txt").write_bytes(b"one\rtwo\r\rthree")
+    result = handout("make", "client.yaml", "--notes-file", "cr.txt", "-o", "x.pdf", cwd=work)
+    assert result.returncode == 0, result.stderr
+    import pypdf
+
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(work / "x.pdf").pages)
+    assert "From your practitioner\none\ntwo\nthree\n" in text
