@@ -17,7 +17,7 @@ from PIL import Image, ImageChops
 from reportlab.graphics import renderPDF
 from reportlab.lib.units import mm
 
-from handout.errors import DataError
+from handout.errors import DataError, InputError
 from handout.render import diagrams, svgview
 from handout.render.diagrams import (check_marker, find_photo, load_photo, load_view,
                                      photo_flowable, point_diagram, write_point_diagram)
@@ -127,14 +127,32 @@ def test_both_sides_on_a_symmetric_view_doubles_the_marker():
     assert pixel(image, None, 0.569, 0.233) < 80 and pixel(image, None, 0.431, 0.233) < 80
 
 
-def test_labels_are_not_mirrored_and_codes_stay_inside(tmp_path):
+def test_labels_read_forwards_on_the_left_side_at_the_mirrored_place_and_codes_stay_inside():
+    from reportlab.graphics.shapes import Group, String
+
     view = load_view("outer-leg", [IMAGES])
-    drawing = point_diagram(view, [(0.08, 0.5, "GB99")], "left", 45 * mm)  # near the edge
-    from reportlab.graphics.shapes import String
-    strings = [s for s in drawing.getContents() if isinstance(s, String)]
-    assert any(s.text == "kneecap" for s in strings)
-    x0, y0, x1, y1 = drawing.getBounds()
-    assert x0 >= -0.5 and x1 <= drawing.width + 0.5  # nothing drawn outside the drawing
+    left = point_diagram(view, [(0.08, 0.5, "GB99")], "left", 45 * mm)  # near the edge
+    right = point_diagram(view, [(0.08, 0.5, "GB99")], "right", 45 * mm)
+
+    def walk(node, flipped=False):
+        for child in node.getContents():
+            if isinstance(child, Group):
+                a = (child.transform or (1, 0, 0, 1, 0, 0))[0]
+                yield from walk(child, flipped != (a < 0))
+            elif isinstance(child, String):
+                yield child, flipped
+
+    strings = list(walk(left))
+    assert {s.text for s, _ in strings} >= {"kneecap", "GB99"}
+    assert not any(flipped for _, flipped in strings)  # no word drawn through the mirror
+    assert any(isinstance(g, Group) and g.transform[0] < 0 for g in left.getContents())
+    centre = {s.text: (s.getBounds()[0] + s.getBounds()[2]) / 2 for s, _ in walk(right)}
+    for string, _ in strings:
+        if string.text == "kneecap":
+            x0, _, x1, _ = string.getBounds()
+            assert (x0 + x1) / 2 == pytest.approx(left.width - centre["kneecap"], abs=3)
+    x0, y0, x1, y1 = left.getBounds()
+    assert x0 >= -0.5 and x1 <= left.width + 0.5  # nothing drawn outside the drawing
 
 
 def test_write_point_diagram_png_and_pdf(tmp_path):
@@ -144,9 +162,10 @@ def test_write_point_diagram_png_and_pdf(tmp_path):
     assert Image.open(png).format == "PNG"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["st36.pdf", "st36.png"]  # no temp left
-    with pytest.raises(Exception) as err:
+    with pytest.raises(InputError) as err:
         write_point_diagram(view, [], "right", tmp_path / "st36.gif")
-    assert "st36.gif" in str(err.value)
+    assert str(err.value) == f"{tmp_path / 'st36.gif'}: the diagram file must end in .pdf or .png"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["st36.pdf", "st36.png"]
 
 
 def ring_box(drawing, fx: float, fy: float, pad: float = 2.0) -> tuple[float, ...]:

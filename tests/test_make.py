@@ -226,6 +226,54 @@ def test_chinese_characters_left_out_cleanly_without_a_cjk_font(example_pdf):
     assert "昆仑" not in words and "Kūnlún" in words
 
 
+def tiny_cjk_font(path: Path, chars: str) -> Path:
+    """A TrueType font with a square glyph for each of `chars`: a stand-in for a clinic's
+    Chinese font (none ships with the machine)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def glyph(square: bool):
+        pen = TTGlyphPen(None)
+        if square:
+            pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((900, 700))
+            pen.lineTo((900, 0)), pen.closePath()
+        return pen.glyph()
+
+    names = {ord(c): f"uni{ord(c):04X}" for c in chars}
+    order = [".notdef", "space", *names.values()]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({32: "space", **names})
+    builder.setupGlyf({n: glyph(n in names.values()) for n in order})
+    builder.setupHorizontalMetrics({n: (1000, 100) for n in order})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Clinic CJK", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+def test_a_brands_cjk_font_prints_chinese_names_and_notes(tmp_path):
+    tiny_cjk_font(tmp_path / "clinic-cjk.ttf", "王芳中医")
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Test Clinic\ncjk_font: clinic-cjk.ttf\n", encoding="utf-8")
+    result, out = make(tmp_path, "--name", "Wang 王芳", "--notes", "中医 notes",
+                       "--protocol", "sciatica-gentle", "--brand", brand)
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.stderr  # every character had a font
+    data = out.read_bytes()
+    words = text(data)
+    assert "Self-care plan for Wang 王芳" in words and "中医 notes" in words
+    embedded = fonts(data)
+    assert [name for name in embedded if "Clinic-CJK" in name] and all(embedded.values())
+    # Without it the same characters are left out, and the terminal says so.
+    result, out = make(tmp_path, "--name", "Wang 王芳", "--protocol", "sciatica-gentle",
+                       name="plain.pdf")
+    assert result.exit_code == 0 and "王芳" not in text(out.read_bytes())
+    assert "left out 2 character(s)" in result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--points", "BL99"], "unknown point 'BL99'"),
     (["--points", "GB43"], "did you mean "),

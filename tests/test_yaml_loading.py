@@ -8,8 +8,10 @@ the bad file, and a browsing command that has to load it).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -109,9 +111,15 @@ def test_not_utf8_names_the_line_and_the_byte(tmp_path):
     assert problem.message == "not UTF-8 text (byte 0xe9); save the file as UTF-8"
 
 
-def test_alias_bomb_is_refused_at_the_first_alias():
-    with pytest.raises(DataError) as info:
-        parse_yaml(ALIAS_BOMB, "points.yaml")
+def test_alias_bomb_is_refused_at_the_first_alias_in_little_memory():
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError) as info:
+            parse_yaml(ALIAS_BOMB, "points.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"{peak} bytes: the aliases were expanded"  # 9**9 would be GBs
     problem = only_problem(info.value)
     assert problem.line == 2  # the first *a, before anything could expand
     assert "aliases" in problem.message.lower()
@@ -340,11 +348,16 @@ def _python_env() -> dict[str, str]:
 
 
 @pytest.mark.process
-def test_alias_bomb_in_a_real_process_is_refused_without_hanging(clinic):
+def test_alias_bomb_in_a_real_process_is_refused_in_256_mb(clinic):
     (clinic / "points.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
+
+    def memory_guard():  # validate needs under 128 MB; an expanding bomb would need GBs
+        resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+
     # The timeout only guards against a hang (an expanding bomb would run for ever).
     done = subprocess.run([sys.executable, "-m", "handout", "validate", str(clinic)],
-                          capture_output=True, text=True, env=_python_env(), timeout=120)
+                          capture_output=True, text=True, env=_python_env(), timeout=120,
+                          preexec_fn=memory_guard)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "aliases (*name) are not allowed" in done.stderr
