@@ -59,7 +59,8 @@ from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
 from .library import Library, load_library
 from .combine import Combined, Part, combine
-from .render.document import write_atomic
+from . import files
+from .files import write_atomic
 from .render.sections import section_options
 from .manifest import write_manifest
 from .roster import Roster, RosterRow, in_roster_words, read_roster
@@ -68,6 +69,7 @@ log = logging.getLogger("handout")
 
 IN_FLIGHT_PER_JOB = 4
 MAX_SLUG = 40
+HANDOUT_NAME = re.compile(r"\d{3,}-[a-z0-9-]+\.pdf")  # 003-ana-ruiz.pdf, 003-ana-ruiz-plan.pdf
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
 
@@ -290,7 +292,7 @@ def _make_row(task: _Task) -> RowResult:
                 outputs.append((f"{task.stem}-plan.pdf", plan))
             pages = tuple(_page_count(io.BytesIO(data)) for _, data in outputs)
             for name, data in outputs:
-                write_atomic(data, s.out_dir / name)
+                write_atomic(data, s.out_dir / name, what="handout")
             status, files, error = "made", tuple(n for n, _ in outputs), ""
         except HandoutError as exc:
             status, files, pages, error = "failed", (), (), in_roster_words(str(exc), task.where)
@@ -315,6 +317,7 @@ def _page_count(source) -> int | None:
 
 
 # -- the run ------------------------------------------------------------------------------
+@files.in_one_run
 def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
               brand: Brand | str | Path | None = None,
               template: str | Path = "client-handout",
@@ -339,6 +342,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     """
     k, n = check_shard(shard)
     roster = roster if isinstance(roster, Roster) else read_roster(roster, sheet=sheet)
+    files.note_file(roster.path)
     total = roster.count()  # one streaming pass: empty, header-only or unreadable stop here
     wanted = len(range(k, total + 1, n))
     data_dirs = tuple(Path(d) for d in data_dirs)
@@ -359,6 +363,17 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
     if combined and str(combined) != "-" and Path(combined).is_dir():
         raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
+    # Outputs checked before any work: none may be an input (the roster, the brand, a data
+    # file), or another output (the manifest, a handout of this run).
+    manifest = out_dir / manifest_name((k, n))
+    files.claim_output(manifest, what="manifest")
+    if combined and str(combined) != "-":
+        combined_path = Path(combined)
+        if (combined_path.resolve().parent == out_dir.resolve()
+                and HANDOUT_NAME.fullmatch(combined_path.name)):
+            raise InputError(f"--combined: {combined} is named like one of the handouts in "
+                             f"{out_dir}; give it another name, like all.pdf")
+        files.claim_output(combined_path, what="combined file")
 
     if with_plan and plan:
         from .plan import check_locale, check_weeks
@@ -367,7 +382,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         check_locale(plan.get("locale") or "en-GB")
     settings = _Settings(out_dir, brand, template_path, template_dirs, data_dirs,
                          reproducible, with_plan, plan)
-    result = BatchResult(roster.name, out_dir, out_dir / manifest_name((k, n)),
+    result = BatchResult(roster.name, out_dir, manifest,
                          warnings=list(roster.warnings), roster_rows=total)
     results: dict[int, RowResult] = {}
 
@@ -390,7 +405,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         result.interrupted = True
     finally:
         result.rows = [results[number] for number in sorted(results)]
-        write_manifest(result.manifest, result.rows, with_plan)
+        write_manifest(result.manifest, result.rows, with_plan, roster=roster.name)
     if result.interrupted:
         raise BatchInterrupted(result)
 

@@ -7,13 +7,11 @@ corrupt or huge logo is a clear error and never a half-made PDF.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
+from . import limits, raster
 from .client import PAPER_SIZES
 from .errors import DataError, InputError, Problem
 from .fields import Fields
@@ -21,22 +19,20 @@ from .resources import resource_dir
 from .yamlio import load_yaml
 
 MAX_LOGO_BYTES = 40 * 1024 * 1024
-MAX_LOGO_PIXELS = 120_000_000  # beyond this Pillow's bomb guard trips; we refuse first
-LOGO_MAX_SIDE = 900  # pixels: sharp at 300 dpi for a 75 mm wide logo
+MAX_LOGO_PIXELS = 40_000_000  # read from the header before decoding: 160 MB at most decoded
+# The largest the header prints a logo (large print), in mm; at 300 dpi, in pixels.
+LOGO_BOX_MM = (45, 14)
+LOGO_BOX_PX = tuple(round(side / 25.4 * 300) for side in LOGO_BOX_MM)
 HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
-# The longest texts the header and footer are laid out for (characters): past these a
-# brand is refused with the field and its limit, rather than crowding every page.
-TEXT_LIMITS = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
-               "email": 120, "footer": 300, "disclaimer": 600}
 
 
 @dataclass(frozen=True)
 class Logo:
     kind: str  # "raster" or "svg"
-    data: bytes = b""  # processed PNG/JPEG bytes for raster logos
-    path: Path | None = None  # the SVG file
-    width: int = 0
-    height: int = 0
+    data: bytes = b""  # processed PNG/JPEG bytes, or the checked SVG's XML
+    path: Path | None = None  # the file it came from (an SVG's references are beside it)
+    width: float = 0
+    height: float = 0
 
     @property
     def aspect(self) -> float:
@@ -110,6 +106,12 @@ def load_brand(path: Path | None) -> Brand:
             values[key] = contact.text(key, required=False)
         contact.done()
     files = f.sub("font_files", required=False)
+    if not files:
+        from .fonts import family_problem
+
+        problem = family_problem(values["font"])
+        if problem:
+            f.problem("font", problem)
     if files:
         chosen = []
         for style in ("regular", "bold", "italic", "bolditalic"):
@@ -127,7 +129,7 @@ def load_brand(path: Path | None) -> Brand:
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
     logo = f.text("logo", required=False)
-    for key, limit in TEXT_LIMITS.items():
+    for key, limit in limits.BRAND_TEXT.items():  # what the header and footer fit
         value = values.get(key, "")
         if len(value) > limit:
             where = contact if key in ("address", "phone", "web", "email") else f
@@ -146,39 +148,30 @@ def load_brand(path: Path | None) -> Brand:
 
 
 def load_logo(path: Path) -> Logo:
-    """A logo ready to place: SVG kept as vector, PNG/JPEG upright, downscaled, compressed."""
-    if not path.is_file():
-        raise InputError(f"logo file {path} not found")
-    size = path.stat().st_size
-    if size > MAX_LOGO_BYTES:
-        raise InputError(f"logo file {path} is {size / 1048576:.0f} MB; use one under "
-                         f"{MAX_LOGO_BYTES // 1048576} MB")
-    if path.suffix.lower() == ".svg":
+    """A logo ready to place: an SVG checked through vector.py's gate and kept as vector;
+    a PNG or JPEG checked from its header, then decoded upright at the size the header
+    prints it (LOGO_BOX_PX) and compressed. InputError (one line naming the file) else."""
+    from .files import read_bytes
+
+    path = Path(path)
+    if path.suffix.lower() in (".svg", ".svgz"):
         from .render.vector import load_svg
 
-        drawing = load_svg(path, what="logo")
-        return Logo("svg", path=path, width=int(drawing.width), height=int(drawing.height))
-    Image.MAX_IMAGE_PIXELS = MAX_LOGO_PIXELS
+        data, drawing = load_svg(path, what="logo", box=LOGO_BOX_PX)
+        return Logo("svg", data=data, path=path, width=drawing.width, height=drawing.height)
     try:
-        with Image.open(path) as image:
-            if image.format not in ("PNG", "JPEG"):
-                raise InputError(f"logo {path} is {image.format}; use PNG, JPEG or SVG")
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
-            has_alpha = image.mode in ("RGBA", "LA", "P")
-            buffer = io.BytesIO()
-            if has_alpha:
-                image.convert("RGBA").save(buffer, "PNG", optimize=True)
-            else:
-                image.convert("RGB").save(buffer, "JPEG", quality=88, optimize=True)
-            return Logo("raster", data=buffer.getvalue(), width=image.width, height=image.height)
-    except Image.DecompressionBombError:
-        raise InputError(f"logo {path} is too many pixels to be a logo; use one under "
-                         f"{MAX_LOGO_PIXELS // 1_000_000} megapixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(f"logo {path} is not a readable PNG, JPEG or SVG image") from None
+        data = read_bytes(path, what="logo file", max_bytes=MAX_LOGO_BYTES)
+    except DataError as exc:
+        raise InputError(str(exc)) from None  # "PATH: logo file not found" and the like
+    if raster.kind_of(data) == "SVG":
+        raise InputError(f"logo {path} is an SVG drawing; name it .svg")
+    try:
+        image = raster.decode(data, max_pixels=MAX_LOGO_PIXELS, box=LOGO_BOX_PX,
+                              white_background=False)
+    except InputError as exc:
+        raise InputError(f"logo {path} {exc}; use a PNG, JPEG or SVG logo") from None
+    return Logo("raster", data=raster.encode(image), path=path, width=image.width,
+                height=image.height)
 
 
 def starter_brand_text() -> str:

@@ -40,7 +40,9 @@ def one_line_errors():
 
 class HandoutGroup(click.Group):
     def invoke(self, ctx):
-        with one_line_errors():
+        from .files import one_run  # one command: its outputs never overwrite its inputs
+
+        with one_line_errors(), one_run():
             return super().invoke(ctx)
 
 
@@ -119,7 +121,11 @@ def validate(state, folder, brand_file):
         from .api import country_of
         from .brand import load_brand
 
-        country_of(load_brand(brand_file), library)
+        from .fonts import font_set
+
+        brand = load_brand(brand_file)  # its logo and font name checked as make checks them
+        font_set(brand.font, brand.font_files, brand.cjk_font)  # its font files, read as make does
+        country_of(brand, library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
                f"{len(library.tips)} tips, {len(library.protocols)} protocols, "
@@ -300,9 +306,10 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
                  paper, large_print) -> Client:
     base = load_client(client_file) if client_file else Client(source="options")
     if notes_file:
-        from .yamlio import read_text
+        from .files import read_text
+        from .limits import NOTES_FILE_BYTES
 
-        notes = read_text(notes_file, what="notes file", max_bytes=1024 * 1024)
+        notes = read_text(notes_file, what="notes file", max_bytes=NOTES_FILE_BYTES)
     conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
     client = merge(
         base, name=name, practitioner=practitioner, protocol=protocol,
@@ -319,7 +326,7 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
 
 
 def _write(data: bytes, output: str, open_after: bool) -> None:
-    from .render.document import write_atomic
+    from .files import write_atomic
 
     write_atomic(data, output)
     if output != "-":
@@ -393,7 +400,7 @@ def diagram(state, item_id, output, side, width_mm):
 def init_brand(path, force):
     """Write a commented starter brand file (default: brand.yaml)."""
     from .brand import starter_brand_text
-    from .render.document import write_atomic
+    from .files import write_atomic
 
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")

@@ -39,7 +39,7 @@ data_option = click.option("--data", multiple=True, type=click.Path(path_type=Pa
 
 def not_to_a_terminal(ctx, param, value):
     """'-' is standard output: refused when that is a terminal, where a PDF is garbage."""
-    if value is not None and str(value) == "-" and sys.stdout.isatty():
+    if value is not None and str(value) == "-" and sys.stdout is not None and sys.stdout.isatty():
         raise click.BadParameter(
             "'-' writes the PDF to standard output, which is this terminal; redirect it "
             "(> file.pdf, or | lp) or give a file name", ctx=ctx, param=param)

@@ -10,14 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import limits
 from .errors import DataError, InputError, Problem
 from .fields import Fields
 from .yamlio import load_yaml
 
 PAPER_SIZES = ("A4", "Letter")
 SIDES = ("both", "left", "right")
-MAX_NAME = 400
-MAX_NOTES = 60_000  # about 10,000 words: a handout, not a book
 
 
 LIST_FIELDS = ("points", "stretches", "tips", "drop", "conditions", "allow")
@@ -70,22 +69,32 @@ def _ids(key: str, value) -> tuple[str, ...]:
 
 
 def parse_date(value, where: str = "date") -> dt.date:
-    """A date from YAML (already a date) or text in ISO form (YYYY-MM-DD)."""
+    """A date from YAML (already a date) or text in ISO form (YYYY-MM-DD), from the year
+    limits.FIRST_YEAR to limits.LAST_YEAR."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_year(value.date(), where)
     if isinstance(value, dt.date):
-        return value
+        return check_year(value, where)
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text)
+        return check_year(dt.date.fromisoformat(text), where)
     except ValueError:
         pass
     for fmt in ("%d/%m/%Y", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return check_year(dt.datetime.strptime(text, fmt).date(), where)
         except ValueError:
             continue
-    raise InputError(f"{where}: '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14")
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    raise InputError(f"{where}: '{shown}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14")
+
+
+def check_year(day: dt.date, where: str = "date") -> dt.date:
+    """The date, if its year is one a handout can be for; else an InputError."""
+    if not limits.FIRST_YEAR <= day.year <= limits.LAST_YEAR:
+        raise InputError(f"{where}: {day.isoformat()} is not a year from {limits.FIRST_YEAR} "
+                         f"to {limits.LAST_YEAR}")
+    return day
 
 
 def load_client(path: Path) -> Client:
@@ -94,9 +103,10 @@ def load_client(path: Path) -> Client:
     problems: list[Problem] = []
     f = Fields(raw, str(path), None, problems)
     values = {
-        "name": f.text("name", required=False),
-        "practitioner": f.text("practitioner", required=False),
-        "protocol": f.text("protocol", required=False),
+        "name": f.text("name", required=False, limit=limits.CLIENT_TEXT["name"]),
+        "practitioner": f.text("practitioner", required=False,
+                               limit=limits.CLIENT_TEXT["practitioner"]),
+        "protocol": f.text("protocol", required=False, limit=limits.CLIENT_TEXT["protocol"]),
         "points": f.strings("points", required=False),
         "stretches": f.strings("stretches", required=False),
         "tips": f.strings("tips", required=False),
@@ -104,8 +114,9 @@ def load_client(path: Path) -> Client:
         "side": f.choice("side", SIDES, required=False, default="both"),
         "conditions": f.strings("conditions", required=False),
         "allow": f.strings("allow", required=False),
-        "notes": f.text("notes", required=False),
-        "next_appointment": f.text("next_appointment", required=False),
+        "notes": f.text("notes", required=False, limit=limits.CLIENT_TEXT["notes"]),
+        "next_appointment": f.text("next_appointment", required=False,
+                                   limit=limits.CLIENT_TEXT["next_appointment"]),
         "paper": f.choice("paper", PAPER_SIZES, required=False),
         "large_print": f.boolean("large_print", required=False, default=None),
         "source": str(path),
@@ -127,10 +138,16 @@ def load_client(path: Path) -> Client:
 def check_client(client: Client) -> Client:
     """Limits that hold however the client was given (file, options or roster row)."""
     where = client.source or "client"
-    if len(client.name) > MAX_NAME:
-        raise InputError(f"{where}: name is {len(client.name)} characters; at most {MAX_NAME}")
-    if len(client.notes) > MAX_NOTES:
-        raise InputError(f"{where}: notes are {len(client.notes):,} characters; at most {MAX_NOTES:,}")
+    for key in limits.CLIENT_TEXT:
+        problem = limits.text_problem(key, getattr(client, key))
+        if problem:
+            raise InputError(f"{where}: {key} {problem}")
+    for key in LIST_FIELDS:
+        problem = limits.ids_problem(key, getattr(client, key))
+        if problem:
+            raise InputError(f"{where}: {key} {problem}")
+    if client.date is not None:
+        check_year(client.date, f"{where}: date")
     if client.paper and client.paper not in PAPER_SIZES:
         raise InputError(f"{where}: paper '{client.paper}' is not one of {', '.join(PAPER_SIZES)}")
     if client.side not in SIDES:

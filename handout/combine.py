@@ -17,15 +17,13 @@ and pictures per client.
 
 from __future__ import annotations
 
-import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .render.document import atomic_file
+from .files import atomic_file, write_stdout
 
 MERGE_EVERY = 50  # clients between two merges of identical objects
 PAPERS = {(595, 842): ("a4", "A4"), (612, 792): ("letter", "Letter")}  # points, rounded
@@ -138,9 +136,8 @@ def _write(parts: Sequence[Part], path, duplex: bool, progress, done: list[int],
         with tempfile.TemporaryFile() as handle:  # whole, before any byte goes out
             writer.write(handle)
             handle.seek(0)
-            shutil.copyfileobj(handle, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+            write_stdout(handle)
     else:
-        with atomic_file(path) as handle:
+        with atomic_file(path, what="combined file") as handle:
             writer.write(handle)
     return len(writer.pages)

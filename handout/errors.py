@@ -23,9 +23,12 @@ class Problem:
     item: str | None
     field: str | None
     message: str
+    column: int | None = None  # where on the line, for a character that is not allowed
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.line and self.column:
+            where += f":{self.column}"
         parts = [where]
         if self.item:
             parts.append(self.item)

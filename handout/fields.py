@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import limits
 from .errors import Problem
 from .models import Range
 from .yamlio import LineDict, LineList
@@ -64,7 +65,9 @@ class Fields:
             return _MISSING
         return value
 
-    def text(self, name: str, required: bool = True, default: str = "") -> str:
+    def text(self, name: str, required: bool = True, default: str = "",
+             limit: int = limits.FIELD_TEXT) -> str:
+        """Text of at most `limit` characters (limits.py)."""
         value = self.raw(name, required)
         if value is _MISSING:
             return default
@@ -74,6 +77,10 @@ class Fields:
         value = str(value).strip()
         if not value and required:
             self.problem(name, "is empty")
+        too_long = limits.text_problem(name, value, limit)
+        if too_long:
+            self.problem(name, too_long)
+            return default
         return value
 
     def boolean(self, name: str, required: bool = True, default: bool = False) -> bool:

@@ -8,6 +8,7 @@ reported once, never printed as boxes.
 
 from __future__ import annotations
 
+import io
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
-from .errors import InputError
+from .errors import DataError, InputError
+from .files import read_bytes
 
 log = logging.getLogger("handout")
 
@@ -57,8 +59,13 @@ def _reportlab_name(family: str, style: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None) -> Family:
-    """Register a family by fontpkg name (e.g. "Lato") or by explicit (style, path) files."""
+def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None, *,
+                    check: bool = True) -> Family:
+    """Register a family by fontpkg name (e.g. "Lato") or by explicit (style, path) files.
+
+    A clinic's own files (check=False: the system's) are tried glyph by glyph first, so a
+    damaged or cut-short file is one line naming it here, not a struct.error or KeyError
+    half way through a PDF."""
     paths = dict(files) if files else _fontpkg_files(name)
     names, registered = {}, {}
     for style in STYLES:
@@ -67,10 +74,7 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None)
             names[style] = registered[path]
             continue
         rl_name = _reportlab_name(name, style)
-        try:
-            pdfmetrics.registerFont(TTFont(rl_name, path))
-        except (TTFError, OSError) as exc:
-            raise InputError(f"font {path}: cannot be used ({exc}); use a static TrueType (.ttf) file") from None
+        pdfmetrics.registerFont(_read_font(rl_name, path, check_glyphs=bool(files) and check))
         names[style] = registered[path] = rl_name
     addMapping(names["regular"], 0, 0, names["regular"])
     addMapping(names["regular"], 1, 0, names["bold"])
@@ -82,17 +86,61 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None)
     return Family(name, names["regular"], names["bold"], names["italic"], names["bolditalic"], chars)
 
 
+MAX_FONT_BYTES = 64 * 1024 * 1024  # a full CJK font is 10 to 20 MB
+
+
+def _read_font(rl_name: str, path: str, *, check_glyphs: bool) -> TTFont:
+    """A TTFont, or an InputError naming the file. The parser's own message is left out:
+    it can quote the file's bytes (`version=0x...`)."""
+    try:
+        data = read_bytes(path, what="font file", max_bytes=MAX_FONT_BYTES)
+    except DataError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        font = TTFont(rl_name, io.BytesIO(data))
+        if check_glyphs:  # every glyph a PDF could embed, as its subsets will read them
+            chars = sorted(font.face.charToGlyph)
+            for start in range(0, len(chars), 256):
+                font.face.makeSubset(chars[start:start + 256])
+    except Exception:  # TTFError, struct.error, KeyError, IndexError ... all mean "broken"
+        raise InputError(f"font file {path} is not a usable TrueType font (damaged, cut short "
+                         "or another kind of file); use a static TrueType (.ttf) file") from None
+    return font
+
+
+def installed_families() -> list[str]:
+    """The families fontpkg has installed, by name ("Fira Sans", "Lato")."""
+    import fontpkg
+
+    return sorted(f.name for f in fontpkg.families().values())
+
+
+def family_problem(name) -> str | None:
+    """Why `name` cannot be the brand's font family, or None when it can: not text, empty,
+    or not installed. The message lists the families that are."""
+    import fontpkg
+
+    named = isinstance(name, str) and bool(name.strip())
+    if named:
+        try:
+            fontpkg.path(name, 400, "normal")
+            return None
+        except fontpkg.FontpkgError:
+            pass
+    installed = ", ".join(installed_families()) or "none"
+    if not named:
+        return f"needs a font family's name (installed: {installed})"
+    return (f"font family '{name}' is not installed (installed: {installed}); "
+            f"pip install fontpkg-{fontpkg.slugify(name)} to add it")
+
+
 def _fontpkg_files(name: str) -> dict[str, Path]:
     import fontpkg
 
-    try:
-        regular = fontpkg.path(name, 400, "normal")
-    except fontpkg.FontpkgError:
-        installed = ", ".join(sorted(f.name for f in fontpkg.families())) or "none"
-        raise InputError(
-            f"font family '{name}' is not installed (installed: {installed}); "
-            f"pip install fontpkg-{fontpkg.slugify(name)}"
-        ) from None
+    problem = family_problem(name)
+    if problem:
+        raise InputError(problem)
+    regular = fontpkg.path(name, 400, "normal")
     out = {"regular": regular}
     for style, (weight, slant) in STYLES.items():
         try:
@@ -111,7 +159,7 @@ def fallbacks() -> tuple[Family, ...]:
     for path in SYSTEM_FALLBACKS:
         if path.is_file():
             try:
-                out.append(register_family(path.stem, (("regular", str(path)),)))
+                out.append(register_family(path.stem, (("regular", str(path)),), check=False))
             except InputError:
                 continue
     return tuple(out)

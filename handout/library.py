@@ -208,7 +208,7 @@ def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, o
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
     """Every problem in the built-in data plus these clinic folders (empty when all is well),
     file by file, in line order."""
-    _, problems = _load(tuple(Path(d) for d in data_dirs))
+    _, problems = _load(tuple(Path(d) for d in data_dirs), thorough=True)
     return DataError(problems).problems if problems else []
 
 
@@ -223,7 +223,9 @@ class _Entry:
     clinic_fields: tuple[str, ...] | None = ()  # None: the clinic's own item, whole
 
 
-def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
+def _load(data_dirs: tuple[Path, ...], thorough: bool = False
+          ) -> tuple[Library | None, list[Problem]]:
+    """thorough (validate): clinic photos decoded as make will, not only their headers."""
     problems: list[Problem] = []
     sections = _read_sections((builtin_data_dir(), *data_dirs), problems)
     cond_refs: list[tuple[str, Fields]] = []
@@ -253,7 +255,7 @@ def _load(data_dirs: tuple[Path, ...]) -> tuple[Library | None, list[Problem]]:
                       tuple(data_dirs), _clinic_fields(sections))
     problems.extend(_protocol_problems(library))
     problems.extend(wording_problems(library))
-    problems.extend(_art_problems(library))
+    problems.extend(_art_problems(library, thorough))
     return library, problems
 
 
@@ -746,8 +748,9 @@ def _all_texts(value):
             yield from _all_texts(getattr(value, name))
 
 
-def _art_problems(library: Library) -> list[Problem]:
-    """Diagram views and stretch poses, checked by the drawing code that uses them."""
+def _art_problems(library: Library, thorough: bool) -> list[Problem]:
+    """Diagram views, clinic photos and stretch poses, checked by the drawing code that uses
+    them."""
     from .render import artcheck
 
-    return artcheck.library_problems(library)
+    return artcheck.library_problems(library, decode_photos=thorough)

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .client import MAX_NOTES, PAPER_SIZES, SIDES, Client, check_client, parse_date
+from . import files, limits
+from .client import PAPER_SIZES, SIDES, Client, check_client, parse_date
 from .errors import API_LISTS, HandoutError, InputError
-from .yamlio import parse_yaml, read_text
+from .yamlio import parse_yaml
 
 # Column names as a spreadsheet might head them, after lower-casing and turning spaces and
 # hyphens into underscores ("Large print", "large-print" -> large_print).
@@ -56,9 +57,8 @@ WHAT_TO_PRINT = ("protocol", "points", "stretches", "tips")
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0")
 DELIMITERS = (",", ";", "\t")
-MAX_YAML_BYTES = 20 * 1024 * 1024  # a YAML roster is parsed whole; CSV rosters stream
 # A cell can hold the longest notes a client file allows, plus room for quoting.
-CELL_LIMIT = max(csv.field_size_limit(), 2 * MAX_NOTES)
+CELL_LIMIT = max(csv.field_size_limit(), limits.ROSTER_CELL)
 _SPLIT = re.compile(r"[,;\n]")
 
 
@@ -91,6 +91,8 @@ def read_roster(path: str | Path, *, sheet: str | None = None) -> "Roster":
     """Open a roster: CSV, Excel's UTF-16 "Unicode text", an .xlsx workbook (its first sheet,
     or `sheet`) or YAML, told apart by the file's first bytes, then its suffix."""
     path = Path(path)
+    files.check_file(path, what="roster", max_bytes=max(
+        limits.ROSTER_CSV_BYTES, limits.ROSTER_YAML_BYTES, limits.ROSTER_XLSX_BYTES))
     kind = _kind(path)
     if kind == "xlsx":
         from .roster_xlsx import XlsxRoster  # openpyxl is imported only for a workbook
@@ -140,11 +142,7 @@ def _encoding(start: bytes) -> str:
 
 
 def _kind(path: Path) -> str:
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(4096)
-    except OSError:
-        start = b""  # a missing file or a folder: the reader says so
+    start = files.read_head(path, what="roster", size=4096)
     if _binary_kind(path, start):
         return "xlsx"
     suffix = path.suffix.lower()
@@ -154,13 +152,13 @@ def _kind(path: Path) -> str:
         return "csv"
     first = ""
     try:
-        with open(path, encoding=_encoding(start), errors="replace") as handle:
-            for line in handle:
-                if line.strip() and not line.lstrip().startswith("#"):
-                    first = line.strip()
-                    break
-    except OSError:
-        return "csv"  # let the reader report the problem
+        for line in files.text_lines(path, what="roster", max_bytes=limits.ROSTER_CSV_BYTES,
+                                     encoding=_encoding(start)):
+            if line.strip() and not line.lstrip().startswith("#"):
+                first = line.strip()
+                break
+    except HandoutError:
+        return "csv"  # let the reader report the problem, in its own words
     return "yaml" if first.startswith(("-", "---")) else "csv"
 
 
@@ -177,16 +175,30 @@ class Roster:
         count = 0
         for row in self._rows():
             count += 1
+            if count > limits.ROSTER_ROWS:
+                raise self._too_many(row.line)
             yield row
         if not count:
             raise self._no_rows()
 
     def count(self) -> int:
         """The number of client rows, read without building clients (a CSV is streamed)."""
-        count = sum(1 for _ in self._records())
+        count = 0
+        for record in self._records():
+            count += 1
+            if count > limits.ROSTER_ROWS:
+                raise self._too_many(record[0] if isinstance(record, tuple) else None)
         if not count:
             raise self._no_rows()
         return count
+
+    def _too_many(self, line: int | None) -> InputError:
+        at = f": {self._line(line)}" if line else ""
+        return InputError(f"{self.name}{at}: more than {limits.ROSTER_ROWS:,} client rows; "
+                          f"split the roster into several files")
+
+    def _line(self, line: int) -> str:
+        return f"line {line}"
 
     def _where(self, number: int, line: int) -> str:
         return f"{self.name}: row {number} (line {line})"
@@ -230,12 +242,13 @@ class TableRoster(Roster):
         next(records, None)  # the header
         yield from records
 
-    def _line(self, line: int) -> str:
-        return f"line {line}"
-
     # -- the header ------------------------------------------------------------------
     def _read_header(self, line: int, cells: list[str]) -> None:
         at = self._line(line)
+        if len(cells) > limits.ROSTER_COLUMNS:
+            raise InputError(f"{self.name}: {at}: {len(cells):,} columns; a roster has at most "
+                             f"{limits.ROSTER_COLUMNS} (the client fields are: "
+                             f"{', '.join(FIELDS)})")
         first_seen: dict[str, int] = {}
         for index, cell in enumerate(cells, 1):
             heading = cell.strip()
@@ -266,6 +279,10 @@ class TableRoster(Roster):
     def _rows(self) -> Iterator[RosterRow]:
         for number, (line, cells) in enumerate(self._records(), 1):
             where = self._where(number, line)
+            if len(cells) > limits.ROSTER_COLUMNS:
+                yield RosterRow(number, line, None, RowError(
+                    where, f"{len(cells):,} cells; a row has at most {limits.ROSTER_COLUMNS}"))
+                continue
             values: dict[str, Any] = {}
             warnings = []
             for index, cell in enumerate(cells):
@@ -286,54 +303,43 @@ class CsvRoster(TableRoster):
     """A spreadsheet export: comma, semicolon or tab separated, UTF-8 or UTF-16 text."""
 
     def _prepare(self) -> None:
-        try:
-            with open(self.path, "rb") as handle:
-                self.encoding = _encoding(handle.read(2))
-        except OSError:
-            self.encoding = "utf-8-sig"  # _open below says what is wrong with the path
+        self.encoding = _encoding(files.read_head(self.path, what="roster", size=2))
         self.delimiter, self.skip_lines = self._sniff()
 
     # -- reading ---------------------------------------------------------------------
-    def _open(self):
+    def _lines(self) -> Iterator[str]:
+        """The file's lines (any line ending, an old Mac's CR alone too), checked by files.py:
+        a regular file, within limits.ROSTER_CSV_BYTES, no control characters."""
         try:
-            return open(self.path, encoding=self.encoding, newline="")
-        except FileNotFoundError:
-            raise InputError(f"{self.name}: roster not found") from None
-        except IsADirectoryError:
-            raise InputError(f"{self.name}: is a folder, not a roster") from None
-        except OSError as exc:
-            raise InputError(f"{self.name}: cannot read the roster: {exc.strerror}") from None
+            yield from files.text_lines(self.path, what="roster", encoding=self.encoding,
+                                        max_bytes=limits.ROSTER_CSV_BYTES)
+        except files.NotText as exc:
+            raise self._not_utf8(exc.line) from None
 
     def _sniff(self) -> tuple[str, int]:
         """The delimiter: the one that splits the first line into the most known columns.
 
         Excel's `sep=;` first line is honoured (and skipped)."""
-        self._open().close()  # a missing file or a folder: say so plainly
         skip, first = 0, ""
-        if self.encoding == "utf-16":  # Excel's "Unicode Text": tab-separated UTF-16
-            with self._open() as handle:
-                for line in handle:
-                    skip += 1
-                    if line.strip():
-                        first = line.rstrip("\r\n")
-                        break
-        else:
-            with open(self.path, "rb") as handle:  # only the first line is decoded here
-                for raw in handle:
-                    skip += 1
-                    try:
-                        line = raw.decode("utf-8-sig" if skip == 1 else "utf-8")
-                    except UnicodeDecodeError:
-                        raise self._not_utf8(skip) from None
-                    if line.strip():
-                        first = line.rstrip("\r\n")
-                        break
+        lines = self._lines()
+        for line in lines:
+            skip += 1
+            if line.strip():
+                first = line.rstrip("\r\n")
+                break
+        lines.close()
         match = re.fullmatch(r"\s*sep=(.)\s*", first)
         if match:
             return match.group(1), skip
         best, best_score = ",", (-1, -1)
         for delimiter in DELIMITERS:
-            cells = next(csv.reader([first], delimiter=delimiter), [])
+            old_limit = csv.field_size_limit(CELL_LIMIT)
+            try:
+                cells = next(csv.reader([first], delimiter=delimiter), [])
+            except csv.Error:  # a cell too long or badly quoted: not this delimiter
+                continue
+            finally:
+                csv.field_size_limit(old_limit)
             known = sum(1 for c in cells if _column_key(c) in COLUMNS)
             score = (known, len(cells))
             if score > best_score:
@@ -341,39 +347,27 @@ class CsvRoster(TableRoster):
         return best, 0
 
     def _not_utf8(self, line: int) -> InputError:
-        line = self._first_bad_line() or line
         return InputError(f"{self.name}: line {line}: not UTF-8 text; save the roster as "
                           f"'CSV UTF-8' (most spreadsheets offer it under Save As or Export)")
-
-    def _first_bad_line(self) -> int | None:
-        """The line of the first byte that is not UTF-8 (text is decoded in chunks, so the
-        decoder's own position is only roughly right)."""
-        with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, 1):
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    return number
-        return None
 
     def _raw_records(self) -> Iterator[tuple[int, list[str]]]:
         """(first line, cells) for every non-blank record, the header included."""
         old_limit = csv.field_size_limit(CELL_LIMIT)
         try:
-            with self._open() as handle:
-                reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
-                done = 0  # the last line read so far
-                try:
-                    for cells in reader:
-                        start, done = done + 1, reader.line_num
-                        if start <= self.skip_lines:
-                            continue
-                        if any(c.strip() for c in cells):
-                            yield start, cells
-                except UnicodeDecodeError:
-                    raise self._not_utf8(done + 1) from None
-                except csv.Error as exc:
-                    raise self._csv_error(done + 1, exc) from None
+            lines = self._lines()
+            reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+            done = 0  # the last line read so far
+            try:
+                for cells in reader:
+                    start, done = done + 1, reader.line_num
+                    if start <= self.skip_lines:
+                        continue
+                    if any(c.strip() for c in cells):
+                        yield start, cells
+            except csv.Error as exc:
+                raise self._csv_error(done + 1, exc) from None
+            finally:
+                lines.close()
         finally:
             csv.field_size_limit(old_limit)
 
@@ -394,7 +388,7 @@ class YamlRoster(Roster):
 
     def __init__(self, path: Path):
         super().__init__(path)
-        text = read_text(path, what="roster", max_bytes=MAX_YAML_BYTES)
+        text = files.read_text(path, what="roster", max_bytes=limits.ROSTER_YAML_BYTES)
         if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                    for ln in text.splitlines()):
             raise InputError(f"{self.name}: the roster is empty; write one block per client, "
@@ -405,6 +399,9 @@ class YamlRoster(Roster):
                              f"'- ' (e.g. '- name: Ana Ruiz'), not a single block")
         if not data:
             raise InputError(f"{self.name}: the list of clients is empty")
+        if len(data) > limits.ROSTER_ROWS:
+            raise self._too_many(data.line_of(limits.ROSTER_ROWS) if hasattr(data, "line_of")
+                                 else None)
         self.items = data
 
     def count(self) -> int:

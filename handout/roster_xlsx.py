@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
+from . import files, limits
 from .errors import InputError
 from .roster import TableRoster
 
@@ -46,8 +47,8 @@ class XlsxRoster(TableRoster):
             else str(self.path)
 
     def _prepare(self) -> None:
-        if self.path.is_dir():
-            raise InputError(f"{self.path}: is a folder, not a roster")
+        # openpyxl opens the file itself: files.py checks it first (a regular file, in size)
+        files.check_file(self.path, what="roster", max_bytes=limits.ROSTER_XLSX_BYTES)
         if not self._has_worksheets():
             raise InputError(f"{self.path}: the workbook has no sheets of cells (only charts); "
                              f"put the clients on a sheet")
@@ -125,6 +126,11 @@ class XlsxRoster(TableRoster):
         if isinstance(value, str) and value in ERROR_CODES:
             raise InputError(f"{self.name}: cell {where} holds the spreadsheet error {value}; "
                              f"correct it, or clear the cell")
+        if isinstance(value, str):
+            control = files.CONTROL.search(value)
+            if control:
+                raise InputError(f"{self.name}: cell {where}: control character "
+                                 f"U+{ord(control.group()):04X}")
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, dt.datetime):

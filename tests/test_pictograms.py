@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
+from handout.render.pose import angle_between, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -73,7 +74,7 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
-    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above)"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above, oblique)"),
     (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
     (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
                                                 "bed, chair, pillow, wall, ball)"),
@@ -114,10 +115,12 @@ def test_a_new_stretch_needs_no_code():
     assert dark_fraction(pictogram(pose, 60 * mm)) > 0.02
 
 
-def test_a_neck_bent_back_is_a_located_error():
-    """The first release's press-up: the head behind the shoulders."""
+@pytest.mark.parametrize("view", ["side", "oblique"])
+def test_a_neck_bent_back_is_a_located_error(view):
+    """The first release's press-up: the head behind the shoulders (in the oblique view
+    too: it is a side view from a little above)."""
     pose = next(s for s in stretches() if s["id"] == "prone-press-up")["pose"]
-    pose = copy.deepcopy(pose)
+    pose = dict(copy.deepcopy(pose), view=view)
     pose["end"]["head"] = [30, 25.5]  # straight up above the neck
     pose["end"]["neck"] = [31, 20]
     problems = pose_problems(pose, **KW)
@@ -160,7 +163,7 @@ def test_validate_locates_a_pose_error_by_line(tmp_path):
     prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
     printed = [str(p) for p in check_data([clinic])]
     assert printed == [
-        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above)",
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above, oblique)",
         f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
         "bed, chair, pillow, wall, ball)",
     ]
@@ -249,20 +252,46 @@ def test_each_arrow_goes_in_its_own_phase():
     assert left2 < left and right2 > right
 
 
-def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
-    pose = pose_of("knee-rolls")
-    assert pose["view"] == "above"
-    image = grey_image(pictogram(pose, 60 * mm))
-    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
-    # box are dark across most of the picture's width.
+# A lying body seen from straight above, knees tipping (the knee rolls of the second round).
+ABOVE = {"view": "above", "face": "up", "props": ["mat"],
+         "start": {"head": [14, 30], "neck": [18.5, 30], "shoulder": [23, 25],
+                   "shoulder_far": [23, 35], "elbow": [29, 16.5], "wrist": [35, 11],
+                   "hand": [38.5, 8.5], "elbow_far": [29, 43.5], "wrist_far": [35, 49],
+                   "hand_far": [38.5, 51.5], "hip": [42, 26.8], "hip_far": [42, 33.2],
+                   "knee": [52, 27.7], "ankle": [58, 27.6], "toe": [62.5, 27.6],
+                   "knee_far": [52, 32.3], "ankle_far": [58, 32.4], "toe_far": [62.5, 32.4]},
+         "arrow": {"from": [51.5, 37.5], "to": [57.5, 15.5], "bend": 3, "both": True}}
+ABOVE["end"] = dict(ABOVE["start"], knee=[52.6, 15.4], ankle=[58.6, 25.6], toe=[63, 24.4],
+                    knee_far=[54, 20.4], ankle_far=[59.6, 30.6], toe_far=[64, 29.6])
+
+
+def long_dark_rows(image) -> list[int]:
     rows = [sum(1 for x in range(image.width) if image.getpixel((x, y)) < 100)
             for y in range(image.height)]
-    long_rows = [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+    return [y for y, n in enumerate(rows) if n > 0.6 * image.width]
+
+
+def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
+    image = grey_image(pictogram(ABOVE, 60 * mm))
+    # The mat's outline: a dark frame, so the top and bottom rows of the figure's
+    # box are dark across most of the picture's width.
+    long_rows = long_dark_rows(image)
     assert long_rows and min(long_rows) < 0.2 * image.height < 0.8 * image.height < max(long_rows)
-    without_mat = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
-    assert not [y for y in range(without_mat.height)  # no floor line without the mat
-                if sum(1 for x in range(without_mat.width)
-                       if without_mat.getpixel((x, y)) < 100) > 0.6 * without_mat.width]
+    without_mat = grey_image(pictogram(dict(ABOVE, props=[]), 60 * mm))
+    assert not long_dark_rows(without_mat)  # no floor line without the mat
+
+
+def test_the_oblique_view_shows_the_mat_as_a_band_under_the_body():
+    """Knee rolls and figure-4 are seen from a little above: the mat's far edge is a
+    long dark line above the lying body and its near edge one below it."""
+    pose = pose_of("knee-rolls")
+    assert pose["view"] == "oblique"
+    image = grey_image(pictogram(pose, 60 * mm))
+    rows = long_dark_rows(image)
+    assert [y for y in rows if y < 0.4 * image.height], "the far edge, above the body"
+    assert [y for y in rows if y > 0.75 * image.height], "the near edge, below it"
+    bare = grey_image(pictogram(dict(pose, props=[]), 60 * mm))
+    assert not [y for y in long_dark_rows(bare) if y < 0.4 * bare.height]
 
 
 def test_the_chair_back_stands_behind_the_rounded_back():
@@ -317,3 +346,89 @@ def test_picture_matches_reference_tile_by_tile(stretch, tmp_path):
             assert share <= TILE_SHARE, \
                 f"tile row {row + 1}, column {col + 1} differs ({share:.0%}): {tmp_path / ref.name}"
     assert changed.histogram()[255] / (w * h) < IMAGE_SHARE, tmp_path / ref.name
+
+
+# --------------------------------------------------------------------------- what each shows
+# What a reviewer looked for in the blind checks, measured on the figure the pose draws.
+
+def _inside(pt, poly) -> bool:
+    x, y = pt
+    inside = False
+    for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _covered(pose: dict, phase: str, pt) -> bool:
+    from handout.render.pictograms import FULL, body_layers
+    layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL)
+    return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
+
+
+
+
+def _dist(a, b) -> float:
+    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+
+
+def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
+    """Start: white space between the lower back and the mat, no arm in front of it;
+    end: the back on the mat. The buttocks stay down in both."""
+    pose = pose_of("pelvic-tilt")
+    waist_x = pose["start"]["back"][0]
+    column = [(waist_x, y / 10) for y in range(3, 20)]  # 0.3 to 1.9 above the floor
+    assert not any(_covered(pose, "start", pt) for pt in column)
+    assert all(_covered(pose, "end", pt) for pt in column)
+    for phase in ("start", "end"):
+        assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
+
+
+def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
+    """End: both hands at the shin just below the knee, the knee up by the chest; the
+    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    pose = pose_of("knee-to-chest")
+    end = pose["end"]
+    for hand in ("hand", "hand_far"):
+        assert _dist(end[hand], end["knee"]) < 7, hand
+    assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
+    assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
+    for phase in ("start", "end"):
+        joints = pose[phase]
+        assert max(joints[j][1] for j in ("knee_far", "ankle_far")) < 4  # flat on the mat
+        thigh = sub(joints["knee_far"], joints["hip"])
+        shin = sub(joints["ankle_far"], joints["knee_far"])
+        assert abs(angle_between(thigh, shin)) < 10  # straight at the knee
+    assert not pose.get("turned")
+
+
+def test_figure_4_ankle_rests_on_the_other_knee():
+    """In every phase the crossed ankle sits on top of the other knee, that leg turned
+    out; first the other foot is on the mat, then it is lifted and held by both hands."""
+    from handout.render.pictograms import ANKLE_R, KNEE_R
+    pose = pose_of("figure-4")
+    assert pose["turned"] == ["leg"]
+    for phase in ("start", "end"):
+        joints = pose[phase]
+        assert _dist(joints["ankle"], joints["knee_far"]) < KNEE_R + ANKLE_R
+        assert joints["ankle"][1] > joints["knee_far"][1]  # on top of it
+        assert joints["knee"][1] < joints["ankle"][1] - 8  # the crossed knee fallen out, low
+    start, end = pose["start"], pose["end"]
+    assert start["ankle_far"][1] < start["hip"][1] + 2  # the foot on the mat
+    assert end["ankle_far"][1] > end["hip"][1] + 8  # lifted
+    for hand in ("hand", "hand_far"):
+        assert _dist(end[hand], end["knee_far"]) < 6
+
+
+def test_knee_rolls_tip_the_knees_towards_us_and_keep_the_shoulders():
+    """Seen from a little above: the knees start up, above the body, and end down on the
+    near half of the mat (below the hips in the picture); the shoulders, arms and head do
+    not move."""
+    pose = pose_of("knee-rolls")
+    start, end = pose["start"], pose["end"]
+    for knee in ("knee", "knee_far"):
+        assert start[knee][1] > start["hip"][1] + 5
+        assert end[knee][1] < end["hip"][1] - 4
+    for joint in ("head", "neck", "shoulder", "elbow", "wrist", "hand", "elbow_far",
+                  "wrist_far", "hand_far", "hip"):
+        assert start[joint] == end[joint], joint

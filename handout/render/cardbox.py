@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 PADDING = 6.0  # inside the frame, in points
 GAP = 4 * mm  # between the picture and the words
 MIN_LINES = 3  # never a fragment of fewer lines than this
+SIDE_SHARE = 0.4  # large print: the most of a card's width a picture beside the words takes
 
 
 class Shrunk(Flowable):
@@ -48,6 +49,7 @@ class CardBox(Flowable):
         self.under_words = False  # a continued part: words in the column, no picture
         self.frame_height = 1e9  # the page's text height, where known (Context.height)
         self.strict = True  # keep MIN_LINES on both sides of a break
+        self.wide_tail = False  # a continued part's words across the whole width
         self.heading, self.figure, self.figure_width = heading, figure, figure_width
         self.body, self.border_colour, self.stacked = list(body), border_colour, stacked
         self.continued = continued  # the heading of a continued part (a flowable factory)
@@ -134,7 +136,10 @@ class CardBox(Flowable):
                                border_colour=self.border_colour, stacked=True,
                                continued=self.continued, gap_after=self.gap_after)
                 card.frame_height, card.strict = self.frame_height, self.strict
-                return card._split(available_width, available_height)
+                parts = card._split(available_width, available_height)
+                return parts or self._beside(available_width, available_height, room)
+            if words_room < lines and self.figure_for:
+                return self._beside(available_width, available_height, room)
             room = words_room
         elif self._figure_h > room:
             smaller = None
@@ -149,7 +154,8 @@ class CardBox(Flowable):
                            border_colour=self.border_colour, continued=self.continued,
                            gap_after=self.gap_after).split(available_width, available_height)
         line = self._line() * MIN_LINES * 0.95
-        rest_w = self._columns_without_figure(available_width)
+        rest_w = (available_width - 2 * PADDING if self.wide_tail
+                  else self._columns_without_figure(available_width))
         first, rest = self._fill(room, words_w)
         rest_h = sum(f.wrap(rest_w, 10_000)[1] for f in rest)
         for _ in range(4):  # too little would go on: break earlier
@@ -168,10 +174,35 @@ class CardBox(Flowable):
                        self.figure_width, rest, border_colour=self.border_colour,
                        stacked=self.stacked, continued=self.continued,
                        gap_after=self.gap_after)
-        tail.under_words = not self.stacked
+        tail.under_words = not (self.stacked or self.wide_tail)
+        tail.wide_tail = self.wide_tail
         for part in (head, tail):
             part.frame_height = self.frame_height
         return [head, tail]
+
+    def _beside(self, available_width, available_height, room: float) -> list:
+        """Large print, where the picture above the words leaves too little room for them
+        to start: the picture (at most SIDE_SHARE of the width) beside the first words, the
+        rest under the heading "... (continued)" across the whole width. Rather that than
+        a page left a third empty."""
+        inner = available_width - 2 * PADDING
+        natural_w, natural_h = self.figure.wrap(10_000, 10_000)
+        height = min(room, natural_h * SIDE_SHARE * inner / max(natural_w, 1))
+        for factor in (1.0, 0.9, 0.8):  # its labels may take room of their own
+            if height * factor < 0.4 * self._figure_h:
+                return []  # too small to read: the card starts on the next page
+            figure = self.figure_for(height * factor)
+            side_w, side_h = figure.wrap(10_000, 10_000)
+            if side_h <= room - 1 and side_w <= SIDE_SHARE * inner + 1:
+                break
+        else:
+            return []
+        card = CardBox(self.heading, figure, side_w, self.body,
+                       border_colour=self.border_colour, continued=self.continued,
+                       gap_after=self.gap_after)
+        card.frame_height, card.strict, card.wide_tail = self.frame_height, self.strict, True
+        parts = card._split(available_width, available_height)
+        return parts if len(parts) == 2 else []  # whole beside it would fit: keep it above
 
     def _columns_without_figure(self, width: float) -> float:
         """The words' width in a continued part (the same column, without the picture)."""

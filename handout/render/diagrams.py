@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-import warnings
+import os
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -27,7 +27,7 @@ from handout.render.svgview import Label, View, find_view_file, load_view
 
 __all__ = [
     "View", "load_view", "find_view_file", "point_diagram", "write_point_diagram",
-    "check_marker", "find_photo", "load_photo", "photo_flowable", "Marker",
+    "check_marker", "find_photo", "load_photo", "photo_problems", "photo_flowable", "Marker",
 ]
 
 Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point code)
@@ -89,6 +89,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular,
                                  min_label_pt))
 
+    words = list(boxes)  # a leader may cross a bone, not a word
     for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
         (ax, ay), (bx, by) = to_pt(x0, y0), to_pt(x1, y1)
         boxes.append((min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
@@ -110,7 +111,7 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed
         placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h,
-                                 bold, max(CODE_PT, min_label_pt)))
+                                 bold, max(CODE_PT, min_label_pt), words=words))
 
     if caption:
         d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
@@ -157,8 +158,20 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def _leader_crossings(x, y, box, labels) -> int:
+    """How many points along the leader from the marker to the box fall on a landmark
+    name: a leader through a word makes both hard to read."""
+    nx, ny = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    hits = 0
+    for i in range(1, 12):
+        px, py = x + (nx - x) * i / 12, y + (ny - y) * i / 12
+        hits += sum(lb[0] - 1 <= px <= lb[2] + 1 and lb[1] - 1 <= py <= lb[3] + 1
+                    for lb in labels)
+    return hits
+
+
 def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font,
-               size: float = CODE_PT):
+               size: float = CODE_PT, words=()):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
@@ -179,8 +192,11 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         outside = (max(0.0, -bx) + max(0.0, bx + bw - width)
                    + max(0.0, bottom - by) + max(0.0, by + bh - height))
         cover = sum(on_body(bx + bw * i / 4, by + bh * j / 2) for i in range(5) for j in range(3))
+        crossed = _leader_crossings(x, y, box, words)
         cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
-                + sum(_overlap(box, lb) for lb in labels) * 8 + cover * 6 + order * 1.5)
+                + sum(_overlap(box, lb) for lb in labels) * 8 + crossed * 200
+                + cover * 6
+                + order * 1.5)
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
     bx, by, _, _ = best
@@ -218,6 +234,9 @@ def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
     written atomically."""
     out = Path(out_path)
     check_picture_path(out)
+    if not all(math.isfinite(v) and v > 0 for v in (drawing.width, drawing.height)):
+        raise InputError(f"{out_path}: the drawing would be {drawing.width:g} x "
+                         f"{drawing.height:g} pt; give it a width that is a number above 0")
     suffix = out.suffix.lower()
     pad = 2 * mm  # a little white border so nothing touches the edge
     framed = Drawing(drawing.width + 2 * pad, drawing.height + 2 * pad)
@@ -226,7 +245,7 @@ def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
     pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
-    from .document import write_atomic  # the one way files are written whole or not at all
+    from ..files import write_atomic  # the one way files are written whole or not at all
 
     write_atomic(data, out)
     return out
@@ -287,76 +306,81 @@ MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a mista
 
 
 def find_photo(point_id: str, search_dirs: list[Path]) -> Path | None:
-    """A clinic's photo for a point: the first <dir>/points/<POINT-ID>.jpg|jpeg|png."""
+    """A clinic's photo for a point: the first <dir>/points/<POINT-ID>.jpg|jpeg|png. Anything
+    by that name counts (a folder, a FIFO, a broken link), so load_photo can refuse it."""
     for d in search_dirs:
         for suffix in PHOTO_SUFFIXES:
             for name in (point_id + suffix, point_id + suffix.upper()):
                 candidate = Path(d) / "points" / name
-                if candidate.is_file():
+                if os.path.lexists(candidate):
                     return candidate
     return None
 
 
 def load_photo(path, max_width: float, max_height: float, *, dpi: int = 300,
                item: str | None = None) -> tuple[bytes, float, float]:
-    """Read a photo, turn it upright (EXIF), shrink it to `dpi` at the size it will print,
-    and JPEG-compress it. Returns (jpeg bytes, width pt, height pt) fitting the box."""
-    from PIL import Image, UnidentifiedImageError
+    """A clinic's photo as make prints it: checked by photo_bytes, decoded upright (EXIF)
+    at `dpi` for the size it prints, transparent parts white, JPEG-compressed.
+    Returns (jpeg bytes, width pt, height pt) fitting the box; DataError naming the file."""
+    from handout import raster
 
     path = Path(path)
-
-    def fail(message: str) -> DataError:
-        return DataError(Problem(str(path), None, item, None, message))
-
-    if not path.is_file():
-        raise fail("the photo file does not exist")
-    if path.suffix.lower() not in PHOTO_SUFFIXES:
-        raise fail("a photo must be a .jpg, .jpeg or .png file")
-    if path.stat().st_size > MAX_PHOTO_BYTES:
-        raise fail(f"the photo is too big ({path.stat().st_size // 1_000_000} MB; at most "
-                   f"{MAX_PHOTO_BYTES // 1_000_000} MB)")
+    data = photo_bytes(path, item=item)
+    box = (max(1, round(max_width / 72 * dpi)), max(1, round(max_height / 72 * dpi)))
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between 1x and 2x its pixel limit: make that an error too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = _open_upright(path, max_width, max_height, dpi, fail)
-    except DataError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise fail("the photo is too large (too many pixels)")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise fail(f"not a readable JPEG or PNG image ({e.__class__.__name__})")
-
-    w, h = im.size
-    fit = min(max_width / w, max_height / h)
-    out_w, out_h = w * fit, h * fit  # points on the page
-    px_w, px_h = round(out_w / 72 * dpi), round(out_h / 72 * dpi)
-    if px_w < w:  # only ever shrink
-        im = im.resize((max(px_w, 1), max(px_h, 1)), Image.LANCZOS)
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=85, optimize=True)
-    return buf.getvalue(), out_w, out_h
+        image = raster.decode(data, max_pixels=MAX_PHOTO_PIXELS, box=box, white_background=True)
+    except InputError as exc:
+        raise _photo_error(path, item, exc) from None
+    fit = min(max_width / image.width, max_height / image.height)
+    return raster.encode(image), image.width * fit, image.height * fit
 
 
-def _open_upright(path: Path, max_width, max_height, dpi, fail):
-    from PIL import Image, ImageOps
+def photo_bytes(path: Path, *, item: str | None = None) -> bytes:
+    """The rule for a clinic's photo before decoding: a .jpg, .jpeg or .png name; a regular
+    file within MAX_PHOTO_BYTES; a JPEG or PNG by its bytes (not its name) of at most
+    MAX_PHOTO_PIXELS by its header. Its bytes, or a DataError naming the file."""
+    from handout import raster
+    from handout.files import read_bytes
 
-    with Image.open(path) as im:
-        if im.format not in ("JPEG", "PNG"):
-            raise fail(f"the photo is a {im.format} image; use JPEG or PNG")
-        w, h = im.size
-        if w * h > MAX_PHOTO_PIXELS:
-            raise fail(f"the photo is too large ({w} x {h} pixels; at most "
-                       f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels)")
-        # JPEG can decode at 1/2, 1/4, 1/8 size directly: fast and light on memory.
-        im.draft("RGB", (int(max_width / 72 * dpi), int(max_height / 72 * dpi)))
-        upright = ImageOps.exif_transpose(im)  # a phone photo stores its rotation in EXIF
-        upright.load()
-        if upright.mode not in ("RGB", "L"):  # transparent parts become white, not black
-            rgba = upright.convert("RGBA")
-            upright = Image.new("RGB", rgba.size, "white")
-            upright.paste(rgba, mask=rgba.getchannel("A"))
-        return upright
+    if path.suffix.lower() not in PHOTO_SUFFIXES:
+        raise DataError(Problem(str(path), None, item, None,
+                                "a photo must be a .jpg, .jpeg or .png file"))
+    try:
+        data = read_bytes(path, what="photo", max_bytes=MAX_PHOTO_BYTES)
+    except DataError as exc:
+        raise DataError(Problem(str(path), None, item, None, exc.problems[0].message)) from None
+    try:
+        raster.check_header(data, max_pixels=MAX_PHOTO_PIXELS)
+    except InputError as exc:
+        raise _photo_error(path, item, exc) from None
+    return data
+
+
+def _photo_error(path: Path, item: str | None, exc: InputError) -> DataError:
+    return DataError(Problem(str(path), None, item, None,
+                             f"the photo {exc}; use a JPEG or PNG photo"))
+
+
+# The largest a photo prints (a reference sheet's card): what validate decodes it for.
+CHECK_BOX = (90 * mm, 120 * mm)
+
+
+def photo_problems(point_id: str, search_dirs: list[Path], *, decode: bool = True
+                   ) -> list[Problem]:
+    """The point's photo, if it has one, checked by the rules make uses: photo_bytes (the
+    file and its header: cheap, for every load of the library) and, with decode=True (for
+    `handout validate`), load_photo itself. Its problem, or nothing."""
+    path = find_photo(point_id, search_dirs)
+    if path is None:
+        return []
+    try:
+        if decode:
+            load_photo(path, *CHECK_BOX, item=point_id)
+        else:
+            photo_bytes(path, item=point_id)
+    except DataError as exc:
+        return list(exc.problems)
+    return []
 
 
 def photo_flowable(path, max_width: float, max_height: float, *, item: str | None = None):

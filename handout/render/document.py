@@ -1,17 +1,12 @@
-"""The document: page size, header and footer on every page, "Page X of Y", metadata, and
-writing the file atomically.
+"""The document: page size, header and footer on every page, "Page X of Y", metadata.
+(Files are written by handout.files.)
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import sys
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
@@ -27,7 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
-from ..brand import Brand
+from ..brand import LOGO_BOX_MM, Brand
 from ..errors import InputError
 from ..fonts import FontSet
 from ..text import markup
@@ -115,8 +110,8 @@ def furniture(page: Page) -> Furniture:
     width = page.size[0] - left - right
     logo_w = logo_h = 0.0
     if brand.logo:
-        logo_h = (14 if large else 11) * mm
-        logo_w = min(logo_h * brand.logo.aspect, 45 * mm)
+        logo_h = (LOGO_BOX_MM[1] if large else 11) * mm
+        logo_w = min(logo_h * brand.logo.aspect, LOGO_BOX_MM[0] * mm)
         logo_h = logo_w / brand.logo.aspect
     title = _fitted(page.title, fonts, styles, width * 0.3, 14 if large else 11, floor, 2,
                     colour=styles.primary)
@@ -273,9 +268,9 @@ def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
         canvas.saveState()
         canvas.beginForm(LOGO_FORM, lowerx=0, lowery=0, upperx=width, uppery=height)
         if logo.kind == "svg":
-            from .vector import load_svg
+            from .vector import checked_drawing
 
-            drawing = load_svg(logo.path, what="logo")
+            drawing = checked_drawing(logo.data, logo.path, what="logo")
             factor = width / drawing.width
             drawing.scale(factor, factor)
             drawing.width, drawing.height = width, drawing.height * factor
@@ -363,34 +358,3 @@ def _page_template(template_id: str, page: Page) -> PageTemplate:
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     return PageTemplate(id=template_id, frames=[frame], pagesize=page.size,
                         onPage=lambda canvas, d: _draw_header_footer(canvas, d, page, parts))
-
-
-@contextmanager
-def atomic_file(target: str | Path):
-    """A binary file handle whose content appears at `target` only when the block ends
-    without error: written to a temporary file beside it, synced, then renamed. A failure
-    or Ctrl-C leaves no half-written file, and an existing target untouched."""
-    target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(data: bytes, target: str | Path) -> None:
-    """Write bytes to target ('-' is stdout) through atomic_file."""
-    if str(target) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    with atomic_file(target) as handle:
-        handle.write(data)

@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 
-from .pose import (BOX_H, BOX_W, PARENT, arrow_list, face_vector, front_side, norm,
+from .pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, arrow_list, face_vector, front_side, norm,
                    phases, pose_problems, prop_list, sub)
 from .pose import rot_quarter as rot
 
@@ -43,6 +43,10 @@ ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 PAD = 3.0
+# The oblique view's mat: its top a band running into the picture, from its near edge at
+# y = 0 to its far edge, which lies a little to one side (the view is a little from the
+# feet end), over a strip for its thickness.
+MAT_BAND, MAT_SKEW = 18.0, 5.0
 GAP = 11.0  # between the phases of an "apart" picture
 
 
@@ -151,11 +155,13 @@ def bbox(points) -> tuple[float, float, float, float]:
 def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     """The figure for one phase, back to front."""
     p = {k: tuple(v) for k, v in j.items()}
-    s = front_side(p, face) if view == "side" else 1
+    s = front_side(p, face) if view in SIDEWAYS else 1
     far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
+    if view in SIDEWAYS and ink is FULL:
+        near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
@@ -171,8 +177,19 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     return [layer for layer in order if layer]
 
 
+def _thigh_top(p: dict) -> list:
+    """The near thigh grows out of the buttock: the round top of its shape, inside the
+    pelvis, would read as a ball on the hip. This half disc, filled over it, hides that
+    line and nothing beyond the pelvis (a pale start figure behind keeps its own lines)."""
+    hip = p["hip"]
+    away = math.atan2(*reversed(sub(hip, p["knee"])))
+    r = min(THIGH_R + 1.4 * EDGE, PELVIS_R - 0.1)
+    return [hip] + [(hip[0] + r * math.cos(away + math.radians(a)),
+                     hip[1] + r * math.sin(away + math.radians(a))) for a in range(-95, 96, 10)]
+
+
 def _trunk(p: dict, view: str, ink: Ink) -> Layer:
-    if view != "side" and "hip_far" in p and "shoulder_far" in p:
+    if view not in SIDEWAYS and "hip_far" in p and "shoulder_far" in p:
         hips, shoulders = (p["hip"], p["hip_far"]), (p["shoulder"], p["shoulder_far"])
         mid_h, mid_s = lerp(*hips, 0.5), lerp(*shoulders, 0.5)
         # Face on, the trunk is as wide as its shoulders and hips all the way down.
@@ -186,21 +203,26 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
             shapes += [capsule(hip, PELVIS_R, waist, WAIST_R),
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
+    samples = spine_samples(p)
+    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
+    return Layer(ink, shapes)
+
+
+def spine_samples(p: dict, n: int = 10) -> list:
+    """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
     back = p.get("back", lerp(hip, shoulder, 0.5))
     ctrl = (2 * back[0] - (hip[0] + shoulder[0]) / 2, 2 * back[1] - (hip[1] + shoulder[1]) / 2)
     # Radii along the spine: pelvis, waist, chest, shoulders.
     stops = [(0.0, PELVIS_R), (0.45, WAIST_R), (0.78, CHEST_R), (1.0, SHOULDER_R)]
-    n = 10
     samples = []
     for i in range(n + 1):
         t = i / n
         pt = ((1 - t) ** 2 * hip[0] + 2 * (1 - t) * t * ctrl[0] + t * t * shoulder[0],
               (1 - t) ** 2 * hip[1] + 2 * (1 - t) * t * ctrl[1] + t * t * shoulder[1])
         samples.append((pt, _interp(stops, t)))
-    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
-    shapes.append(capsule(shoulder, NECK_R * 1.2, p["neck"], NECK_R))
-    return Layer(ink, shapes)
+    return samples
 
 
 def _pair(pair, r):
@@ -218,7 +240,7 @@ def _head(p: dict, face: str, view: str, s: int, ink: Ink) -> Layer:
     c = p["head"]
     n = face_vector(p, face, view)
     layer = Layer(ink, [circle(c, HEAD_R, 32), capsule(p["neck"], NECK_R, c, NECK_R)])
-    if view == "side":
+    if view in SIDEWAYS:
         a = norm(sub(c, p["neck"])) if sub(c, p["neck"]) != (0, 0) else rot(n, -s)
         side = s
         # Jaw and chin a little forward and down, a small nose, an eye, hair at the back.
@@ -259,11 +281,11 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
     shapes = [capsule(hip, THIGH_R, knee, KNEE_R)]
     if ankle:
         shin = norm(sub(ankle, knee))
-        bulge = 0.45 if view == "side" else 0.0
+        bulge = 0.45 if view in SIDEWAYS else 0.0
         calf = add(lerp(knee, ankle, 0.3), rot(shin, s), bulge)  # the calf is behind
         shapes += [capsule(knee, KNEE_R, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
         if toe:
-            if view == "side":
+            if view in SIDEWAYS:
                 heel = add(add(ankle, shin, 1.0), norm(sub(ankle, toe)), 0.9)
                 shapes += [capsule(ankle, ANKLE_R, heel, HEEL_R, 6),
                            capsule(heel, HEEL_R, toe, TOE_R, 8),
@@ -283,6 +305,11 @@ def _props(pose: dict, view: str, figure_box) -> list:
             a, b = value or (x0 - 3, x1 + 3)
             y0, y1 = figure_box[1] - 3, figure_box[3] + 3
             out.append((_rounded(a, y0, b, y1, 1.5), Color(0.96, 0.96, 0.96), black, 0.45))
+        elif name == "mat" and view == "oblique":
+            a, b = value or (x0 - 3, x1 + 1)
+            out.append(([(a, 0), (b, 0), (b + MAT_SKEW, MAT_BAND), (a + MAT_SKEW, MAT_BAND)],
+                        Color(0.95, 0.95, 0.95), black, 0.45))
+            out.append((_rounded(a, -1.6, b, 0.0, 0.6), PROP_FILL, black, 0.45))
         elif name == "mat":
             a, b = value or (x0 - 2, x1 + 2)
             if view == "feet":  # the mat's top seen running away from us, then its edge
@@ -395,20 +422,15 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
 
 
 def _together(pose: dict, named) -> list[Layer]:
-    """All phases in one figure: at each depth the pale earlier phases, then the end; a
-    pale part the end figure covers exactly (the trunk that stays still) is left out."""
+    """All phases in one figure: the pale earlier phases wholly behind the end figure (a
+    limb's earlier place, seen through the gaps), then the end; a pale part the end figure
+    covers exactly (the trunk that stays still) is left out."""
     stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
               for name, joints in named]
     full = stacks[-1]
-    layers = []
-    for depth in range(max(len(s) for s in stacks)):
-        for stack in stacks:
-            if depth < len(stack):
-                layer = stack[depth]
-                if layer.ink is GHOST and any(_same(layer, f) for f in full):
-                    continue
-                layers.append(layer)
-    return layers
+    ghosts = [layer for stack in stacks[:-1] for layer in stack
+              if not any(_same(layer, f) for f in full)]
+    return ghosts + full
 
 
 def _same(a: Layer, b: Layer) -> bool:
@@ -438,7 +460,9 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
     scene.behind = props + scene.behind
-    if ground in ("floor", "chair") and view != "above":  # from above there is no floor line
+    on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
+    # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
+    if ground in ("floor", "chair") and view != "above" and not on_mat:
         xs = [p[0] for p in scene.points()]
         scene.lines.insert(0, ([(min(xs) - 1, 0.0), (max(xs) + 1, 0.0)], FLOOR, 0.55))
 

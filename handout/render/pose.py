@@ -19,8 +19,12 @@ PHASES = ("start", "middle", "end")
 GROUNDS = ("floor", "chair", "none")
 # side: the body's own plane (joint limits checked); feet: seen from the feet end, so left
 # and right are across the picture (give hip_far and shoulder_far for the body's width);
-# above: a lying body seen from straight above (a bird's-eye view), on its mat.
-VIEWS = ("side", "feet", "above")
+# above: a lying body seen from straight above (a bird's-eye view), on its mat; oblique:
+# a side view from a little above, so a mat shows its top as a band running into the
+# picture and a limb that comes towards us is drawn lower (a knee turned out, knees
+# tipping to one side) while the body still plainly lies along the floor.
+VIEWS = ("side", "feet", "above", "oblique")
+SIDEWAYS = ("side", "oblique")  # views in the body's own plane: joint limits checked
 # Which way the chest and face look; without it, the front is where the knees point.
 FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
@@ -93,7 +97,7 @@ def rot_quarter(v, s: int):
 
 def face_vector(joints: dict, face: str | None, view: str):
     """The way the face looks: across the head's axis, on the body's front side."""
-    if view != "side":
+    if view not in SIDEWAYS:
         return FACES[face or "up"]
     axis = norm(sub(joints["head"], joints["neck"]))
     if axis == (0.0, 0.0):
@@ -156,7 +160,7 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "
                                 f"{turned!r}", where(pose, "turned")))
         turned = []
-    if pose.get("view", "side") == "side":
+    if pose.get("view", "side") in SIDEWAYS:
         for phase, joints in phases(pose):
             problems += _limit_problems(joints, pose.get("face"), turned, phase,
                                         lambda f, m: problem(f, m, where(joints, f.rsplit(".", 1)[-1])))
@@ -168,7 +172,8 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
 
 
 def joint_limits(joints: dict, face: str | None, turned=()) -> list[tuple[str, str]]:
-    """(joint, what is wrong) for each joint bent further than a body goes (side view)."""
+    """(joint, what is wrong) for each joint bent further than a body goes (side and
+    oblique views)."""
     s = front_side(joints, face)
     found = []
     trunk_top = sub(joints["shoulder"], joints.get("back", joints["hip"]))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepInFrame, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..client import Client
@@ -211,34 +211,37 @@ class PointPage(Flowable):
         # diagram's still fit on the first page; split() then breaks between sections.
         for width in widths:
             groups = self._sections(width)
-            head = []
-            for name, flowables in groups:
-                head += flowables
-                if name == "location":
-                    break
-            if self._height(head, available_width) <= available_height:
+            if self._head_height(groups, available_width) <= available_height:
                 break
         self.diagram_width, self._groups, self._fitted = width, groups, None
         self.continued = True
         self.width, self.height = available_width, available_height + 1
         return self.width, self.height
 
+    def _head_height(self, groups, available_width: float) -> float:
+        """The height of the sections up to the diagram's (the part that starts a page)."""
+        head = []
+        for name, flowables in groups:
+            head += flowables
+            if name == "location":
+                break
+        return self._height(head, available_width)
+
+    def least_start(self, available_width: float) -> float:
+        """The room this point needs to start on a page: its head at the smallest diagram."""
+        smallest = self._widths(available_width)[-1]
+        return self._head_height(self._sections(smallest), available_width)
+
     def split(self, available_width, available_height):
         if self._fitted is not None:
             return []
         point = self.chosen.item
-        out, used = [], 0.0
+        out = []
         for _, flowables in self._groups:
-            height = self._height(flowables, available_width)
-            # A section that would fit on a fresh page starts one, unless this page would
-            # be left mostly empty: then it flows on from here (its table splits).
-            if out and used + height > available_height and height <= available_height \
-                    and used > 0.4 * available_height:
+            if out:
                 more = self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
-                out += [PageBreak(), more]
-                used = self._height([more], available_width)
+                out.append(SectionBreak(self._height(flowables, available_width), more))
             out += flowables
-            used = (used + height) % available_height  # a section longer than a page flows
         return out
 
     def draw(self):
@@ -261,12 +264,49 @@ def _diagram_mm(template: Template) -> float:
 def build_reference(ctx: Context, template: Template) -> list:
     """One page per point of the Program, in its order."""
     _diagram_mm(template)  # a bad option is a clear error before any page is drawn
-    out = []
-    for index, chosen in enumerate(ctx.program.points):
-        if index:
-            out.append(PageBreak())
-        out.append(PointPage(ctx, template, chosen))
+    pages = [PointPage(ctx, template, chosen) for chosen in ctx.program.points]
+    out = pages[:1]
+    for previous, following in zip(pages, pages[1:]):
+        out += [NextPoint(previous, following), following]
     return out
+
+
+class SectionBreak(CondPageBreak):
+    """Before a section of a point that runs over a page: the section starts a new page,
+    under "... (continued)", where it would not fit in what is left and that is under a
+    fifth of the page; otherwise it starts here and flows on (decided where the page's
+    room is known, at layout time)."""
+
+    def __init__(self, section_height: float, continued: Flowable):
+        super().__init__(0)
+        self.section_height, self.continued = section_height, continued
+
+    def wrap(self, available_width, available_height):
+        frame = self._doctemplateAttr("frame")
+        if frame is not None and self.section_height > available_height \
+                and available_height < 0.2 * frame._height:
+            frame.add_generated_content(FrameBreak, self.continued)
+        return 0, 0
+
+
+class NextPoint(CondPageBreak):
+    """Between two points: a new page, as a reference sheet is one point a page. A point
+    that ran over a page of its own (large print, long texts) lets the next one start on
+    its last page where the next one's name, facts and diagram fit there, rather than
+    leave that page half empty."""
+
+    def __init__(self, previous: PointPage, following: PointPage):
+        super().__init__(0)
+        self.previous, self.following = previous, following
+
+    def wrap(self, available_width, available_height):
+        self.following.canv = self.canv  # measured here, before its own turn on the page
+        frame = self._doctemplateAttr("frame")
+        page = frame._height if frame is not None else available_height
+        # (a head taller than most of a page runs over wherever it starts)
+        self.height = (min(self.following.least_start(available_width), 0.6 * page)
+                       if self.previous.continued else available_height + 1)
+        return super().wrap(available_width, available_height)
 
 
 # -- the Python entry point --------------------------------------------------------------------

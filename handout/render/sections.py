@@ -27,8 +27,9 @@ def long_date(day: date) -> str:
 
 
 def heading(ctx: Context, text: str, style: str = "h2"):
-    # Keep a heading with the start of what follows it; list it in the PDF's bookmarks.
-    return [CondPageBreak(40 * mm * ctx.styles.scale), Bookmark(text),
+    # Keep a heading with the start of what follows it (a few lines; keepWithNext keeps
+    # it with the first paragraph), list it in the PDF's bookmarks.
+    return [CondPageBreak(30 * mm * ctx.styles.scale), Bookmark(text),
             ctx.para(text, style)]
 
 
@@ -80,17 +81,22 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
     heading_text = options.get("heading", "Warning signs - check these first")
     out = [Spacer(1, 2 * mm), Bookmark(heading_text), _warning_box(ctx, heading_text, groups)]
     for signs in ctx.program.warning_signs:
-        group = [ctx.para(signs.title, "h3"), ticks(signs.signs)]
+        group = [ticks(signs.signs)]
         if signs.note:  # running text: at the measure of the page's other running text
             narrow = ParagraphStyle("note", parent=ctx.styles["body"],
                                     rightIndent=max(0.0, measure_indent(ctx) - 18))
             group.append(Paragraph(markup(signs.note, ctx.fonts), narrow))
-        out += [Spacer(1, 3 * mm), _warning_box(ctx, None, [group])]
+        if ctx.large_print:  # may split like the box above: "You are pregnant (continued)"
+            box = _warning_box(ctx, signs.title, [group], "h3")
+        else:
+            box = _warning_box(ctx, None, [[ctx.para(signs.title, "h3"), *group]])
+        out += [Spacer(1, 3 * mm), box]
     return out + [Spacer(1, 4 * mm)]
 
 
-def _warning_box(ctx: Context, heading: str | None, groups: list):
-    rows = ([[ctx.para(heading, "h2")]] if heading else []) + [[group] for group in groups]
+def _warning_box(ctx: Context, heading: str | None, groups: list, heading_style: str = "h2"):
+    rows = (([[ctx.para(heading, heading_style)]] if heading else [])
+            + [[group] for group in groups])
     # Normal print splits only between groups; in large print a group can be taller than
     # a page, and splits inside (its questions stay whole).
     box = panel(rows, ctx.width, ctx.styles, border=2.2, fill=colors.white, padding=9,
@@ -101,7 +107,9 @@ def _warning_box(ctx: Context, heading: str | None, groups: list):
     if heading is None:
         return KeepTogetherIfFits([box])  # whole, on one page
     box.__class__ = ContinuedTable
-    box.continued = ctx.para(f"{heading.split(' - ')[0]} (continued)", "h2")
+    # "Warning signs - check these first", "You are pregnant: call ..." -> "... (continued)"
+    short = heading.split(" - ")[0].split(":")[0]
+    box.continued = ctx.para(f"{short} (continued)", heading_style)
     return box if ctx.large_print else WholeWhereItFits([box])
 
 
@@ -190,9 +198,13 @@ def evidence_section(ctx: Context, options: dict) -> list:
 
 def questions_section(ctx: Context, options: dict) -> list:
     lines = int(options.get("lines", 5))
+    spacing = 9 * mm * ctx.styles.scale
     title = ctx.para(options.get("heading", "Your questions for next time"), "h2")
-    title.keepWithNext = 1
-    return [title, WritingLines(max(1, min(lines, 30)), 9 * mm * ctx.styles.scale)]
+    # The heading and at least three lines together; fewer lines rather than a page of
+    # their own (WritingLines gives way to the room there is).
+    _, title_height = title.wrap(ctx.width, 10_000)
+    return [CondPageBreak(title_height + title.getSpaceBefore() + title.getSpaceAfter()
+                          + 3 * spacing + 2), title, WritingLines(max(1, min(lines, 30)), spacing)]
 
 
 # name -> (builder, the options it accepts)

@@ -12,7 +12,6 @@ viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,11 +19,11 @@ from pathlib import Path
 
 from lxml import etree
 from reportlab.graphics.shapes import Drawing, Group, Path as RLPath, Polygon, mmult
-from svglib.svglib import svg2rlg
 
 from handout.errors import DataError, Problem
+from handout.render.vector import MAX_SVG_BYTES, parse_svg, read_svg, svg_drawing
 
-MAX_VIEW_BYTES = 2_000_000  # hand-drawn views are a few kB; anything this big is a mistake
+MAX_VIEW_BYTES = MAX_SVG_BYTES  # hand-drawn views are a few kB; the cap is vector.py's
 SVG_NS = "http://www.w3.org/2000/svg"
 _CURVE_STEPS = 12  # straight pieces per Bezier curve when flattening the outline
 
@@ -130,7 +129,7 @@ def find_view_file(view_id: str, search_dirs: list[Path]) -> Path | None:
     """The first <dir>/views/<view_id>.svg that exists, or None."""
     for d in search_dirs:
         candidate = Path(d) / "views" / f"{view_id}.svg"
-        if candidate.is_file():
+        if candidate.exists():  # a folder or FIFO by that name is refused when read
             return candidate
     return None
 
@@ -177,24 +176,9 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
     def fail(message: str) -> DataError:
         return DataError(Problem(str(path), None, item, None, message))
 
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise fail(f"cannot read the view: {e.strerror}")
-    if size > MAX_VIEW_BYTES:
-        raise fail(f"the view file is too big ({size // 1000} kB; at most "
-                   f"{MAX_VIEW_BYTES // 1000} kB): simplify the drawing")
-    try:
-        data = path.read_bytes()
-        # No entity expansion, no network: a view file is untrusted input.
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-        root = etree.fromstring(data, parser=parser)
-    except (OSError, etree.XMLSyntaxError) as e:
-        raise fail(f"not valid SVG: {e}")
-    if root.getroottree().docinfo.internalDTD is not None:  # entity tricks: no use in a view
-        raise fail("not valid SVG here: remove the <!DOCTYPE ...> and any <!ENTITY ...>")
-    if etree.QName(root).localname != "svg":
-        raise fail("not valid SVG: the top element is not <svg>")
+    # The one gate for SVG files (size, gzip, DTD, entities, nesting, references): vector.py
+    root = parse_svg(read_svg(path, what="view file", fail=fail), path, what="view file",
+                     fail=fail)
     box = _view_box(root)
     if box is None:
         raise fail('not valid SVG: needs viewBox="0 0 WIDTH HEIGHT" with a positive size')
@@ -309,19 +293,11 @@ def _copy_without(root, points) -> etree._Element:
 
 
 def _render(root, path: Path, item_hint: str) -> Drawing:
-    data = etree.tostring(root)
-    try:
-        try:  # refuse <image>/<use> references outside the view's folder (svglib 2.3+)
-            drawing = svg2rlg(io.BytesIO(data), external_reference_root=str(path.parent))
-        except TypeError:
-            drawing = svg2rlg(io.BytesIO(data))
-    except Exception as e:  # svglib raises many kinds of error on odd input
-        raise DataError(Problem(str(path), None, None, None,
-                                f"not valid SVG: the drawing cannot be read ({e})"))
-    if drawing is None:
-        raise DataError(Problem(str(path), None, None, None,
-                                "not valid SVG: the drawing cannot be read"))
-    return drawing
+    """The tree drawn by svglib, references confined to the view's folder (vector.py)."""
+    def fail(message: str) -> DataError:
+        return DataError(Problem(str(path), None, None, None, f"not valid SVG: {message}"))
+
+    return svg_drawing(root, path, what="view file", fail=fail)
 
 
 def _outline(root, path: Path, view_id: str, fail) -> list[list[tuple[float, float]]]:

@@ -1,0 +1,66 @@
+"""Every limit on what a user can give the tool, in one place (documented in docs/limits.md).
+
+Past a limit the input is refused with one line naming the field, its limit and the file
+and line: a sheet for a client, not a book, and never minutes of layout. Each number is
+several times what a real clinic needs (the built-in data's longest text is 519 characters).
+"""
+
+from __future__ import annotations
+
+# -- a client's fields (a client file, the command line, a roster row): characters ----------
+CLIENT_TEXT = {
+    "name": 400,
+    "practitioner": 200,
+    "next_appointment": 200,
+    "protocol": 100,
+    "notes": 60_000,  # about 10,000 words
+}
+NOTES_LINES = 1_000  # lines of the practitioner's notes: about 20 pages
+IDS_PER_LIST = 200  # ids in one of points, stretches, tips, drop, conditions, allow
+ID_LENGTH = 100  # characters of one id
+
+# -- any other text field of a data file, template, brand or config: characters ----------
+FIELD_TEXT = 2_000  # one tip's text, a point's location, a template's title ...
+
+# -- a brand's texts: the longest the header and footer are laid out for (characters) ------
+BRAND_TEXT = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
+              "email": 120, "footer": 300, "disclaimer": 600}
+
+# -- files: bytes --------------------------------------------------------------------------
+YAML_FILE_BYTES = 2 * 1024 * 1024  # a client, brand, config, template or data file
+NOTES_FILE_BYTES = 1024 * 1024  # --notes-file (the notes' own limits then apply)
+ROSTER_YAML_BYTES = 20 * 1024 * 1024  # parsed whole
+ROSTER_CSV_BYTES = 100 * 1024 * 1024  # read as it is needed
+ROSTER_XLSX_BYTES = 50 * 1024 * 1024  # compressed; read a row at a time
+
+# -- rosters -------------------------------------------------------------------------------
+ROSTER_ROWS = 20_000  # client rows in one roster (split a longer one, or use --shard)
+ROSTER_COLUMNS = 200  # columns, named or not
+ROSTER_CELL = 2 * CLIENT_TEXT["notes"]  # characters in one cell (the longest notes, quoted)
+
+# -- dates ---------------------------------------------------------------------------------
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+def text_problem(field: str, value: str, limit: int | None = None) -> str | None:
+    """Why `value` is too long for `field` (its limit here, or `limit`), or None. Notes are
+    limited in lines too."""
+    limit = limit or CLIENT_TEXT.get(field, FIELD_TEXT)
+    if len(value) > limit:
+        return f"is {len(value):,} characters; at most {limit:,}"
+    if field == "notes":
+        lines = value.count("\n") + 1
+        if lines > NOTES_LINES:
+            return f"is {lines:,} lines; at most {NOTES_LINES:,}"
+    return None
+
+
+def ids_problem(field: str, ids) -> str | None:
+    """Why a list of ids is too long (too many, or one too long), or None."""
+    if len(ids) > IDS_PER_LIST:
+        return f"has {len(ids):,} ids; at most {IDS_PER_LIST}"
+    for one in ids:
+        if len(one) > ID_LENGTH:
+            return f"has an id of {len(one):,} characters; at most {ID_LENGTH}"
+    return None
