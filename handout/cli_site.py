@@ -31,3 +31,6 @@ def site(state, output, base_url, brand_file):
                         brand=brand_file or state["config"].brand)
     where = f" for {report.base_url}" if report.base_url else " (no sitemap.xml: give --base-url)"
     click.echo(f"wrote {output}: {len(report.pages)} pages{where}", err=True)
+    if report.site_url and report.base_url != report.site_url:
+        click.echo(f"warning: the QR codes on the sheets open {report.site_url} (the brand's "
+                   f"site_url), not {report.base_url}", err=True)

@@ -44,6 +44,7 @@ from ..units import dose_text
 from .figures import point_figure, stretch_figure
 from .flow import Context, grid, panel
 from .items import caution_paragraphs, hold_text, point_heading
+from .qr import page_code
 from .styles import MIN_LARGE_PT
 
 FLOOR_PT = 12.0  # no text on a card is set smaller than this (large print: MIN_LARGE_PT)
@@ -340,6 +341,7 @@ class Card(Flowable):
         self._body = None
         self._footer = self._clinic_line()
         self._prompt = self._emergency_prompt()
+        self._code = self._page_code()
 
     def _clinic_line(self) -> Paragraph | None:
         brand = self.ctx.brand
@@ -364,10 +366,17 @@ class Card(Flowable):
                                textColor=colors.black)
         return Paragraph(markup(prompt, self.ctx.fonts, bold=True), style)
 
+    def _page_code(self):
+        """The QR code to the item's page, its address beside it (with the brand's site_url)."""
+        card = self.ctx.styles["card"]
+        style = ParagraphStyle("card-code", parent=card, fontSize=self.floor,
+                               leading=self.floor * 1.2, spaceBefore=0, spaceAfter=0)
+        return page_code(self.ctx, self.chosen.item, style)
+
     def _foot_height(self, width: float) -> float:
-        """Room at the card's foot for the emergency prompt and the clinic's line."""
+        """Room at the card's foot for the QR code, the emergency prompt and the clinic's line."""
         height = 0.0
-        for paragraph in (self._prompt, self._footer):
+        for paragraph in (self._code, self._prompt, self._footer):
             if paragraph is not None:
                 height += paragraph.wrap(width, self.height)[1] + FOOT_GAP
         return height
@@ -453,7 +462,7 @@ class Card(Flowable):
         frame = self._body
         frame.drawOn(canv, PADDING, self.height - PADDING - frame.height)
         y = PADDING
-        for paragraph in (self._footer, self._prompt):  # from the foot up
+        for paragraph in (self._footer, self._prompt, self._code):  # from the foot up
             if paragraph is not None:
                 _, height = paragraph.wrapOn(canv, self.width - 2 * PADDING, self.height)
                 paragraph.drawOn(canv, PADDING, y)

@@ -33,6 +33,7 @@ class SiteReport:
     folder: Path
     pages: tuple[str, ...]  # relative paths of the HTML pages
     base_url: str  # "" when none was given (no sitemap.xml)
+    site_url: str = ""  # the brand's, which the QR codes on the sheets open
 
 
 def build_site(out: str | Path, *, base_url: str | None = None,
@@ -47,7 +48,7 @@ def build_site(out: str | Path, *, base_url: str | None = None,
     from ..api import country_of
 
     country = country_of(brand, library)
-    base = checked_base(base_url) if base_url else _brand_base(brand)
+    base = checked_base(base_url) if base_url else brand.site_url  # checked by brand.py
     parent = _check_output(out)
     try:
         building = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
@@ -60,12 +61,7 @@ def build_site(out: str | Path, *, base_url: str | None = None,
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return SiteReport(out, pages, base)
-
-
-def _brand_base(brand: Brand) -> str:
-    url = getattr(brand, "site_url", "")
-    return checked_base(url, "site_url") if url else ""
+    return SiteReport(out, pages, base, brand.site_url)
 
 
 def _check_output(out: Path) -> Path:
