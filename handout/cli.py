@@ -296,7 +296,7 @@ def client_options(command):
                      help="Read your notes from a text file."),
         click.option("--next-appointment", metavar="TEXT", help="e.g. 'Tuesday 3 March, 10:30'."),
         click.option("--large-print/--normal-print", "large_print", default=None,
-                     help="Large print (body text 14 pt or more)."),
+                     help="Large print (body text 18 pt, nothing under 14 pt)."),
     ]
     return output_options(apply(command, options))
 

@@ -20,20 +20,21 @@ BROKEN = TESTS / "data" / "broken"
 DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "protocols.yaml")
 
 
-@pytest.fixture
-def isolated(monkeypatch, tmp_path):
-    """No clinic config or data folder leaks in from the machine running the tests.
-
-    Used by each of the foundation test modules (`pytestmark`), not by every test in the
-    folder: other tests may rely on their own working folder.
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path_factory):
+    """Every test runs as on a fresh machine: no clinic data folder (HANDOUT_DATA), no config
+    file (HANDOUT_CONFIG, the user's config folder, a ./handout.yaml), no brand left in the
+    working folder. HOME is an empty folder and the working folder another, both new for
+    each test (outside the test's own tmp_path, which stays empty for it); child processes
+    started by a test inherit the same environment.
     """
-    monkeypatch.delenv("HANDOUT_DATA", raising=False)
-    monkeypatch.delenv("HANDOUT_CONFIG", raising=False)
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)  # the config folder follows HOME
-    home = tmp_path / "home"
+    root = tmp_path_factory.mktemp("isolated")
+    for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)  # the config folder follows HOME
+    home = root / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    work = tmp_path / "work"
+    work = root / "work"
     work.mkdir()
     monkeypatch.chdir(work)  # no ./handout.yaml from the repo or the user
 

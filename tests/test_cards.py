@@ -308,7 +308,8 @@ def test_long_steps_are_shortened_and_the_stop_rule_kept(clinic, builtin_raw):
 
 def test_a_card_that_cannot_fit_is_a_clear_error(tmp_path, clinic, raw_point):
     point = raw_point("BL40")
-    point["cautions"] = [{"text": "Take great care here. " * 120}]
+    # Within the limits (limits.FIELD_TEXT characters a text), too much for any card.
+    point["cautions"] = [{"text": f"Take great care here, number {i}. " * 60} for i in range(3)]
     write_yaml(clinic / "points.yaml", {"points": [point]})
     result = run("--data", clinic, "cards", "BL40", "-o", tmp_path / "x.pdf") \
         if "cards" in main.commands else None

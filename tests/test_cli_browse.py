@@ -17,7 +17,6 @@ from handout.library import load_library
 
 from conftest import assert_clean_failure, table_ids
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 # The WHO 2008 landmarks each point's `location` must name. Every group is a set of
 # alternative wordings, and every group must be present.

@@ -9,7 +9,6 @@ import pytest
 from handout.library import load_library
 from handout.program import ruled_out
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 WHO_CODE = re.compile(r"^[A-Z]{2}\d+$")
 # Forbidden in pregnancy by the brief (classical rule plus lower back / sacrum points).

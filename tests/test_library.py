@@ -13,7 +13,6 @@ from handout.program import LeftOut, build_program, ruled_out
 
 from conftest import assert_clean_failure, digest, table_ids, write_yaml
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 PREGNANCY_TEXT = "Traditionally avoided in pregnancy. Do not press this point if you are pregnant."
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from handout.library import check_data, load_library
 
 from conftest import assert_clean_failure
 from pdfcheck import text
 from runcli import make_pdf, run
-
-pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def clinic_file(clinic: Path, name: str, body: str) -> Path:

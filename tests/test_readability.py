@@ -12,7 +12,6 @@ import textstat
 
 from handout.library import load_library
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 FILE_GRADE = 8.0
 TEXT_GRADE = 10.0

@@ -18,7 +18,6 @@ from handout.roster import read_roster
 from pdfcheck import text
 from runcli import run
 
-pytestmark = pytest.mark.usefixtures("isolated")
 HEADER = ["Name", "Date", "Protocol", "Conditions", "Large print", "Paper"]
 SUPPORTED = ("A roster is CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx) "
              "or a YAML list")

@@ -13,7 +13,6 @@ from handout.library import load_library
 from conftest import table_ids
 from runcli import run
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 SECTIONS = {"points": "points.yaml", "stretches": "stretches.yaml", "tips": "tips.yaml",
             "protocols": "protocols.yaml"}

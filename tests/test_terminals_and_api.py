@@ -19,7 +19,6 @@ from handout.program import build_program
 from pdfcheck import reader, text
 from runcli import run
 
-pytestmark = pytest.mark.usefixtures("isolated")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TERMINAL_REFUSAL = ("'-' writes the PDF to standard output, which is this terminal; redirect "
                     "it (> file.pdf, or | lp) or give a file name")

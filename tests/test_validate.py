@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from handout.library import check_data, load_library
 
 from conftest import BROKEN, assert_clean_failure, line_no, write_yaml
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 POINTS = BROKEN / "points.yaml"
 PROTOCOLS = BROKEN / "protocols.yaml"

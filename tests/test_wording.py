@@ -12,7 +12,6 @@ from handout.library import check_data, load_library
 from handout.program import build_program
 from pdfcheck import text
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 FACE_DOWN = "Ask a helper to press it while you lie face down on the bed."
 

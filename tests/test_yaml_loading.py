@@ -21,7 +21,6 @@ from handout.yamlio import MAX_BYTES, LineDict, LineList, load_yaml, parse_yaml,
 
 from conftest import assert_clean_failure, line_no, write_yaml
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 # Nine levels of nine aliases each: 9**9 (387 million) strings if it were ever expanded.
 ALIAS_BOMB = """\
@@ -340,6 +339,7 @@ def _python_env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.process
 def test_alias_bomb_in_a_real_process_is_refused_without_hanging(clinic):
     (clinic / "points.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
     # The timeout only guards against a hang (an expanding bomb would run for ever).
@@ -351,6 +351,7 @@ def test_alias_bomb_in_a_real_process_is_refused_without_hanging(clinic):
     assert f"{clinic / 'points.yaml'}:2:" in done.stderr
 
 
+@pytest.mark.process
 def test_bad_file_in_a_real_process_prints_no_traceback(clinic):
     (clinic / "safety.yaml").write_bytes(b"disclaimer: Caf\xe9.\n")
     done = subprocess.run([sys.executable, "-m", "handout", "--data", str(clinic), "protocols"],
