@@ -14,7 +14,6 @@ from handout.site.addresses import page_path
 
 from runcli import run
 
-pytestmark = pytest.mark.usefixtures("isolated")
 
 BASE = "https://clinic.example/care/"
 

@@ -22,6 +22,8 @@ MIN_MODULE = 0.4 * mm
 QUIET = 4  # modules of white round the code
 GAP = 2 * mm  # between the code and its address
 LEVEL = "M"  # error correction: 15 % of the code may be smudged
+WORDS_MIN = 22 * mm  # the least width for the address beside the code
+WORDS_GAP = 1.5 * mm  # between the address and what goes under it
 LABEL = "Online:"  # over the address; the page has the pictures and a timer
 
 
@@ -36,8 +38,10 @@ def qr_drawing(url: str, module: float = MODULE) -> Drawing:
     return drawing
 
 
-def address_lines(address: str, font: str, size: float, width: float) -> list[str]:
-    """The address broken after a '/' or '.' where a line is full (never inside a word)."""
+def address_lines(address: str, font: str, size: float, width: float,
+                  first_indent: float = 0.0) -> list[str]:
+    """The address broken after a '/', '.' or '-' where a line is full (the first line
+    `first_indent` shorter, for a label before it)."""
     pieces, piece = [], ""
     for char in address:
         piece += char
@@ -48,7 +52,8 @@ def address_lines(address: str, font: str, size: float, width: float) -> list[st
         pieces.append(piece)
     lines = [""]
     for piece in pieces:
-        if lines[-1] and stringWidth(lines[-1] + piece, font, size) > width:
+        room = width - (first_indent if len(lines) == 1 else 0.0)
+        if stringWidth(lines[-1] + piece, font, size) > room and (lines[-1] or len(lines) == 1):
             lines.append(piece)
         else:
             lines[-1] += piece
@@ -58,30 +63,43 @@ def address_lines(address: str, font: str, size: float, width: float) -> list[st
 class PageCode(Flowable):
     """The QR code with 'Online:' and the short address beside it."""
 
-    def __init__(self, ctx, url: str, style=None):
+    def __init__(self, ctx, url: str, style=None, below=None):
         super().__init__()
         self.ctx, self.url, self.style = ctx, url, style or ctx.styles["small"]
+        self.below = below  # a flowable under the address, beside the code (a card's prompt)
         self.code = qr_drawing(url)
 
     def _paragraph(self, width: float) -> Paragraph:
+        """'Online: ' and the address, broken where a line is full (the label on the first)."""
         style = self.style
-        lines = address_lines(short_address(self.url), style.fontName, style.fontSize, width)
+        label = LABEL + " "
+        indent = stringWidth(label, self.ctx.fonts.main.bold, style.fontSize)
+        lines = address_lines(short_address(self.url), style.fontName, style.fontSize,
+                              width - 2, first_indent=indent)  # 2 pt: rounding
         text = "<br/>".join(markup(line, self.ctx.fonts) for line in lines)
-        return Paragraph(f"<b>{markup(LABEL, self.ctx.fonts)}</b><br/>{text}", style)
+        return Paragraph(f"<b>{markup(LABEL, self.ctx.fonts)}</b> {text}", style)
 
     def wrap(self, available_width, available_height):
         side = self.code.width
-        words_w = max(available_width - side - GAP, 20 * mm)
-        self._words = self._paragraph(words_w)
-        _, words_h = self._words.wrap(words_w, 10_000)
-        self.width = available_width
-        self.height = max(side, words_h)
+        words_w = available_width - side - GAP
+        self.stacked = words_w < WORDS_MIN  # too narrow beside the code: the words under it
+        if self.stacked:
+            words_w = max(available_width, side)
+        self._words = [self._paragraph(words_w)] + ([self.below] if self.below else [])
+        words_h = sum(f.wrap(words_w, 10_000)[1] for f in self._words)
+        words_h += WORDS_GAP * (len(self._words) - 1)
+        self.width = max(available_width, side)
+        self.height = side + GAP / 2 + words_h if self.stacked else max(side, words_h)
         return self.width, self.height
 
     def draw(self):
         side = self.code.width
         self.code.drawOn(self.canv, 0, self.height - side)
-        self._words.drawOn(self.canv, side + GAP, self.height - self._words.height)
+        x, y = (0, self.height - side - GAP / 2) if self.stacked else (side + GAP, self.height)
+        for flowable in self._words:
+            y -= flowable.height
+            flowable.drawOn(self.canv, x, y)
+            y -= WORDS_GAP
 
 
 def with_code(ctx, item, figure, width: float, figure_for):
@@ -98,12 +116,12 @@ def with_code(ctx, item, figure, width: float, figure_for):
 CODE_GAP = 2 * mm  # between a card's picture and the code under it
 
 
-def page_code(ctx, item, style=None) -> PageCode | None:
+def page_code(ctx, item, style=None, below=None) -> PageCode | None:
     """The code to this point's or stretch's page, or None when the brand has no site_url."""
     base = ctx.brand.site_url
     if not base:
         return None
-    return PageCode(ctx, page_url(base, item), style)
+    return PageCode(ctx, page_url(base, item), style, below)
 
 
 class WithCode(Flowable):
