@@ -42,6 +42,7 @@ NEAR = (("arm", "shoulder", "elbow", 3.4),
         ("forearm", "elbow", "wrist", 2.8),
         ("hand", "wrist", "hand", 2.0))
 GROUPS = (("far", FAR), ("body", BODY), ("near", NEAR))
+MAT_DEPTH, BED_DEPTH = 1.6, 5.0
 OUTLINE = 0.9  # the black edge round each part, in pose units
 
 
@@ -155,8 +156,11 @@ def _svg(stretch, pose: dict, frames: list[dict], times: list[float], duration: 
     props, prop_xs = _props(pose, min(xs) - 2, max(xs) + 2)
     x0, x1 = max(min(xs + prop_xs) - PAD, -PAD), min(max(xs + prop_xs) + PAD, BOX_W + PAD)
     y0, y1 = min(min(ys), 0.0) - PAD, min(max(ys) + PAD, BOX_H + PAD)
-    if _has_floor(pose):
-        props.insert(0, f'<line class="floor" x1="{_n(x0)}" y1="0" x2="{_n(x1)}" y2="0"/>')
+    if _has_floor(pose):  # under a mat or bed, not across it
+        names = [name for name, _ in prop_list(pose)]
+        floor = -BED_DEPTH if "bed" in names else -MAT_DEPTH if "mat" in names else 0.0
+        props.insert(0, f'<line class="floor" x1="{_n(x0)}" y1="{_n(floor)}" x2="{_n(x1)}" '
+                        f'y2="{_n(floor)}"/>')
     width, height = x1 - x0, y1 - y0
     key_times = ";".join(_n(t) for t in times[:-1]) + ";1"
     timing = (f'dur="{_n(duration)}s" repeatCount="indefinite" calcMode="linear" '
@@ -206,7 +210,7 @@ def _props(pose: dict, x0: float, x1: float) -> tuple[list[str], list[float]]:
         if name in ("mat", "bed"):
             a, b = value or (x0, x1)
             xs += [a, b]
-            depth = 1.6 if name == "mat" else 5.0
+            depth = MAT_DEPTH if name == "mat" else BED_DEPTH
             out.append(f'<rect class="prop" x="{_n(a)}" y="{_n(-depth)}" width="{_n(b - a)}" '
                        f'height="{_n(depth)}" rx="0.6"/>')
         elif name == "chair":
