@@ -148,3 +148,19 @@ def test_a_pose_that_cannot_animate_builds_nothing_and_keeps_the_old_site(tmp_pa
     assert "stretches.yaml" in result.output and "knee-to-chest: pose: cannot animate" \
         in result.output
     assert (out / "index.html").read_bytes() == before and _no_leftovers(tmp_path) == []
+
+
+def test_every_page_reads_in_a_light_brand_colour_and_says_each_conditions_caution(tmp_path):
+    from handout.site.assets import contrast
+
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Sunny\ncolours:\n  primary: '#FFD23F'\n  accent: '#FFD23F'\n")
+    out = tmp_path / "site"
+    assert run("site", "-o", out, "--brand", brand).exit_code == 0
+    css = (out / "assets" / "site.css").read_text()
+    primary = re.search(r"--primary: (#[0-9a-fA-F]{6})", css).group(1)
+    accent = re.search(r"--accent: (#[0-9a-fA-F]{6})", css).group(1)
+    assert contrast(primary, "#ffffff") >= 4.5  # headings, links, white on the Start button
+    assert contrast(accent, "#1a1a1a") >= 7  # the timer's box behind body text
+    page = (out / "stretches" / "pelvic-tilt.html").read_text()
+    assert "After your back surgery, follow your surgeon" in page  # every_stretch's caution

@@ -223,3 +223,19 @@ def test_the_keyboard_reaches_the_content_and_works_the_timer(site, browser):
         page.clock.run_for(3_000)
         assert page.locator("section.timer .clock").inner_text() == "0:02"
         assert page.locator("section.timer .status").inner_text() == "Paused."
+
+
+def test_reduced_motion_starts_still_and_print_shows_the_still_picture(site, browser):
+    context = browser.new_context(reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto((site / "stretches" / "cat-cow.html").as_uri())
+        assert page.evaluate("document.querySelector('figure.moving svg').animationsPaused()")
+        assert page.get_by_role("button", name="Play the movement").is_visible()
+        page.emulate_media(media="print")
+        assert page.locator("figure.moving svg").is_hidden()
+        assert page.locator("figure.moving img.still").is_visible()
+        assert page.locator("section.timer").is_hidden()
+        assert page.locator("section.warning").is_visible()  # the warning signs print
+    finally:
+        context.close()

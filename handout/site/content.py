@@ -3,22 +3,20 @@
 The texts are the handout's own, through wording.py: placeholders filled with the brand's
 country's emergency services, and a text worded differently for a condition ("if you are
 pregnant") shown beside the usual one, labelled, since a public page cannot know who reads
-it. Every caution prints, as no condition can be ruled out. Pure Python: no HTML here.
+it. Every caution prints, and each condition's caution for every point or every stretch,
+as no condition can be ruled out. Pure Python: no HTML here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..library import Library
+from ..library import REGIONS, Library
 from ..models import Caution, EmergencyServices, Point, Protocol, Safety, Stretch, WarningSigns
+from ..render.items import SIDE_WORDS as POINT_SIDES  # the sheets' words for the sides
+from ..render.reference import REGION_WORDS
 from ..units import dose_text, minutes_text
-from ..wording import client_texts, fill, placeholder_words, tailor
-
-POINT_SIDES = {"both": "on each side", "left": "on the left side",
-               "right": "on the right side", "centre": ""}
-REGION_NAMES = {"lower-back": "Lower back", "buttock": "Buttock", "thigh": "Thigh",
-                "knee": "Knee", "lower-leg": "Lower leg", "ankle-foot": "Ankle and foot"}
+from ..wording import client_texts, condition_cautions, fill, placeholder_words, tailor
 
 
 @dataclass(frozen=True)
@@ -57,10 +55,11 @@ class SiteContent:
     def regions(self, items) -> list[tuple[str, list[Public]]]:
         """Items grouped by body region, in the regions' order."""
         groups = []
-        for region, name in REGION_NAMES.items():
+        for region in REGIONS:
             members = [p for p in items if p.item.region == region]
             if members:
-                groups.append((name, members))
+                name = REGION_WORDS.get(region, region.replace("-", " "))
+                groups.append((name[:1].upper() + name[1:], members))
         return groups
 
     def by_id(self, ids) -> list[Public]:
@@ -96,7 +95,10 @@ def public(library: Library, item, words: dict) -> Public:
         for field in dict.fromkeys((*texts, *theirs)):
             if texts.get(field, "") != theirs.get(field, ""):
                 variants.append(Variant(label, field, theirs.get(field, "")))
-    return Public(usual, usual.cautions, tuple(variants))
+    # A condition's caution beside every point or stretch (after back surgery ...): a public
+    # page cannot know the reader has none of them.
+    every = fill(condition_cautions(usual, library.conditions.values()), words)
+    return Public(usual, (*usual.cautions, *every), tuple(variants))
 
 
 def hold_text(point: Point) -> str:
