@@ -61,6 +61,9 @@ class Brand:
     large_print: bool = False
     country: str = "GB"  # ISO 3166 code: sets the emergency number and services on every sheet
     country_line: int = 0  # where `country:` is in the brand file, for messages
+    # Where the clinic hosts the companion pages (`handout site`), ending in "/": each point
+    # and stretch on the sheets then carries a QR code to its page; "" prints none.
+    site_url: str = ""
     source: str = ""
 
     @property
@@ -128,6 +131,15 @@ def load_brand(path: Path | None) -> Brand:
         if not (base / cjk).is_file():
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
+    site_url = f.text("site_url", required=False)
+    if site_url:
+        from .site.addresses import url_problem
+
+        problem = url_problem(site_url)
+        if problem:
+            f.problem("site_url", problem)
+        else:
+            values["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     logo = f.text("logo", required=False)
     for key, limit in limits.BRAND_TEXT.items():  # what the header and footer fit
         value = values.get(key, "")

@@ -412,10 +412,12 @@ from . import cli_plan  # noqa: E402,F401  (registers `handout plan` on main)
 from .cli_materials import cards, reference  # noqa: E402
 
 from .cli_batch import batch  # noqa: E402
+from .cli_site import site  # noqa: E402
 
 main.add_command(reference)
 main.add_command(cards)
 main.add_command(batch)
+main.add_command(site)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
