@@ -239,3 +239,23 @@ def test_reduced_motion_starts_still_and_print_shows_the_still_picture(site, bro
         assert page.locator("section.warning").is_visible()  # the warning signs print
     finally:
         context.close()
+
+
+def test_the_counter_counts_each_one_and_then_the_other_side(site, browser):
+    with Watched(browser) as page:
+        page.clock.install()
+        page.goto((site / "stretches" / "knee-rolls.html").as_uri())
+        timer = page.locator("section.timer")
+        timer.get_by_label("How many times").select_option("5")  # a new choice starts afresh
+        one = timer.get_by_role("button", name="I did one")
+        assert one.is_disabled()  # nothing to count before Start
+        timer.get_by_role("button", name="Start").click()
+        page.clock.run_for(4_000)
+        for _ in range(5):
+            one.click()
+        assert timer.locator(".clock").inner_text() == "0:04"
+        assert timer.locator(".status").inner_text() == "Now the other side."
+        assert timer.locator(".count").inner_text() == "0 of 5 done, other side"
+        for _ in range(5):
+            one.click()
+        assert timer.locator(".status").inner_text() == "All done. Well done."
