@@ -186,6 +186,14 @@ def load_logo(path: Path) -> Logo:
                 height=image.height)
 
 
+def check_fonts(brand: Brand) -> None:
+    """Read and register the brand's fonts as a handout does (once per process), so a broken
+    font file is one line (InputError naming it) before anything is made or passed."""
+    from .fonts import font_set
+
+    font_set(brand.font, brand.font_files, brand.cjk_font)
+
+
 def starter_brand_text() -> str:
     """The commented starter file `handout init-brand` writes."""
     return (resource_dir("templates") / "brand-starter.yaml").read_text(encoding="utf-8")

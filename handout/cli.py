@@ -121,10 +121,10 @@ def validate(state, folder, brand_file):
         from .api import country_of
         from .brand import load_brand
 
-        from .fonts import font_set
+        from .brand import check_fonts
 
         brand = load_brand(brand_file)  # its logo and font name checked as make checks them
-        font_set(brand.font, brand.font_files, brand.cjk_font)  # its font files, read as make does
+        check_fonts(brand)  # its font files, read as make reads them
         country_of(brand, library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
@@ -395,14 +395,14 @@ def diagram(state, item_id, output, side, width_mm):
 
 
 @main.command("init-brand")
-@click.argument("path", type=click.Path(path_type=Path), default="brand.yaml")
+@click.argument("path", type=click.Path(), default="brand.yaml")  # str: keeps a trailing '/'
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_brand(path, force):
     """Write a commented starter brand file (default: brand.yaml)."""
     from .brand import starter_brand_text
     from .files import write_atomic
 
-    if path.exists() and not force:
+    if Path(path).exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")
     write_atomic(starter_brand_text().encode("utf-8"), path)
     click.echo(f"wrote {path}: fill it in, then use --brand {path}", err=True)

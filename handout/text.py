@@ -68,8 +68,10 @@ def _report_missing(chars: str) -> None:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Split long free text (notes) into paragraphs at blank lines, keeping line breaks."""
-    blocks = re.split(r"\n\s*\n", str(text).strip())
+    """Split long free text (notes) into paragraphs at blank lines, keeping line breaks
+    (written as LF, CR LF or an old Mac's CR alone)."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n\s*\n", text.strip())
     return [b.strip() for b in blocks if b.strip()]
 
 

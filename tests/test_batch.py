@@ -465,6 +465,12 @@ def test_shard_parsing():
     ("C:\\Windows\\con", "c-windows-con"),
     ("a" * 60, "a" * 40),
     ("Maximiliano Alejandro Fernández de la Torre y Ortega", "maximiliano-alejandro-fernandez-de-la"),
+    # exactly 40 characters stays whole; one more and the last word goes
+    ("Abcdefghij Klmnopqrst Uvwxyzabcd Efghijk", "abcdefghij-klmnopqrst-uvwxyzabcd-efghijk"),
+    ("Abcdefghij Klmnopqrst Uvwxyzabcd Efghijkl", "abcdefghij-klmnopqrst-uvwxyzabcd"),
+    ("Ann " + "b" * 50, "ann"),  # a word too long after another is left out whole
+    ("ﬁona Ｒｕｉｚ", "fiona-ruiz"),  # a ligature and full-width letters (compatibility forms)
+    ("Søren Łukasz Þór", "soren-lukasz-thor"),
 ])
 def test_slug(name, expected):
     assert slug(name) == expected
@@ -475,6 +481,7 @@ def test_health_words_never_reach_a_file_name():
     words = health_words(load_library())
     assert {"pregnancy", "pregnant", "sciatica", "anticoagulants", "warfarin"} <= words
     assert slug("Ana Ruiz, pregnant, on warfarin", words) == "ana-ruiz-on"
+    assert slug("Pregnant Ana, sciatica, Ruiz", words) == "ana-ruiz"  # anywhere in the name
     assert slug("Ana Ruiz (post-op, 2nd visit)") == "ana-ruiz"  # brackets: left out whole
     assert slug("Ana [back surgery] Ruiz {x}") == "ana-ruiz"
     assert slug("Ana (unclosed") == "ana"

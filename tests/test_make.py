@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from handout import Client, make_handout
 from handout.cli import main
 from handout.library import load_library
 
+from pagecheck import body_size, lines, measure, smallest
 from runcli import make_pdf, run
 from pdfcheck import assert_refused, fonts, page_sizes, page_texts, reader, text
 
@@ -126,27 +128,21 @@ def test_reproducible_output_is_byte_identical(tmp_path):
 
 @pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792))])
 @pytest.mark.parametrize("large", [False, True])
-def test_paper_sizes_and_large_print(tmp_path, paper, size, large):
+def test_paper_size_and_type_sizes_as_printed(tmp_path, paper, size, large):
     args = [EXAMPLES / "client.yaml", "--paper", paper]
     if large:
         args.append("--large-print")
     result, out = make(tmp_path, *args)
     assert result.exit_code == 0, result.output
-    assert page_sizes(out.read_bytes()) == {size}
-    assert "Margaret Ellis" in text(out.read_bytes())
-
-
-def test_large_print_body_is_at_least_14pt(tmp_path):
-    from handout.api import prepare
-    from handout.fonts import font_set
-    from handout.render.styles import make_styles
-
-    job = prepare(Client(protocol="sciatica", large_print=True))
-    styles = make_styles(job.template, job.brand, font_set(), True)
-    assert styles["body"].fontSize >= 14
-    assert styles["card"].fontSize >= 14
-    normal = make_styles(job.template, job.brand, font_set(), False)
-    assert normal["body"].fontSize >= 10.5
+    data = out.read_bytes()
+    assert page_sizes(data) == {size}
+    assert "Margaret Ellis" in text(data)
+    # Sizes as printed, read from the PDF: body 12 pt, 18 pt in large print with nothing
+    # smaller than 14 pt (diagram words included).
+    pages = measure(data)
+    assert body_size(pages) == (18 if large else 12)
+    if large:
+        assert smallest(pages)[0] >= 14 - 0.05, smallest(pages)
 
 
 def test_typical_handout_is_under_300_kb():
@@ -194,16 +190,88 @@ def test_long_notes_flow_across_pages_and_long_name_wraps():
     assert "Anaïs" in words
 
 
-def test_emoji_and_right_to_left_text_never_crash(caplog):
+def test_emoji_and_mixed_scripts_never_crash():
     pdf = make_handout(Client(name="שלום Salam سلام 😀 Zoë", notes="Feel better 💪",
                               protocol="sciatica-gentle"), reproducible=True)
     words = text(pdf)
-    assert "Zoë" in words and "Salam" in words
+    assert "Zoë" in words and "Salam" in words and "Feel better" in words
+
+
+def right_to_left_lines(pdf: bytes) -> list[str]:
+    """Each printed line's Hebrew or Arabic letters as a reader takes them: from the
+    rightmost glyph on the page to the leftmost (Arabic's joined forms read as letters)."""
+    out = []
+    for page in measure(pdf):
+        for line in lines(page):
+            letters = [c for c in line if unicodedata.bidirectional(c) in ("R", "AL")]
+            if letters:
+                out.append(unicodedata.normalize("NFKC", "".join(reversed(letters))))
+    return out
+
+
+def test_right_to_left_names_and_notes_print_in_reading_order():
+    pdf = make_handout(Client(name="שרה כהן", notes="שלום עולם\nمرحبا بالعالم",
+                              protocol="sciatica-gentle"), reproducible=True)
+    found = right_to_left_lines(pdf)
+    # Read right to left, the glyphs spell the words as typed (spaces aside): the first
+    # word is the rightmost. Drawn in the order stored, they would read backwards.
+    assert "שרהכהן" in found  # the name in the heading
+    assert "שלוםעולם" in found and "مرحبابالعالم" in found  # each line of the notes
+    name_line = next(line for page in measure(pdf) for line in lines(page) if "ש" in line)
+    assert name_line.startswith("Self-care plan for ")  # the English stays left to right
 
 
 def test_chinese_characters_left_out_cleanly_without_a_cjk_font(example_pdf):
     words = text(example_pdf)
     assert "昆仑" not in words and "Kūnlún" in words
+
+
+def tiny_cjk_font(path: Path, chars: str) -> Path:
+    """A TrueType font with a square glyph for each of `chars`: a stand-in for a clinic's
+    Chinese font (none ships with the machine)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def glyph(square: bool):
+        pen = TTGlyphPen(None)
+        if square:
+            pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((900, 700))
+            pen.lineTo((900, 0)), pen.closePath()
+        return pen.glyph()
+
+    names = {ord(c): f"uni{ord(c):04X}" for c in chars}
+    order = [".notdef", "space", *names.values()]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({32: "space", **names})
+    builder.setupGlyf({n: glyph(n in names.values()) for n in order})
+    builder.setupHorizontalMetrics({n: (1000, 100) for n in order})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Clinic CJK", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+def test_a_brands_cjk_font_prints_chinese_names_and_notes(tmp_path):
+    tiny_cjk_font(tmp_path / "clinic-cjk.ttf", "王芳中医")
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Test Clinic\ncjk_font: clinic-cjk.ttf\n", encoding="utf-8")
+    result, out = make(tmp_path, "--name", "Wang 王芳", "--notes", "中医 notes",
+                       "--protocol", "sciatica-gentle", "--brand", brand)
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.stderr  # every character had a font
+    data = out.read_bytes()
+    words = text(data)
+    assert "Self-care plan for Wang 王芳" in words and "中医 notes" in words
+    embedded = fonts(data)
+    assert [name for name in embedded if "Clinic-CJK" in name] and all(embedded.values())
+    # Without it the same characters are left out, and the terminal says so.
+    result, out = make(tmp_path, "--name", "Wang 王芳", "--protocol", "sciatica-gentle",
+                       name="plain.pdf")
+    assert result.exit_code == 0 and "王芳" not in text(out.read_bytes())
+    assert "left out 2 character(s)" in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [

@@ -8,6 +8,8 @@ test_safety_matrix.py check the same rules across every condition and on the PDF
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from handout.client import Client
@@ -88,7 +90,11 @@ def test_protocol_items_then_asked_items_each_once():
     assert ids(prog.points) == ["ST36", "GB34", "KI3", "BL60"]
     assert ids(prog.stretches) == ["pelvic-tilt", "cat-cow", "walking", "knee-rolls"]
     assert prog.protocol is LIBRARY.protocol("sciatica-gentle")
-    assert prog.progression == LIBRARY.protocol("sciatica-gentle").progression
+    # A repeat is skipped, and what follows it still comes.
+    assert ids(program(points=("KI3", "K3", "BL60", "KI3", "GB34")).points) == ["KI3", "BL60", "GB34"]
+    sciatica = program(protocol="sciatica")
+    assert sciatica.progression == LIBRARY.protocol("sciatica").progression
+    assert len(sciatica.progression) == 3
     assert prog.left_out == () and prog.notes == () and prog.conditions == ()
 
 
@@ -104,6 +110,8 @@ def test_no_protocol():
 def test_drop_takes_protocol_items_out_by_any_name_but_not_asked_ones():
     prog = program(protocol="sciatica", drop=("UB57", "walking", "heat-pack"))
     assert "BL57" not in ids(prog.points) and len(prog.points) == 5
+    first = program(protocol="sciatica", drop=("BL60",))  # the rest still come
+    assert ids(first.points) == ["KI3", "GB34", "ST36", "BL40", "BL57"]
     assert "walking" not in ids(prog.stretches)
     assert "heat-pack" not in tip_ids(prog)
     kept = program(protocol="sciatica", points=("BL57",), drop=("BL57",))
@@ -113,7 +121,7 @@ def test_drop_takes_protocol_items_out_by_any_name_but_not_asked_ones():
 
 def test_item_ruled_out_by_a_condition_is_left_out_with_the_reason():
     prog = program(protocol="sciatica", conditions=("pregnancy",))
-    assert "BL60" not in ids(prog.points)
+    assert ids(prog.points) == ["KI3", "GB34", "ST36", "BL40", "BL57"]  # BL60 out, the rest in
     left = {entry.item.id: entry for entry in prog.left_out}
     assert left["BL60"].condition is LIBRARY.conditions["pregnancy"]
     assert left["BL60"].caution.text == PREGNANCY_BL60
@@ -195,6 +203,30 @@ def test_caution_placeholders_are_filled_for_the_clinics_country():
     assert prog.words["sides"] == "both sides of your body"
     assert program(points=("KI3",), side="left").words["sides"] == "your left side only"
     assert "{" not in prog.safety.disclaimer
+
+
+def test_placeholders_in_item_texts_follow_the_client(tmp_path):
+    (tmp_path / "points.yaml").write_text(
+        "points:\n  - id: KI3\n    find_it: Find it on {sides}; if it hurts, call {number}.\n",
+        encoding="utf-8")
+    library = load_library([tmp_path])
+    prog = build_program(library, Client(points=("KI3",), side="left"), country="US")
+    assert prog.points[0].item.find_it == "Find it on your left side only; if it hurts, call 911."
+
+
+def test_placeholders_in_condition_and_ask_first_texts_are_filled():
+    pregnancy = LIBRARY.conditions["pregnancy"]
+    changed = replace(pregnancy, every_point="Tell us on {number}.",
+                      warning_signs=replace(pregnancy.warning_signs, title="Call {number} now."))
+    safety = replace(LIBRARY.safety, ask_first=(
+        Caution("Ask first, or call {number}.", caution_if=("pregnancy",)),))
+    library = replace(LIBRARY, conditions={**LIBRARY.conditions, "pregnancy": changed},
+                      safety=safety)
+    prog = build_program(library, Client(points=("KI3",), conditions=("pregnancy",)),
+                         country="US")
+    assert prog.points[0].cautions[-1] == Caution("Tell us on 911.", caution_if=("pregnancy",))
+    assert prog.warning_signs[0].title == "Call 911 now."
+    assert prog.ask_first == (AskFirst("Ask first, or call 911.", True),)
 
 
 # -- tips ----------------------------------------------------------------------------------

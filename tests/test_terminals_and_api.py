@@ -115,3 +115,33 @@ def test_api_errors_name_the_api_argument_the_command_line_the_option(tmp_path):
     result = run("make", "--points", "BL60", "--pregnant", "-o", tmp_path / "x.pdf")
     assert result.exit_code == 1
     assert result.stderr.rstrip().endswith("confirm with --allow BL60")
+
+
+OPEN_COMMANDS = {
+    "make": ["make", "--protocol", "sciatica-gentle"],
+    "plan": ["plan", "--protocol", "sciatica-gentle"],
+    "cards": ["cards", "KI3"],
+    "reference": ["reference", "KI3"],
+}
+
+
+@pytest.mark.parametrize("command", OPEN_COMMANDS)
+def test_open_launches_the_whole_written_file_once(tmp_path, monkeypatch, command):
+    import click
+
+    opened = []
+
+    def launch(path, *args, **kwargs):  # the viewer sees the file as it will stay
+        opened.append((path, Path(path).read_bytes()))
+        return 0
+
+    monkeypatch.setattr(click, "launch", launch)
+    out = tmp_path / "sheet.pdf"
+    result = run(*OPEN_COMMANDS[command], "-o", out, "--open")
+    assert result.exit_code == 0, result.output
+    assert [path for path, _ in opened] == [str(out)]
+    assert opened[0][1] == out.read_bytes() and out.read_bytes().startswith(b"%PDF-")
+    assert opened[0][1].rstrip().endswith(b"%%EOF")
+    opened.clear()
+    assert run(*OPEN_COMMANDS[command], "-o", out).exit_code == 0
+    assert opened == []  # only when asked

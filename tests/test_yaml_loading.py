@@ -8,8 +8,10 @@ the bad file, and a browsing command that has to load it).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -109,9 +111,15 @@ def test_not_utf8_names_the_line_and_the_byte(tmp_path):
     assert problem.message == "not UTF-8 text (byte 0xe9); save the file as UTF-8"
 
 
-def test_alias_bomb_is_refused_at_the_first_alias():
-    with pytest.raises(DataError) as info:
-        parse_yaml(ALIAS_BOMB, "points.yaml")
+def test_alias_bomb_is_refused_at_the_first_alias_in_little_memory():
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError) as info:
+            parse_yaml(ALIAS_BOMB, "points.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"{peak} bytes: the aliases were expanded"  # 9**9 would be GBs
     problem = only_problem(info.value)
     assert problem.line == 2  # the first *a, before anything could expand
     assert "aliases" in problem.message.lower()
@@ -340,11 +348,16 @@ def _python_env() -> dict[str, str]:
 
 
 @pytest.mark.process
-def test_alias_bomb_in_a_real_process_is_refused_without_hanging(clinic):
+def test_alias_bomb_in_a_real_process_is_refused_in_256_mb(clinic):
     (clinic / "points.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
+
+    def memory_guard():  # validate needs under 128 MB; an expanding bomb would need GBs
+        resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+
     # The timeout only guards against a hang (an expanding bomb would run for ever).
     done = subprocess.run([sys.executable, "-m", "handout", "validate", str(clinic)],
-                          capture_output=True, text=True, env=_python_env(), timeout=120)
+                          capture_output=True, text=True, env=_python_env(), timeout=120,
+                          preexec_fn=memory_guard)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
     assert "aliases (*name) are not allowed" in done.stderr
@@ -391,3 +404,67 @@ def test_fast_and_pure_loaders_agree_on_values_and_lines():
         pure = yamlio._parse(text, path.name, "data file", yamlio._NoAliasLoader)
         assert fast == pure, path.name
         assert lines(fast) == lines(pure), path.name
+
+
+# ------------------------------------------------------------------ exact words and lines
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n", "# only a comment\n", "\n  # indented\n#\n"])
+def test_a_file_of_blanks_and_comments_is_empty_in_the_callers_words(text):
+    with pytest.raises(DataError) as info:
+        parse_yaml(text, "x.yaml", what="clinic brand file")
+    assert only_problem(info.value) == Problem("x.yaml", None, None, None,
+                                               "the clinic brand file is empty")
+    with pytest.raises(DataError) as info:
+        parse_yaml(text, "x.yaml")
+    assert str(only_problem(info.value)) == "x.yaml: the data file is empty"
+
+
+def test_a_comment_after_data_is_not_an_empty_file():
+    assert parse_yaml("a: 1 # note\n# more\n", "x.yaml") == {"a": 1}
+    assert parse_yaml("a: '#'\n", "x.yaml") == {"a": "#"}
+
+
+def test_an_empty_file_on_disk_says_which(tmp_path):
+    path = tmp_path / "tips.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_yaml(path, what="tips file")
+    assert str(only_problem(info.value)) == f"{path}: the tips file is empty"
+
+
+@pytest.mark.parametrize("text, located", [
+    ("a: [1, 2\n", "x.yaml:2: YAML syntax error: expected ',' or ']', but got '<stream end>' "
+                   "(column 1)"),
+    ("a: 1\n  b: 2\n", "x.yaml:2: YAML syntax error: mapping values are not allowed here "
+                       "(column 4)"),
+])
+def test_a_syntax_error_names_its_line_and_column(text, located):
+    with pytest.raises(DataError) as info:
+        parse_yaml(text, "x.yaml")
+    assert str(only_problem(info.value)) == located
+
+
+def test_keys_that_are_not_text_and_repeated_keys_are_each_located():
+    with pytest.raises(DataError) as info:
+        parse_yaml("? [a, b]\n: 1\nc: 2\nc: 3\nd: 4\nd: 5\n", "x.yaml")
+    problems = info.value.problems
+    assert [(p.file, p.line, p.field) for p in problems] == [
+        ("x.yaml", 1, None), ("x.yaml", 4, "c"), ("x.yaml", 6, "d")]
+    assert problems[0].message.startswith("keys must be text, not ")
+    assert problems[1].message == "appears twice in the same block (first on line 3)"
+    with pytest.raises(DataError) as info:
+        parse_yaml("list:\n  - {c: 1, c: 2}\n", "y.yaml")
+    assert str(only_problem(info.value)) == \
+        "y.yaml:2: c: appears twice in the same block (first on line 2)"
+
+
+def test_every_block_knows_its_line_and_each_keys_and_entrys_line():
+    value = parse_yaml("top:\n  - one\n  - two: 2\n    three: 3\nlast: {k: v}\n", "x.yaml")
+    assert (value.line, value.key_lines) == (1, {"top": 1, "last": 5})
+    top = value["top"]
+    assert (top.line, top.item_lines) == (2, [2, 3])
+    assert (top[1].line, top[1].key_lines) == (3, {"two": 3, "three": 4})
+    assert value["last"].line == 5
+    # Asked for a key or an entry it does not have: the block's own line.
+    assert value.line_of("three") == 1 and top[1].line_of("three") == 4
+    assert top.line_of(1) == 3 and top.line_of(2) == 2 and top.line_of(7) == 2

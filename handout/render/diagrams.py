@@ -34,7 +34,10 @@ Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point
 
 MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
 CODE_PT = 9.0
-LANDMARK_ROOM = 4.5 * mm  # a drawing this many times its label size wide holds its labels
+# A landmark name is placed by its view's artist for its own size at the drawing's width;
+# kept at the sheet's least size (9 pt, 14 in large print) it grows, and grown by more than
+# this it no longer fits its spot (it runs into lines): the drawing then shows codes alone.
+LABEL_GROWTH = 1.15
 RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
 DARK = black
 LABEL_GREY = Color(0.15, 0.15, 0.15)
@@ -71,8 +74,12 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     d.initialFontName = regular  # every font named in the PDF must be one we embed
 
     codes = {m[2] for m in markers}
+    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
+    # (a pocket card, large print, a picture made smaller to fit a page) shows the point's
+    # code alone, and the names' leader lines go with them.
+    landmarks = labels_fit(view, width, min_label_pt)
     place = (-scale, 0, 0, scale, width, cap_h) if mirror else (scale, 0, 0, scale, 0, cap_h)
-    d.add(Group(view.art(codes), transform=place))
+    d.add(Group(view.art(codes, leaders=landmarks), transform=place))
 
     def to_pt(fx: float, fy: float) -> tuple[float, float]:
         if mirror:
@@ -80,9 +87,6 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         return fx * width, cap_h + (1 - fy) * art_h
 
     boxes: list[tuple[float, float, float, float]] = []  # obstacles for the code labels
-    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
-    # (a pocket card, large print) shows the point's code alone.
-    landmarks = width >= min_label_pt * LANDMARK_ROOM
     for label in view.labels if landmarks else ():
         if label.for_point and label.for_point not in codes:
             continue
@@ -117,6 +121,12 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
                      textAnchor="middle", fillColor=black))
     return d
+
+
+def labels_fit(view: View, width: float, min_label_pt: float) -> bool:
+    """Whether the view's landmark names, none under min_label_pt, fit where the view
+    places them on a drawing `width` points wide."""
+    return all(min_label_pt <= label.size * width * LABEL_GROWTH for label in view.labels)
 
 
 def label_place(label: Label, to_pt, width: float, mirror: bool, font: str,

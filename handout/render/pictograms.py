@@ -65,6 +65,9 @@ GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 
             GHOST_EDGE)
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
+# The arrow between the panels of an "apart" picture says "then", not "move this way":
+# mid grey, so it is not read as one more movement beside the black motion arrows.
+THEN = Color(0.5, 0.5, 0.5)
 
 
 # --------------------------------------------------------------------------- shapes
@@ -115,7 +118,7 @@ class Scene:
     behind: list = field(default_factory=list)   # props: (points, fill, edge, width)
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
-    arrows: list = field(default_factory=list)   # (points, heads at start?, at end?)
+    arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
 
     def points(self):
         for pts, *_ in self.behind:
@@ -160,7 +163,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
-    if view in SIDEWAYS and ink is FULL:
+    if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink)
@@ -180,7 +183,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
 def _thigh_top(p: dict) -> list:
     """The near thigh grows out of the buttock: the round top of its shape, inside the
     pelvis, would read as a ball on the hip. This half disc, filled over it, hides that
-    line and nothing beyond the pelvis (a pale start figure behind keeps its own lines)."""
+    line and nothing beyond the pelvis."""
     hip = p["hip"]
     away = math.atan2(*reversed(sub(hip, p["knee"])))
     r = min(THIGH_R + 1.4 * EDGE, PELVIS_R - 0.1)
@@ -451,7 +454,7 @@ def build_scene(pose: dict) -> Scene:
         scene = Scene(layers=_together(pose, named))
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
-            scene.arrows.append((pts, both, True))
+            scene.arrows.append((pts, both, True, black))
         _ground(pose, scene, view, ground)
     return scene
 
@@ -475,7 +478,7 @@ def _apart(pose: dict, named) -> Scene:
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
-                part.arrows.append((pts, both, True))
+                part.arrows.append((pts, both, True, black))
         _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
@@ -493,12 +496,14 @@ def _apart(pose: dict, named) -> Scene:
             if i:
                 mid = at - widths[i] - GAP / 2 - GAP
                 y = across_h * 0.45
-                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True))
+                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
+                                     THEN))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
             if i:  # first this, then that: an arrow down the gap, at the middle
                 x, y = down_w / 2, -at + GAP
-                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True))
+                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
+                                     THEN))
             at += heights[i] + GAP
         scene.extend(moved)
     return scene
@@ -532,8 +537,8 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
         g.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     for layer in scene.layers:
         _draw_layer(g, layer, w)
-    for pts, head_start, head_end in scene.arrows:
-        _draw_arrow(g, pts, head_start, head_end, w)
+    for pts, head_start, head_end, colour in scene.arrows:
+        _draw_arrow(g, pts, head_start, head_end, w, colour)
     d.add(g)
     return d
 
@@ -559,7 +564,8 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
         g.add(Polygon(_flat(pts), fillColor=colour, strokeColor=None))
 
 
-def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> None:
+def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float,
+                colour=black) -> None:
     length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:]))
     heads = int(head_start) + int(head_end)
     head = min(ARROW_HEAD * w, length * 0.7 / max(heads, 1) / 1.6)  # a short arrow keeps a shaft
@@ -568,16 +574,16 @@ def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> No
         line = _cut(line, head * 0.75)
     if head_start:
         line = _cut(line[::-1], head * 0.75)[::-1]
-    path = Path(strokeColor=black, strokeWidth=ARROW_W * w, fillColor=None, strokeLineCap=1,
+    path = Path(strokeColor=colour, strokeWidth=ARROW_W * w, fillColor=None, strokeLineCap=1,
                 strokeLineJoin=1)
     path.moveTo(*line[0])
     for pt in line[1:]:
         path.lineTo(*pt)
     g.add(path)
     if head_end:
-        _arrow_head(g, pts[-1], _back_point(pts, head), head)
+        _arrow_head(g, pts[-1], _back_point(pts, head), head, colour)
     if head_start:
-        _arrow_head(g, pts[0], _back_point(pts[::-1], head), head)
+        _arrow_head(g, pts[0], _back_point(pts[::-1], head), head, colour)
 
 
 def _cut(pts, dist):
@@ -603,11 +609,11 @@ def _back_point(pts, dist):
     return pts[0]
 
 
-def _arrow_head(g: Group, tip, back, size) -> None:
+def _arrow_head(g: Group, tip, back, size, colour=black) -> None:
     a = math.atan2(tip[1] - back[1], tip[0] - back[0])
     x, y = tip
     left = (x - size * math.cos(a - 0.42), y - size * math.sin(a - 0.42))
     right = (x - size * math.cos(a + 0.42), y - size * math.sin(a + 0.42))
-    g.add(Polygon([x, y, *left, *right], fillColor=black, strokeColor=black,
+    g.add(Polygon([x, y, *left, *right], fillColor=colour, strokeColor=colour,
                   strokeWidth=size / 10, strokeLineJoin=1))
 
