@@ -283,10 +283,24 @@ def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
     assert not long_dark_rows(without_mat)  # no floor line without the mat
 
 
+# Knee rolls as round 4 drew them: from the side and a little above, the knees tipping
+# towards us.
+_STILL = {"head": [20.5, 10.6], "neck": [24, 10.8], "shoulder": [27, 10.6],
+          "elbow": [34, 3.5], "wrist": [41.5, 1.9], "hand": [45.5, 1.4],
+          "elbow_far": [34, 14.5], "wrist_far": [41.5, 15.8], "hand_far": [45.5, 16.5],
+          "hip": [44, 10.8]}
+OBLIQUE = {"view": "oblique", "face": "up", "props": ["mat", "pillow"],
+           "turned": ["leg", "leg_far"], "arrow": {"at": "knee", "both": True, "offset": 4},
+           "start": dict(_STILL, knee=[54, 17.5], ankle=[60, 7.7], toe=[65.5, 6.1],
+                         knee_far=[54, 19.7], ankle_far=[60, 11.9], toe_far=[65.5, 11.1]),
+           "end": dict(_STILL, knee=[53, 2.4], ankle=[60, 6.6], toe=[65, 6.2],
+                       knee_far=[54.5, 5.4], ankle_far=[60.5, 10.4], toe_far=[65.5, 9.8])}
+
+
 def test_the_oblique_view_shows_the_mat_as_a_band_under_the_body():
-    """Knee rolls and figure-4 are seen from a little above: the mat's far edge is a
-    long dark line above the lying body and its near edge one below it."""
-    pose = pose_of("knee-rolls")
+    """Seen from a little above, the mat's far edge is a long dark line above the lying
+    body and its near edge one below it."""
+    pose = OBLIQUE
     assert pose["view"] == "oblique"
     image = grey_image(pictogram(pose, 60 * mm))
     rows = long_dark_rows(image)
@@ -405,18 +419,40 @@ def test_figure_4_ankle_rests_on_the_other_knee():
         assert _dist(end[hand], end["knee_far"]) < 6
 
 
-def test_knee_rolls_tip_the_knees_towards_us_and_keep_the_shoulders():
-    """Seen from a little above: the knees start up, above the body, and end down on the
-    near half of the mat (below the hips in the picture); the shoulders, arms and head do
-    not move."""
+def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
+    """Seen from the feet end: the knees start together above the middle of the hips (an
+    inverted V) and end tipped over to one side, lower, beside the hips, the feet still
+    where they were; the shoulders, arms and head do not move; the arrow runs from side to
+    side (left and right), not up and down."""
     pose = pose_of("knee-rolls")
+    assert pose["view"] == "feet"
     start, end = pose["start"], pose["end"]
+    middle = (start["hip"][0] + start["hip_far"][0]) / 2
+    assert abs(start["knee"][0] - start["knee_far"][0]) < 6  # together
     for knee in ("knee", "knee_far"):
-        assert start[knee][1] > start["hip"][1] + 5
-        assert end[knee][1] < end["hip"][1] - 4
-    for joint in ("head", "neck", "shoulder", "elbow", "wrist", "hand", "elbow_far",
-                  "wrist_far", "hand_far", "hip"):
+        assert abs(start[knee][0] - middle) < 4  # upright over the hips
+        assert start[knee][1] > start["hip"][1] + 8  # standing up
+        assert end[knee][0] > max(end["hip"][0], end["hip_far"][0]) + 5  # over to one side
+        assert end[knee][1] < start[knee][1] - 5  # and lower
+    for foot in ("ankle", "ankle_far"):
+        assert _dist(start[foot], end[foot]) < 2
+    for joint in ("head", "neck", "shoulder", "shoulder_far", "elbow", "wrist", "hand",
+                  "elbow_far", "wrist_far", "hand_far"):
         assert start[joint] == end[joint], joint
+    arrow = pose["arrow"]
+    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
+    assert abs(x1 - x0) > 3 * abs(y1 - y0) and arrow["both"]
+    assert x0 < middle < x1  # both sides
+
+
+def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
+    """From the feet end the knees stand in front of the trunk: the pale upright knees must
+    be drawn over the end figure's chest, not hidden behind it."""
+    pose = pose_of("knee-rolls")
+    image = grey_image(pictogram(pose, 60 * mm))
+    only_end = grey_image(pictogram(dict(pose, start=pose["end"]), 60 * mm))
+    differing = sum(ImageChops.difference(image, only_end).histogram()[30:])
+    assert differing / (image.width * image.height) > 0.01
 
 
 def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():

@@ -426,13 +426,16 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
 
 def _together(pose: dict, named) -> list[Layer]:
     """All phases in one figure: the pale earlier phases wholly behind the end figure (a
-    limb's earlier place, seen through the gaps), then the end; a pale part the end figure
+    limb's earlier place, seen through the gaps; from the feet, in front of its head and
+    trunk, which lie behind the legs), then the end; a pale part the end figure
     covers exactly (the trunk that stays still) is left out."""
     stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
               for name, joints in named]
     full = stacks[-1]
     ghosts = [layer for stack in stacks[:-1] for layer in stack
               if not any(_same(layer, f) for f in full)]
+    if pose.get("view") == "feet":  # the earlier knees stand in front of the still trunk
+        return full[:2] + ghosts + full[2:]
     return ghosts + full
 
 
