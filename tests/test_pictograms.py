@@ -401,22 +401,51 @@ def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
     assert not pose.get("turned")
 
 
-def test_figure_4_ankle_rests_on_the_other_knee():
-    """In every phase the crossed ankle sits on top of the other knee, that leg turned
-    out; first the other foot is on the mat, then it is lifted and held by both hands."""
-    from handout.render.pictograms import ANKLE_R, KNEE_R
+def _crosses(p1, p2, q1, q2) -> bool:
+    """Whether segment p1-p2 crosses segment q1-q2."""
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
+
+
+def test_figure_4_shin_lies_across_the_other_thigh():
+    """Seen from the feet end, in every phase the crossing shin runs across the other
+    leg (its ankle resting on the other knee or thigh, its foot beyond), its knee fallen
+    out to the side past the hips; first the other foot is on the mat, then that thigh is
+    lifted towards the chest, both hands on it below the crossed ankle, the arrow pointing
+    to the head (the thigh drawn in, not the foot pulled to the face)."""
     pose = pose_of("figure-4")
-    assert pose["turned"] == ["leg"]
+    assert pose["view"] == "feet"
     for phase in ("start", "end"):
-        joints = pose[phase]
-        assert _dist(joints["ankle"], joints["knee_far"]) < KNEE_R + ANKLE_R
-        assert joints["ankle"][1] > joints["knee_far"][1]  # on top of it
-        assert joints["knee"][1] < joints["ankle"][1] - 8  # the crossed knee fallen out, low
+        j = pose[phase]
+        assert _crosses(j["knee"], j["toe"], j["hip_far"], j["knee_far"]), phase
+        assert j["knee"][0] < min(j["hip"][0], j["hip_far"][0]) - 8  # out to the side
+        shin = sub(j["ankle"], j["knee"])
+        assert abs(shin[0]) > 1.5 * abs(shin[1])  # across, not up
     start, end = pose["start"], pose["end"]
-    assert start["ankle_far"][1] < start["hip"][1] + 2  # the foot on the mat
-    assert end["ankle_far"][1] > end["hip"][1] + 8  # lifted
+    assert start["ankle_far"][1] < start["hip_far"][1]  # the foot on the mat, near us
+    assert end["knee_far"][1] > start["knee_far"][1] + 4  # the thigh drawn in
+    assert end["ankle_far"][1] > start["ankle_far"][1] + 10  # the foot off the mat
+    thigh = (end["hip_far"], end["knee_far"])
     for hand in ("hand", "hand_far"):
-        assert _dist(end[hand], end["knee_far"]) < 6
+        h = end[hand]
+        assert thigh[0][1] < h[1] < end["ankle"][1], hand  # on the thigh, below the ankle
+        assert abs(h[0] - lerp_x(*thigh, h[1])) < 4, hand
+    (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
+    assert y1 - y0 > 3 * abs(x1 - x0)  # towards the head
+
+
+def lerp_x(a, b, y) -> float:
+    return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1])
+
+
+def test_from_the_feet_the_crossing_leg_is_a_shade_darker():
+    """Face on, the two legs of the figure-4 cross: the near leg is filled darker than the
+    other, so a reader can tell which leg is which."""
+    from handout.render.pictograms import FULL, body_layers
+    layers = body_layers(pose_of("figure-4")["end"], "up", "feet", FULL)
+    near, far = layers[-1], layers[2]
+    assert near.ink.fill.red < far.ink.fill.red - 0.1
 
 
 def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
