@@ -381,6 +381,15 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
     assert all(_covered(pose, "end", pt) for pt in column)
     for phase in ("start", "end"):
         assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
+    # A small hollow under the lower back only, not a bridge: the shoulders and ribs stay
+    # on the mat, the back's curve rises less than 2.5 above them, nearer the hips.
+    start = pose["start"]
+    assert start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 2.5
+    assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
+    assert _dist(start["back"], start["hip"]) < _dist(start["back"], start["shoulder"])
+    # The cue is at the pelvis (an arrow over the belly read as "push your stomach down").
+    arrow = pose["arrow"]
+    assert all(abs(x - start["hip"][0]) < 8 for x in (arrow["from"][0], arrow["to"][0]))
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
