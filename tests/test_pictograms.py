@@ -367,6 +367,12 @@ def _covered(pose: dict, phase: str, pt) -> bool:
 
 
 
+def _to_segment(p, a, b) -> float:
+    ab, ap = sub(b, a), sub(p, a)
+    t = max(0.0, min(1.0, (ab[0] * ap[0] + ab[1] * ap[1]) / (ab[0] ** 2 + ab[1] ** 2)))
+    return _dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
+
+
 def _dist(a, b) -> float:
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
@@ -393,12 +399,16 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
-    """End: both hands at the shin just below the knee, the knee up by the chest; the
-    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    """End: the near hand over the front of the knee, the far one behind the thigh, the
+    knee up by the chest, the shin hanging down from it to a foot (it stuck out level like
+    a stick); the other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    from handout.render.pictograms import THIGH_R
     pose = pose_of("knee-to-chest")
     end = pose["end"]
-    for hand in ("hand", "hand_far"):
-        assert _dist(end[hand], end["knee"]) < 7, hand
+    assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
+    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) < THIGH_R
+    assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
+    assert _dist(end["toe"], end["ankle"]) > 3  # a foot
     assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
     assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
     for phase in ("start", "end"):
