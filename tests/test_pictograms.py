@@ -503,6 +503,22 @@ def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
     assert differing / (image.width * image.height) > 0.01
 
 
+def test_press_up_is_a_half_press_up_on_the_forearms():
+    """End: up on the forearms (elbows on the mat under the shoulders, not straight arms),
+    hips on the mat, the head in line with the spine; start: the face clear of the mat (a
+    nose in the mat read as a drip under the face)."""
+    from handout.render.pictograms import HEAD_R
+    pose = pose_of("prone-press-up")
+    start, end = pose["start"], pose["end"]
+    assert end["elbow"][1] < 3 and abs(end["elbow"][0] - end["shoulder"][0]) < 3
+    assert end["wrist"][1] < 3  # the forearm flat on the mat
+    assert end["shoulder"][1] > start["shoulder"][1] + 5  # the chest up
+    assert end["hip"][1] < 5  # hips down
+    trunk_top = sub(end["shoulder"], end["back"])
+    assert abs(angle_between(trunk_top, sub(end["head"], end["neck"]))) < 15
+    assert start["head"][1] >= HEAD_R + 1
+
+
 def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():
     """The pelvic tilt's blind check saw an oval on the hip: the round top of the thigh
     drawn inside the pelvis. Now no line crosses the pelvis there; the buttock's own edge
