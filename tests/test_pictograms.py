@@ -220,6 +220,17 @@ def test_the_start_figure_prints_mid_grey():
     assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
 
 
+def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
+    """Side by side or stacked as in an overlaid picture: the start figure has grey edges,
+    only the end one black (pelvic tilt: in its start panel on top only the mat's edge is
+    black)."""
+    image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
+    top = image.crop((0, 0, image.width, image.height * 2 // 5))
+    bottom = image.crop((0, image.height * 3 // 5, image.width, image.height))
+    black = lambda im: sum(im.histogram()[:60])  # noqa: E731
+    assert black(top) < black(bottom) / 3
+
+
 def test_stacked_phases_have_an_arrow_between_them():
     """Pelvic tilt, one panel above the other: in the white band between them, only an
     arrow at the middle, grey (it says 'then'; the black arrows say 'move this way')."""

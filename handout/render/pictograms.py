@@ -480,10 +480,11 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
 
 
 def _apart(pose: dict, named) -> Scene:
-    """Each phase in full, side by side (or one above the other for a lying figure)."""
+    """Each phase in full, side by side (or one above the other for a lying figure): the
+    earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL)
+        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
