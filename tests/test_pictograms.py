@@ -530,6 +530,25 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     assert start["head"][1] >= HEAD_R + 1
 
 
+def test_hands_are_mittens_not_stumps():
+    """Every hand is a palm broader than the wrist, with a thumb standing out from it
+    (a reviewer read the tapered bars as stumps)."""
+    pose = pose_of("knee-rolls")  # the arms lie out on the mat, the hands in the open
+    end = pose["end"]
+    for wrist, hand in (("wrist", "hand"), ("wrist_far", "hand_far")):
+        w, h = end[wrist], end[hand]
+        along = norm(sub(h, w))
+        across = (-along[1], along[0])
+        palm = (w[0] + along[0] * 2.1, w[1] + along[1] * 2.1)
+        for s in (1, -1):  # 1.2 each side: wider than the forearm (1.0 at the wrist)
+            assert _covered(pose, "end", (palm[0] + across[0] * 1.2 * s,
+                                          palm[1] + across[1] * 1.2 * s)), (hand, s)
+        thumb = [s for s in (1, -1)
+                 if _covered(pose, "end", (palm[0] + across[0] * 2.1 * s + along[0] * 0.5,
+                                           palm[1] + across[1] * 2.1 * s + along[1] * 0.5))]
+        assert len(thumb) == 1, hand  # a thumb on one side only
+
+
 def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():
     """The pelvic tilt's blind check saw an oval on the hip: the round top of the thigh
     drawn inside the pelvis. Now no line crosses the pelvis there; the buttock's own edge

@@ -32,7 +32,8 @@ HEAD_R = 3.7
 NECK_R = 1.55
 PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
-UPPER_ARM_R, ELBOW_R, WRIST_R, FINGER_R = 1.7, 1.3, 1.0, 0.72
+UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
+PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
@@ -279,9 +280,25 @@ def _arm(p: dict, far: str, ink: Ink) -> Layer:
     if wrist:
         shapes.append(capsule(elbow, ELBOW_R, wrist, WRIST_R))
         tip = p.get("hand" + far) or add(wrist, norm(sub(wrist, elbow)), HAND_LEN)
-        tip = add(wrist, norm(sub(tip, wrist)), HAND_LEN)
-        shapes.append(capsule(wrist, WRIST_R * 1.05, tip, FINGER_R, 8))
+        shapes += _mitten(wrist, norm(sub(tip, wrist)), norm(sub(wrist, elbow)))
     return Layer(ink, shapes)
+
+
+def _mitten(wrist, along, forearm) -> list:
+    """A hand as a mitten: a palm broader than the wrist, round-ended, and a thumb on the
+    inner side of the bend (a plain tapered bar read as a stump)."""
+    palm_mid = add(wrist, along, HAND_LEN * 0.45)
+    tip = add(wrist, along, HAND_LEN - PALM_R)
+    side = 1 if cross_z(forearm, along) >= 0 else -1  # the thumb inside the bend
+    thumb_from = add(wrist, along, HAND_LEN * 0.2)
+    thumb_to = add(add(wrist, along, HAND_LEN * 0.55), rot(along, side), PALM_R + 0.5)
+    return [capsule(wrist, WRIST_R * 1.05, palm_mid, PALM_R, 8),
+            capsule(palm_mid, PALM_R, tip, PALM_R * 0.95, 8),
+            capsule(thumb_from, THUMB_R, thumb_to, THUMB_R * 0.9, 6)]
+
+
+def cross_z(a, b) -> float:
+    return a[0] * b[1] - a[1] * b[0]
 
 
 def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
