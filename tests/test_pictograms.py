@@ -211,8 +211,10 @@ def pose_of(stretch_id: str) -> dict:
 
 def test_the_start_figure_prints_mid_grey():
     """The pale start position must survive a grey-scale print: the walker behind is filled
-    mid grey (darker than paper and than the end figure's light fill), not near-white."""
+    mid grey (darker than paper and than the end figure's light fill), not near-white.
+    (A walker a stride behind the walker: the data's walking is one figure.)"""
     pose = pose_of("walking")
+    pose["start"] = {j: [x - 18, y] for j, (x, y) in pose["end"].items()}
     image = grey_image(pictogram(pose, 60 * mm))
     start_only = grey_image(pictogram(dict(pose, end=pose["start"]), 60 * mm))
     mid = lambda im: sum(im.histogram()[185:220]) / (im.width * im.height)  # noqa: E731
@@ -547,6 +549,27 @@ def test_hands_are_mittens_not_stumps():
                  if _covered(pose, "end", (palm[0] + across[0] * 2.1 * s + along[0] * 0.5,
                                            palm[1] + across[1] * 2.1 * s + along[1] * 0.5))]
         assert len(thumb) == 1, hand  # a thumb on one side only
+
+
+def test_walking_is_one_walker():
+    """A pale walker behind the walker added nothing: one figure, in mid stride."""
+    pose = pose_of("walking")
+    assert pose["start"] == pose["end"]
+    end = pose["end"]
+    assert abs(end["ankle"][0] - end["ankle_far"][0]) > 12  # a stride
+
+
+@pytest.mark.parametrize("stretch_id", ["walking", "cat-cow"])
+def test_the_back_is_one_smooth_line(stretch_id):
+    """Each side of the trunk is one line along the spine that turns only a little at
+    each step (pieces of changing width left steps along the back)."""
+    from handout.render.pictograms import FULL, body_layers
+    pose = pose_of(stretch_id)
+    trunk = body_layers(pose["end"], pose.get("face"), "side", FULL)[2].shapes[0]
+    half = len(trunk) // 2
+    for side in (trunk[:half], trunk[half:]):
+        for a, b, c in zip(side, side[1:], side[2:]):
+            assert abs(angle_between(sub(b, a), sub(c, b))) < 25
 
 
 def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():

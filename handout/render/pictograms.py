@@ -214,9 +214,23 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
     samples = spine_samples(p)
-    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes = [_band(samples), circle(samples[0][0], samples[0][1], 32),
+              circle(samples[-1][0], samples[-1][1], 32)]
     shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
     return Layer(ink, shapes)
+
+
+def _band(samples) -> list:
+    """The trunk's outline along the spine: each side one smooth line at the sample's
+    radius (capsules of changing radius, one per piece, left steps along the back)."""
+    left, right = [], []
+    for i, (pt, r) in enumerate(samples):
+        a = samples[max(i - 1, 0)][0]
+        b = samples[min(i + 1, len(samples) - 1)][0]
+        n = rot(norm(sub(b, a)), 1)
+        left.append(add(pt, n, r))
+        right.append(add(pt, n, -r))
+    return left + right[::-1]
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
