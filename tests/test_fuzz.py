@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 
@@ -24,7 +25,8 @@ from handout import Client, make_handout
 from handout.errors import HandoutError
 from handout.roster import read_roster
 
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_N", 25)), deadline=None, database=None,
+# 25 examples a property keep the file well under a minute; FUZZ_N=300 for a longer run.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_N", 25)), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])
 
