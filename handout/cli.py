@@ -306,10 +306,14 @@ def build_client(client_file, name, date_text, practitioner, protocol, points, s
                  paper, large_print) -> Client:
     base = load_client(client_file) if client_file else Client(source="options")
     if notes_file:
+        from .errors import InputError
         from .files import read_text
-        from .limits import NOTES_FILE_BYTES
+        from .limits import NOTES_FILE_BYTES, text_problem
 
         notes = read_text(notes_file, what="notes file", max_bytes=NOTES_FILE_BYTES)
+        too_long = text_problem("notes", notes)
+        if too_long:  # said of the file, not of "options"
+            raise InputError(f"{notes_file}: {too_long} (the limit for notes)")
     conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
     client = merge(
         base, name=name, practitioner=practitioner, protocol=protocol,

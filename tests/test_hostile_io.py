@@ -478,3 +478,10 @@ def test_notes_file_with_old_mac_line_endings_keeps_its_lines(work):
 
     text = "".join(page.extract_text() for page in pypdf.PdfReader(work / "x.pdf").pages)
     assert "From your practitioner\none\ntwo\nthree\n" in text
+
+
+def test_notes_file_past_the_limit_names_the_file(work):
+    (work / "long.txt").write_text("walk\n" * 30_000, encoding="utf-8")
+    refused(handout("make", "client.yaml", "--notes-file", "long.txt", "-o", "x.pdf", cwd=work),
+            "long.txt: is 150,000 characters; at most 60,000 (the limit for notes)")
+    assert not (work / "x.pdf").exists()
