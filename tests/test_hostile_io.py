@@ -485,3 +485,12 @@ def test_notes_file_past_the_limit_names_the_file(work):
     refused(handout("make", "client.yaml", "--notes-file", "long.txt", "-o", "x.pdf", cwd=work),
             "long.txt: is 150,000 characters; at most 60,000 (the limit for notes)")
     assert not (work / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--practitioner", "p" * 300, "--practitioner: is 300 characters; at most 200"),
+    ("--name", "A\x1bB", "--name: has a control character (U+001B) at character 2"),
+    ("--next-appointment", "n" * 201, "--next-appointment: is 201 characters; at most 200"),
+])
+def test_an_option_past_its_limit_names_the_option(work, option, value, message):
+    refused(handout("make", "client.yaml", option, value, "-o", "x.pdf", cwd=work), message)
