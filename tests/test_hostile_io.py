@@ -494,3 +494,14 @@ def test_notes_file_past_the_limit_names_the_file(work):
 ])
 def test_an_option_past_its_limit_names_the_option(work, option, value, message):
     refused(handout("make", "client.yaml", option, value, "-o", "x.pdf", cwd=work), message)
+
+
+def test_batch_combined_to_a_closed_standard_output_is_one_line(work):
+    (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    result = handout("batch", "r.csv", "--out", "out", "--combined", "-", "--jobs", 1, cwd=work,
+                     preexec_fn=lambda: os.close(1))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("Error: standard output is closed; give a file "
+                                            "name instead of '-'")
+    assert (work / "out" / "001-ana-ruiz.pdf").is_file()
