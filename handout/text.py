@@ -13,9 +13,6 @@ import re
 import unicodedata
 from xml.sax.saxutils import escape
 
-import arabic_reshaper
-from bidi import get_display
-
 from .fonts import FontSet
 
 log = logging.getLogger("handout")
@@ -55,6 +52,9 @@ def visual_order(text: str) -> str:
     Each line is reordered on its own; text with no right-to-left letter is left untouched."""
     if text.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return text
+    import arabic_reshaper  # imported here: with fontTools it costs a start-up 0.05 s
+    from bidi import get_display
+
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 

@@ -509,3 +509,65 @@ def test_too_narrow_for_its_names_a_drawing_shows_the_code_alone_and_no_leaders(
         darkest = min(image.getpixel((round(x * image.width) + dx, round(y * image.height) + dy))
                       for dx in range(-3, 4) for dy in range(-3, 4))
         assert (darkest < 120) is dark
+
+
+# ------------------------------------------------------------- one form per view and document
+
+LOWER_BACK = ["BL23", "GB30", "BL54", "BL25"]  # four points, one view, no parts of their own
+
+
+def _view_forms(data: bytes) -> tuple[dict[int, bytes], list[list[int]]]:
+    """The body-view forms of a PDF (object number -> stream) and, per page, the view forms
+    the page draws (its logo is a form too, and is left out)."""
+    from pdfcheck import reader
+
+    forms: dict[int, bytes] = {}
+    used = []
+    for page in reader(data).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        here = []
+        for name, ref in xobjects.items():
+            if "view-" in name and ref.get_object().get("/Subtype") == "/Form":
+                forms[ref.idnum] = ref.get_object().get_data()
+                here.append(ref.idnum)
+        used.append(here)
+    return forms, used
+
+
+def test_a_view_shown_on_four_pages_is_stored_once_as_a_form_and_the_file_is_smaller(monkeypatch):
+    from handout.render.reference import make_reference
+    from pdfcheck import reader
+
+    pdf = make_reference(LOWER_BACK, reproducible=True)
+    forms, used = _view_forms(pdf)
+    assert len(forms) == 1  # one lower-back outline for the whole document
+    assert [len(u) for u in used][:4] == [1, 1, 1, 1]  # and every point's page draws it
+    art = next(iter(forms.values()))
+    assert art.count(b" c") > 20  # the outline's curves are in the form ...
+    for page in reader(pdf).pages:  # ... and on no page
+        assert art[:200] not in page.get_contents().get_data()
+
+    # The same pages with the art drawn node by node on each page, as before the forms.
+    monkeypatch.setattr(diagrams.ViewArt, "drawDirectly",
+                        lambda self, renderer: renderer.drawNode(self.art()))
+    inline = make_reference(LOWER_BACK, reproducible=True)
+    assert _view_forms(inline)[0] == {}
+    assert len(pdf) < len(inline) - 2000
+
+
+def test_the_form_draws_the_same_pixels_as_the_art_drawn_in_place(monkeypatch):
+    view = load_view("back-leg", [IMAGES])
+    drawing = point_diagram(view, [(0.5, 0.4, "BL40")], "left", 60 * mm)
+    with_form = _png(renderPDF.drawToString(drawing))
+    monkeypatch.setattr(diagrams.ViewArt, "drawDirectly",
+                        lambda self, renderer: renderer.drawNode(self.art()))
+    in_place = _png(renderPDF.drawToString(drawing))
+    diff = ImageChops.difference(with_form.convert("L"), in_place.convert("L"))
+    changed = sum(diff.point(lambda v: 255 if v > 40 else 0).histogram()[255:])
+    assert changed <= 4  # the same picture (a pixel's edge smoothing may round apart)
+    assert with_form.convert("L").getextrema()[0] < 60  # and it is not a blank picture
+
+
+def _png(pdf: bytes) -> Image.Image:
+    page = pdfium.PdfDocument(pdf)[0]
+    return page.render(scale=3).to_pil()
