@@ -378,8 +378,11 @@ def test_file_names_keep_only_the_letters_of_the_name():
 
 # -- messages never echo a file's contents ---------------------------------------------
 SECRET = "s3cret-first-line: do not print me"
+# /etc/shadow's shape: each line a YAML key (a mapping of unknown fields, not a parse error)
+SHADOW = "s3cret-root:*:20228:0:99999:7:::\ns3cret-daemon:*:20228:0:99999:7:::\n"
 
 
+@pytest.mark.parametrize("contents", [SECRET + "\nsecond line\n", SHADOW], ids=["text", "shadow"])
 @pytest.mark.parametrize("command", [
     ("make", "{f}.yaml", "-o", "x.pdf"),
     ("make", "client.yaml", "--brand", "{f}.yaml", "-o", "x.pdf"),
@@ -387,9 +390,9 @@ SECRET = "s3cret-first-line: do not print me"
     ("batch", "{f}.yaml", "--out", "out"),
     ("validate", "data"),
 ])
-def test_a_link_to_a_private_file_is_never_quoted(work, command):
+def test_a_link_to_a_private_file_is_never_quoted(work, command, contents):
     private = work / "private.txt"
-    private.write_text(SECRET + "\nsecond line\n", encoding="utf-8")
+    private.write_text(contents, encoding="utf-8")
     (work / "data").mkdir()
     (work / "data" / "points.yaml").symlink_to(private)
     for suffix in ("yaml", "csv"):
