@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .brand import Brand, load_brand
-from .client import Client
+from .client import Client, check_client
 from .errors import DataError, InputError, Problem, UnknownItemError
 from .fonts import font_set
 from .layout import Template, find_template, load_template
@@ -46,6 +46,7 @@ def prepare(client: Client, *, brand: Brand | str | Path | None = None,
             template: str | Path = "client-handout", data_dirs: Sequence[Path | str] = (),
             template_dirs: Sequence[Path] = (), known_sections=None) -> Job:
     """Load and check every input, select the content and apply the safety rules."""
+    check_client(client)  # a Client built in Python meets the limits of a client file
     library = load_library(data_dirs)
     if not isinstance(brand, Brand):
         brand = load_brand(Path(brand) if brand else None)

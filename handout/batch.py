@@ -18,9 +18,9 @@ How it holds together:
   memory stays flat however long the roster is.
 - File names are `<row>-<name slug>.pdf` (`003-ana-ruiz.pdf`): unique (the row number),
   predictable (the same roster gives the same names, which is what `--skip-existing` relies
-  on) and safe (ASCII letters, digits and hyphens only, so a name like `../../etc/x` stays
-  inside the output folder). Words that name a condition or protocol are left out of the
-  slug, and so is anything in brackets: a file name never says `pregnancy` or `sciatica`.
+  on) and safe (ASCII letters and hyphens only, so a name like `../../etc/x` stays inside
+  the output folder). filenames.py keeps only the letters of the name, without health
+  words: a file name never says `pregnancy`, `warfarin` or `sciatica`.
 - `with_plan` adds the client's weekly plan sheet as `003-ana-ruiz-plan.pdf` (one week from
   the row's date), right after the handout in the combined file.
 - A row that fails (unknown id, a safety conflict, a bad date) is recorded with its reason
@@ -29,9 +29,11 @@ How it holds together:
 - The combined file is put together from the finished PDFs (combine.py), in roster order,
   one file per paper size, a bookmark per client, each client starting on a fresh sheet
   (padded to an even page count with `duplex`).
-- Ctrl-C: queued rows are cancelled, rows being drawn finish (a second or so), the manifest
-  of what was made is written, and BatchInterrupted is raised. No half-written file is left:
-  every file goes through a temporary file and a rename.
+- Ctrl-C: queued rows are cancelled, the workers are stopped at once (a row being drawn is
+  abandoned, its temporary file removed), the manifest of what was made is written, and
+  BatchInterrupted is raised. No half-written file is left: every file goes through a
+  temporary file and a rename.
+- A worker whose parent dies (kill -9) notices within a second and exits.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ import os
 import re
 import signal
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -52,23 +53,23 @@ from pathlib import Path
 from typing import Sequence
 
 from .api import prepare, render
-from .brand import Brand, load_brand
+from .brand import Brand, check_fonts, load_brand
 from .client import Client
 from .errors import HandoutError, InputError
 from .fonts import fallbacks, font_set
 from .layout import find_template, load_template
-from .library import Library, load_library
+from .library import load_library
 from .combine import Combined, Part, combine
 from . import files
 from .files import write_atomic
 from .render.sections import section_options
 from .manifest import write_manifest
 from .roster import Roster, RosterRow, in_roster_words, read_roster
+from .filenames import MAX_SLUG, file_stem, health_words, slug  # noqa: F401 (callers import them from here)
 
 log = logging.getLogger("handout")
 
 IN_FLIGHT_PER_JOB = 4
-MAX_SLUG = 40
 HANDOUT_NAME = re.compile(r"\d{3,}-[a-z0-9-]+\.pdf")  # 003-ana-ruiz.pdf, 003-ana-ruiz-plan.pdf
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
@@ -142,49 +143,6 @@ class BatchInterrupted(KeyboardInterrupt):
         self.result = result
 
 
-# -- file names ---------------------------------------------------------------------------
-_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe",
-                          "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
-                          "Þ": "Th", "ı": "i"})
-
-
-def slug(name: str, leave_out: frozenset[str] = frozenset()) -> str:
-    """A name as lower-case ASCII words joined by hyphens: 'José Núñez' -> 'jose-nunez'.
-
-    Text in brackets ('Ana Ruiz (pregnant)', '[post-op]') and words in `leave_out` are
-    dropped; at most MAX_SLUG characters (whole words); 'client' when nothing is left (a
-    name in a script with no ASCII spelling, or no name)."""
-    text = re.sub(r"\([^)]*\)?|\[[^\]]*\]?|\{[^}]*\}?", " ", str(name))
-    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    out = ""
-    for word in re.findall(r"[a-z0-9]+", text):
-        if word in leave_out:
-            continue
-        longer = f"{out}-{word}" if out else word
-        if len(longer) > MAX_SLUG:
-            out = out or word[:MAX_SLUG]
-            break
-        out = longer
-    return out or "client"
-
-
-def health_words(library: Library) -> frozenset[str]:
-    """Words of condition ids and aliases and of protocol ids: never part of a file name."""
-    words: set[str] = set()
-    for condition in library.conditions.values():
-        for ref in (condition.id, *condition.aliases):
-            words.update(re.findall(r"[a-z0-9]+", ref.lower()))
-    for protocol in library.protocols.values():
-        words.update(re.findall(r"[a-z0-9]+", protocol.id.lower()))
-    return frozenset(words)
-
-
-def file_stem(number: int, name: str, width: int, leave_out: frozenset[str] = frozenset()) -> str:
-    """'003-ana-ruiz': the row number, zero-padded to `width`, then the slug of the name."""
-    return f"{number:0{width}d}-{slug(name, leave_out)}"
-
-
 def number_width(total_rows: int) -> int:
     """Digits for row numbers: 3, or more for rosters of 1,000 rows or more (so names sort)."""
     return max(3, len(str(total_rows)))
@@ -241,13 +199,40 @@ def _start_worker(settings: _Settings, in_worker: bool = True) -> None:
     global _settings
     if in_worker:
         # Ctrl-C reaches every process of the terminal's group; the parent decides what
-        # happens, and a row being drawn is finished rather than cut short.
+        # happens, and stops the workers with SIGTERM, which unwinds the row being drawn
+        # (its temporary file is removed) and ends the process.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _stop_worker)
+        _watch_parent(os.getppid())
     _settings = settings
     load_library(settings.data_dirs)
     brand = settings.brand
     font_set(brand.font, brand.font_files, brand.cjk_font)
     fallbacks()
+
+
+class _WorkerStopped(SystemExit):
+    """SIGTERM in a worker: unwinds the row being drawn, then ends the process."""
+
+
+def _stop_worker(signum, frame):
+    raise _WorkerStopped(1)
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    """A thread that stops this worker when its parent dies (kill -9 leaves no one to
+    shut the pool down): the worker is then adopted and its parent id changes."""
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 class _Collect(logging.Handler):
@@ -275,6 +260,15 @@ def _collect_log() -> Iterator[_Collect]:
 
 
 def _make_row(task: _Task) -> RowResult:
+    """A worker's row; stopped (SIGTERM), the row is unwound (its temporary file removed)
+    and the process ends at once, before the pool could hand it another row."""
+    try:
+        return _draw_row(task)
+    except _WorkerStopped:
+        os._exit(1)
+
+
+def _draw_row(task: _Task) -> RowResult:
     """Draw one row's PDFs and write them; return only names, page counts and notes."""
     s = _settings
     with _collect_log() as collected:
@@ -350,6 +344,7 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     library = load_library(data_dirs)
     if not isinstance(brand, Brand):
         brand = load_brand(Path(brand) if brand else None)
+    check_fonts(brand)  # a broken font file spoils every row: one line, before any
     template_path = find_template(template, template_dirs)
     load_template(template_path, section_options())
     if with_plan:
@@ -360,6 +355,9 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out: {out_dir} is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
+    if combined and str(combined).endswith(("/", os.sep)):
+        raise InputError(f"--combined: {combined} ends in '/', so it names a folder; give a "
+                         f"file name like all.pdf")
     combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
     if combined and str(combined) != "-" and Path(combined).is_dir():
         raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
@@ -511,12 +509,36 @@ def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             collect(done)
     except BaseException:
-        # Ctrl-C (or anything else): drop queued rows, let rows being drawn finish so their
-        # files are whole, and keep their results for the manifest.
-        executor.shutdown(wait=True, cancel_futures=True)
-        collect([f for f in list(pending) if f.done() and not f.cancelled()])
+        # Ctrl-C (or anything else): drop queued rows, stop the workers now (a row being
+        # drawn is abandoned and its temporary file removed), and keep the results of the
+        # rows that were finished for the manifest.
+        finished = [f for f in list(pending) if f.done() and not f.cancelled()
+                    and f.exception() is None]
+        _stop_pool(executor)
+        for future in finished:
+            record(future.result())
         raise
     executor.shutdown(wait=True)
+
+
+STOP_SECONDS = 5  # how long stopped workers get to remove their temporary files
+
+
+def _stop_pool(executor: ProcessPoolExecutor) -> None:
+    """Cancel queued rows and stop every worker with SIGTERM, waiting a few seconds for
+    them to unwind (then SIGKILL). The executor's process list is private API; without
+    it, the workers would be left to finish their rows."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1)
 
 
 def _drain(pending: dict, collect) -> None:

@@ -61,6 +61,9 @@ class Brand:
     large_print: bool = False
     country: str = "GB"  # ISO 3166 code: sets the emergency number and services on every sheet
     country_line: int = 0  # where `country:` is in the brand file, for messages
+    # Where the clinic hosts the companion pages (`handout site`), ending in "/": each point
+    # and stretch on the sheets then carries a QR code to its page; "" prints none.
+    site_url: str = ""
     source: str = ""
 
     @property
@@ -128,6 +131,15 @@ def load_brand(path: Path | None) -> Brand:
         if not (base / cjk).is_file():
             f.problem("cjk_font", f"font file {base / cjk} not found")
         values["cjk_font"] = str(base / cjk)
+    site_url = f.text("site_url", required=False)
+    if site_url:
+        from .site.addresses import url_problem
+
+        problem = url_problem(site_url)
+        if problem:
+            f.problem("site_url", problem)
+        else:
+            values["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     logo = f.text("logo", required=False)
     for key, limit in limits.BRAND_TEXT.items():  # what the header and footer fit
         value = values.get(key, "")
@@ -172,6 +184,14 @@ def load_logo(path: Path) -> Logo:
         raise InputError(f"logo {path} {exc}; use a PNG, JPEG or SVG logo") from None
     return Logo("raster", data=raster.encode(image), path=path, width=image.width,
                 height=image.height)
+
+
+def check_fonts(brand: Brand) -> None:
+    """Read and register the brand's fonts as a handout does (once per process), so a broken
+    font file is one line (InputError naming it) before anything is made or passed."""
+    from .fonts import font_set
+
+    font_set(brand.font, brand.font_files, brand.cjk_font)
 
 
 def starter_brand_text() -> str:

@@ -121,10 +121,10 @@ def validate(state, folder, brand_file):
         from .api import country_of
         from .brand import load_brand
 
-        from .fonts import font_set
+        from .brand import check_fonts
 
         brand = load_brand(brand_file)  # its logo and font name checked as make checks them
-        font_set(brand.font, brand.font_files, brand.cjk_font)  # its font files, read as make does
+        check_fonts(brand)  # its font files, read as make reads them
         country_of(brand, library)
     checked = ", ".join(str(f) for f in folders) or "built-in data"
     click.echo(f"OK: {checked}: {len(library.points)} points, {len(library.stretches)} stretches, "
@@ -296,7 +296,7 @@ def client_options(command):
                      help="Read your notes from a text file."),
         click.option("--next-appointment", metavar="TEXT", help="e.g. 'Tuesday 3 March, 10:30'."),
         click.option("--large-print/--normal-print", "large_print", default=None,
-                     help="Large print (body text 14 pt or more)."),
+                     help="Large print (body text 18 pt, nothing under 14 pt)."),
     ]
     return output_options(apply(command, options))
 
@@ -304,12 +304,26 @@ def client_options(command):
 def build_client(client_file, name, date_text, practitioner, protocol, points, stretches, tips,
                  drop, side, pregnant, conditions, allow, notes, notes_file, next_appointment,
                  paper, large_print) -> Client:
+    from .errors import InputError
+    from .limits import text_problem
+
     base = load_client(client_file) if client_file else Client(source="options")
+    # Each text option checked as itself, so a message names the option (or notes file),
+    # not the client file it is laid over.
+    for option, key, value in (("--name", "name", name), ("--practitioner", "practitioner",
+                               practitioner), ("--next-appointment", "next_appointment",
+                               next_appointment), ("--notes", "notes", notes)):
+        problem = text_problem(key, value) if value else None
+        if problem:
+            raise InputError(f"{option}: {problem}")
     if notes_file:
         from .files import read_text
         from .limits import NOTES_FILE_BYTES
 
         notes = read_text(notes_file, what="notes file", max_bytes=NOTES_FILE_BYTES)
+        too_long = text_problem("notes", notes)
+        if too_long:
+            raise InputError(f"{notes_file}: {too_long} (the limit for notes)")
     conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
     client = merge(
         base, name=name, practitioner=practitioner, protocol=protocol,
@@ -395,14 +409,14 @@ def diagram(state, item_id, output, side, width_mm):
 
 
 @main.command("init-brand")
-@click.argument("path", type=click.Path(path_type=Path), default="brand.yaml")
+@click.argument("path", type=click.Path(), default="brand.yaml")  # str: keeps a trailing '/'
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init_brand(path, force):
     """Write a commented starter brand file (default: brand.yaml)."""
     from .brand import starter_brand_text
     from .files import write_atomic
 
-    if path.exists() and not force:
+    if Path(path).exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")
     write_atomic(starter_brand_text().encode("utf-8"), path)
     click.echo(f"wrote {path}: fill it in, then use --brand {path}", err=True)
@@ -412,10 +426,12 @@ from . import cli_plan  # noqa: E402,F401  (registers `handout plan` on main)
 from .cli_materials import cards, reference  # noqa: E402
 
 from .cli_batch import batch  # noqa: E402
+from .cli_site import site  # noqa: E402
 
 main.add_command(reference)
 main.add_command(cards)
 main.add_command(batch)
+main.add_command(site)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -41,7 +41,7 @@ class _ProgressBar:
         self.bar = None
         self.stage = None
         self.shown = 0
-        self.enabled = sys.stderr.isatty()
+        self.enabled = sys.stderr is not None and sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -68,7 +68,7 @@ class _ProgressBar:
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
-@click.option("--combined", metavar="FILE.pdf", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--combined", metavar="FILE.pdf", type=click.Path(dir_okay=False),  # str: keeps '/
               callback=not_to_a_terminal,
               help="Also one print-ready PDF of every handout, each client on a fresh sheet "
                    "('-': to standard output, when redirected).")

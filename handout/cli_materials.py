@@ -68,7 +68,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
 @click.option("--side", type=click.Choice(SIDES), default="both", show_default=True,
               help="Which side to press.")
 @click.option("--large-print/--normal-print", "large_print", default=None,
-              help="Large print (text 14 pt or more; cards hold less before they say "
+              help="Large print (card text 14 pt or more; cards hold less before they say "
                    "'See your handout for more').")
 @output_options
 @data_option

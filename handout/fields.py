@@ -28,7 +28,9 @@ class Fields:
         self.line = getattr(data, "line", line) or line
         self.seen: set[str] = set()
         if not isinstance(data, dict):
-            self.problem(None, f"should be a block of fields, not {describe(data)}", line)
+            # A whole file that is text or a list is not quoted: it may be any file at all.
+            shown = "text" if isinstance(data, str) and not prefix and not item else describe(data)
+            self.problem(None, f"should be a block of fields, not {shown}", line)
 
     # -- reporting -------------------------------------------------------------------
     def path(self, name: str | None) -> str | None:

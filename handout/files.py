@@ -82,7 +82,7 @@ class Run:
     """What one command has read and is writing, to refuse writing over its own inputs."""
 
     inputs: dict = field(default_factory=dict)  # (st_dev, st_ino) -> the name it was read as
-    outputs: dict = field(default_factory=dict)  # real path -> the name it was given as
+    outputs: dict = field(default_factory=dict)  # real path -> (name as given, what it is)
 
 
 _run: Run | None = None
@@ -101,10 +101,6 @@ def one_run() -> Iterator[Run]:
         yield _run
     finally:
         _run = None
-
-
-def current_run() -> Run | None:
-    return _run
 
 
 def in_one_run(function):
@@ -209,10 +205,13 @@ def check_file(path: str | Path, *, what: str, max_bytes: int) -> int:
 
 
 def _check_size(path, size: int, what: str, max_bytes: int, more: bool = False) -> None:
-    if size > max_bytes:
-        said = f"more than {max_bytes:,} bytes" if more else f"{size:,} bytes"
-        raise _problem(path, f"{what} is {said}, more than the {max_bytes:,} allowed"
-                       if not more else f"{what} is {said}, more than allowed")
+    """Refuse a file over the cap; `more`: its size is not known, only that it is over
+    (it grew while being read, or its size said less than it holds)."""
+    if size <= max_bytes:
+        return
+    if more:
+        raise _problem(path, f"{what} holds more than the {max_bytes:,} bytes allowed")
+    raise _problem(path, f"{what} is {size:,} bytes, more than the {max_bytes:,} allowed")
 
 
 def read_head(path: str | Path, *, what: str, size: int) -> bytes:
@@ -316,8 +315,8 @@ def _encoding_name(encoding: str) -> str:
 def _output_path(target: str | Path, what: str) -> Path:
     text = str(target)
     if text.endswith(("/", os.sep)) or os.path.isdir(text):
-        raise OutputError(f"{text}: is a folder; the {what} needs a file name "
-                          f"(e.g. {os.path.join(text, 'handout.pdf')})")
+        raise OutputError(f"{text}: names a folder (an existing one, or a name ending in "
+                          f"'/'); give the {what} a file name")
     claim_output(text, what=what)
     return Path(text)
 
@@ -390,7 +389,7 @@ def write_stdout(data: bytes | BinaryIO) -> None:
     so Python's own flush at exit stays quiet."""
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
-        raise OutputError("standard output is closed; give a file name with -o")
+        raise OutputError("standard output is closed; give a file name instead of '-'")
     try:
         if isinstance(data, (bytes, bytearray, memoryview)):
             stream.write(data)
@@ -403,7 +402,7 @@ def write_stdout(data: bytes | BinaryIO) -> None:
                           "(broken pipe)") from None
     except (OSError, ValueError):  # a closed descriptor, or a closed file object
         _silence_stdout(stream)
-        raise OutputError("standard output is closed; give a file name with -o") from None
+        raise OutputError("standard output is closed; give a file name instead of '-'") from None
 
 
 def _silence_stdout(stream) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import limits
 from .errors import DataError, InputError, Problem
-from .fields import Fields
+from .fields import Fields, describe
 from .resources import resource_dir
 from .yamlio import load_yaml
 
@@ -58,6 +59,22 @@ def find_template(name_or_path: str | Path, search_dirs=()) -> Path:
                                         if p.stem != "brand-starter")))
 
 
+# Section options that are whole numbers, and their ranges; other options are text or
+# true/false, and text is limited like any data field.
+WHOLE_NUMBER_OPTIONS = {"lines": (1, 30)}
+
+
+def _option_problem(option: str, value) -> str | None:
+    """What is wrong with a section option's value, or None."""
+    if option in WHOLE_NUMBER_OPTIONS:
+        low, high = WHOLE_NUMBER_OPTIONS[option]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"should be a whole number from {low} to {high}, not {describe(value)}"
+    elif isinstance(value, str):
+        return limits.text_problem(option, value)
+    return None
+
+
 def load_template(path: Path, known_sections: dict[str, tuple[str, ...]]) -> Template:
     """Read and check a template; `known_sections` maps section names to their options."""
     raw = load_yaml(Path(path), what="template")
@@ -100,6 +117,12 @@ def load_template(path: Path, known_sections: dict[str, tuple[str, ...]]) -> Tem
                     allowed = ", ".join(known_sections[section_name]) or "none"
                     problems.append(Problem(str(path), line, None, f"sections.{section_name}",
                                             f"unknown option '{option}' (allowed: {allowed})"))
+                    continue
+                wrong = _option_problem(option, options[option])
+                if wrong:
+                    problems.append(Problem(str(path), options.line_of(option)
+                                            if hasattr(options, "line_of") else line, None,
+                                            f"sections.{section_name}.{option}", wrong))
             sections.append(Section(section_name, dict(options), line))
     elif raw_sections is not None:
         f.problem("sections", "should be a list of section names")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import overlay
+from . import files, overlay
 from .errors import DataError, Problem, UnknownItemError
 from .fields import Fields, describe
 from .models import (
@@ -184,7 +184,12 @@ def builtin_data_dir() -> Path:
 
 def load_library(data_dirs: Sequence[Path | str] = ()) -> Library:
     """The built-in library overlaid with each clinic folder; DataError lists every problem."""
-    return _load_cached(tuple(Path(d).resolve() for d in data_dirs))
+    folders = tuple(Path(d).resolve() for d in data_dirs)
+    library = _load_cached(folders)
+    for folder in folders:  # read once, cached: still this run's inputs, never its outputs
+        for file_name in FILES:
+            files.note_file(folder / file_name)
+    return library
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,8 @@ several times what a real clinic needs (the built-in data's longest text is 519 
 
 from __future__ import annotations
 
+import re
+
 # -- a client's fields (a client file, the command line, a roster row): characters ----------
 CLIENT_TEXT = {
     "name": 400,
@@ -20,7 +22,7 @@ IDS_PER_LIST = 200  # ids in one of points, stretches, tips, drop, conditions, a
 ID_LENGTH = 100  # characters of one id
 
 # -- any other text field of a data file, template, brand or config: characters ----------
-FIELD_TEXT = 2_000  # one tip's text, a point's location, a template's title ...
+FIELD_TEXT = 2_000  # one tip's text, a point's location, a template's heading ...
 
 # -- a brand's texts: the longest the header and footer are laid out for (characters) ------
 BRAND_TEXT = {"clinic_name": 100, "tagline": 150, "address": 120, "phone": 120, "web": 120,
@@ -32,6 +34,7 @@ NOTES_FILE_BYTES = 1024 * 1024  # --notes-file (the notes' own limits then apply
 ROSTER_YAML_BYTES = 20 * 1024 * 1024  # parsed whole
 ROSTER_CSV_BYTES = 100 * 1024 * 1024  # read as it is needed
 ROSTER_XLSX_BYTES = 50 * 1024 * 1024  # compressed; read a row at a time
+ROSTER_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024  # its parts unpacked (a zip bomb stops here)
 
 # -- rosters -------------------------------------------------------------------------------
 ROSTER_ROWS = 20_000  # client rows in one roster (split a longer one, or use --shard)
@@ -44,13 +47,19 @@ LAST_YEAR = 2100
 
 
 def text_problem(field: str, value: str, limit: int | None = None) -> str | None:
-    """Why `value` is too long for `field` (its limit here, or `limit`), or None. Notes are
-    limited in lines too."""
+    """Why `value` cannot be `field`'s text, or None: too long (its limit here, or
+    `limit`), too many lines (notes), or a control character (files.CONTROL)."""
+    from .files import CONTROL
+
     limit = limit or CLIENT_TEXT.get(field, FIELD_TEXT)
     if len(value) > limit:
         return f"is {len(value):,} characters; at most {limit:,}"
+    control = CONTROL.search(value)
+    if control:
+        return f"has a control character (U+{ord(control.group()):04X}) at character " \
+               f"{control.start() + 1:,}"
     if field == "notes":
-        lines = value.count("\n") + 1
+        lines = len(re.findall(r"\r\n|\r|\n", value)) + 1
         if lines > NOTES_LINES:
             return f"is {lines:,} lines; at most {NOTES_LINES:,}"
     return None

@@ -21,6 +21,10 @@ _SIGNATURES = (
     (b"GIF89a", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
     (b"%PDF", "PDF"), (b"\x00\x00\x01\x00", "ICO"), (b"8BPS", "PSD"), (b"\x1f\x8b", "gzip"),
 )
+# EXIF orientation -> the PIL.Image.Transpose that makes the picture upright (as
+# ImageOps.exif_transpose does, but on the small copy).
+_TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+          6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
 _JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -91,36 +95,38 @@ def decode(data: bytes, *, max_pixels: int, box: tuple[int, int], white_backgrou
     bytes checked by `check_header` first. A JPEG is decoded straight at a smaller scale
     where it can be (draft), so a large photo never needs its full size in memory.
     white_background: transparent parts become white (photos); otherwise kept (logos)."""
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     kind, width, height = check_header(data, max_pixels=max_pixels)
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: not a 2nd line
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=(kind,)) as im:
                 if im.size != (width, height):  # Pillow read another header than we did
                     raise InputError(f"is not a readable {kind} image (its headers disagree)")
-                turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF: on its side
-                fit = (box[1], box[0]) if turned else box
-                im.draft("RGB", fit)
-                im.thumbnail(fit, Image.LANCZOS)
-                upright = ImageOps.exif_transpose(im)
-                upright.load()
+                held = im.getexif().get(0x0112, 1)  # EXIF orientation: how the camera was held
+                fit = (box[1], box[0]) if held in (5, 6, 7, 8) else box
+                im.draft("RGB", fit)  # a JPEG decodes at 1/2, 1/4 or 1/8 straight away
+                alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+                    im.mode == "P" and "transparency" in im.info)
+                # RGB(A) before shrinking: a palette or 16-bit image resizes badly or not at all
+                mode = "RGBA" if alpha else "RGB"
+                im.load()  # decoded here, while the file is open, its errors caught
+                small = im if im.mode == mode else im.convert(mode)
+                small.thumbnail(fit, Image.LANCZOS)
+                if held in _TURNS:
+                    small = small.transpose(Image.Transpose[_TURNS[held]])
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError("is too large (more pixels than Pillow will decode)") from None
     except Exception:  # Pillow's many kinds (OSError, SyntaxError, ValueError, zlib ...)
         raise InputError(f"is not a readable {kind} image (damaged or cut short)") from None
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
-        upright.mode == "P" and "transparency" in upright.info)
-    if not has_alpha:
-        return upright.convert("RGB")
-    rgba = upright.convert("RGBA")
-    if not white_background:
-        return rgba
-    flat = Image.new("RGB", rgba.size, "white")
-    flat.paste(rgba, mask=rgba.getchannel("A"))
+    if small.mode == "RGB" or not white_background:
+        return small
+    flat = Image.new("RGB", small.size, "white")
+    flat.paste(small, mask=small.getchannel("A"))
     return flat
 
 

@@ -268,10 +268,11 @@ class TableRoster(Roster):
             first_seen[key] = index
             self.fields.append(key)
             self.headings[key] = heading
-        if not first_seen:
-            shown = ", ".join(f"'{c.strip()}'" for c in cells[:4] if c.strip())
+        if not first_seen:  # its cells are not quoted: the file may not be a roster at all
+            count = sum(1 for c in cells if c.strip())
             raise InputError(f"{self.name}: {at}: the first row should name the columns "
-                             f"({', '.join(FIELDS[:4])} ...), not {shown}")
+                             f"({', '.join(FIELDS[:4])} ...); none of its {count} "
+                             f"cell{'s' if count != 1 else ''} is a column name")
         if not any(k in first_seen for k in WHAT_TO_PRINT):
             raise InputError(f"{self.name}: {at}: no column says what to print; add a "
                              f"'protocol' column (or points, stretches, tips)")

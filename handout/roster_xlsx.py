@@ -49,6 +49,7 @@ class XlsxRoster(TableRoster):
     def _prepare(self) -> None:
         # openpyxl opens the file itself: files.py checks it first (a regular file, in size)
         files.check_file(self.path, what="roster", max_bytes=limits.ROSTER_XLSX_BYTES)
+        self._check_unpacked_size()
         if not self._has_worksheets():
             raise InputError(f"{self.path}: the workbook has no sheets of cells (only charts); "
                              f"put the clients on a sheet")
@@ -160,6 +161,19 @@ class XlsxRoster(TableRoster):
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
             return ""  # openpyxl has read it; a part we cannot find merges nothing
         return ""
+
+    def _check_unpacked_size(self) -> None:
+        """A workbook is a zip archive: refuse one whose parts unpack to more than the limit
+        (openpyxl reads its shared strings whole) before any part is read."""
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                size = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return  # openpyxl says what is wrong with it
+        if size > limits.ROSTER_XLSX_UNPACKED_BYTES:
+            raise InputError(f"{self.path}: the workbook unpacks to {size:,} bytes, more than "
+                             f"the {limits.ROSTER_XLSX_UNPACKED_BYTES:,} allowed; save the "
+                             f"clients as CSV UTF-8, or split the workbook")
 
     def _has_worksheets(self) -> bool:
         """False for a workbook of chart sheets only (openpyxl cannot open one)."""

@@ -13,9 +13,6 @@ import re
 import unicodedata
 from xml.sax.saxutils import escape
 
-import arabic_reshaper
-from bidi import get_display
-
 from .fonts import FontSet
 
 log = logging.getLogger("handout")
@@ -55,6 +52,9 @@ def visual_order(text: str) -> str:
     Each line is reordered on its own; text with no right-to-left letter is left untouched."""
     if text.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return text
+    import arabic_reshaper  # imported here: with fontTools it costs a start-up 0.05 s
+    from bidi import get_display
+
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
 
 
@@ -68,8 +68,10 @@ def _report_missing(chars: str) -> None:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Split long free text (notes) into paragraphs at blank lines, keeping line breaks."""
-    blocks = re.split(r"\n\s*\n", str(text).strip())
+    """Split long free text (notes) into paragraphs at blank lines, keeping line breaks
+    (written as LF, CR LF or an old Mac's CR alone)."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n\s*\n", text.strip())
     return [b.strip() for b in blocks if b.strip()]
 
 

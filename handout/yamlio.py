@@ -122,11 +122,18 @@ def _build(node, loader: SafeConstructor, name: str, problems: list[Problem], se
     seen.add(id(node))
     if isinstance(node, ScalarNode):
         try:
-            return loader.construct_object(node, deep=True)
+            value = loader.construct_object(node, deep=True)
         except ValueError:
             # Looks like a date or number but is not one (2026-13-45): keep the text, and
             # let the field's own check say what is wrong with it.
-            return node.value
+            value = node.value
+        if isinstance(value, str):
+            control = files.CONTROL.search(value)
+            if control:  # written as an escape ("\x01"): the file itself was clean
+                problems.append(Problem(name, node.start_mark.line + 1, None, None,
+                                        f"control character U+{ord(control.group()):04X} "
+                                        f"(written as an escape)"))
+        return value
     if isinstance(node, SequenceNode):
         out = LineList(_build(child, loader, name, problems, seen) for child in node.value)
         out.line = node.start_mark.line + 1

@@ -21,6 +21,7 @@ from handout.errors import DataError, InputError
 from handout.render import diagrams, svgview
 from handout.render.diagrams import (check_marker, find_photo, load_photo, load_view,
                                      photo_flowable, point_diagram, write_point_diagram)
+from handout.render.styles import DIAGRAM_LABEL_PT
 from handout.resources import resource_dir
 
 IMAGES = resource_dir("images")
@@ -419,13 +420,20 @@ def test_missing_photo(tmp_path):
 
 
 @pytest.mark.parametrize("view_id", VIEWS)
-def test_no_label_sits_on_a_line(view_id):
+@pytest.mark.parametrize("least", [False, True], ids=["wide", "narrowest-with-names"])
+def test_no_label_sits_on_a_line(view_id, least):
     """Labels print as one piece of text with no halo, so each must sit on open skin or
-    white paper: no line of the art inside its box (leaders end at its edge)."""
+    white paper: no line of the art inside its box (leaders end at its edge). Also at the
+    narrowest drawing that still shows names at 9 pt (a handout's), where they are grown
+    most against the art."""
     from reportlab.graphics.shapes import Drawing, Group
 
     view = load_view(view_id, [IMAGES])
     width = 200.0
+    if least:
+        width = max(DIAGRAM_LABEL_PT / (label.size * diagrams.LABEL_GROWTH)
+                    for label in view.labels) + 0.01
+        assert diagrams.labels_fit(view, width, DIAGRAM_LABEL_PT)
     scale = width / view.width
     art_h = view.height * scale
     drawing = Drawing(width, art_h)
@@ -437,7 +445,8 @@ def test_no_label_sits_on_a_line(view_id):
     crowded = []
     for label in view.labels:
         _, _, _, (x0, y0, x1, y1) = diagrams.label_place(
-            label, lambda fx, fy: (fx * width, (1 - fy) * art_h), width, False, font)
+            label, lambda fx, fy: (fx * width, (1 - fy) * art_h), width, False, font,
+            DIAGRAM_LABEL_PT)
         inset = 0.6  # a leader may touch the box's edge
         box = (round((x0 + inset) * k), round((art_h - y1 + inset) * k),
                round((x1 - inset) * k), round((art_h - y0 - inset) * k))
@@ -477,3 +486,88 @@ def test_no_leader_runs_through_a_landmark_name(code):
             x = line.x1 + (line.x2 - line.x1) * i / 20
             y = line.y1 + (line.y2 - line.y1) * i / 20
             assert not any(a <= x <= c and b <= y <= e for a, b, c, e in words), (code, x, y)
+
+
+def test_too_narrow_for_its_names_a_drawing_shows_the_code_alone_and_no_leaders():
+    """At 9 pt the lower back's names need a 50 mm drawing; at 45 mm (a picture made
+    smaller to fit its page) they would run into the lines, so the code stands alone and
+    the names' leader lines go too (a leader pointing at no word puzzles a reader)."""
+    from pdfcheck import reader
+
+    view = load_view("lower-back", [IMAGES])
+    sacrum_leader = (84 / 200, 112.5 / 180)  # the middle of M 81 114 L 87 111, from the top
+    wide = point_diagram(view, [(0.73, 0.771, "GB30")], "right", 56 * mm,
+                         min_label_pt=DIAGRAM_LABEL_PT)
+    narrow = point_diagram(view, [(0.73, 0.771, "GB30")], "right", 45 * mm,
+                           min_label_pt=DIAGRAM_LABEL_PT)
+    assert "sacrum" in reader(renderPDF.drawToString(wide)).pages[0].extract_text()
+    text = reader(renderPDF.drawToString(narrow)).pages[0].extract_text()
+    assert "sacrum" not in text and "GB30" in text
+    for drawing, dark in ((wide, True), (narrow, False)):
+        image = raster(drawing, dpi=600)
+        x, y = sacrum_leader
+        darkest = min(image.getpixel((round(x * image.width) + dx, round(y * image.height) + dy))
+                      for dx in range(-3, 4) for dy in range(-3, 4))
+        assert (darkest < 120) is dark
+
+
+# ------------------------------------------------------------- one form per view and document
+
+LOWER_BACK = ["BL23", "GB30", "BL54", "BL25"]  # four points, one view, no parts of their own
+
+
+def _view_forms(data: bytes) -> tuple[dict[int, bytes], list[list[int]]]:
+    """The body-view forms of a PDF (object number -> stream) and, per page, the view forms
+    the page draws (its logo is a form too, and is left out)."""
+    from pdfcheck import reader
+
+    forms: dict[int, bytes] = {}
+    used = []
+    for page in reader(data).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        here = []
+        for name, ref in xobjects.items():
+            if "view-" in name and ref.get_object().get("/Subtype") == "/Form":
+                forms[ref.idnum] = ref.get_object().get_data()
+                here.append(ref.idnum)
+        used.append(here)
+    return forms, used
+
+
+def test_a_view_shown_on_four_pages_is_stored_once_as_a_form_and_the_file_is_smaller(monkeypatch):
+    from handout.render.reference import make_reference
+    from pdfcheck import reader
+
+    pdf = make_reference(LOWER_BACK, reproducible=True)
+    forms, used = _view_forms(pdf)
+    assert len(forms) == 1  # one lower-back outline for the whole document
+    assert [len(u) for u in used][:4] == [1, 1, 1, 1]  # and every point's page draws it
+    art = next(iter(forms.values()))
+    assert art.count(b" c") > 20  # the outline's curves are in the form ...
+    for page in reader(pdf).pages:  # ... and on no page
+        assert art[:200] not in page.get_contents().get_data()
+
+    # The same pages with the art drawn node by node on each page, as before the forms.
+    monkeypatch.setattr(diagrams.ViewArt, "drawDirectly",
+                        lambda self, renderer: renderer.drawNode(self.art()))
+    inline = make_reference(LOWER_BACK, reproducible=True)
+    assert _view_forms(inline)[0] == {}
+    assert len(pdf) < len(inline) - 2000
+
+
+def test_the_form_draws_the_same_pixels_as_the_art_drawn_in_place(monkeypatch):
+    view = load_view("back-leg", [IMAGES])
+    drawing = point_diagram(view, [(0.5, 0.4, "BL40")], "left", 60 * mm)
+    with_form = _png(renderPDF.drawToString(drawing))
+    monkeypatch.setattr(diagrams.ViewArt, "drawDirectly",
+                        lambda self, renderer: renderer.drawNode(self.art()))
+    in_place = _png(renderPDF.drawToString(drawing))
+    diff = ImageChops.difference(with_form.convert("L"), in_place.convert("L"))
+    changed = sum(diff.point(lambda v: 255 if v > 40 else 0).histogram()[255:])
+    assert changed <= 4  # the same picture (a pixel's edge smoothing may round apart)
+    assert with_form.convert("L").getextrema()[0] < 60  # and it is not a blank picture
+
+
+def _png(pdf: bytes) -> Image.Image:
+    page = pdfium.PdfDocument(pdf)[0]
+    return page.render(scale=3).to_pil()

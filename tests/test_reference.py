@@ -166,13 +166,21 @@ def test_long_texts_keep_one_page_with_a_smaller_diagram(clinic, raw_point):
 
 
 def test_text_too_long_for_a_page_flows_on_and_nothing_is_lost(clinic, raw_point):
+    # Every text at the most the limits allow (limits.FIELD_TEXT characters each).
     point = raw_point("BL40")
-    point["find_it"] = " ".join(f"Sentence number {i} of a very long route." for i in range(250))
+    point["find_it"] = " ".join(f"Route sentence {i} of a very long route." for i in range(45))
+    point["reach_help"] = " ".join(f"Reach sentence {i} of a long way to reach it."
+                                   for i in range(40))
+    point["technique"]["pressure"] = " ".join(f"Press sentence {i} of a long technique."
+                                              for i in range(45))
     write_yaml(clinic / "points.yaml", {"points": [point]})
     pdf, _ = _pages(reference_client(load_library([clinic]), ["BL40"]), [clinic])
     assert len(reader(pdf).pages) > 1
     words = text(pdf)
-    assert "Sentence number 0 of" in words and "Sentence number 249 of" in words
+    for first, last in (("Route sentence 0 ", "Route sentence 44 "),
+                        ("Reach sentence 0 ", "Reach sentence 39 "),
+                        ("Press sentence 0 ", "Press sentence 44 ")):
+        assert first in words and last in words
     assert "BL40 · Wěizhōng (continued)" in words
 
 

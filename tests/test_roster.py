@@ -185,7 +185,7 @@ def test_header_only_roster(tmp_path):
 
 def test_no_header_row(tmp_path):
     path = write(tmp_path, "Ana Ruiz,sciatica,2026-03-14\n")
-    with pytest.raises(InputError, match=r"line 1: the first row should name the columns .*'Ana Ruiz'"):
+    with pytest.raises(InputError, match=r"line 1: the first row should name the columns .*none of its 3 cells"):
         read_roster(path)
 
 

@@ -128,7 +128,8 @@ def test_spreadsheet_error_value_names_the_cell(tmp_path):
          "points ..."),
     ([HEADER], "has column names but no client rows; add one row per client"),
     ([["Client details"], ["Ana"]], "sheet row 1: the first row should name the columns "
-                                    "(name, date, practitioner, protocol ...), not 'Client details'"),
+                                    "(name, date, practitioner, protocol ...); none of its 1 cell "
+                                    "is a column name"),
 ])
 def test_empty_or_headless_sheet_is_one_line(tmp_path, rows, message):
     roster = workbook(tmp_path / "x.xlsx", rows)

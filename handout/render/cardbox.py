@@ -110,7 +110,9 @@ class CardBox(Flowable):
         figure = self.figure
         if figure is not None:
             room = available_height * (0.45 if self.stacked else 0.9) - self._heading_h
-            figure = Shrunk(figure, min(1.0, room / max(self._figure_h, 1)))
+            factor = min(1.0, room / max(self._figure_h, 1))
+            # A picture with a QR code under it shrinks the picture only (qr.WithCode).
+            figure = figure.shrunk(factor) if hasattr(figure, "shrunk") else Shrunk(figure, factor)
         forced = CardBox(self.heading, figure, self.figure_width, self.body,
                          border_colour=self.border_colour, stacked=self.stacked,
                          continued=self.continued, gap_after=self.gap_after)

@@ -20,6 +20,7 @@ program.build_program makes for the Client.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, replace
@@ -44,7 +45,10 @@ from ..units import dose_text
 from .figures import point_figure, stretch_figure
 from .flow import Context, grid, panel
 from .items import caution_paragraphs, hold_text, point_heading
+from .qr import page_code
 from .styles import MIN_LARGE_PT
+
+log = logging.getLogger("handout")
 
 FLOOR_PT = 12.0  # no text on a card is set smaller than this (large print: MIN_LARGE_PT)
 ROWS = 2
@@ -340,6 +344,7 @@ class Card(Flowable):
         self._body = None
         self._footer = self._clinic_line()
         self._prompt = self._emergency_prompt()
+        self._code = self._page_code()  # with the prompt beside the code, or None
 
     def _clinic_line(self) -> Paragraph | None:
         brand = self.ctx.brand
@@ -364,21 +369,39 @@ class Card(Flowable):
                                textColor=colors.black)
         return Paragraph(markup(prompt, self.ctx.fonts, bold=True), style)
 
+    def _page_code(self):
+        """With the brand's site_url: the QR code to the item's page at the card's foot, its
+        address beside it and the emergency prompt under the address (where a line of its
+        own under the code would cost the card a picture's worth of room)."""
+        card = self.ctx.styles["card"]
+        size = max(self.floor, card.fontSize)  # as large as the prompt under it
+        style = ParagraphStyle("card-code", parent=card, fontSize=size, leading=size * 1.2,
+                               spaceBefore=0, spaceAfter=0)
+        return page_code(self.ctx, self.chosen.item, style, below=self._prompt)
+
     def _foot_height(self, width: float) -> float:
-        """Room at the card's foot for the emergency prompt and the clinic's line."""
+        """Room at the card's foot for the emergency prompt (beside the QR code, if any) and
+        the clinic's line."""
         height = 0.0
-        for paragraph in (self._prompt, self._footer):
+        for paragraph in (self._code or self._prompt, self._footer):
             if paragraph is not None:
                 height += paragraph.wrap(width, self.height)[1] + FOOT_GAP
         return height
 
     def lay_out(self, canv) -> Fit:
         """Choose the fullest content at the largest type size that fits, never below the
-        floor. The clinic's line at the foot gives way before a card is refused."""
+        floor. The clinic's line at the foot gives way before a card is refused, and then the
+        QR code (a warning names the page: the handout's card still has the code)."""
         fit = self._try(canv)
         if fit is None and self._footer is not None:
             self._footer = None
             fit = self._try(canv)
+        if fit is None and self._code is not None:
+            url, self._code = self._code.url, None
+            fit = self._try(canv)
+            if fit is not None:
+                log.warning("%s: its pocket card has no room for the QR code to %s (the "
+                            "handout has it)", self.chosen.item.id, url)
         if fit is None:
             raise InputError(
                 f"the card for {self.chosen.item.id} does not fit even at {self.floor:g} pt "
@@ -453,7 +476,7 @@ class Card(Flowable):
         frame = self._body
         frame.drawOn(canv, PADDING, self.height - PADDING - frame.height)
         y = PADDING
-        for paragraph in (self._footer, self._prompt):  # from the foot up
+        for paragraph in (self._footer, self._code or self._prompt):  # from the foot up
             if paragraph is not None:
                 _, height = paragraph.wrapOn(canv, self.width - 2 * PADDING, self.height)
                 paragraph.drawOn(canv, PADDING, y)

@@ -11,13 +11,14 @@ diagram survives a grey-scale print.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
+from reportlab.graphics.shapes import Circle, DirectDraw, Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import black, white, Color
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -34,7 +35,10 @@ Marker = tuple[float, float, str]  # x, y (0..1 from top-left), label (the point
 
 MIN_LABEL_PT = 6.0  # below this a landmark name is unreadable for our readers
 CODE_PT = 9.0
-LANDMARK_ROOM = 4.5 * mm  # a drawing this many times its label size wide holds its labels
+# A landmark name is placed by its view's artist for its own size at the drawing's width;
+# kept at the sheet's least size (9 pt, 14 in large print) it grows, and grown by more than
+# this it no longer fits its spot (it runs into lines): the drawing then shows codes alone.
+LABEL_GROWTH = 1.15
 RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
 DARK = black
 LABEL_GREY = Color(0.15, 0.15, 0.15)
@@ -71,8 +75,12 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     d.initialFontName = regular  # every font named in the PDF must be one we embed
 
     codes = {m[2] for m in markers}
+    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
+    # (a pocket card, large print, a picture made smaller to fit a page) shows the point's
+    # code alone, and the names' leader lines go with them.
+    landmarks = labels_fit(view, width, min_label_pt)
     place = (-scale, 0, 0, scale, width, cap_h) if mirror else (scale, 0, 0, scale, 0, cap_h)
-    d.add(Group(view.art(codes), transform=place))
+    d.add(Group(ViewArt(view, codes, landmarks, regular), transform=place))
 
     def to_pt(fx: float, fy: float) -> tuple[float, float]:
         if mirror:
@@ -80,9 +88,6 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         return fx * width, cap_h + (1 - fy) * art_h
 
     boxes: list[tuple[float, float, float, float]] = []  # obstacles for the code labels
-    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
-    # (a pocket card, large print) shows the point's code alone.
-    landmarks = width >= min_label_pt * LANDMARK_ROOM
     for label in view.labels if landmarks else ():
         if label.for_point and label.for_point not in codes:
             continue
@@ -117,6 +122,57 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
                      textAnchor="middle", fillColor=black))
     return d
+
+
+class ViewArt(DirectDraw):
+    """A view's line art drawn as one PDF form (XObject) per document: defined the first
+    time a page shows it, then placed again by name on every card and page that shows the
+    same view (mirrored, scaled: the form takes the transform it is placed with). A sheet
+    of six cards on one view stores the body outline once, and draws it node by node once.
+
+    In view units, like `View.art`, whose Group it draws; markers, names and codes are
+    drawn on top by the Drawing that holds it."""
+
+    def __init__(self, view: View, codes, leaders: bool, font: str):
+        super().__init__()
+        self.view, self.font = view, font
+        self.key = (frozenset(codes) & view.point_parts, leaders)
+
+    def art(self) -> Group:
+        return self.view.art(self.key[0], leaders=self.key[1])
+
+    def getBounds(self):
+        return self.art().getBounds()
+
+    def form_name(self) -> str:
+        """Stable across runs (so --reproducible bytes are), distinct for each file and
+        art (two clinic folders may both have a view called lower-back)."""
+        codes, leaders = self.key
+        what = f"{self.view.path}|{','.join(sorted(codes))}|{leaders}"
+        digest = hashlib.sha1(what.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        return f"view-{digest}"
+
+    def drawDirectly(self, renderer) -> None:
+        canvas = renderer._canvas
+        name = self.form_name()
+        if not canvas.hasForm(name):
+            w, h = self.view.width, self.view.height
+            # Room around the viewBox: the art is drawn as it was before, never clipped.
+            canvas.beginForm(name, -w, -h, 2 * w, 2 * h)
+            art = Drawing(w, h, self.art())
+            art.initialFontName = self.font  # the form names no font we do not embed
+            outer = canvas.__dict__.get("_drawing")  # the renderer drawing the card's Drawing
+            renderPDF.draw(art, canvas, 0, 0)  # (this nested one deletes it when done)
+            if outer is not None:
+                canvas.__dict__["_drawing"] = outer
+            canvas.endForm()
+        canvas.doForm(name)
+
+
+def labels_fit(view: View, width: float, min_label_pt: float) -> bool:
+    """Whether the view's landmark names, none under min_label_pt, fit where the view
+    places them on a drawing `width` points wide."""
+    return all(min_label_pt <= label.size * width * LABEL_GROWTH for label in view.labels)
 
 
 def label_place(label: Label, to_pt, width: float, mirror: bool, font: str,

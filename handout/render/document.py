@@ -22,7 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import __version__
-from ..brand import LOGO_BOX_MM, Brand
+from ..brand import LOGO_BOX_MM, LOGO_BOX_PX, Brand
 from ..errors import InputError
 from ..fonts import FontSet
 from ..text import markup
@@ -268,9 +268,12 @@ def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
         canvas.saveState()
         canvas.beginForm(LOGO_FORM, lowerx=0, lowery=0, upperx=width, uppery=height)
         if logo.kind == "svg":
-            from .vector import checked_drawing
+            from .vector import checked_drawing, load_svg
 
-            drawing = checked_drawing(logo.data, logo.path, what="logo")
+            if logo.data:  # checked by brand.load_logo
+                drawing = checked_drawing(logo.data, logo.path, what="logo")
+            else:  # a Logo a Python caller made with a path only: through the same gate
+                drawing = load_svg(logo.path, what="logo", box=LOGO_BOX_PX)[1]
             factor = width / drawing.width
             drawing.scale(factor, factor)
             drawing.width, drawing.height = width, drawing.height * factor

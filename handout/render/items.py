@@ -13,6 +13,7 @@ from ..units import dose_text, minutes_text
 from .figures import point_figure, stretch_figure
 from .cardbox import CardBox
 from .flow import Context
+from .qr import with_code
 
 SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
               "centre": ""}
@@ -74,8 +75,9 @@ def picture_width(ctx: Context) -> float:
 
 
 def figure_height(ctx: Context) -> float:
-    """Tall views (a whole leg) are fitted to this height, so a card stays compact."""
-    return (80 if ctx.large_print else 56) * mm
+    """Tall views (a whole leg) are fitted to this height, so a card stays compact: 75 mm
+    leaves a leg wide enough for its 9 pt landmark names (at 56 mm it showed codes only)."""
+    return (80 if ctx.large_print else 75) * mm
 
 
 def point_card(ctx: Context, chosen: Chosen) -> CardBox:
@@ -91,10 +93,11 @@ def point_card(ctx: Context, chosen: Chosen) -> CardBox:
     if t.breathing:
         body.append(ctx.labelled("Breathe:", t.breathing))
     body += caution_paragraphs(ctx, chosen)
-    figure = point_figure(ctx, point, width, figure_height(ctx))
+    picture = point_figure(ctx, point, width, figure_height(ctx))
+    figure, smaller = with_code(ctx, point, picture, width,
+                                lambda height: _figure_of_height(ctx, point, picture, height))
     return _card(ctx, figure, width, body, point_heading(ctx, point),
-                 lambda: ctx.para(f"{point.id} · {point.pinyin} (continued)", "h3"),
-                 lambda height: _figure_of_height(ctx, point, figure, height))
+                 lambda: ctx.para(f"{point.id} · {point.pinyin} (continued)", "h3"), smaller)
 
 
 def _figure_of_height(ctx: Context, point: Point, figure, height: float):
@@ -116,11 +119,12 @@ def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
     if stretch.stop_if:
         body.append(ctx.labelled("Stop if:", stretch.stop_if))
     body += caution_paragraphs(ctx, chosen)
-    figure = stretch_figure(ctx, stretch, width)
+    picture = stretch_figure(ctx, stretch, width)
 
     def smaller(height: float):
-        full_width, natural = figure.wrap(10_000, 10_000)
+        full_width, natural = picture.wrap(10_000, 10_000)
         return stretch_figure(ctx, stretch, full_width * min(1.0, height / natural))
 
+    figure, smaller = with_code(ctx, stretch, picture, width, smaller)
     return _card(ctx, figure, width, body, heading,
                  lambda: ctx.para(f"{number}. {stretch.name} (continued)", "h3"), smaller)

@@ -13,7 +13,7 @@ moves complete it. Adding a stretch needs no code.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.graphics.shapes import Drawing, Group, Path, Polygon, PolyLine
 from reportlab.lib.colors import Color, black, white
@@ -32,7 +32,8 @@ HEAD_R = 3.7
 NECK_R = 1.55
 PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
-UPPER_ARM_R, ELBOW_R, WRIST_R, FINGER_R = 1.7, 1.3, 1.0, 0.72
+UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
+PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
@@ -65,6 +66,9 @@ GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 
             GHOST_EDGE)
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
+# The arrow between the panels of an "apart" picture says "then", not "move this way":
+# mid grey, so it is not read as one more movement beside the black motion arrows.
+THEN = Color(0.5, 0.5, 0.5)
 
 
 # --------------------------------------------------------------------------- shapes
@@ -115,7 +119,7 @@ class Scene:
     behind: list = field(default_factory=list)   # props: (points, fill, edge, width)
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
-    arrows: list = field(default_factory=list)   # (points, heads at start?, at end?)
+    arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
 
     def points(self):
         for pts, *_ in self.behind:
@@ -160,7 +164,9 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
-    if view in SIDEWAYS and ink is FULL:
+    if view == "feet" and far_leg:  # face on the legs cross: the near one a shade darker,
+        near_leg.ink = replace(ink, fill=_darker(ink.fill))  # so each leg is told apart
+    if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink)
@@ -177,10 +183,14 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
     return [layer for layer in order if layer]
 
 
+def _darker(fill: Color) -> Color:
+    return Color(fill.red - 0.13, fill.green - 0.13, fill.blue - 0.13)
+
+
 def _thigh_top(p: dict) -> list:
     """The near thigh grows out of the buttock: the round top of its shape, inside the
     pelvis, would read as a ball on the hip. This half disc, filled over it, hides that
-    line and nothing beyond the pelvis (a pale start figure behind keeps its own lines)."""
+    line and nothing beyond the pelvis."""
     hip = p["hip"]
     away = math.atan2(*reversed(sub(hip, p["knee"])))
     r = min(THIGH_R + 1.4 * EDGE, PELVIS_R - 0.1)
@@ -204,9 +214,23 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
     samples = spine_samples(p)
-    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes = [_band(samples), circle(samples[0][0], samples[0][1], 32),
+              circle(samples[-1][0], samples[-1][1], 32)]
     shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
     return Layer(ink, shapes)
+
+
+def _band(samples) -> list:
+    """The trunk's outline along the spine: each side one smooth line at the sample's
+    radius (capsules of changing radius, one per piece, left steps along the back)."""
+    left, right = [], []
+    for i, (pt, r) in enumerate(samples):
+        a = samples[max(i - 1, 0)][0]
+        b = samples[min(i + 1, len(samples) - 1)][0]
+        n = rot(norm(sub(b, a)), 1)
+        left.append(add(pt, n, r))
+        right.append(add(pt, n, -r))
+    return left + right[::-1]
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
@@ -270,9 +294,25 @@ def _arm(p: dict, far: str, ink: Ink) -> Layer:
     if wrist:
         shapes.append(capsule(elbow, ELBOW_R, wrist, WRIST_R))
         tip = p.get("hand" + far) or add(wrist, norm(sub(wrist, elbow)), HAND_LEN)
-        tip = add(wrist, norm(sub(tip, wrist)), HAND_LEN)
-        shapes.append(capsule(wrist, WRIST_R * 1.05, tip, FINGER_R, 8))
+        shapes += _mitten(wrist, norm(sub(tip, wrist)), norm(sub(wrist, elbow)))
     return Layer(ink, shapes)
+
+
+def _mitten(wrist, along, forearm) -> list:
+    """A hand as a mitten: a palm broader than the wrist, round-ended, and a thumb on the
+    inner side of the bend (a plain tapered bar read as a stump)."""
+    palm_mid = add(wrist, along, HAND_LEN * 0.45)
+    tip = add(wrist, along, HAND_LEN - PALM_R)
+    side = 1 if cross_z(forearm, along) >= 0 else -1  # the thumb inside the bend
+    thumb_from = add(wrist, along, HAND_LEN * 0.2)
+    thumb_to = add(add(wrist, along, HAND_LEN * 0.55), rot(along, side), PALM_R + 0.5)
+    return [capsule(wrist, WRIST_R * 1.05, palm_mid, PALM_R, 8),
+            capsule(palm_mid, PALM_R, tip, PALM_R * 0.95, 8),
+            capsule(thumb_from, THUMB_R, thumb_to, THUMB_R * 0.9, 6)]
+
+
+def cross_z(a, b) -> float:
+    return a[0] * b[1] - a[1] * b[0]
 
 
 def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
@@ -423,13 +463,16 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
 
 def _together(pose: dict, named) -> list[Layer]:
     """All phases in one figure: the pale earlier phases wholly behind the end figure (a
-    limb's earlier place, seen through the gaps), then the end; a pale part the end figure
+    limb's earlier place, seen through the gaps; from the feet, in front of its head and
+    trunk, which lie behind the legs), then the end; a pale part the end figure
     covers exactly (the trunk that stays still) is left out."""
     stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
               for name, joints in named]
     full = stacks[-1]
     ghosts = [layer for stack in stacks[:-1] for layer in stack
               if not any(_same(layer, f) for f in full)]
+    if pose.get("view") == "feet":  # the earlier knees stand in front of the still trunk
+        return full[:2] + ghosts + full[2:]
     return ghosts + full
 
 
@@ -451,7 +494,7 @@ def build_scene(pose: dict) -> Scene:
         scene = Scene(layers=_together(pose, named))
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
-            scene.arrows.append((pts, both, True))
+            scene.arrows.append((pts, both, True, black))
         _ground(pose, scene, view, ground)
     return scene
 
@@ -468,14 +511,15 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
 
 
 def _apart(pose: dict, named) -> Scene:
-    """Each phase in full, side by side (or one above the other for a lying figure)."""
+    """Each phase in full, side by side (or one above the other for a lying figure): the
+    earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL)
+        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
-                part.arrows.append((pts, both, True))
+                part.arrows.append((pts, both, True, black))
         _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
@@ -493,12 +537,14 @@ def _apart(pose: dict, named) -> Scene:
             if i:
                 mid = at - widths[i] - GAP / 2 - GAP
                 y = across_h * 0.45
-                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True))
+                scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
+                                     THEN))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
             if i:  # first this, then that: an arrow down the gap, at the middle
                 x, y = down_w / 2, -at + GAP
-                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True))
+                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
+                                     THEN))
             at += heights[i] + GAP
         scene.extend(moved)
     return scene
@@ -532,8 +578,8 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
         g.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     for layer in scene.layers:
         _draw_layer(g, layer, w)
-    for pts, head_start, head_end in scene.arrows:
-        _draw_arrow(g, pts, head_start, head_end, w)
+    for pts, head_start, head_end, colour in scene.arrows:
+        _draw_arrow(g, pts, head_start, head_end, w, colour)
     d.add(g)
     return d
 
@@ -559,7 +605,8 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
         g.add(Polygon(_flat(pts), fillColor=colour, strokeColor=None))
 
 
-def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> None:
+def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float,
+                colour=black) -> None:
     length = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(pts, pts[1:]))
     heads = int(head_start) + int(head_end)
     head = min(ARROW_HEAD * w, length * 0.7 / max(heads, 1) / 1.6)  # a short arrow keeps a shaft
@@ -568,16 +615,16 @@ def _draw_arrow(g: Group, pts, head_start: bool, head_end: bool, w: float) -> No
         line = _cut(line, head * 0.75)
     if head_start:
         line = _cut(line[::-1], head * 0.75)[::-1]
-    path = Path(strokeColor=black, strokeWidth=ARROW_W * w, fillColor=None, strokeLineCap=1,
+    path = Path(strokeColor=colour, strokeWidth=ARROW_W * w, fillColor=None, strokeLineCap=1,
                 strokeLineJoin=1)
     path.moveTo(*line[0])
     for pt in line[1:]:
         path.lineTo(*pt)
     g.add(path)
     if head_end:
-        _arrow_head(g, pts[-1], _back_point(pts, head), head)
+        _arrow_head(g, pts[-1], _back_point(pts, head), head, colour)
     if head_start:
-        _arrow_head(g, pts[0], _back_point(pts[::-1], head), head)
+        _arrow_head(g, pts[0], _back_point(pts[::-1], head), head, colour)
 
 
 def _cut(pts, dist):
@@ -603,11 +650,11 @@ def _back_point(pts, dist):
     return pts[0]
 
 
-def _arrow_head(g: Group, tip, back, size) -> None:
+def _arrow_head(g: Group, tip, back, size, colour=black) -> None:
     a = math.atan2(tip[1] - back[1], tip[0] - back[0])
     x, y = tip
     left = (x - size * math.cos(a - 0.42), y - size * math.sin(a - 0.42))
     right = (x - size * math.cos(a + 0.42), y - size * math.sin(a + 0.42))
-    g.add(Polygon([x, y, *left, *right], fillColor=black, strokeColor=black,
+    g.add(Polygon([x, y, *left, *right], fillColor=colour, strokeColor=colour,
                   strokeWidth=size / 10, strokeLineJoin=1))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, FrameBreak, KeepInFrame, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepInFrame, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..client import Client
@@ -228,21 +228,28 @@ class PointPage(Flowable):
         return self._height(head, available_width)
 
     def least_start(self, available_width: float) -> float:
-        """The room this point needs to start on a page: its head at the smallest diagram."""
+        """The room this point needs to start on a page: the sections before its diagram's
+        and the diagram at its smallest (the words beside it may go on over the page)."""
         smallest = self._widths(available_width)[-1]
-        return self._head_height(self._sections(smallest), available_width)
+        before = []
+        for name, flowables in self._sections(smallest):
+            if name == "location":
+                figure = point_figure(self.ctx, self.chosen.item, smallest)
+                diagram = figure.wrapOn(self.canv, smallest, 1e7)[1]
+                return self._height(before, available_width) + diagram + 2 * mm
+            before += flowables
+        return self._height(before, available_width)
 
     def split(self, available_width, available_height):
         if self._fitted is not None:
             return []
         point = self.chosen.item
-        out = []
-        for _, flowables in self._groups:
-            if out:
-                more = self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
-                out.append(SectionBreak(self._height(flowables, available_width), more))
-            out += flowables
-        return out
+
+        def more():
+            return self.ctx.para(f"{point.id} · {point.pinyin} (continued)", "h2")
+
+        flowables = [f for _, group in self._groups for f in group]
+        return [flowables[0], *(Continued(f, more) for f in flowables[1:])]
 
     def draw(self):
         self._fitted.drawOn(self.canv, 0, 0)
@@ -271,22 +278,48 @@ def build_reference(ctx: Context, template: Template) -> list:
     return out
 
 
-class SectionBreak(CondPageBreak):
-    """Before a section of a point that runs over a page: the section starts a new page,
-    under "... (continued)", where it would not fit in what is left and that is under a
-    fifth of the page; otherwise it starts here and flows on (decided where the page's
-    room is known, at layout time)."""
+class Continued(Flowable):
+    """A part of a point that runs over a page: wherever it comes first on a page (moved
+    there whole, or the rest of a paragraph split at the page's foot), it prints under the
+    point's name, "BL40 · Wěizhōng (continued)", so no page starts nameless."""
 
-    def __init__(self, section_height: float, continued: Flowable):
-        super().__init__(0)
-        self.section_height, self.continued = section_height, continued
+    def __init__(self, flowable: Flowable, label):
+        super().__init__()
+        self.flowable, self.label_for = flowable, label  # label(): a new heading flowable
+        self.keepWithNext = getattr(flowable, "keepWithNext", 0)
+        self.label = None
+
+    def _at_top(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        return bool(frame is not None and getattr(frame, "_atTop", 0))
 
     def wrap(self, available_width, available_height):
-        frame = self._doctemplateAttr("frame")
-        if frame is not None and self.section_height > available_height \
-                and available_height < 0.2 * frame._height:
-            frame.add_generated_content(FrameBreak, self.continued)
-        return 0, 0
+        self.label = self.label_for() if self._at_top() else None
+        label_h = self.label.wrapOn(self.canv, available_width, available_height)[1] \
+            + self.label.getSpaceAfter() if self.label else 0.0
+        _, height = self.flowable.wrapOn(self.canv, available_width, available_height - label_h)
+        self.width, self._label_h = available_width, label_h
+        self.height = label_h + height
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        parts = self.flowable.splitOn(self.canv, available_width, available_height - self._label_h)
+        if not parts:
+            return []
+        head = [self.label] if self.label else []
+        return [*head, parts[0], *(Continued(part, self.label_for) for part in parts[1:])]
+
+    def getSpaceBefore(self):
+        return 0.0 if self.label else self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def draw(self):
+        if self.label:
+            self.label.drawOn(self.canv, 0, self.height - self.label.height)
+        self.flowable.drawOn(self.canv, 0, 0)
 
 
 class NextPoint(CondPageBreak):

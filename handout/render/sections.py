@@ -186,7 +186,15 @@ def notes_section(ctx: Context, options: dict) -> list:
     out = heading(ctx, options.get("heading", "From your practitioner"))
     if client.next_appointment:
         out.append(ctx.labelled("Next appointment:", client.next_appointment, "body"))
-    out += [ctx.para(block) for block in paragraphs(client.notes)]
+    # A paragraph a line, not one paragraph with a <br/> a line: ReportLab lays out a
+    # paragraph again each time it splits over a page, so 1,000 lines as one paragraph take
+    # quadratic time. The lines of one block keep together as its lines did (no space
+    # between them), and the blocks are spaced as paragraphs.
+    line_style = ParagraphStyle("notes-line", parent=ctx.styles["body"], spaceAfter=0)
+    for block in paragraphs(client.notes):
+        lines = block.split("\n")
+        out += [Paragraph(markup(line, ctx.fonts), line_style) for line in lines[:-1]]
+        out.append(ctx.para(lines[-1]))
     return out
 
 

@@ -91,14 +91,16 @@ class View:
         mask = self._mask
         return mask.getpixel((int(x * mask.width), int(y * mask.height))) > 0
 
-    def art(self, points: set[str] | frozenset[str] = frozenset()) -> Group:
+    def art(self, points: set[str] | frozenset[str] = frozenset(), *,
+            leaders: bool = True) -> Group:
         """The line art (no text) as a ReportLab Group, 1 unit = 1 viewBox unit, y up,
         origin at the bottom-left of the viewBox. Elements with data-for= are kept only
-        for the point codes in `points`. Drawn once per set of codes, then reused (drawing
-        never changes a Group)."""
-        key = frozenset(points) & self.point_parts
+        for the point codes in `points`; without `leaders`, the landmark names' leader
+        lines (class "lead") are left out too. Drawn once per set of codes, then reused
+        (drawing never changes a Group)."""
+        key = (frozenset(points) & self.point_parts, leaders)
         if key not in self._art:
-            root = _copy_without(self._tree, points)
+            root = _copy_without(self._tree, points, leaders)
             drawing = _render(root, self.path, self.id)
             scale = self.width / drawing.width if drawing.width else 1.0
             self._art[key] = Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
@@ -277,11 +279,16 @@ def _for_point(el) -> str | None:
     return None
 
 
-def _copy_without(root, points) -> etree._Element:
-    """A copy of the tree without text and without data-for parts for other points."""
+def _copy_without(root, points, leaders: bool = True) -> etree._Element:
+    """A copy of the tree without text, without data-for parts for other points, and
+    without leader lines unless `leaders`."""
     root = etree.fromstring(etree.tostring(root))
     for el in list(root.iter(f"{{{SVG_NS}}}text", "text")):
         el.getparent().remove(el)
+    if not leaders:
+        for el in list(root.iter()):
+            if "lead" in (el.get("class") or "").split() and el.getparent() is not None:
+                el.getparent().remove(el)
     for el in list(root.iter()):
         wanted = el.get("data-for")
         if wanted and wanted not in points and el.getparent() is not None:

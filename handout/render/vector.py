@@ -22,6 +22,7 @@ import math
 import os
 import re
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -42,6 +43,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _LENGTH = re.compile(r"\s*(" + _NUMBER.pattern + r")\s*(px|pt|pc|mm|cm|in|em|ex|%)?\s*")
+_OWN_DECLARATIONS = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)  # an internal subset: [<!ENTITY ...
 _NOT_FINITE = re.compile(r"(?i)(?<![a-z])(nan|inf)")
 # Attributes that hold geometry: numbers only (and path or transform letters).
 _GEOMETRY = {"x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width", "height",
@@ -90,19 +92,26 @@ def parse_svg(data: bytes, path: Path, *, what: str = "SVG file", fail: Fail | N
 
     path = Path(path)
     fail = fail or _default_fail(path, what)
+    declarations = ("has a <!DOCTYPE ...> with its own declarations; remove it and any "
+                    "<!ENTITY ...> (an SVG needs neither)")
+    if _OWN_DECLARATIONS.search(data):  # refused unparsed; a bare <!DOCTYPE svg PUBLIC ..> is fine
+        raise fail(declarations)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:  # its message can quote the file: say where only
+        if "Excessive depth" in str(exc):  # libxml2 stops at 256 levels, before our check
+            raise fail(f"nests elements more than {MAX_DEPTH} deep; simplify the drawing"
+                       ) from None
         line = exc.position[0] if exc.position else None
         raise fail(f"is not valid SVG (XML broken at line {line})" if line
                    else "is not valid SVG (not XML)") from None
     except ValueError:
         raise fail("is not valid SVG (not XML)") from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise fail("has a <!DOCTYPE ...> with its own declarations; remove it and any "
-                   "<!ENTITY ...> (an SVG needs neither)")
+    dtd = root.getroottree().docinfo.internalDTD  # the same, in an encoding the regex missed
+    if dtd is not None and (any(True for _ in dtd.iterentities()) or dtd.elements()):
+        raise fail(declarations)
     if not isinstance(root.tag, str) or etree.QName(root).localname != "svg":
         raise fail("is not valid SVG: the top element is not <svg>")
     _check_shape(root, fail)
@@ -198,7 +207,7 @@ def _check_references(root, path: Path, what: str, fail: Fail, box, depth: int) 
         if not isinstance(el.tag, str):
             continue
         href = _href(el)
-        if href is None:
+        if href is None or etree_name(el) == "a":  # a link for a reader, never loaded
             continue
         href = href.strip()
         if not href or href.startswith("#"):
@@ -223,7 +232,10 @@ def _check_references(root, path: Path, what: str, fail: Fail, box, depth: int) 
                 raise fail(f"<{etree_name(el)}> refers to {shown}: SVG files refer to each "
                            f"other more than {MAX_REFERENCE_DEPTH} deep")
             inner = Path(full)
-            inner_fail = _default_fail(inner, f"{what} {path}: {shown}:".rstrip(":"))
+
+            def inner_fail(message: str, shown=shown) -> Exception:
+                return fail(f"uses {shown}: {message}")
+
             parse_svg(read_svg(inner, what="SVG file", fail=inner_fail), inner, what=what,
                       fail=inner_fail, box=box, _depth=depth + 1)
             continue
@@ -268,6 +280,7 @@ def _embed(el, picture: bytes, shown: str, fail: Fail, box) -> None:
             el.set(name, uri)
 
 
+@lru_cache(maxsize=1)
 def _own_fonts():
     """A svglib font map giving the package's default family (embedded) for every name."""
     from svglib.fonts import FontMap
