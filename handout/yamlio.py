@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import files, limits
 from .errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from yaml.constructor import SafeConstructor
 
 MAX_BYTES = limits.YAML_FILE_BYTES  # the whole built-in library is well under 200 KB
 
@@ -43,14 +44,32 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in these files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+@lru_cache(maxsize=None)
+def _loaders() -> tuple[type | None, type]:
+    """(libyaml's fast safe loader or None, the pure loader that refuses aliases). PyYAML is
+    imported here, the first time a file is parsed: `handout --help` never needs it."""
+    import yaml
+    from yaml.events import AliasEvent
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+            if self.check_event(AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed in these files",
+                    event.start_mark)
+            return super().compose_node(parent, index)
+
+    return getattr(yaml, "CSafeLoader", None), NoAliasLoader
+
+
+def __getattr__(name: str):
+    """_FastLoader and _NoAliasLoader, made when first asked for (see _loaders)."""
+    if name == "_FastLoader":
+        return _loaders()[0]
+    if name == "_NoAliasLoader":
+        return _loaders()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> str:
@@ -70,9 +89,6 @@ def load_yaml(path: Path, *, what: str = "data file") -> Any:
 # pure loader, so messages are the same on every machine. The C parser resolves an alias to
 # the anchor's node; _build notices a node met twice, and the pure loader then stops at the
 # first alias itself (naming its line), before anything can expand.
-_FastLoader = getattr(yaml, "CSafeLoader", None)
-
-
 class _AliasFound(Exception):
     """A node met twice while building: the file uses an alias."""
 
@@ -82,15 +98,18 @@ def parse_yaml(text: str, name: str, *, what: str = "data file") -> Any:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise DataError(Problem(name, None, None, None, f"the {what} is empty"))
-    if _FastLoader is not None:
+    fast, pure = _loaders()
+    if fast is not None:
         try:
-            return _parse(text, name, what, _FastLoader)
+            return _parse(text, name, what, fast)
         except (_AliasFound, DataError):
             pass  # a bad file: the pure loader below says what and where, in its own words
-    return _parse(text, name, what, _NoAliasLoader)
+    return _parse(text, name, what, pure)
 
 
 def _parse(text: str, name: str, what: str, loader_class) -> Any:
+    import yaml
+
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -120,7 +139,7 @@ def _build(node, loader: SafeConstructor, name: str, problems: list[Problem], se
     if id(node) in seen:
         raise _AliasFound()
     seen.add(id(node))
-    if isinstance(node, ScalarNode):
+    if node.id == "scalar":  # PyYAML's ScalarNode, SequenceNode, MappingNode
         try:
             value = loader.construct_object(node, deep=True)
         except ValueError:
@@ -134,17 +153,17 @@ def _build(node, loader: SafeConstructor, name: str, problems: list[Problem], se
                                         f"control character U+{ord(control.group()):04X} "
                                         f"(written as an escape)"))
         return value
-    if isinstance(node, SequenceNode):
+    if node.id == "sequence":
         out = LineList(_build(child, loader, name, problems, seen) for child in node.value)
         out.line = node.start_mark.line + 1
         out.item_lines = [child.start_mark.line + 1 for child in node.value]
         return out
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         out = LineDict()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True) if isinstance(key_node, ScalarNode) else None
+            key = loader.construct_object(key_node, deep=True) if key_node.id == "scalar" else None
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 problems.append(Problem(name, line, None, None, f"keys must be text, not {key_node.value!r}"))

@@ -15,6 +15,8 @@ import handout
 
 ROOT = str(Path(handout.__file__).resolve().parent.parent)
 HEAVY = ("reportlab", "PIL", "pypdf", "pypdfium2", "svglib", "openpyxl", "fontpkg", "bidi")
+# Read only when a file is parsed, an SVG drawn, a right-to-left text shaped (issue 15).
+LAZY = ("yaml", "lxml", "arabic_reshaper", "fontTools")
 
 
 def _python(*args, env_extra=None, cwd=None):
@@ -49,7 +51,20 @@ def test_help_imports_nothing_heavy(tmp_path, args):
     done = _python("-X", "importtime", "-m", "handout", *args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "handout" in done.stdout
-    assert not _imported(done.stderr) & set(HEAVY), sorted(_imported(done.stderr) & set(HEAVY))
+    assert not _imported(done.stderr) & set(HEAVY + LAZY), sorted(
+        _imported(done.stderr) & set(HEAVY + LAZY))
+
+
+def test_a_handout_without_right_to_left_text_never_imports_the_shaping_libraries(tmp_path):
+    example = Path(ROOT) / "examples"
+    done = _python("-X", "importtime", "-m", "handout", "make", str(example / "client.yaml"),
+                   "--brand", str(example / "brand.yaml"), "-o", str(tmp_path / "out.pdf"),
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out.pdf").stat().st_size > 10_000
+    imported = _imported(done.stderr)
+    assert {"reportlab", "yaml"} <= imported  # (the check sees what a make imports)
+    assert not imported & {"bidi", "arabic_reshaper", "fontTools"}
 
 
 def test_import_handout_is_light_and_names_load_when_used(tmp_path):

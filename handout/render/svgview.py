@@ -101,10 +101,12 @@ class View:
         key = (frozenset(points) & self.point_parts, leaders)
         if key not in self._art:
             root = _copy_without(self._tree, points, leaders)
-            drawing = _render(root, self.path, self.id)
-            scale = self.width / drawing.width if drawing.width else 1.0
-            self._art[key] = Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
+            self._keep_art(key, _render(root, self.path, self.id))
         return self._art[key]
+
+    def _keep_art(self, key, drawing: Drawing) -> None:
+        scale = self.width / drawing.width if drawing.width else 1.0
+        self._art[key] = Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
 
     @cached_property
     def point_parts(self) -> frozenset[str]:
@@ -192,7 +194,10 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
     view = View(id=view_id, path=path, width=vw, height=vh, title=title,
                 symmetric=root.get("data-symmetric", "").lower() in ("true", "yes", "1"),
                 labels=labels, _tree=root)
-    view.outline = _outline(root, path, view_id, fail)
+    view.outline, drawing = _outline(root, path, view_id, fail)
+    # That drawing is the whole art (every point's parts, leaders, no text): the art of a
+    # card whose point has no parts of its own, drawn already (svglib is a view's main cost).
+    view._keep_art((view.point_parts, True), drawing)
     view.keep_clear = _keep_clear(root, vx, vy, vw, vh)
     return view
 
@@ -307,8 +312,9 @@ def _render(root, path: Path, item_hint: str) -> Drawing:
     return svg_drawing(root, path, what="view file", fail=fail)
 
 
-def _outline(root, path: Path, view_id: str, fail) -> list[list[tuple[float, float]]]:
-    """The outline as closed polygons in fractions, transforms applied."""
+def _outline(root, path: Path, view_id: str, fail) -> tuple[list[list[tuple[float, float]]], Drawing]:
+    """The outline as closed polygons in fractions, transforms applied, and the drawing of
+    the tree without its text that it was found in."""
     found = root.xpath('//*[@id="outline"]')
     if not found:
         raise fail('has no path with id="outline" (the body silhouette, used to check markers)')
@@ -327,7 +333,7 @@ def _outline(root, path: Path, view_id: str, fail) -> list[list[tuple[float, flo
     polys = [p for p in polys if len(p) >= 3]
     if not polys:
         raise fail('the outline path (id="outline") is empty')
-    return polys
+    return polys, drawing
 
 
 def _find_shape(node, svgid: str, matrix):
