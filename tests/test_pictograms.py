@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, norm, sub
+from handout.render.pose import angle_between, norm, prop_list, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -457,44 +457,50 @@ def _crosses(p1, p2, q1, q2) -> bool:
     return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
 
 
-def test_figure_4_shin_lies_across_the_other_thigh():
-    """Seen from the feet end, in every phase the crossing shin runs across the other
-    leg (its ankle resting on the other knee or thigh, its foot beyond), its knee fallen
-    out to the side past the hips; first the other foot is on the mat, then that thigh is
-    lifted towards the chest, both hands on it below the crossed ankle, the arrow pointing
-    to the head (the thigh drawn in, not the foot pulled to the face)."""
+def test_figure_4_is_a_side_view_with_the_shin_across_the_other_thigh():
+    """From the side (the feet-end view read as dislocated legs): lying on the back, head
+    on a pillow; in every phase the crossing shin runs across the other thigh near its
+    knee (the ankle on it, the foot beyond); first the other foot is on the mat, then
+    that thigh is drawn in towards the chest, both hands behind it, the arrow at that
+    knee pointing towards the head."""
     pose = pose_of("figure-4")
-    assert pose["view"] == "feet"
+    assert pose["view"] == "side" and pose["turned"] == ["leg"]
+    assert "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
         j = pose[phase]
-        assert _crosses(j["knee"], j["toe"], j["hip_far"], j["knee_far"]), phase
-        assert j["knee"][0] < min(j["hip"][0], j["hip_far"][0]) - 8  # out to the side
-        shin = sub(j["ankle"], j["knee"])
-        assert abs(shin[0]) > 1.5 * abs(shin[1])  # across, not up
+        thigh = (j["hip"], j["knee_far"])
+        assert any(_crosses(j["knee"], j[e], *thigh) for e in ("ankle", "toe")), phase
+        near_knee = _dist(j["ankle"], j["knee_far"])
+        assert near_knee < 0.25 * _dist(j["hip"], j["knee_far"]), phase  # just above it
+        assert j["knee"][1] < j["knee_far"][1] - 6, phase  # the near knee fallen out
+        assert j["head"][1] > 5  # raised on the pillow
     start, end = pose["start"], pose["end"]
-    assert start["ankle_far"][1] < start["hip_far"][1]  # the foot on the mat, near us
-    assert end["knee_far"][1] > start["knee_far"][1] + 4  # the thigh drawn in
+    assert start["ankle_far"][1] < 3  # the foot on the mat
+    assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in
     assert end["ankle_far"][1] > start["ankle_far"][1] + 10  # the foot off the mat
-    thigh = (end["hip_far"], end["knee_far"])
-    for hand in ("hand", "hand_far"):
+    for hand in ("hand", "hand_far"):  # behind the thigh: on its side towards the feet
         h = end[hand]
-        assert thigh[0][1] < h[1] < end["ankle"][1], hand  # on the thigh, below the ankle
-        assert abs(h[0] - lerp_x(*thigh, h[1])) < 4, hand
+        assert end["hip"][1] < h[1] < end["knee_far"][1], hand
+        assert 0 < h[0] - lerp_x(end["hip"], end["knee_far"], h[1]) < 4, hand
     (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
-    assert y1 - y0 > 3 * abs(x1 - x0)  # towards the head
+    assert x1 < x0 - 4  # towards the head
+    assert min(y0, y1) > end["knee_far"][1] and _dist(pose["arrow"]["from"], end["knee_far"]) < 9
 
 
 def lerp_x(a, b, y) -> float:
     return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1])
 
 
-def test_from_the_feet_the_crossing_leg_is_a_shade_darker():
-    """Face on, the two legs of the figure-4 cross: the near leg is filled darker than the
-    other, so a reader can tell which leg is which."""
+def test_the_crossing_leg_is_a_shade_darker():
+    """The figure-4's legs cross: the near (crossing, turned) leg is filled darker than
+    the other, so a reader can tell which leg is which."""
     from handout.render.pictograms import FULL, body_layers
-    layers = body_layers(pose_of("figure-4")["end"], "up", "feet", FULL)
-    near, far = layers[-1], layers[2]
+    pose = pose_of("figure-4")
+    layers = body_layers(pose["end"], "up", "side", FULL, pose["turned"])
+    near, far = layers[-2], layers[1]
     assert near.ink.fill.red < far.ink.fill.red - 0.1
+    plain = body_layers(pose["end"], "up", "side", FULL)
+    assert plain[-2].ink.fill.red == plain[1].ink.fill.red
 
 
 def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
