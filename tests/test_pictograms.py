@@ -235,12 +235,13 @@ def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
 
 def test_stacked_phases_have_an_arrow_between_them():
     """Pelvic tilt, one panel above the other: in the white band between them, only an
-    arrow at the middle, grey (it says 'then'; the black arrows say 'move this way')."""
+    arrow at the left edge, grey (it says 'then'; the black arrows say 'move this way';
+    at the middle, over the lower back, it read as 'press down')."""
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     band = []
     for y in range(image.height):
         inked = [x for x in range(image.width) if image.getpixel((x, y)) < 200]
-        if inked and 0.4 * image.width < min(inked) and max(inked) < 0.6 * image.width:
+        if inked and max(inked) < 0.15 * image.width:
             band.append(y)
     assert len(band) > 0.05 * image.height
     darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
@@ -423,9 +424,20 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
     assert start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 2.5
     assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
     assert _dist(start["back"], start["hip"]) < _dist(start["back"], start["shoulder"])
-    # The cue is at the pelvis (an arrow over the belly read as "push your stomach down").
-    arrow = pose["arrow"]
-    assert all(abs(x - start["hip"][0]) < 8 for x in (arrow["from"][0], arrow["to"][0]))
+    # The cue: in the start panel, a short arrow straight down at the small of the back
+    # (press it into the mat); nothing pointing up (an arrow curling round the hip read
+    # as lifting the hips into a bridge).
+    arrows = pose["arrow"] if isinstance(pose["arrow"], list) else [pose["arrow"]]
+    assert len(arrows) == 1 and arrows[0]["phase"] == "start"
+    (x0, y0), (x1, y1) = arrows[0]["from"], arrows[0]["to"]
+    assert y1 < y0 - 3 and abs(x1 - x0) < 0.5 and not arrows[0].get("bend")  # down
+    assert abs(x1 - start["back"][0]) < 2 and y0 - y1 < 8  # at the lower back, short
+    # Simple arms (the folded ones looked zigzagged): the elbow on the trunk's line, the
+    # forearm on to the hand resting on the belly, no sharp turn at the elbow.
+    for phase in ("start", "end"):
+        j = pose[phase]
+        upper, fore = sub(j["elbow"], j["shoulder"]), sub(j["wrist"], j["elbow"])
+        assert abs(angle_between(upper, fore)) < 45, phase
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():

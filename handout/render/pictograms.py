@@ -542,8 +542,9 @@ def _apart(pose: dict, named) -> Scene:
                                      THEN))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the middle
-                x, y = down_w / 2, -at + GAP
+            if i:  # first this, then that: an arrow down the gap, at the left edge (at
+                # the middle, over a lying body, it read as "press down")
+                x, y = PAD, -at + GAP
                 scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
                                      THEN))
             at += heights[i] + GAP
