@@ -539,6 +539,15 @@ def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
     (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
     assert abs(x1 - x0) > 3 * abs(y1 - y0) and arrow["both"]
     assert x0 < middle < x1  # both sides
+    # At the knees, not over the head (there it read as the head or arms swinging): the
+    # arc's ends at the height of the knees, well below the shoulders.
+    knees_top = max(start["knee"][1], start["knee_far"][1])
+    for y in (y0, y1):
+        assert end["knee_far"][1] < y < knees_top + 3
+    # Lying, not squatting: the shoulders and the head on its pillow lie well beyond the
+    # upright knees (knees reaching the shoulders read as a frog crouch).
+    assert start["shoulder"][1] > knees_top + 8
+    assert "pillow" in [name for name, _ in prop_list(pose)]
 
 
 def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
