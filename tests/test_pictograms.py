@@ -448,9 +448,17 @@ def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
     pose = pose_of("knee-to-chest")
     end = pose["end"]
     assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
-    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) < THIGH_R
+    # The far hand wraps behind the thigh: the wrist hidden behind it, the fingers showing
+    # past its back edge (a forearm that vanished into the thigh looked run through it).
+    assert _to_segment(end["wrist_far"], end["hip"], end["knee"]) < THIGH_R
+    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) > THIGH_R + 1
     assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
     assert _dist(end["toe"], end["ankle"]) > 3  # a foot
+    assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
+    # A short arrow just above the knee towards the chest (a big sweep read as rolling).
+    (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
+    assert x1 < x0 and _dist((x0, y0), (x1, y1)) < 8
+    assert all(0 < y - end["knee"][1] < 8 for y in (y0, y1))
     assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
     assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
     for phase in ("start", "end"):
