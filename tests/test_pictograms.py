@@ -582,6 +582,11 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     trunk_top = sub(end["shoulder"], end["back"])
     assert abs(angle_between(trunk_top, sub(end["head"], end["neck"]))) < 15
     assert start["head"][1] >= HEAD_R + 1
+    # The face to the mat (a face looking ahead strains the neck), and the phases apart:
+    # overlaid, the pale start hid behind the end figure, its head a ball under the chest.
+    from handout.render.pose import face_vector
+    assert face_vector(end, "down", "side")[1] < -0.8
+    assert pose["show"] == "apart"
 
 
 def test_hands_are_mittens_not_stumps():
