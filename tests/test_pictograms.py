@@ -614,6 +614,16 @@ def test_walking_is_one_walker():
     assert pose["start"] == pose["end"]
     end = pose["end"]
     assert abs(end["ankle"][0] - end["ankle_far"][0]) > 12  # a stride
+    # The front foot lands heel first (toes down, both feet read as tiptoeing): its toes
+    # higher than its ankle's foot line, its heel on the ground, behind the ankle.
+    from handout.render.pictograms import FULL, body_layers
+    front = "_far" if end["ankle_far"][0] > end["ankle"][0] else ""
+    assert end["toe" + front][1] > end["ankle" + front][1] + 1
+    layers = body_layers(end, pose.get("face"), "side", FULL)
+    leg = layers[1] if front else layers[3]
+    foot = [p for shape in leg.shapes[3:] for p in shape]
+    lowest = min(foot, key=lambda p: p[1])
+    assert lowest[1] < 0.4 and lowest[0] < end["ankle" + front][0]
 
 
 @pytest.mark.parametrize("stretch_id", ["walking", "cat-cow"])
