@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, norm, prop_list, sub
+from handout.render.pose import angle_between, cross, norm, prop_list, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -624,6 +624,18 @@ def test_walking_is_one_walker():
     foot = [p for shape in leg.shapes[3:] for p in shape]
     lowest = min(foot, key=lambda p: p[1])
     assert lowest[1] < 0.4 and lowest[0] < end["ankle" + front][0]
+
+
+def test_cat_cow_arches_only_to_a_gentle_hollow():
+    """The rounded back bows backwards; the upright one has a small hollow to the front,
+    no more (a deep arch read as over-arching, which the text does not ask for)."""
+    pose = pose_of("cat-cow")
+    def bow(j):  # how far the back lies in front of the hip-to-shoulder line
+        hip, shoulder, back = j["hip"], j["shoulder"], j["back"]
+        line = norm(sub(shoulder, hip))
+        return -cross(line, sub(back, hip))  # face right: in front is +x
+    assert bow(pose["start"]) < -3  # rounded
+    assert 1 < bow(pose["end"]) < 3.5  # a gentle hollow
 
 
 @pytest.mark.parametrize("stretch_id", ["walking", "cat-cow"])
