@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, norm, sub
+from handout.render.pose import angle_between, cross, norm, prop_list, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -235,12 +235,13 @@ def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
 
 def test_stacked_phases_have_an_arrow_between_them():
     """Pelvic tilt, one panel above the other: in the white band between them, only an
-    arrow at the middle, grey (it says 'then'; the black arrows say 'move this way')."""
+    arrow at the left edge, grey (it says 'then'; the black arrows say 'move this way';
+    at the middle, over the lower back, it read as 'press down')."""
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     band = []
     for y in range(image.height):
         inked = [x for x in range(image.width) if image.getpixel((x, y)) < 200]
-        if inked and 0.4 * image.width < min(inked) and max(inked) < 0.6 * image.width:
+        if inked and max(inked) < 0.15 * image.width:
             band.append(y)
     assert len(band) > 0.05 * image.height
     darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
@@ -423,9 +424,20 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
     assert start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 2.5
     assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
     assert _dist(start["back"], start["hip"]) < _dist(start["back"], start["shoulder"])
-    # The cue is at the pelvis (an arrow over the belly read as "push your stomach down").
-    arrow = pose["arrow"]
-    assert all(abs(x - start["hip"][0]) < 8 for x in (arrow["from"][0], arrow["to"][0]))
+    # The cue: in the start panel, a short arrow straight down at the small of the back
+    # (press it into the mat); nothing pointing up (an arrow curling round the hip read
+    # as lifting the hips into a bridge).
+    arrows = pose["arrow"] if isinstance(pose["arrow"], list) else [pose["arrow"]]
+    assert len(arrows) == 1 and arrows[0]["phase"] == "start"
+    (x0, y0), (x1, y1) = arrows[0]["from"], arrows[0]["to"]
+    assert y1 < y0 - 3 and abs(x1 - x0) < 0.5 and not arrows[0].get("bend")  # down
+    assert abs(x1 - start["back"][0]) < 2 and y0 - y1 < 8  # at the lower back, short
+    # Simple arms (the folded ones looked zigzagged): the elbow on the trunk's line, the
+    # forearm on to the hand resting on the belly, no sharp turn at the elbow.
+    for phase in ("start", "end"):
+        j = pose[phase]
+        upper, fore = sub(j["elbow"], j["shoulder"]), sub(j["wrist"], j["elbow"])
+        assert abs(angle_between(upper, fore)) < 45, phase
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
@@ -436,9 +448,17 @@ def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
     pose = pose_of("knee-to-chest")
     end = pose["end"]
     assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
-    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) < THIGH_R
+    # The far hand wraps behind the thigh: the wrist hidden behind it, the fingers showing
+    # past its back edge (a forearm that vanished into the thigh looked run through it).
+    assert _to_segment(end["wrist_far"], end["hip"], end["knee"]) < THIGH_R
+    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) > THIGH_R + 1
     assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
     assert _dist(end["toe"], end["ankle"]) > 3  # a foot
+    assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
+    # A short arrow just above the knee towards the chest (a big sweep read as rolling).
+    (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
+    assert x1 < x0 and _dist((x0, y0), (x1, y1)) < 8
+    assert all(0 < y - end["knee"][1] < 8 for y in (y0, y1))
     assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
     assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
     for phase in ("start", "end"):
@@ -457,44 +477,50 @@ def _crosses(p1, p2, q1, q2) -> bool:
     return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
 
 
-def test_figure_4_shin_lies_across_the_other_thigh():
-    """Seen from the feet end, in every phase the crossing shin runs across the other
-    leg (its ankle resting on the other knee or thigh, its foot beyond), its knee fallen
-    out to the side past the hips; first the other foot is on the mat, then that thigh is
-    lifted towards the chest, both hands on it below the crossed ankle, the arrow pointing
-    to the head (the thigh drawn in, not the foot pulled to the face)."""
+def test_figure_4_is_a_side_view_with_the_shin_across_the_other_thigh():
+    """From the side (the feet-end view read as dislocated legs): lying on the back, head
+    on a pillow; in every phase the crossing shin runs across the other thigh near its
+    knee (the ankle on it, the foot beyond); first the other foot is on the mat, then
+    that thigh is drawn in towards the chest, both hands behind it, the arrow at that
+    knee pointing towards the head."""
     pose = pose_of("figure-4")
-    assert pose["view"] == "feet"
+    assert pose["view"] == "side" and pose["turned"] == ["leg"]
+    assert "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
         j = pose[phase]
-        assert _crosses(j["knee"], j["toe"], j["hip_far"], j["knee_far"]), phase
-        assert j["knee"][0] < min(j["hip"][0], j["hip_far"][0]) - 8  # out to the side
-        shin = sub(j["ankle"], j["knee"])
-        assert abs(shin[0]) > 1.5 * abs(shin[1])  # across, not up
+        thigh = (j["hip"], j["knee_far"])
+        assert any(_crosses(j["knee"], j[e], *thigh) for e in ("ankle", "toe")), phase
+        near_knee = _dist(j["ankle"], j["knee_far"])
+        assert near_knee < 0.25 * _dist(j["hip"], j["knee_far"]), phase  # just above it
+        assert j["knee"][1] < j["knee_far"][1] - 6, phase  # the near knee fallen out
+        assert j["head"][1] > 5  # raised on the pillow
     start, end = pose["start"], pose["end"]
-    assert start["ankle_far"][1] < start["hip_far"][1]  # the foot on the mat, near us
-    assert end["knee_far"][1] > start["knee_far"][1] + 4  # the thigh drawn in
+    assert start["ankle_far"][1] < 3  # the foot on the mat
+    assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in
     assert end["ankle_far"][1] > start["ankle_far"][1] + 10  # the foot off the mat
-    thigh = (end["hip_far"], end["knee_far"])
-    for hand in ("hand", "hand_far"):
+    for hand in ("hand", "hand_far"):  # behind the thigh: on its side towards the feet
         h = end[hand]
-        assert thigh[0][1] < h[1] < end["ankle"][1], hand  # on the thigh, below the ankle
-        assert abs(h[0] - lerp_x(*thigh, h[1])) < 4, hand
+        assert end["hip"][1] < h[1] < end["knee_far"][1], hand
+        assert 0 < h[0] - lerp_x(end["hip"], end["knee_far"], h[1]) < 4, hand
     (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
-    assert y1 - y0 > 3 * abs(x1 - x0)  # towards the head
+    assert x1 < x0 - 4  # towards the head
+    assert min(y0, y1) > end["knee_far"][1] and _dist(pose["arrow"]["from"], end["knee_far"]) < 9
 
 
 def lerp_x(a, b, y) -> float:
     return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1])
 
 
-def test_from_the_feet_the_crossing_leg_is_a_shade_darker():
-    """Face on, the two legs of the figure-4 cross: the near leg is filled darker than the
-    other, so a reader can tell which leg is which."""
+def test_the_crossing_leg_is_a_shade_darker():
+    """The figure-4's legs cross: the near (crossing, turned) leg is filled darker than
+    the other, so a reader can tell which leg is which."""
     from handout.render.pictograms import FULL, body_layers
-    layers = body_layers(pose_of("figure-4")["end"], "up", "feet", FULL)
-    near, far = layers[-1], layers[2]
+    pose = pose_of("figure-4")
+    layers = body_layers(pose["end"], "up", "side", FULL, pose["turned"])
+    near, far = layers[-2], layers[1]
     assert near.ink.fill.red < far.ink.fill.red - 0.1
+    plain = body_layers(pose["end"], "up", "side", FULL)
+    assert plain[-2].ink.fill.red == plain[1].ink.fill.red
 
 
 def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
@@ -521,6 +547,15 @@ def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
     (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
     assert abs(x1 - x0) > 3 * abs(y1 - y0) and arrow["both"]
     assert x0 < middle < x1  # both sides
+    # At the knees, not over the head (there it read as the head or arms swinging): the
+    # arc's ends at the height of the knees, well below the shoulders.
+    knees_top = max(start["knee"][1], start["knee_far"][1])
+    for y in (y0, y1):
+        assert end["knee_far"][1] < y < knees_top + 3
+    # Lying, not squatting: the shoulders and the head on its pillow lie well beyond the
+    # upright knees (knees reaching the shoulders read as a frog crouch).
+    assert start["shoulder"][1] > knees_top + 8
+    assert "pillow" in [name for name, _ in prop_list(pose)]
 
 
 def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
@@ -547,6 +582,11 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     trunk_top = sub(end["shoulder"], end["back"])
     assert abs(angle_between(trunk_top, sub(end["head"], end["neck"]))) < 15
     assert start["head"][1] >= HEAD_R + 1
+    # The face to the mat (a face looking ahead strains the neck), and the phases apart:
+    # overlaid, the pale start hid behind the end figure, its head a ball under the chest.
+    from handout.render.pose import face_vector
+    assert face_vector(end, "down", "side")[1] < -0.8
+    assert pose["show"] == "apart"
 
 
 def test_hands_are_mittens_not_stumps():
@@ -574,6 +614,28 @@ def test_walking_is_one_walker():
     assert pose["start"] == pose["end"]
     end = pose["end"]
     assert abs(end["ankle"][0] - end["ankle_far"][0]) > 12  # a stride
+    # The front foot lands heel first (toes down, both feet read as tiptoeing): its toes
+    # higher than its ankle's foot line, its heel on the ground, behind the ankle.
+    from handout.render.pictograms import FULL, body_layers
+    front = "_far" if end["ankle_far"][0] > end["ankle"][0] else ""
+    assert end["toe" + front][1] > end["ankle" + front][1] + 1
+    layers = body_layers(end, pose.get("face"), "side", FULL)
+    leg = layers[1] if front else layers[3]
+    foot = [p for shape in leg.shapes[3:] for p in shape]
+    lowest = min(foot, key=lambda p: p[1])
+    assert lowest[1] < 0.4 and lowest[0] < end["ankle" + front][0]
+
+
+def test_cat_cow_arches_only_to_a_gentle_hollow():
+    """The rounded back bows backwards; the upright one has a small hollow to the front,
+    no more (a deep arch read as over-arching, which the text does not ask for)."""
+    pose = pose_of("cat-cow")
+    def bow(j):  # how far the back lies in front of the hip-to-shoulder line
+        hip, shoulder, back = j["hip"], j["shoulder"], j["back"]
+        line = norm(sub(shoulder, hip))
+        return -cross(line, sub(back, hip))  # face right: in front is +x
+    assert bow(pose["start"]) < -3  # rounded
+    assert 1 < bow(pose["end"]) < 3.5  # a gentle hollow
 
 
 @pytest.mark.parametrize("stretch_id", ["walking", "cat-cow"])

@@ -156,16 +156,17 @@ def bbox(points) -> tuple[float, float, float, float]:
 
 # --------------------------------------------------------------------------- the body
 
-def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
-    """The figure for one phase, back to front."""
+def body_layers(j: dict, face: str, view: str, ink: Ink, turned=()) -> list[Layer]:
+    """The figure for one phase, back to front. A near leg in `turned` (a figure-4's
+    crossing leg, its knee out towards us) is a shade darker, as from the feet."""
     p = {k: tuple(v) for k, v in j.items()}
     s = front_side(p, face) if view in SIDEWAYS else 1
     far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
-    if view == "feet" and far_leg:  # face on the legs cross: the near one a shade darker,
-        near_leg.ink = replace(ink, fill=_darker(ink.fill))  # so each leg is told apart
+    if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
+        near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
@@ -458,7 +459,7 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink))
+    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or ()))
 
 
 def _together(pose: dict, named) -> list[Layer]:
@@ -541,8 +542,9 @@ def _apart(pose: dict, named) -> Scene:
                                      THEN))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the middle
-                x, y = down_w / 2, -at + GAP
+            if i:  # first this, then that: an arrow down the gap, at the left edge (at
+                # the middle, over a lying body, it read as "press down")
+                x, y = PAD, -at + GAP
                 scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
                                      THEN))
             at += heights[i] + GAP
