@@ -21,7 +21,6 @@ from ..render.pose import BOX_H, BOX_W, PARENT, phases, pose_problems, prop_list
 FRAMES = 12  # drawn between two phases; the browser moves in straight lines between them
 MOVE_S, HOLD_START_S, HOLD_END_S = 2.5, 1.0, 2.0
 PAD = 5.0
-MIN_MOVE = 0.5  # pose units: a pose whose joints move less than this cannot animate
 
 # (name, from joint, to joint, width in pose units); a joint missing from the pose leaves
 # its part out. Groups are drawn back to front; each group's outlines, then its fills.
@@ -51,11 +50,6 @@ class Animation:
     svg: str  # the <svg> element, ready to place in a page
     duration: float  # seconds for one cycle, there and back
     frames: tuple[dict, ...]  # the joints at each key time, for tests
-
-
-def cannot_animate(stretch, message: str, field: str = "pose") -> DataError:
-    return DataError(Problem(stretch.source.file or "stretches.yaml", stretch.source.line or None,
-                             stretch.id, field, f"cannot animate: {message}"))
 
 
 def _angle_lerp(a: float, b: float, t: float) -> float:
@@ -126,10 +120,8 @@ def animate(stretch) -> Animation:
         raise DataError(Problem(first.file, first.line, first.item, first.field,
                                 f"cannot animate: {first.message}"))
     frames, times = key_frames(pose)
-    start, end = frames[0], frames[len(frames) // 2]
-    if max(math.dist(start[j], end[j]) for j in start) < MIN_MOVE:
-        raise cannot_animate(stretch, "the start and end positions are the same, so nothing "
-                                      "moves; give the end pose the position the stretch reaches")
+    # A pose whose start and end are the same (walking: one walker in mid stride) is a
+    # still picture: the same SVG, holding one position.
     duration = HOLD_START_S + HOLD_END_S + 2 * (len(phases(pose)) - 1) * MOVE_S
     return Animation(_svg(stretch, pose, frames, times, duration), duration, tuple(frames))
 
