@@ -127,4 +127,7 @@ def test_paragraphs_split_at_blank_lines_and_keep_line_breaks():
     assert paragraphs("  One\nstill one.\n\n\n  Two. \n \t\nThree\n") == \
         ["One\nstill one.", "Two.", "Three"]
     assert paragraphs("\n\n") == []
+    # Windows (CR LF) and old Mac (CR) line ends are line ends too.
+    assert paragraphs("One\r\nstill one.\r\n\r\nTwo\rthree\r\rFour") == \
+        ["One\nstill one.", "Two\nthree", "Four"]
     assert paragraphs(7) == ["7"]
