@@ -304,12 +304,26 @@ def client_options(command):
 def build_client(client_file, name, date_text, practitioner, protocol, points, stretches, tips,
                  drop, side, pregnant, conditions, allow, notes, notes_file, next_appointment,
                  paper, large_print) -> Client:
+    from .errors import InputError
+    from .limits import text_problem
+
     base = load_client(client_file) if client_file else Client(source="options")
+    # Each text option checked as itself, so a message names the option (or notes file),
+    # not the client file it is laid over.
+    for option, key, value in (("--name", "name", name), ("--practitioner", "practitioner",
+                               practitioner), ("--next-appointment", "next_appointment",
+                               next_appointment), ("--notes", "notes", notes)):
+        problem = text_problem(key, value) if value else None
+        if problem:
+            raise InputError(f"{option}: {problem}")
     if notes_file:
         from .files import read_text
         from .limits import NOTES_FILE_BYTES
 
         notes = read_text(notes_file, what="notes file", max_bytes=NOTES_FILE_BYTES)
+        too_long = text_problem("notes", notes)
+        if too_long:
+            raise InputError(f"{notes_file}: {too_long} (the limit for notes)")
     conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
     client = merge(
         base, name=name, practitioner=practitioner, protocol=protocol,

@@ -53,8 +53,14 @@ class Fields:
 
     def done(self) -> None:
         unknown = [key for key in self.data if key not in self.seen]
+        known = ", ".join(sorted(self.seen))
+        if unknown and len(unknown) == len(self.data):
+            # Not one field we know: most likely not this kind of file at all (a link to a
+            # private file, say), so its keys, which may be its contents, are not quoted.
+            self.problem(None, f"has none of the fields expected here ({known}): "
+                               "is it the right file?")
+            return
         for key in unknown:
-            known = ", ".join(sorted(self.seen))
             self.problem(key, f"unknown field (expected one of: {known})")
 
     # -- accessors -------------------------------------------------------------------

@@ -389,7 +389,7 @@ def write_stdout(data: bytes | BinaryIO) -> None:
     so Python's own flush at exit stays quiet."""
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
-        raise OutputError("standard output is closed; give a file name with -o")
+        raise OutputError("standard output is closed; give a file name instead of '-'")
     try:
         if isinstance(data, (bytes, bytearray, memoryview)):
             stream.write(data)
@@ -402,7 +402,7 @@ def write_stdout(data: bytes | BinaryIO) -> None:
                           "(broken pipe)") from None
     except (OSError, ValueError):  # a closed descriptor, or a closed file object
         _silence_stdout(stream)
-        raise OutputError("standard output is closed; give a file name with -o") from None
+        raise OutputError("standard output is closed; give a file name instead of '-'") from None
 
 
 def _silence_stdout(stream) -> None:

@@ -98,6 +98,7 @@ def _read_font(rl_name: str, path: str, *, check_glyphs: bool) -> TTFont:
         raise InputError(str(exc)) from None
     try:
         font = TTFont(rl_name, io.BytesIO(data))
+        font.face.filename = path  # read from bytes, it would say "(ttf)": name the file
         if check_glyphs:  # every glyph a PDF could embed, as its subsets will read them
             chars = sorted(font.face.charToGlyph)
             for start in range(0, len(chars), 256):

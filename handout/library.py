@@ -290,6 +290,12 @@ def _read_sections(folders, problems) -> dict[str, object]:
                 problems.append(Problem(name, getattr(document, "line", 1), None, None,
                                         f"should start with one of: {', '.join(allowed)}"))
                 continue
+            if document and not any(key in allowed for key in document):
+                # Not one section we know: most likely not a data file at all (a link to a
+                # private file, say), so its keys, which may be its contents, are not quoted.
+                problems.append(Problem(name, 1, None, None, "has none of the sections expected "
+                                        f"here ({', '.join(allowed)}): is it the right file?"))
+                continue
             for key, value in document.items():
                 line = document.line_of(key)
                 if key not in allowed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 
@@ -24,7 +25,8 @@ from handout import Client, make_handout
 from handout.errors import HandoutError
 from handout.roster import read_roster
 
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_N", 25)), deadline=None, database=None,
+# 25 examples a property keep the file well under a minute; FUZZ_N=300 for a longer run.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_N", 25)), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow,
                                        HealthCheck.function_scoped_fixture])
 
@@ -146,3 +148,53 @@ def test_clinic_tip_fields(tmp_path_factory, title, text):
     (folder / "tips.yaml").write_text(dumped, encoding="utf-8", errors="surrogatepass")
     made_or_refused(lambda: make_handout(Client(tips=("fuzz-tip",)), data_dirs=[folder],
                                          reproducible=True), title + "\n" + text)
+
+
+# -- through the command line: a client file ----------------------------------------------
+def run_make(folder, *args):
+    from click.testing import CliRunner
+
+    from handout.cli import main
+
+    result = CliRunner().invoke(main, ["make", *map(str, args), "-o", str(folder / "out.pdf"),
+                                       "--reproducible"], env={"HANDOUT_DATA": None,
+                                                               "HANDOUT_CONFIG": None})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback: the test fails showing it
+    return result
+
+
+def exit_one_line(result) -> None:
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()
+             and not line.startswith(("note: ", "warning: "))]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+
+
+@FUZZ
+@given(field=st.sampled_from(["name", "practitioner", "next_appointment", "notes"]), text=texts)
+def test_client_file_field(tmp_path_factory, field, text):
+    folder = tmp_path_factory.mktemp("client")
+    try:
+        dumped = yaml.safe_dump({"points": ["BL60"], field: text}, allow_unicode=True)
+    except yaml.YAMLError:
+        pytest.skip("PyYAML cannot write this text")
+    (folder / "client.yaml").write_text(dumped, encoding="utf-8", errors="surrogatepass")
+    result = run_make(folder, folder / "client.yaml")
+    if result.exit_code == 0:
+        shown = pdf_text((folder / "out.pdf").read_bytes())
+        for piece in literal_pieces(text):
+            assert piece in shown, piece
+    else:
+        exit_one_line(result)
+        assert not (folder / "out.pdf").exists()
+
+
+@FUZZ
+@given(data=st.binary(max_size=400))
+def test_client_file_of_any_bytes(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("bytes")
+    (folder / "client.yaml").write_bytes(b"points: [BL60]\n" + data)
+    result = run_make(folder, folder / "client.yaml")
+    if result.exit_code != 0:
+        exit_one_line(result)

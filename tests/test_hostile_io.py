@@ -339,7 +339,7 @@ def test_batch_workers_exit_when_their_parent_is_killed(work):
     finally:
         for w in workers_of(batch.pid):
             os.kill(w, signal.SIGKILL)
-    assert not list((work / "out").glob(".*.part")) if (work / "out").exists() else True
+    assert not list(work.glob("out/.*.part"))  # the rows being drawn removed theirs
 
 
 def test_ctrl_c_ends_a_batch_of_slow_rows_leaving_no_partial_file(work):
@@ -378,8 +378,11 @@ def test_file_names_keep_only_the_letters_of_the_name():
 
 # -- messages never echo a file's contents ---------------------------------------------
 SECRET = "s3cret-first-line: do not print me"
+# /etc/shadow's shape: each line a YAML key (a mapping of unknown fields, not a parse error)
+SHADOW = "s3cret-root:*:20228:0:99999:7:::\ns3cret-daemon:*:20228:0:99999:7:::\n"
 
 
+@pytest.mark.parametrize("contents", [SECRET + "\nsecond line\n", SHADOW], ids=["text", "shadow"])
 @pytest.mark.parametrize("command", [
     ("make", "{f}.yaml", "-o", "x.pdf"),
     ("make", "client.yaml", "--brand", "{f}.yaml", "-o", "x.pdf"),
@@ -387,9 +390,9 @@ SECRET = "s3cret-first-line: do not print me"
     ("batch", "{f}.yaml", "--out", "out"),
     ("validate", "data"),
 ])
-def test_a_link_to_a_private_file_is_never_quoted(work, command):
+def test_a_link_to_a_private_file_is_never_quoted(work, command, contents):
     private = work / "private.txt"
-    private.write_text(SECRET + "\nsecond line\n", encoding="utf-8")
+    private.write_text(contents, encoding="utf-8")
     (work / "data").mkdir()
     (work / "data" / "points.yaml").symlink_to(private)
     for suffix in ("yaml", "csv"):
@@ -478,3 +481,30 @@ def test_notes_file_with_old_mac_line_endings_keeps_its_lines(work):
 
     text = "".join(page.extract_text() for page in pypdf.PdfReader(work / "x.pdf").pages)
     assert "From your practitioner\none\ntwo\nthree\n" in text
+
+
+def test_notes_file_past_the_limit_names_the_file(work):
+    (work / "long.txt").write_text("walk\n" * 30_000, encoding="utf-8")
+    refused(handout("make", "client.yaml", "--notes-file", "long.txt", "-o", "x.pdf", cwd=work),
+            "long.txt: is 150,000 characters; at most 60,000 (the limit for notes)")
+    assert not (work / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--practitioner", "p" * 300, "--practitioner: is 300 characters; at most 200"),
+    ("--name", "A\x1bB", "--name: has a control character (U+001B) at character 2"),
+    ("--next-appointment", "n" * 201, "--next-appointment: is 201 characters; at most 200"),
+])
+def test_an_option_past_its_limit_names_the_option(work, option, value, message):
+    refused(handout("make", "client.yaml", option, value, "-o", "x.pdf", cwd=work), message)
+
+
+def test_batch_combined_to_a_closed_standard_output_is_one_line(work):
+    (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
+    result = handout("batch", "r.csv", "--out", "out", "--combined", "-", "--jobs", 1, cwd=work,
+                     preexec_fn=lambda: os.close(1))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == ("Error: standard output is closed; give a file "
+                                            "name instead of '-'")
+    assert (work / "out" / "001-ana-ruiz.pdf").is_file()

@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, norm, sub
+from handout.render.pose import angle_between, cross, norm, prop_list, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -211,8 +211,10 @@ def pose_of(stretch_id: str) -> dict:
 
 def test_the_start_figure_prints_mid_grey():
     """The pale start position must survive a grey-scale print: the walker behind is filled
-    mid grey (darker than paper and than the end figure's light fill), not near-white."""
+    mid grey (darker than paper and than the end figure's light fill), not near-white.
+    (A walker a stride behind the walker: the data's walking is one figure.)"""
     pose = pose_of("walking")
+    pose["start"] = {j: [x - 18, y] for j, (x, y) in pose["end"].items()}
     image = grey_image(pictogram(pose, 60 * mm))
     start_only = grey_image(pictogram(dict(pose, end=pose["start"]), 60 * mm))
     mid = lambda im: sum(im.histogram()[185:220]) / (im.width * im.height)  # noqa: E731
@@ -220,14 +222,26 @@ def test_the_start_figure_prints_mid_grey():
     assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
 
 
+def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
+    """Side by side or stacked as in an overlaid picture: the start figure has grey edges,
+    only the end one black (pelvic tilt: in its start panel on top only the mat's edge is
+    black)."""
+    image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
+    top = image.crop((0, 0, image.width, image.height * 2 // 5))
+    bottom = image.crop((0, image.height * 3 // 5, image.width, image.height))
+    black = lambda im: sum(im.histogram()[:60])  # noqa: E731
+    assert black(top) < black(bottom) / 3
+
+
 def test_stacked_phases_have_an_arrow_between_them():
     """Pelvic tilt, one panel above the other: in the white band between them, only an
-    arrow at the middle, grey (it says 'then'; the black arrows say 'move this way')."""
+    arrow at the left edge, grey (it says 'then'; the black arrows say 'move this way';
+    at the middle, over the lower back, it read as 'press down')."""
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     band = []
     for y in range(image.height):
         inked = [x for x in range(image.width) if image.getpixel((x, y)) < 200]
-        if inked and 0.4 * image.width < min(inked) and max(inked) < 0.6 * image.width:
+        if inked and max(inked) < 0.15 * image.width:
             band.append(y)
     assert len(band) > 0.05 * image.height
     darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
@@ -283,10 +297,24 @@ def test_the_view_from_above_has_a_mat_round_the_body_and_no_floor_line():
     assert not long_dark_rows(without_mat)  # no floor line without the mat
 
 
+# Knee rolls as round 4 drew them: from the side and a little above, the knees tipping
+# towards us.
+_STILL = {"head": [20.5, 10.6], "neck": [24, 10.8], "shoulder": [27, 10.6],
+          "elbow": [34, 3.5], "wrist": [41.5, 1.9], "hand": [45.5, 1.4],
+          "elbow_far": [34, 14.5], "wrist_far": [41.5, 15.8], "hand_far": [45.5, 16.5],
+          "hip": [44, 10.8]}
+OBLIQUE = {"view": "oblique", "face": "up", "props": ["mat", "pillow"],
+           "turned": ["leg", "leg_far"], "arrow": {"at": "knee", "both": True, "offset": 4},
+           "start": dict(_STILL, knee=[54, 17.5], ankle=[60, 7.7], toe=[65.5, 6.1],
+                         knee_far=[54, 19.7], ankle_far=[60, 11.9], toe_far=[65.5, 11.1]),
+           "end": dict(_STILL, knee=[53, 2.4], ankle=[60, 6.6], toe=[65, 6.2],
+                       knee_far=[54.5, 5.4], ankle_far=[60.5, 10.4], toe_far=[65.5, 9.8])}
+
+
 def test_the_oblique_view_shows_the_mat_as_a_band_under_the_body():
-    """Knee rolls and figure-4 are seen from a little above: the mat's far edge is a
-    long dark line above the lying body and its near edge one below it."""
-    pose = pose_of("knee-rolls")
+    """Seen from a little above, the mat's far edge is a long dark line above the lying
+    body and its near edge one below it."""
+    pose = OBLIQUE
     assert pose["view"] == "oblique"
     image = grey_image(pictogram(pose, 60 * mm))
     rows = long_dark_rows(image)
@@ -370,6 +398,12 @@ def _covered(pose: dict, phase: str, pt) -> bool:
 
 
 
+def _to_segment(p, a, b) -> float:
+    ab, ap = sub(b, a), sub(p, a)
+    t = max(0.0, min(1.0, (ab[0] * ap[0] + ab[1] * ap[1]) / (ab[0] ** 2 + ab[1] ** 2)))
+    return _dist(p, (a[0] + ab[0] * t, a[1] + ab[1] * t))
+
+
 def _dist(a, b) -> float:
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
@@ -384,15 +418,47 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
     assert all(_covered(pose, "end", pt) for pt in column)
     for phase in ("start", "end"):
         assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
+    # A small hollow under the lower back only, not a bridge: the shoulders and ribs stay
+    # on the mat, the back's curve rises less than 2.5 above them, nearer the hips.
+    start = pose["start"]
+    assert start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 2.5
+    assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
+    assert _dist(start["back"], start["hip"]) < _dist(start["back"], start["shoulder"])
+    # The cue: in the start panel, a short arrow straight down at the small of the back
+    # (press it into the mat); nothing pointing up (an arrow curling round the hip read
+    # as lifting the hips into a bridge).
+    arrows = pose["arrow"] if isinstance(pose["arrow"], list) else [pose["arrow"]]
+    assert len(arrows) == 1 and arrows[0]["phase"] == "start"
+    (x0, y0), (x1, y1) = arrows[0]["from"], arrows[0]["to"]
+    assert y1 < y0 - 3 and abs(x1 - x0) < 0.5 and not arrows[0].get("bend")  # down
+    assert abs(x1 - start["back"][0]) < 2 and y0 - y1 < 8  # at the lower back, short
+    # Simple arms (the folded ones looked zigzagged): the elbow on the trunk's line, the
+    # forearm on to the hand resting on the belly, no sharp turn at the elbow.
+    for phase in ("start", "end"):
+        j = pose[phase]
+        upper, fore = sub(j["elbow"], j["shoulder"]), sub(j["wrist"], j["elbow"])
+        assert abs(angle_between(upper, fore)) < 45, phase
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
-    """End: both hands at the shin just below the knee, the knee up by the chest; the
-    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    """End: the near hand over the front of the knee, the far one behind the thigh, the
+    knee up by the chest, the shin hanging down from it to a foot (it stuck out level like
+    a stick); the other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+    from handout.render.pictograms import THIGH_R
     pose = pose_of("knee-to-chest")
     end = pose["end"]
-    for hand in ("hand", "hand_far"):
-        assert _dist(end[hand], end["knee"]) < 7, hand
+    assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
+    # The far hand wraps behind the thigh: the wrist hidden behind it, the fingers showing
+    # past its back edge (a forearm that vanished into the thigh looked run through it).
+    assert _to_segment(end["wrist_far"], end["hip"], end["knee"]) < THIGH_R
+    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) > THIGH_R + 1
+    assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
+    assert _dist(end["toe"], end["ankle"]) > 3  # a foot
+    assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
+    # A short arrow just above the knee towards the chest (a big sweep read as rolling).
+    (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
+    assert x1 < x0 and _dist((x0, y0), (x1, y1)) < 8
+    assert all(0 < y - end["knee"][1] < 8 for y in (y0, y1))
     assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
     assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
     for phase in ("start", "end"):
@@ -404,36 +470,185 @@ def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
     assert not pose.get("turned")
 
 
-def test_figure_4_ankle_rests_on_the_other_knee():
-    """In every phase the crossed ankle sits on top of the other knee, that leg turned
-    out; first the other foot is on the mat, then it is lifted and held by both hands."""
-    from handout.render.pictograms import ANKLE_R, KNEE_R
+def _crosses(p1, p2, q1, q2) -> bool:
+    """Whether segment p1-p2 crosses segment q1-q2."""
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
+
+
+def test_figure_4_is_a_side_view_with_the_shin_across_the_other_thigh():
+    """From the side (the feet-end view read as dislocated legs): lying on the back, head
+    on a pillow; in every phase the crossing shin runs across the other thigh near its
+    knee (the ankle on it, the foot beyond); first the other foot is on the mat, then
+    that thigh is drawn in towards the chest, both hands behind it, the arrow at that
+    knee pointing towards the head."""
     pose = pose_of("figure-4")
-    assert pose["turned"] == ["leg"]
+    assert pose["view"] == "side" and pose["turned"] == ["leg"]
+    assert "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
-        joints = pose[phase]
-        assert _dist(joints["ankle"], joints["knee_far"]) < KNEE_R + ANKLE_R
-        assert joints["ankle"][1] > joints["knee_far"][1]  # on top of it
-        assert joints["knee"][1] < joints["ankle"][1] - 8  # the crossed knee fallen out, low
+        j = pose[phase]
+        thigh = (j["hip"], j["knee_far"])
+        assert any(_crosses(j["knee"], j[e], *thigh) for e in ("ankle", "toe")), phase
+        near_knee = _dist(j["ankle"], j["knee_far"])
+        assert near_knee < 0.25 * _dist(j["hip"], j["knee_far"]), phase  # just above it
+        assert j["knee"][1] < j["knee_far"][1] - 6, phase  # the near knee fallen out
+        assert j["head"][1] > 5  # raised on the pillow
     start, end = pose["start"], pose["end"]
-    assert start["ankle_far"][1] < start["hip"][1] + 2  # the foot on the mat
-    assert end["ankle_far"][1] > end["hip"][1] + 8  # lifted
-    for hand in ("hand", "hand_far"):
-        assert _dist(end[hand], end["knee_far"]) < 6
+    assert start["ankle_far"][1] < 3  # the foot on the mat
+    assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in
+    assert end["ankle_far"][1] > start["ankle_far"][1] + 10  # the foot off the mat
+    for hand in ("hand", "hand_far"):  # behind the thigh: on its side towards the feet
+        h = end[hand]
+        assert end["hip"][1] < h[1] < end["knee_far"][1], hand
+        assert 0 < h[0] - lerp_x(end["hip"], end["knee_far"], h[1]) < 4, hand
+    (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
+    assert x1 < x0 - 4  # towards the head
+    assert min(y0, y1) > end["knee_far"][1] and _dist(pose["arrow"]["from"], end["knee_far"]) < 9
 
 
-def test_knee_rolls_tip_the_knees_towards_us_and_keep_the_shoulders():
-    """Seen from a little above: the knees start up, above the body, and end down on the
-    near half of the mat (below the hips in the picture); the shoulders, arms and head do
-    not move."""
+def lerp_x(a, b, y) -> float:
+    return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1])
+
+
+def test_the_crossing_leg_is_a_shade_darker():
+    """The figure-4's legs cross: the near (crossing, turned) leg is filled darker than
+    the other, so a reader can tell which leg is which."""
+    from handout.render.pictograms import FULL, body_layers
+    pose = pose_of("figure-4")
+    layers = body_layers(pose["end"], "up", "side", FULL, pose["turned"])
+    near, far = layers[-2], layers[1]
+    assert near.ink.fill.red < far.ink.fill.red - 0.1
+    plain = body_layers(pose["end"], "up", "side", FULL)
+    assert plain[-2].ink.fill.red == plain[1].ink.fill.red
+
+
+def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
+    """Seen from the feet end: the knees start together above the middle of the hips (an
+    inverted V) and end tipped over to one side, lower, beside the hips, the feet still
+    where they were; the shoulders, arms and head do not move; the arrow runs from side to
+    side (left and right), not up and down."""
     pose = pose_of("knee-rolls")
+    assert pose["view"] == "feet"
     start, end = pose["start"], pose["end"]
+    middle = (start["hip"][0] + start["hip_far"][0]) / 2
+    assert abs(start["knee"][0] - start["knee_far"][0]) < 6  # together
     for knee in ("knee", "knee_far"):
-        assert start[knee][1] > start["hip"][1] + 5
-        assert end[knee][1] < end["hip"][1] - 4
-    for joint in ("head", "neck", "shoulder", "elbow", "wrist", "hand", "elbow_far",
-                  "wrist_far", "hand_far", "hip"):
+        assert abs(start[knee][0] - middle) < 4  # upright over the hips
+        assert start[knee][1] > start["hip"][1] + 8  # standing up
+        assert end[knee][0] > max(end["hip"][0], end["hip_far"][0]) + 5  # over to one side
+        assert end[knee][1] < start[knee][1] - 5  # and lower
+    for foot in ("ankle", "ankle_far"):
+        assert _dist(start[foot], end[foot]) < 2
+    for joint in ("head", "neck", "shoulder", "shoulder_far", "elbow", "wrist", "hand",
+                  "elbow_far", "wrist_far", "hand_far"):
         assert start[joint] == end[joint], joint
+    arrow = pose["arrow"]
+    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
+    assert abs(x1 - x0) > 3 * abs(y1 - y0) and arrow["both"]
+    assert x0 < middle < x1  # both sides
+    # At the knees, not over the head (there it read as the head or arms swinging): the
+    # arc's ends at the height of the knees, well below the shoulders.
+    knees_top = max(start["knee"][1], start["knee_far"][1])
+    for y in (y0, y1):
+        assert end["knee_far"][1] < y < knees_top + 3
+    # Lying, not squatting: the shoulders and the head on its pillow lie well beyond the
+    # upright knees (knees reaching the shoulders read as a frog crouch).
+    assert start["shoulder"][1] > knees_top + 8
+    assert "pillow" in [name for name, _ in prop_list(pose)]
+
+
+def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
+    """From the feet end the knees stand in front of the trunk: the pale upright knees must
+    be drawn over the end figure's chest, not hidden behind it."""
+    pose = pose_of("knee-rolls")
+    image = grey_image(pictogram(pose, 60 * mm))
+    only_end = grey_image(pictogram(dict(pose, start=pose["end"]), 60 * mm))
+    differing = sum(ImageChops.difference(image, only_end).histogram()[30:])
+    assert differing / (image.width * image.height) > 0.01
+
+
+def test_press_up_is_a_half_press_up_on_the_forearms():
+    """End: up on the forearms (elbows on the mat under the shoulders, not straight arms),
+    hips on the mat, the head in line with the spine; start: the face clear of the mat (a
+    nose in the mat read as a drip under the face)."""
+    from handout.render.pictograms import HEAD_R
+    pose = pose_of("prone-press-up")
+    start, end = pose["start"], pose["end"]
+    assert end["elbow"][1] < 3 and abs(end["elbow"][0] - end["shoulder"][0]) < 3
+    assert end["wrist"][1] < 3  # the forearm flat on the mat
+    assert end["shoulder"][1] > start["shoulder"][1] + 5  # the chest up
+    assert end["hip"][1] < 5  # hips down
+    trunk_top = sub(end["shoulder"], end["back"])
+    assert abs(angle_between(trunk_top, sub(end["head"], end["neck"]))) < 15
+    assert start["head"][1] >= HEAD_R + 1
+    # The face to the mat (a face looking ahead strains the neck), and the phases apart:
+    # overlaid, the pale start hid behind the end figure, its head a ball under the chest.
+    from handout.render.pose import face_vector
+    assert face_vector(end, "down", "side")[1] < -0.8
+    assert pose["show"] == "apart"
+
+
+def test_hands_are_mittens_not_stumps():
+    """Every hand is a palm broader than the wrist, with a thumb standing out from it
+    (a reviewer read the tapered bars as stumps)."""
+    pose = pose_of("knee-rolls")  # the arms lie out on the mat, the hands in the open
+    end = pose["end"]
+    for wrist, hand in (("wrist", "hand"), ("wrist_far", "hand_far")):
+        w, h = end[wrist], end[hand]
+        along = norm(sub(h, w))
+        across = (-along[1], along[0])
+        palm = (w[0] + along[0] * 2.1, w[1] + along[1] * 2.1)
+        for s in (1, -1):  # 1.2 each side: wider than the forearm (1.0 at the wrist)
+            assert _covered(pose, "end", (palm[0] + across[0] * 1.2 * s,
+                                          palm[1] + across[1] * 1.2 * s)), (hand, s)
+        thumb = [s for s in (1, -1)
+                 if _covered(pose, "end", (palm[0] + across[0] * 2.1 * s + along[0] * 0.5,
+                                           palm[1] + across[1] * 2.1 * s + along[1] * 0.5))]
+        assert len(thumb) == 1, hand  # a thumb on one side only
+
+
+def test_walking_is_one_walker():
+    """A pale walker behind the walker added nothing: one figure, in mid stride."""
+    pose = pose_of("walking")
+    assert pose["start"] == pose["end"]
+    end = pose["end"]
+    assert abs(end["ankle"][0] - end["ankle_far"][0]) > 12  # a stride
+    # The front foot lands heel first (toes down, both feet read as tiptoeing): its toes
+    # higher than its ankle's foot line, its heel on the ground, behind the ankle.
+    from handout.render.pictograms import FULL, body_layers
+    front = "_far" if end["ankle_far"][0] > end["ankle"][0] else ""
+    assert end["toe" + front][1] > end["ankle" + front][1] + 1
+    layers = body_layers(end, pose.get("face"), "side", FULL)
+    leg = layers[1] if front else layers[3]
+    foot = [p for shape in leg.shapes[3:] for p in shape]
+    lowest = min(foot, key=lambda p: p[1])
+    assert lowest[1] < 0.4 and lowest[0] < end["ankle" + front][0]
+
+
+def test_cat_cow_arches_only_to_a_gentle_hollow():
+    """The rounded back bows backwards; the upright one has a small hollow to the front,
+    no more (a deep arch read as over-arching, which the text does not ask for)."""
+    pose = pose_of("cat-cow")
+    def bow(j):  # how far the back lies in front of the hip-to-shoulder line
+        hip, shoulder, back = j["hip"], j["shoulder"], j["back"]
+        line = norm(sub(shoulder, hip))
+        return -cross(line, sub(back, hip))  # face right: in front is +x
+    assert bow(pose["start"]) < -3  # rounded
+    assert 1 < bow(pose["end"]) < 3.5  # a gentle hollow
+
+
+@pytest.mark.parametrize("stretch_id", ["walking", "cat-cow"])
+def test_the_back_is_one_smooth_line(stretch_id):
+    """Each side of the trunk is one line along the spine that turns only a little at
+    each step (pieces of changing width left steps along the back)."""
+    from handout.render.pictograms import FULL, body_layers
+    pose = pose_of(stretch_id)
+    trunk = body_layers(pose["end"], pose.get("face"), "side", FULL)[2].shapes[0]
+    half = len(trunk) // 2
+    for side in (trunk[:half], trunk[half:]):
+        for a, b, c in zip(side, side[1:], side[2:]):
+            assert abs(angle_between(sub(b, a), sub(c, b))) < 25
 
 
 def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():

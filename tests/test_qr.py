@@ -90,3 +90,23 @@ def test_a_bad_site_url_is_one_located_line(tmp_path, url, message):
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert f"{brand}:3: site_url: " in result.output and message in result.output
     assert not (tmp_path / "cards.pdf").exists()
+
+
+def test_every_card_has_its_code_or_a_warning_names_it(tmp_path):
+    from handout.library import load_library
+    from handout.site.addresses import page_url
+
+    library = load_library()
+    items = [*library.points.values(), *library.stretches.values()]
+    result, pdf = make_pdf("cards", tmp_path, *[i.id for i in items], "--brand",
+                           _brand(tmp_path))
+    assert result.exit_code == 0, result.output
+    codes = []
+    for index in range(len(pdfium.PdfDocument(str(pdf)))):
+        codes += decoded(pdf, index, tmp_path=tmp_path)
+    assert len(codes) == len(set(codes))  # one code a card
+    missing = [i for i in items if page_url(SITE, i) not in codes]
+    for item in missing:
+        assert (f"warning: {item.id}: its pocket card has no room for the QR code to "
+                f"{page_url(SITE, item)}") in result.output
+    assert len(missing) <= 2, [i.id for i in missing]  # the exception, not the rule

@@ -164,3 +164,18 @@ def test_every_page_reads_in_a_light_brand_colour_and_says_each_conditions_cauti
     assert contrast(accent, "#1a1a1a") >= 7  # the timer's box behind body text
     page = (out / "stretches" / "pelvic-tilt.html").read_text()
     assert "After your back surgery, follow your surgeon" in page  # every_stretch's caution
+
+
+def test_the_brands_site_url_is_the_default_address_and_a_different_one_is_warned(tmp_path):
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Riverside\nsite_url: https://riverside.example/care\n")
+    out = tmp_path / "site"
+    result = run("site", "-o", out, "--brand", brand, "--base-url", "https://other.example/")
+    assert result.exit_code == 0, result.output
+    assert ("warning: the QR codes on the sheets open https://riverside.example/care/ (the "
+            "brand's site_url), not https://other.example/") in result.output
+    assert "<loc>https://other.example/points/bl60.html</loc>" in (out / "sitemap.xml").read_text()
+    result = run("site", "-o", out, "--brand", brand)  # rebuilt in place, from site_url
+    assert result.exit_code == 0 and "warning" not in result.output
+    assert "<loc>https://riverside.example/care/points/bl60.html</loc>" in \
+        (out / "sitemap.xml").read_text()

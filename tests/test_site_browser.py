@@ -154,8 +154,9 @@ def test_the_animation_runs_and_pauses(site, browser):
 
 def test_the_hold_timer_counts_the_seconds_and_the_holds(site, browser):
     with Watched(browser) as page:
-        page.clock.install()
+        page.clock.install(time=0)
         page.goto((site / "stretches" / "knee-to-chest.html").as_uri())
+        page.clock.pause_at(60_000)  # the clock moves only when the test says
         timer = page.locator("section.timer")
         assert timer.locator(".clock").inner_text() == "0:20"
         timer.get_by_role("button", name="Start").click()
@@ -175,8 +176,9 @@ def test_the_hold_timer_counts_the_seconds_and_the_holds(site, browser):
 
 def test_the_press_timer_counts_down_the_minutes(site, browser):
     with Watched(browser) as page:
-        page.clock.install()
+        page.clock.install(time=0)
         page.goto((site / "points" / "bl60.html").as_uri())
+        page.clock.pause_at(60_000)  # the clock moves only when the test says
         timer = page.locator("section.timer")
         timer.get_by_label("Minutes").select_option(label="2 minutes")
         timer.get_by_role("button", name="Reset").click()
@@ -204,8 +206,9 @@ def test_a_phone_width_page_fits_and_its_text_can_be_doubled(site, browser, path
 
 def test_the_keyboard_reaches_the_content_and_works_the_timer(site, browser):
     with Watched(browser) as page:
-        page.clock.install()
+        page.clock.install(time=0)
         page.goto((site / "stretches" / "pelvic-tilt.html").as_uri())
+        page.clock.pause_at(60_000)  # the clock moves only when the test says
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Skip to the main content"
         page.keyboard.press("Enter")
@@ -239,3 +242,24 @@ def test_reduced_motion_starts_still_and_print_shows_the_still_picture(site, bro
         assert page.locator("section.warning").is_visible()  # the warning signs print
     finally:
         context.close()
+
+
+def test_the_counter_counts_each_one_and_then_the_other_side(site, browser):
+    with Watched(browser) as page:
+        page.clock.install(time=0)
+        page.goto((site / "stretches" / "knee-rolls.html").as_uri())
+        page.clock.pause_at(60_000)  # the clock moves only when the test says
+        timer = page.locator("section.timer")
+        timer.get_by_label("How many times").select_option("5")  # a new choice starts afresh
+        one = timer.get_by_role("button", name="I did one")
+        assert one.is_disabled()  # nothing to count before Start
+        timer.get_by_role("button", name="Start").click()
+        page.clock.run_for(4_000)
+        for _ in range(5):
+            one.click()
+        assert timer.locator(".clock").inner_text() == "0:04"
+        assert timer.locator(".status").inner_text() == "Now the other side."
+        assert timer.locator(".count").inner_text() == "0 of 5 done, other side"
+        for _ in range(5):
+            one.click()
+        assert timer.locator(".status").inner_text() == "All done. Well done."

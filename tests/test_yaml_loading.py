@@ -468,3 +468,9 @@ def test_every_block_knows_its_line_and_each_keys_and_entrys_line():
     # Asked for a key or an entry it does not have: the block's own line.
     assert value.line_of("three") == 1 and top[1].line_of("three") == 4
     assert top.line_of(1) == 3 and top.line_of(2) == 2 and top.line_of(7) == 2
+
+
+def test_nesting_too_deep_for_a_data_file_is_one_located_line():
+    with pytest.raises(DataError) as info:
+        parse_yaml("a: " + "[" * 3000 + "]" * 3000 + "\n", "x.yaml")
+    assert str(only_problem(info.value)) == "x.yaml: nested too deeply to be a data file"

@@ -13,7 +13,7 @@ moves complete it. Adding a stretch needs no code.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.graphics.shapes import Drawing, Group, Path, Polygon, PolyLine
 from reportlab.lib.colors import Color, black, white
@@ -32,7 +32,8 @@ HEAD_R = 3.7
 NECK_R = 1.55
 PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
-UPPER_ARM_R, ELBOW_R, WRIST_R, FINGER_R = 1.7, 1.3, 1.0, 0.72
+UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
+PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
@@ -155,14 +156,17 @@ def bbox(points) -> tuple[float, float, float, float]:
 
 # --------------------------------------------------------------------------- the body
 
-def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
-    """The figure for one phase, back to front."""
+def body_layers(j: dict, face: str, view: str, ink: Ink, turned=()) -> list[Layer]:
+    """The figure for one phase, back to front. A near leg in `turned` (a figure-4's
+    crossing leg, its knee out towards us) is a shade darker, as from the feet."""
     p = {k: tuple(v) for k, v in j.items()}
     s = front_side(p, face) if view in SIDEWAYS else 1
     far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
     far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
     near_leg = _leg(p, "", s, view, ink)
+    if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
+        near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
@@ -178,6 +182,10 @@ def body_layers(j: dict, face: str, view: str, ink: Ink) -> list[Layer]:
         trunk.marks += head.marks
         order = [far_arm, far_leg, trunk, near_leg, near_arm]
     return [layer for layer in order if layer]
+
+
+def _darker(fill: Color) -> Color:
+    return Color(fill.red - 0.13, fill.green - 0.13, fill.blue - 0.13)
 
 
 def _thigh_top(p: dict) -> list:
@@ -207,9 +215,23 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
     samples = spine_samples(p)
-    shapes = [capsule(a, ra, b, rb, 6) for (a, ra), (b, rb) in zip(samples, samples[1:])]
+    shapes = [_band(samples), circle(samples[0][0], samples[0][1], 32),
+              circle(samples[-1][0], samples[-1][1], 32)]
     shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
     return Layer(ink, shapes)
+
+
+def _band(samples) -> list:
+    """The trunk's outline along the spine: each side one smooth line at the sample's
+    radius (capsules of changing radius, one per piece, left steps along the back)."""
+    left, right = [], []
+    for i, (pt, r) in enumerate(samples):
+        a = samples[max(i - 1, 0)][0]
+        b = samples[min(i + 1, len(samples) - 1)][0]
+        n = rot(norm(sub(b, a)), 1)
+        left.append(add(pt, n, r))
+        right.append(add(pt, n, -r))
+    return left + right[::-1]
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
@@ -273,9 +295,25 @@ def _arm(p: dict, far: str, ink: Ink) -> Layer:
     if wrist:
         shapes.append(capsule(elbow, ELBOW_R, wrist, WRIST_R))
         tip = p.get("hand" + far) or add(wrist, norm(sub(wrist, elbow)), HAND_LEN)
-        tip = add(wrist, norm(sub(tip, wrist)), HAND_LEN)
-        shapes.append(capsule(wrist, WRIST_R * 1.05, tip, FINGER_R, 8))
+        shapes += _mitten(wrist, norm(sub(tip, wrist)), norm(sub(wrist, elbow)))
     return Layer(ink, shapes)
+
+
+def _mitten(wrist, along, forearm) -> list:
+    """A hand as a mitten: a palm broader than the wrist, round-ended, and a thumb on the
+    inner side of the bend (a plain tapered bar read as a stump)."""
+    palm_mid = add(wrist, along, HAND_LEN * 0.45)
+    tip = add(wrist, along, HAND_LEN - PALM_R)
+    side = 1 if cross_z(forearm, along) >= 0 else -1  # the thumb inside the bend
+    thumb_from = add(wrist, along, HAND_LEN * 0.2)
+    thumb_to = add(add(wrist, along, HAND_LEN * 0.55), rot(along, side), PALM_R + 0.5)
+    return [capsule(wrist, WRIST_R * 1.05, palm_mid, PALM_R, 8),
+            capsule(palm_mid, PALM_R, tip, PALM_R * 0.95, 8),
+            capsule(thumb_from, THUMB_R, thumb_to, THUMB_R * 0.9, 6)]
+
+
+def cross_z(a, b) -> float:
+    return a[0] * b[1] - a[1] * b[0]
 
 
 def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
@@ -421,18 +459,21 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink))
+    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or ()))
 
 
 def _together(pose: dict, named) -> list[Layer]:
     """All phases in one figure: the pale earlier phases wholly behind the end figure (a
-    limb's earlier place, seen through the gaps), then the end; a pale part the end figure
+    limb's earlier place, seen through the gaps; from the feet, in front of its head and
+    trunk, which lie behind the legs), then the end; a pale part the end figure
     covers exactly (the trunk that stays still) is left out."""
     stacks = [_phase_scene(pose, joints, FULL if name == "end" else GHOST).layers
               for name, joints in named]
     full = stacks[-1]
     ghosts = [layer for stack in stacks[:-1] for layer in stack
               if not any(_same(layer, f) for f in full)]
+    if pose.get("view") == "feet":  # the earlier knees stand in front of the still trunk
+        return full[:2] + ghosts + full[2:]
     return ghosts + full
 
 
@@ -471,10 +512,11 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
 
 
 def _apart(pose: dict, named) -> Scene:
-    """Each phase in full, side by side (or one above the other for a lying figure)."""
+    """Each phase in full, side by side (or one above the other for a lying figure): the
+    earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL)
+        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
@@ -500,8 +542,9 @@ def _apart(pose: dict, named) -> Scene:
                                      THEN))
         else:
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the middle
-                x, y = down_w / 2, -at + GAP
+            if i:  # first this, then that: an arrow down the gap, at the left edge (at
+                # the middle, over a lying body, it read as "press down")
+                x, y = PAD, -at + GAP
                 scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
                                      THEN))
             at += heights[i] + GAP

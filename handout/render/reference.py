@@ -228,9 +228,17 @@ class PointPage(Flowable):
         return self._height(head, available_width)
 
     def least_start(self, available_width: float) -> float:
-        """The room this point needs to start on a page: its head at the smallest diagram."""
+        """The room this point needs to start on a page: the sections before its diagram's
+        and the diagram at its smallest (the words beside it may go on over the page)."""
         smallest = self._widths(available_width)[-1]
-        return self._head_height(self._sections(smallest), available_width)
+        before = []
+        for name, flowables in self._sections(smallest):
+            if name == "location":
+                figure = point_figure(self.ctx, self.chosen.item, smallest)
+                diagram = figure.wrapOn(self.canv, smallest, 1e7)[1]
+                return self._height(before, available_width) + diagram + 2 * mm
+            before += flowables
+        return self._height(before, available_width)
 
     def split(self, available_width, available_height):
         if self._fitted is not None:

@@ -49,6 +49,9 @@
     if (this.oneButton) {
       this.oneButton.addEventListener("click", function () { self.didOne(); });
     }
+    [this.length, this.repsChoice].forEach(function (choice) {
+      if (choice) { choice.addEventListener("change", function () { self.reset(); }); }
+    });
     this.reset();
   }
 
