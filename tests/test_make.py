@@ -151,6 +151,16 @@ def test_typical_handout_is_under_300_kb():
     assert len(pdf) < 300 * 1024
 
 
+def test_streams_are_stored_as_compressed_bytes_not_ascii85(example_pdf):
+    """ReportLab's default writes every compressed stream out again in ASCII85 (a quarter
+    more bytes each); the handout's pages, fonts, pictures and forms are stored as bytes."""
+    from pdfcheck import reader
+
+    assert b"ASCII85Decode" not in example_pdf  # no stream of any kind has the filter
+    contents = reader(example_pdf).pages[0]["/Contents"].get_object()
+    assert list(contents["/Filter"]) == ["/FlateDecode"]  # compressed, all the same
+
+
 def test_api_returns_pdf_bytes():
     pdf = make_handout(Client(name="Ana Ruiz", protocol="sciatica-gentle"))
     assert pdf.startswith(b"%PDF-")

@@ -299,7 +299,10 @@ def write_drawing(drawing, out_path, *, dpi: int = 300) -> Path:
     if getattr(drawing, "initialFontName", None):
         framed.initialFontName = drawing.initialFontName
     framed.add(Group(*drawing.contents, transform=(1, 0, 0, 1, pad, pad)))
-    pdf = renderPDF.drawToString(framed)
+    from .document import binary_streams
+
+    with binary_streams():
+        pdf = renderPDF.drawToString(framed)
     data = pdf if suffix == ".pdf" else _pdf_to_png(pdf, dpi)
     from ..files import write_atomic  # the one way files are written whole or not at all
 
