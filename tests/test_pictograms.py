@@ -626,6 +626,30 @@ def test_walking_is_one_walker():
     assert lowest[1] < 0.4 and lowest[0] < end["ankle" + front][0]
 
 
+def test_nerve_glide_hands_grip_behind_the_thigh_with_arms_of_true_length():
+    """Both hands behind the raised thigh: each wrist at or over the thigh, the fingers
+    reaching past its back edge (the side towards the feet); the arms no longer than a
+    standing figure's (they looked very long); the thigh still while the knee straightens."""
+    from handout.render.pictograms import THIGH_R
+    pose = pose_of("nerve-glide")
+    walker = pose_of("walking")["end"]
+    upper = _dist(walker["shoulder"], walker["elbow"])
+    fore = _dist(walker["elbow"], walker["wrist"])
+    start, end = pose["start"], pose["end"]
+    for far in ("", "_far"):
+        shoulder = end["shoulder"]
+        assert _dist(shoulder, end["elbow" + far]) < upper * 1.05, far
+        assert _dist(end["elbow" + far], end["wrist" + far]) < fore * 1.1, far
+        assert _to_segment(end["wrist" + far], end["hip"], end["knee"]) < THIGH_R + 1, far
+        tip = end["hand" + far]
+        assert tip[0] > lerp_x(end["hip"], end["knee"], tip[1]) + THIGH_R * 0.8, far
+    for joint in ("hip", "knee", "hand", "hand_far"):
+        assert start[joint] == end[joint], joint
+    straight = abs(angle_between(sub(end["knee"], end["hip"]), sub(end["ankle"], end["knee"])))
+    bent = abs(angle_between(sub(start["knee"], start["hip"]), sub(start["ankle"], start["knee"])))
+    assert straight < 40 < bent  # the knee straightens (a mild stretch, not locked)
+
+
 def test_cat_cow_arches_only_to_a_gentle_hollow():
     """The rounded back bows backwards; the upright one has a small hollow to the front,
     no more (a deep arch read as over-arching, which the text does not ask for)."""
