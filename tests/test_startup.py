@@ -56,7 +56,7 @@ def test_help_imports_nothing_heavy(tmp_path, args):
 
 
 def test_a_handout_without_right_to_left_text_never_imports_the_shaping_libraries(tmp_path):
-    example = Path(ROOT) / "examples"
+    example = Path(__file__).resolve().parent.parent / "examples"  # the checkout's, not the package's
     done = _python("-X", "importtime", "-m", "handout", "make", str(example / "client.yaml"),
                    "--brand", str(example / "brand.yaml"), "-o", str(tmp_path / "out.pdf"),
                    cwd=tmp_path)

@@ -280,7 +280,13 @@ def _draw_logo(canvas, logo, x, y, width, height, font: str) -> None:
             drawing.scale(factor, factor)
             drawing.width, drawing.height = width, drawing.height * factor
             drawing.initialFontName = font  # not Helvetica, which is never embedded
-            renderPDF.draw(drawing, canvas, 0, 0)
+            # A picture inside the SVG is drawn inline; inside a form its data must be text
+            # (ASCII85), or the form's code mixes bytes into its lines.
+            before, rl_config.useA85 = rl_config.useA85, 1
+            try:
+                renderPDF.draw(drawing, canvas, 0, 0)
+            finally:
+                rl_config.useA85 = before
         else:
             canvas.drawImage(ImageReader(io.BytesIO(logo.data)), 0, 0, width, height,
                              mask="auto")
