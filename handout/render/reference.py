@@ -220,25 +220,19 @@ class PointPage(Flowable):
 
     def _head_height(self, groups, available_width: float) -> float:
         """The height of the sections up to the diagram's (the part that starts a page)."""
-        head = []
-        for name, flowables in groups:
-            head += flowables
-            if name == "location":
-                break
-        return self._height(head, available_width)
+        before, location = _up_to_diagram(groups)
+        return self._height(before + location, available_width)
 
     def least_start(self, available_width: float) -> float:
         """The room this point needs to start on a page: the sections before its diagram's
         and the diagram at its smallest (the words beside it may go on over the page)."""
         smallest = self._widths(available_width)[-1]
-        before = []
-        for name, flowables in self._sections(smallest):
-            if name == "location":
-                figure = point_figure(self.ctx, self.chosen.item, smallest)
-                diagram = figure.wrapOn(self.canv, smallest, 1e7)[1]
-                return self._height(before, available_width) + diagram + 2 * mm
-            before += flowables
-        return self._height(before, available_width)
+        before, location = _up_to_diagram(self._sections(smallest))
+        height = self._height(before, available_width)
+        if location:
+            figure = point_figure(self.ctx, self.chosen.item, smallest)
+            height += figure.wrapOn(self.canv, smallest, 1e7)[1] + 2 * mm
+        return height
 
     def split(self, available_width, available_height):
         if self._fitted is not None:
@@ -253,6 +247,17 @@ class PointPage(Flowable):
 
     def draw(self):
         self._fitted.drawOn(self.canv, 0, 0)
+
+
+def _up_to_diagram(groups) -> tuple[list, list]:
+    """The flowables of the sections before the location (diagram) section, and its own
+    (none when the template has no location section)."""
+    before = []
+    for name, flowables in groups:
+        if name == "location":
+            return before, flowables
+        before += flowables
+    return before, []
 
 
 def _diagram_mm(template: Template) -> float:
