@@ -471,6 +471,10 @@ def test_shard_parsing():
     ("Ann " + "b" * 50, "ann"),  # a word too long after another is left out whole
     ("ﬁona Ｒｕｉｚ", "fiona-ruiz"),  # a ligature and full-width letters (compatibility forms)
     ("Søren Łukasz Þór", "soren-lukasz-thor"),
+    ("Ana expecting Ruiz", "ana-ruiz"),  # pregnancy words never, even with no library
+    ("Ana 2nd Ruiz", "ana-ruiz"),  # letters only
+    ("(" + "x" * 998 + ")A", "client"),  # only the first 1,000 characters are read
+    ("(" + "x" * 997 + ")Ab", "a"),
 ])
 def test_slug(name, expected):
     assert slug(name) == expected
