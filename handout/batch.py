@@ -32,17 +32,23 @@ How it holds together:
 - Ctrl-C: queued rows are cancelled, the workers are stopped at once (a row being drawn is
   abandoned, its temporary file removed), the manifest of what was made is written, and
   BatchInterrupted is raised. No half-written file is left: every file goes through a
-  temporary file and a rename.
+  temporary file and a rename. A row whose files were written but whose result had not come
+  back (the worker was stopped between writing and answering, or the answer was still in
+  the pipe) has its files removed: its notes (items left out for safety) were never
+  collected, so it is not made. The manifest and the message list exactly the handouts
+  there are. A second Ctrl-C while this is tidied up waits until it is done.
 - A worker whose parent dies (kill -9) notices within a second and exits.
 """
 
 from __future__ import annotations
 
+import glob
 import io
 import logging
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -189,6 +195,7 @@ class _Task:
     client: Client
     stem: str
     warnings: tuple[str, ...]
+    names: tuple[str, ...] = ()  # the files it writes into the output folder
 
 
 _settings: _Settings | None = None
@@ -383,9 +390,11 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
     result = BatchResult(roster.name, out_dir, manifest,
                          warnings=list(roster.warnings), roster_rows=total)
     results: dict[int, RowResult] = {}
+    in_flight = _InFlight(out_dir)
 
     def record(row: RowResult) -> None:
         results[row.number] = row
+        in_flight.rows.pop(row.number, None)
         if progress:
             progress("rows", len(results), wanted)
 
@@ -396,14 +405,18 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         progress("rows", 0, wanted)
     try:
         if jobs == 1:
-            _run_here(work, settings, record)
+            _run_here(work, settings, record, in_flight)
         else:
-            _run_pool(work, settings, jobs, record)
+            _run_pool(work, settings, jobs, record, in_flight)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
-        result.rows = [results[number] for number in sorted(results)]
-        write_manifest(result.manifest, result.rows, with_plan, roster=roster.name)
+        with _interrupts_wait() as later:
+            forget = in_flight.remove_unrecorded(results)
+            result.rows = [results[number] for number in sorted(results)]
+            write_manifest(result.manifest, result.rows, with_plan, roster=roster.name,
+                           forget=forget)
+        result.interrupted = result.interrupted or later.came
     if result.interrupted:
         raise BatchInterrupted(result)
 
@@ -446,22 +459,25 @@ def _work(roster: Roster, shard, out_dir: Path, width: int, leave_out: frozenset
                 yield RowResult(row.number, row.line, "skipped", row.where, names, pages,
                                 warnings=row.warnings, name=row.client.name)
                 continue
-        yield _Task(row.number, row.line, row.where, row.client, stem, row.warnings)
+        yield _Task(row.number, row.line, row.where, row.client, stem, row.warnings, names)
 
 
-def _run_here(work, settings: _Settings, record) -> None:
+def _run_here(work, settings: _Settings, record, in_flight: _InFlight) -> None:
     """jobs=1: draw in this process (no pool to start; the same code as a worker)."""
     global _settings
     saved = _settings
     _start_worker(settings, in_worker=False)
     try:
         for item in work:
-            record(item if isinstance(item, RowResult) else _make_row(item))
+            if isinstance(item, _Task):
+                in_flight.start(item)
+                item = _make_row(item)
+            record(item)
     finally:
         _settings = saved
 
 
-def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
+def _run_pool(work, settings: _Settings, jobs: int, record, in_flight: _InFlight) -> None:
     limit = IN_FLIGHT_PER_JOB * jobs
     pending: dict = {}  # future -> task
 
@@ -491,6 +507,7 @@ def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
             if isinstance(item, RowResult):
                 record(item)
                 continue
+            in_flight.start(item)
             while True:
                 try:
                     pending[executor.submit(_make_row, item)] = item
@@ -511,12 +528,13 @@ def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
     except BaseException:
         # Ctrl-C (or anything else): drop queued rows, stop the workers now (a row being
         # drawn is abandoned and its temporary file removed), and keep the results of the
-        # rows that were finished for the manifest.
-        finished = [f for f in list(pending) if f.done() and not f.cancelled()
-                    and f.exception() is None]
-        _stop_pool(executor)
-        for future in finished:
-            record(future.result())
+        # rows that were finished for the manifest. Rows whose answer never came are
+        # settled by in_flight afterwards.
+        with _interrupts_wait():
+            _stop_pool(executor)
+            for future, task in list(pending.items()):
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    record(future.result())
         raise
     executor.shutdown(wait=True)
 
@@ -539,6 +557,70 @@ def _stop_pool(executor: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(1)
+
+
+class _InFlight:
+    """The rows handed out to be drawn, with what their files were before (absent, or an
+    earlier run's): after Ctrl-C, a row whose files this run wrote but whose result was
+    never recorded is found, and its files are removed."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.rows: dict[int, tuple[tuple[str, ...], tuple]] = {}
+
+    def start(self, task: _Task) -> None:
+        self.rows[task.number] = (task.names,
+                                  tuple(_identity(self.out_dir / n) for n in task.names))
+
+    def remove_unrecorded(self, recorded) -> set[int]:
+        """Remove what unrecorded rows wrote (whole files and a stopped worker's temporary
+        files); the numbers of the rows whose earlier files were so replaced and removed
+        (an earlier manifest's lines for them are no longer true)."""
+        replaced = set()
+        for number, (names, before) in self.rows.items():
+            if number in recorded:
+                continue
+            for name, old in zip(names, before):
+                path = self.out_dir / name
+                now = _identity(path)
+                if now is not None and now != old:  # written by this run
+                    path.unlink(missing_ok=True)
+                    if old is not None:
+                        replaced.add(number)
+                for part in glob.glob(glob.escape(str(self.out_dir / f".{name}.")) + "*.part"):
+                    Path(part).unlink(missing_ok=True)
+        return replaced
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+class _Later:
+    came = False
+
+
+@contextmanager
+def _interrupts_wait() -> Iterator[_Later]:
+    """Ctrl-C waits while the run tidies up (stops the workers, writes the manifest): a
+    second Ctrl-C must not leave the manifest unwritten. `came` says one came meanwhile."""
+    later = _Later()
+    if threading.current_thread() is not threading.main_thread():
+        yield later
+        return
+
+    def note(signum, frame):
+        later.came = True
+
+    saved = signal.signal(signal.SIGINT, note)
+    try:
+        yield later
+    finally:
+        signal.signal(signal.SIGINT, saved)
 
 
 def _drain(pending: dict, collect) -> None:

@@ -498,24 +498,55 @@ RUN = ("import sys; from handout.cli_batch import batch; from handout.config imp
        "batch(sys.argv[1:], obj={'data_dirs': (), 'config': Config()})")
 
 
+def _in_a_terminal(args: list[str], until: bytes, deadline: float = 120):
+    """Run `handout batch ARGS` on a pseudo-terminal (so its progress bar is drawn) in a
+    process group of its own; once `until` has been drawn, send Ctrl-C to the group, as a
+    terminal does. The process and everything it wrote to the terminal."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", RUN, *args], stdin=slave, stdout=slave,
+                               stderr=slave, start_new_session=True)
+    os.close(slave)
+    seen, sent = b"", False
+    end = time.monotonic() + deadline
+    try:
+        while time.monotonic() < end:
+            ready, _, _ = select.select([master], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the process closed the terminal (it ended)
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not sent and until in seen:
+                os.killpg(process.pid, signal.SIGINT)
+                sent = True
+        process.wait(timeout=60)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert sent, seen.decode(errors="replace")
+    return process, seen.decode(errors="replace").replace("\r\n", "\n")
+
+
 def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
     roster = write_roster(tmp_path / "r.csv",
                           [f"Client {i},2026-03-14,sciatica-gentle" for i in range(24)])
     out, combined = tmp_path / "out", tmp_path / "all.pdf"
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUN, str(roster), "--out", str(out), "--jobs", "2",
-         "--combined", str(combined)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not list(out.glob("*.pdf")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
-    _, stderr = process.communicate(timeout=60)
-    stderr = stderr.decode()
-    assert process.returncode == 130, stderr
-    assert "interrupted" in stderr and "--skip-existing" in stderr and "Traceback" not in stderr
+    # Ctrl-C once the progress bar says the first row is done (an event, not a time).
+    process, said = _in_a_terminal([str(roster), "--out", str(out), "--jobs", "2",
+                                    "--combined", str(combined)], until=b" 1/24")
+    assert process.returncode == 130, said
+    assert "interrupted" in said and "--skip-existing" in said and "Traceback" not in said
     made = sorted(p.name for p in out.glob("*.pdf"))
     assert 0 < len(made) < 24
+    assert f"interrupted: {len(made)} made, 0 failed so far" in said
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
     assert not combined.exists()
     for name in made:
@@ -529,6 +560,75 @@ def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
     assert len(rows) == 24 and {r["status"] for r in rows} <= {"made", "skipped"}
     assert sum(r["status"] == "skipped" for r in rows) == len(made)
     assert pages(combined) == sum(int(r["pages"]) for r in rows)
+
+
+def _ctrl_c_once_written(monkeypatch, interrupt):
+    """Row 1's handout is written whole, then Ctrl-C comes before its result is recorded."""
+    real = batch_module.write_atomic
+
+    def write_atomic(data, target, **kwargs):
+        real(data, target, **kwargs)
+        if Path(target).name.startswith("001-"):
+            interrupt()
+
+    monkeypatch.setattr(batch_module, "write_atomic", write_atomic)
+
+
+def _check_interrupted_run(stop, out: Path, earlier: set[str] = frozenset()):
+    made = {p.name for p in out.glob("*.pdf")}
+    assert "001-client-a.pdf" not in made  # written, but never recorded: removed
+    listed = {r["file"] for r in manifest_rows(out / "manifest.csv") if r["status"] == "made"}
+    assert listed == made | earlier - {"001-client-a.pdf"}
+    assert {r.files[0] for r in stop.value.result.made} == made - earlier
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_ctrl_c_between_writing_and_recording_a_row(tmp_path, monkeypatch):
+    """The file was there and the manifest said 0 made: now neither is left half-told."""
+    roster = write_roster(tmp_path / "r.csv", ["Client A,,sciatica-gentle",
+                                               "Client B,,sciatica-gentle"])
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=1)
+    _check_interrupted_run(stop, tmp_path / "out")
+    assert stop.value.result.rows == []
+
+
+def test_ctrl_c_while_a_workers_answer_is_on_its_way(tmp_path, monkeypatch):
+    """A worker has written row 1 and is stopped before it answers (the Ctrl-C reaches the
+    parent first): the parent removes the file it never heard of. Workers are forked, so
+    they run the patched writer."""
+    roster = write_roster(tmp_path / "r.csv", [f"Client {c},,sciatica-gentle" for c in "ABCD"])
+
+    def interrupt():
+        os.kill(os.getppid(), signal.SIGINT)  # Ctrl-C reaches the batch process ...
+        time.sleep(120)  # ... while this worker has not answered; stopped by SIGTERM
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=2)
+    _check_interrupted_run(stop, tmp_path / "out")
+
+
+def test_ctrl_c_while_remaking_forgets_the_removed_rows_earlier_line(tmp_path, monkeypatch):
+    """Made once, then made again over the same folder and interrupted after row 1 was
+    rewritten: the earlier run's manifest line for row 1 no longer has a file to name."""
+    roster = write_roster(tmp_path / "r.csv", ["Client A,,sciatica-gentle",
+                                               "Client B,,sciatica-gentle"])
+    run_batch(roster, tmp_path / "out", jobs=1)
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=1)
+    _check_interrupted_run(stop, tmp_path / "out", earlier={"002-client-b.pdf"})
+    assert [r["row"] for r in manifest_rows(tmp_path / "out" / "manifest.csv")] == ["2"]
 
 
 def test_plan_options_reach_every_rows_plan(tmp_path):
