@@ -797,8 +797,8 @@ def batch_command() -> tuple[list[str], str]:
                            env=clean_env())
     if probe.returncode == 0:
         return cmd + ["batch"], "handout batch"
-    return ([sys.executable, "-c", "from handout.cli_batch import batch; batch()"],
-            "python -c 'from handout.cli_batch import batch; batch()' (`batch` is not "
+    return ([sys.executable, "-c", "from handout.cli.batch import batch; batch()"],
+            "python -c 'from handout.cli.batch import batch; batch()' (`batch` is not "
             "registered on the `handout` command yet)")
 
 

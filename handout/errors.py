@@ -1,7 +1,8 @@
 """The package's own exceptions.
 
 Everything a user can get wrong raises a HandoutError subclass whose str() is one clear line.
-cli.py turns these into click errors; nothing else in the package imports click.
+The command line (handout/cli/) turns these into click errors; nothing else in the package
+imports click.
 """
 
 from __future__ import annotations

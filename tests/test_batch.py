@@ -24,7 +24,7 @@ from pdfcheck import fold
 from handout.batch import (
     RowResult, file_stem, health_words, parse_shard, run_batch, slug,
 )
-from handout.cli_batch import batch
+from handout.cli.batch import batch
 from handout.combine import Part, combine
 from handout.manifest import write_manifest
 from handout.config import Config
@@ -494,7 +494,7 @@ def test_health_words_never_reach_a_file_name():
 
 
 # -- Ctrl-C --------------------------------------------------------------------------------
-RUN = ("import sys; from handout.cli_batch import batch; from handout.config import Config; "
+RUN = ("import sys; from handout.cli.batch import batch; from handout.config import Config; "
        "batch(sys.argv[1:], obj={'data_dirs': (), 'config': Config()})")
 
 

@@ -1,8 +1,8 @@
 """`handout batch ROSTER`: a handout for every client in a roster (the command line only;
 the work is in batch.py, the reading in roster.py).
 
-Registered on the main group in cli.py. Also usable on its own (tests invoke it directly
-with an obj like the one `main` builds: {"data_dirs": ..., "config": ...}).
+Added to the main group in cli/__init__.py. Also usable on its own (tests invoke it
+directly with an obj like the one `main` builds: {"data_dirs": ..., "config": ...}).
 """
 
 from __future__ import annotations
@@ -12,19 +12,18 @@ from pathlib import Path
 
 import click
 
-from .cli_options import (
+from ..config import load_config
+from ..errors import HandoutError, for_command_line
+from .options import (
     CONTEXT_SETTINGS, check_plan_options, data_option, not_to_a_terminal, plan_options,
     plan_settings,
 )
-
-from .config import load_config
-from .errors import HandoutError, for_command_line
 
 
 def _shard(ctx, param, value):
     if value is None:
         return (1, 1)
-    from .batch import parse_shard
+    from ..batch import parse_shard
 
     try:
         return parse_shard(value)
@@ -109,7 +108,7 @@ def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, 
       handout batch examples/roster.csv --out out/ --combined all.pdf
       handout batch clients.csv --out out/ --shard 2/3 --skip-existing
     """
-    from .batch import BatchInterrupted, run_batch
+    from ..batch import BatchInterrupted, run_batch
 
     if duplex and not combined:
         raise click.UsageError("--duplex pads the --combined file; give --combined FILE.pdf too")
