@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .api import prepare, render
+from .job import prepare, render
 from .brand import Brand, check_fonts, load_brand
 from .client import Client
 from .errors import HandoutError, InputError

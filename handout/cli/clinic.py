@@ -33,7 +33,7 @@ def validate(state, folder, brand_file):
     library = load_library(folders)
     if brand_file:
         from ..brand import check_fonts, load_brand
-        from ..api import country_of
+        from ..job import country_of
 
         brand = load_brand(brand_file)  # its logo and font name checked as make checks them
         check_fonts(brand)  # its font files, read as make reads them
