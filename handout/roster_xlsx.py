@@ -2,7 +2,7 @@
 
 Read with openpyxl in read-only mode (rows stream; a workbook of thousands of clients is
 never held whole). Cells become the text a CSV export would hold, so the columns are read
-by roster.TableRoster exactly as for CSV:
+by roster_table.TableRoster exactly as for CSV:
 - a formula gives the value the spreadsheet last computed and saved; a formula with no
   saved value (a file written by a program, never opened in a spreadsheet) is an error
   naming the cell, never the formula's text;
@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 
 from . import files, limits
 from .errors import InputError
-from .roster import TableRoster
+from .roster_table import TableRoster
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

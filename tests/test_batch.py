@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from handout import batch as batch_module
+from handout import batch as batch_module, batch_workers
 from pdfcheck import fold
 from handout.batch import (
     RowResult, file_stem, health_words, parse_shard, run_batch, slug,
@@ -419,14 +419,14 @@ def test_unknown_template_stops_the_run(tmp_path, seven):
 
 
 def test_a_surprise_in_one_row_does_not_stop_the_others(tmp_path, monkeypatch):
-    real_render = batch_module.render
+    real_render = batch_workers.render
 
     def render(job, *args, **kwargs):
         if job.program.client.name == "Boom":
             raise RuntimeError("kaboom")
         return real_render(job, *args, **kwargs)
 
-    monkeypatch.setattr(batch_module, "render", render)
+    monkeypatch.setattr(batch_workers, "render", render)
     roster = write_roster(tmp_path / "r.csv", ["A,,sciatica-gentle", "Boom,,sciatica-gentle",
                                                "C,,sciatica-gentle"])
     result = run_batch(roster, tmp_path / "out", jobs=1)
@@ -564,14 +564,14 @@ def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
 
 def _ctrl_c_once_written(monkeypatch, interrupt):
     """Row 1's handout is written whole, then Ctrl-C comes before its result is recorded."""
-    real = batch_module.write_atomic
+    real = batch_workers.write_atomic
 
     def write_atomic(data, target, **kwargs):
         real(data, target, **kwargs)
         if Path(target).name.startswith("001-"):
             interrupt()
 
-    monkeypatch.setattr(batch_module, "write_atomic", write_atomic)
+    monkeypatch.setattr(batch_workers, "write_atomic", write_atomic)
 
 
 def _check_interrupted_run(stop, out: Path, earlier: set[str] = frozenset()):
