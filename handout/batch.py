@@ -109,17 +109,22 @@ def manifest_name(shard: tuple[int, int]) -> str:
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """'2/3' -> (2, 3)."""
+    """'2/3' -> (2, 3): the command line's --shard (its messages name no option: the
+    option's own error says it)."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text))
     if not match:
-        raise InputError(f"--shard: '{text}' should be K/N, e.g. 2/3 (the second of three machines)")
-    return check_shard((int(match.group(1)), int(match.group(2))))
+        raise InputError(f"'{text}' should be K/N, e.g. 2/3 (the second of three machines)")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise InputError(f"{k}/{n}: K must be from 1 to N, e.g. 1/3, 2/3, 3/3")
+    return k, n
 
 
 def check_shard(shard: tuple[int, int]) -> tuple[int, int]:
     k, n = shard
     if n < 1 or not 1 <= k <= n:
-        raise InputError(f"--shard: {k}/{n}: K must be from 1 to N, e.g. 1/3, 2/3, 3/3")
+        raise InputError(f"shard=({k}, {n}): K must be from 1 to N, e.g. (1, 3), (2, 3), "
+                         f"(3, 3) for three machines")
     return k, n
 
 
@@ -165,14 +170,14 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         load_template(find_template("weekly-plan", template_dirs), plan_section_options())
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out: {out_dir} is a file, not a folder")
+        raise InputError(f"out_dir='{out_dir}' is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     if combined and str(combined).endswith(("/", os.sep)):
-        raise InputError(f"--combined: {combined} ends in '/', so it names a folder; give a "
+        raise InputError(f"combined='{combined}' ends in '/', so it names a folder; give a "
                          f"file name like all.pdf")
     combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
     if combined and str(combined) != "-" and Path(combined).is_dir():
-        raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
+        raise InputError(f"combined='{combined}' is a folder; give a file name like all.pdf")
     # Outputs checked before any work: none may be an input (the roster, the brand, a data
     # file), or another output (the manifest, a handout of this run).
     manifest = out_dir / manifest_name((k, n))
@@ -181,14 +186,14 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         combined_path = Path(combined)
         if (combined_path.resolve().parent == out_dir.resolve()
                 and HANDOUT_NAME.fullmatch(combined_path.name)):
-            raise InputError(f"--combined: {combined} is named like one of the handouts in "
+            raise InputError(f"combined='{combined}' is named like one of the handouts in "
                              f"{out_dir}; give it another name, like all.pdf")
         files.claim_output(combined_path, what="combined file")
 
     if with_plan and plan:
         from .plan import check_locale, check_weeks
 
-        check_weeks(plan.get("weeks", 1))  # a bad --weeks spoils every row: say so once
+        check_weeks(plan.get("weeks", 1))  # bad weeks spoil every row: say so once
         check_locale(plan.get("locale") or "en-GB")
     settings = Settings(out_dir, brand, template_path, template_dirs, data_dirs,
                          reproducible, with_plan, plan)

@@ -198,5 +198,5 @@ def _drain(pending: dict, collect) -> None:
 def _lost(task: Task) -> RowResult:
     return RowResult(task.number, task.line, "failed", task.where,
                      error="the worker process drawing this row stopped unexpectedly (out of "
-                           "memory?); run again with --skip-existing to retry it",
+                           "memory?); run again with skip_existing=True to retry it",
                      warnings=task.warnings)

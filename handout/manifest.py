@@ -71,7 +71,7 @@ def _earlier_rows(path: Path, roster: str) -> tuple[list[dict], dict[str, dict]]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or tuple(reader.fieldnames[:len(MANIFEST_COLUMNS)]) != MANIFEST_COLUMNS:
         raise InputError(f"{path}: is not a manifest this tool wrote, so it is not written "
-                         f"over; move it away or choose another --out folder")
+                         f"over; move it away or write into another folder")
     others, mine = [], {}
     for old in reader:
         if (old.get(ROSTER_COLUMN) or roster) == roster:

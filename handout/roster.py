@@ -37,13 +37,14 @@ DELIMITERS = (",", ";", "\t")
 # A cell can hold the longest notes a client file allows, plus room for quoting.
 CELL_LIMIT = max(csv.field_size_limit(), limits.ROSTER_CELL)
 
-SUPPORTED = ("CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx) or a YAML "
-             "list")
+SUPPORTED = ("CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx), an "
+             "OpenDocument spreadsheet (.ods) or a YAML list")
 
 
 def read_roster(path: str | Path, *, sheet: str | None = None) -> "Roster":
-    """Open a roster: CSV, Excel's UTF-16 "Unicode text", an .xlsx workbook (its first sheet,
-    or `sheet`) or YAML, told apart by the file's first bytes, then its suffix."""
+    """Open a roster: CSV, Excel's UTF-16 "Unicode text", an .xlsx workbook or an .ods
+    spreadsheet (its first sheet, or `sheet`) or YAML, told apart by the file's first bytes,
+    then its suffix."""
     path = Path(path)
     files.check_file(path, what="roster", max_bytes=max(
         limits.ROSTER_CSV_BYTES, limits.ROSTER_YAML_BYTES, limits.ROSTER_XLSX_BYTES))
@@ -52,14 +53,19 @@ def read_roster(path: str | Path, *, sheet: str | None = None) -> "Roster":
         from .roster_xlsx import XlsxRoster  # openpyxl is imported only for a workbook
 
         return XlsxRoster(path, sheet)
+    if kind == "ods":
+        from .roster_ods import OdsRoster  # python-calamine only for a spreadsheet
+
+        return OdsRoster(path, sheet)
     if sheet is not None:
-        raise InputError(f"{path}: --sheet is for an Excel workbook (.xlsx); this roster is "
-                         f"{'YAML' if kind == 'yaml' else 'CSV'}")
+        raise InputError(f"{path}: sheet={sheet!r} is for a spreadsheet (.xlsx, .ods); this "
+                         f"roster is {'YAML' if kind == 'yaml' else 'CSV'}")
     return YamlRoster(path) if kind == "yaml" else CsvRoster(path)
 
 
 def _binary_kind(path: Path, start: bytes) -> str | None:
-    """'xlsx' for a workbook; None for text; an InputError for any other binary file."""
+    """'xlsx' or 'ods' for a spreadsheet; None for text; an InputError for any other binary
+    file."""
     if start.startswith(b"PK\x03\x04"):
         import zipfile
 
@@ -71,8 +77,10 @@ def _binary_kind(path: Path, start: bytes) -> str | None:
             names, mimetype = set(), b""
         if "xl/workbook.xml" in names:
             return "xlsx"
-        what = ("an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV"
-                if b"opendocument.spreadsheet" in mimetype else "a zip archive, not a roster")
+        if b"opendocument.spreadsheet" in mimetype:
+            return "ods"
+        what = ("an OpenDocument file but not a spreadsheet" if b"opendocument" in mimetype
+                else "a zip archive, not a roster")
         raise InputError(f"{path}: is {what}. A roster is {SUPPORTED}")
     if start.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
         raise InputError(f"{path}: is a password-protected workbook or an old Excel .xls file; "
@@ -97,8 +105,9 @@ def _encoding(start: bytes) -> str:
 
 def _kind(path: Path) -> str:
     start = files.read_head(path, what="roster", size=4096)
-    if _binary_kind(path, start):
-        return "xlsx"
+    spreadsheet = _binary_kind(path, start)
+    if spreadsheet:
+        return spreadsheet
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return "yaml"

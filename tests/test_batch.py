@@ -260,7 +260,7 @@ def test_combined_file_is_whole_or_absent(tricky, tmp_path):
     target = tmp_path / "all.pdf"
     target.write_bytes(b"the previous run's file")
     parts = _parts(tricky, TRICKY_A4[:1]) + [Part("2. broken", (broken,))]
-    with pytest.raises(InputError, match="--combined: cannot read .*broken.pdf"):
+    with pytest.raises(InputError, match="combined file: cannot read .*broken.pdf.*skip_existing=True"):
         combine(parts, target)
     assert target.read_bytes() == b"the previous run's file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf", "broken.pdf"]
@@ -270,7 +270,7 @@ def test_combined_to_standard_output_refuses_two_paper_sizes(tricky, tmp_path):
     with pytest.raises(InputError) as info:
         combine(_parts(tricky, TRICKY_MADE), "-")
     assert str(info.value) == (
-        "--combined -: the handouts are on A4 and Letter paper, and standard output holds one "
+        "combined='-': the handouts are on A4 and Letter paper, and standard output holds one "
         "file; give a file name (all.pdf writes all-a4.pdf, all-letter.pdf)")
 
 
@@ -444,6 +444,40 @@ def test_a_surprise_in_one_row_does_not_stop_the_others(tmp_path, monkeypatch):
 def test_usage_errors(seven, tmp_path, args, message):
     result = invoke(seven, "--out", tmp_path / "out", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("keyword, api, option", [
+    ({"combined": "{tmp}/prints/"}, "combined='{tmp}/prints/' ends in '/', so it names a folder",
+     ["--combined", "{tmp}/prints/"]),
+    ({"combined": "{tmp}/out/004-x.pdf"}, "combined='{tmp}/out/004-x.pdf' is named like one of "
+     "the handouts", ["--combined", "{tmp}/out/004-x.pdf"]),
+    ({"shard": (4, 3)}, "shard=(4, 3): K must be from 1 to N", ["--shard", "4/3"]),
+    ({"sheet": "March"}, "sheet='March' is for a spreadsheet (.xlsx, .ods); this roster is CSV",
+     ["--sheet", "March"]),
+])
+def test_batch_errors_speak_the_api_to_python_and_options_to_the_command_line(
+        seven, tmp_path, keyword, api, option):
+    """run_batch's callers are told of its keyword arguments; `handout batch`'s of options."""
+    keyword = {k: v.format(tmp=tmp_path) if isinstance(v, str) else v for k, v in keyword.items()}
+    api = api.format(tmp=tmp_path)
+    with pytest.raises(InputError) as info:
+        run_batch(seven, tmp_path / "out", **keyword)
+    assert api in str(info.value) and "--" not in str(info.value)
+    result = invoke(seven, "--out", tmp_path / "out", *(a.format(tmp=tmp_path) for a in option))
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    said = " ".join(result.stderr.split())
+    name, value = (a.format(tmp=tmp_path) for a in option)
+    assert name in said and value in said and f"{name.strip('-')}=" not in said, said
+
+
+def test_a_failed_rows_advice_names_the_option_on_the_command_line():
+    from handout.errors import for_command_line
+
+    assert for_command_line("stopped unexpectedly; run again with skip_existing=True to retry "
+                            "it") == "stopped unexpectedly; run again with --skip-existing to retry it"
+    assert for_command_line("out_dir='out' is a file") == "--out out is a file"
+    assert for_command_line("shard=(4, 3): K must be") == "--shard 4/3: K must be"
+    assert for_command_line("confirm with allow=['BL60', 'GB30']") == "confirm with --allow BL60,GB30"
 
 
 def test_shard_parsing():

@@ -28,7 +28,7 @@ def _shard(ctx, param, value):
     try:
         return parse_shard(value)
     except HandoutError as exc:
-        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+        raise click.BadParameter(str(exc)) from None
 
 
 class _ProgressBar:
@@ -63,7 +63,7 @@ class _ProgressBar:
 @click.command("batch", context_settings=CONTEXT_SETTINGS)
 @click.argument("roster", type=click.Path(path_type=Path))
 @click.option("--sheet", metavar="NAME",
-              help="The sheet of an Excel roster (.xlsx) to read (default: the first).")
+              help="The sheet of a spreadsheet roster (.xlsx, .ods) to read (default: the first).")
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
@@ -93,7 +93,7 @@ class _ProgressBar:
 @click.pass_obj
 def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
           template, with_plan, start_text, weeks, portrait, locale, reproducible):
-    """Make a handout for every client in ROSTER (CSV, Excel .xlsx or YAML), into --out DIR.
+    """Make a handout for every client in ROSTER (CSV, .xlsx, .ods or YAML), into --out DIR.
 
     ROSTER has one row per client, with columns named like the fields of a client file:
     name, date, practitioner, protocol, points, stretches, tips, drop, side, conditions,
@@ -157,7 +157,7 @@ def _summary(result, shard, combined) -> None:
         for warning in row.warnings:
             say(f"warning: {warning}")
     for row in result.failed:
-        say(f"failed: {row.where}: {row.error}")
+        say(f"failed: {row.where}: {for_command_line(row.error)}")
     k, n = shard
     scope = f"rows {k}, {k + n}, ... (shard {k}/{n}) of {result.roster_rows}" if n > 1 \
         else f"{result.roster_rows} rows"
