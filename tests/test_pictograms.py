@@ -523,45 +523,103 @@ def test_the_crossing_leg_is_a_shade_darker():
     assert plain[-2].ink.fill.red == plain[1].ink.fill.red
 
 
-def test_knee_rolls_tip_the_knees_sideways_and_keep_the_shoulders():
-    """Seen from the feet end: the knees start together above the middle of the hips (an
-    inverted V) and end tipped over to one side, lower, beside the hips, the feet still
-    where they were; the shoulders, arms and head do not move; the arrow runs from side to
-    side (left and right), not up and down."""
+def _mat_and_pillow(pose: dict, phase: str):
+    """The phase drawn alone: its mat (the largest prop), its pillow, and its body."""
+    from handout.render.pictograms import build_scene
+    scene = build_scene(dict(pose, show="together", start=pose[phase], end=pose[phase],
+                             arrow=None))
+    props = sorted((pts for pts, *_ in scene.behind), key=lambda pts: _area(bbox_of(pts)))
+    body = [p for layer in scene.layers for shape in layer.shapes for p in shape]
+    return bbox_of(props[-1]), props[0], body
+
+
+def bbox_of(pts):
+    return (min(x for x, _ in pts), min(y for _, y in pts), max(x for x, _ in pts),
+            max(y for _, y in pts))
+
+
+def _area(box) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def test_knee_rolls_seen_from_above_lie_on_a_mat():
+    """Straight from above (the feet-end view read as a squat three rounds running): the
+    mat's outline round the whole body in both panels, the head on a pillow at one end,
+    the trunk straight along the mat, the arms flat out to the sides (a T) and still."""
     pose = pose_of("knee-rolls")
-    assert pose["view"] == "feet"
+    assert pose["view"] == "above" and pose["show"] == "apart"
+    for phase in ("start", "end"):
+        j = pose[phase]
+        mat, pillow, body = _mat_and_pillow(pose, phase)
+        assert all(mat[0] + 1 < x < mat[2] - 1 and mat[1] + 1 < y < mat[3] - 1
+                   for x, y in body), phase  # the outline encloses the figure
+        assert _inside(tuple(j["head"]), pillow), phase
+        assert j["head"][0] < j["shoulder"][0] < j["hip"][0]  # the head at one end
+        middle = lambda a, b: (j[a][1] + j[b][1]) / 2  # noqa: E731
+        assert abs(middle("hip", "hip_far") - middle("shoulder", "shoulder_far")) < 1
+        assert abs(j["head"][1] - middle("shoulder", "shoulder_far")) < 1  # straight
+        for side, far in (("", -1), ("_far", 1)):  # a T: each arm straight out sideways
+            shoulder, hand = j["shoulder" + side], j["hand" + side]
+            assert abs(hand[0] - shoulder[0]) < 3
+            assert (hand[1] - shoulder[1]) * far > 15
+    for joint in ("head", "shoulder", "shoulder_far", "hand", "hand_far", "hip", "hip_far"):
+        assert pose["start"][joint] == pose["end"][joint], joint  # shoulders stay flat
+
+
+def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
+    """Start: knees bent and pointing up, so from above the thighs look short, the knees
+    nearer (drawn larger, with a kneecap) and the feet near the hips. End: both knees
+    together lowered to one side, the thighs at full length across to that side; the
+    curved two-headed arrow at the knees, from one side to the other."""
+    from handout.render.pictograms import FULL, KNEE_R, THIGH_LEN, body_layers
+    pose = pose_of("knee-rolls")
     start, end = pose["start"], pose["end"]
-    middle = (start["hip"][0] + start["hip_far"][0]) / 2
-    assert abs(start["knee"][0] - start["knee_far"][0]) < 6  # together
-    for knee in ("knee", "knee_far"):
-        assert abs(start[knee][0] - middle) < 4  # upright over the hips
-        assert start[knee][1] > start["hip"][1] + 8  # standing up
-        assert end[knee][0] > max(end["hip"][0], end["hip_far"][0]) + 5  # over to one side
-        assert end[knee][1] < start[knee][1] - 5  # and lower
-    for foot in ("ankle", "ankle_far"):
-        assert _dist(start[foot], end[foot]) < 2
-    for joint in ("head", "neck", "shoulder", "shoulder_far", "elbow", "wrist", "hand",
-                  "elbow_far", "wrist_far", "hand_far"):
-        assert start[joint] == end[joint], joint
+    for knee, hip, ankle in (("knee", "hip", "ankle"), ("knee_far", "hip_far", "ankle_far")):
+        assert _dist(start[hip], start[knee]) < 0.6 * THIGH_LEN  # foreshortened: raised
+        assert start[ankle][0] - start[hip][0] < 14  # the feet near the hips
+        assert _dist(end[hip], end[knee]) > 0.9 * THIGH_LEN  # lying flat
+        assert end[knee][1] < min(start["hip"][1], start["hip_far"][1]) - 5  # one side
+    assert _dist(end["knee"], end["knee_far"]) < 7  # together
+    def knee_caps(joints):
+        layers = body_layers(joints, "up", "above", FULL)
+        return sum(len(layer.marks) for layer in layers[-2:])
+    assert knee_caps(start) == 2 and knee_caps(end) == 0
+    for phase, grown in ((start, True), (end, False)):  # nearer the eye: larger
+        leg = body_layers(phase, "up", "above", FULL)[-1]
+        assert (_knee_radius(leg, phase["hip_far"], phase["knee_far"]) > 1.4 * KNEE_R) == grown
     arrow = pose["arrow"]
+    assert arrow["both"] and arrow["bend"] and arrow.get("phase", "end") == "end"
     (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
-    assert abs(x1 - x0) > 3 * abs(y1 - y0) and arrow["both"]
-    assert x0 < middle < x1  # both sides
-    # At the knees, not over the head (there it read as the head or arms swinging): the
-    # arc's ends at the height of the knees, well below the shoulders.
-    knees_top = max(start["knee"][1], start["knee_far"][1])
-    for y in (y0, y1):
-        assert end["knee_far"][1] < y < knees_top + 3
-    # Lying, not squatting: the shoulders and the head on its pillow lie well beyond the
-    # upright knees (knees reaching the shoulders read as a frog crouch).
-    assert start["shoulder"][1] > knees_top + 8
-    assert "pillow" in [name for name, _ in prop_list(pose)]
+    middle = (start["hip"][1] + start["hip_far"][1]) / 2
+    assert min(y0, y1) < middle < max(y0, y1)  # to both sides
+    for x in (x0, x1):  # at the knees, not by the head or the arms
+        assert start["knee"][0] < x < end["toe"][0] + 6
+
+
+def _knee_radius(leg, hip, knee) -> float:
+    """The radius of the thigh's round end at the knee: its points beyond the knee."""
+    along = norm(sub(knee, hip))
+    return max(_dist(p, knee) for p in leg.shapes[0]
+               if (p[0] - knee[0]) * along[0] + (p[1] - knee[1]) * along[1] > 0)
+
+
+# Knee rolls as rounds 5 and 6 drew them: seen from the feet end.
+FEET = {"view": "feet", "face": "up", "props": ["mat", {"pillow": [50, 44.5]}],
+        "start": {"head": [50, 42.5], "neck": [50, 39], "shoulder": [41.5, 35.5],
+                  "shoulder_far": [58.5, 35.5], "elbow": [32, 34], "wrist": [23.5, 33],
+                  "hand": [19.5, 32.7], "elbow_far": [68, 34], "wrist_far": [76.5, 33],
+                  "hand_far": [80.5, 32.7], "hip": [45, 14], "hip_far": [55, 14],
+                  "knee": [47.8, 24], "ankle": [44, 6], "toe": [44, 2.5],
+                  "knee_far": [52.2, 24], "ankle_far": [56, 6], "toe_far": [56, 2.5]},
+        "arrow": {"from": [39, 23], "to": [70, 21], "bend": 5, "both": True}}
+FEET["end"] = dict(FEET["start"], knee=[63.5, 15], ankle=[45.5, 6], toe=[45.5, 2.5],
+                   knee_far=[67.5, 11], ankle_far=[56, 5.5], toe_far=[56.5, 2.0])
 
 
 def test_the_pale_start_knees_show_in_front_of_the_trunk_from_the_feet():
     """From the feet end the knees stand in front of the trunk: the pale upright knees must
     be drawn over the end figure's chest, not hidden behind it."""
-    pose = pose_of("knee-rolls")
+    pose = FEET
     image = grey_image(pictogram(pose, 60 * mm))
     only_end = grey_image(pictogram(dict(pose, start=pose["end"]), 60 * mm))
     differing = sum(ImageChops.difference(image, only_end).histogram()[30:])

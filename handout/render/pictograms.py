@@ -35,6 +35,7 @@ THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
+THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -167,6 +168,8 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=()) -> list[Laye
     near_leg = _leg(p, "", s, view, ink)
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
+    elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
+        far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
@@ -319,12 +322,16 @@ def cross_z(a, b) -> float:
 def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
     hip = p.get("hip" + far, p["hip"])
     knee, ankle, toe = p["knee" + far], p.get("ankle" + far), p.get("toe" + far)
-    shapes = [capsule(hip, THIGH_R, knee, KNEE_R)]
+    knee_r = KNEE_R * (_nearer(hip, knee) if view == "above" else 1.0)
+    shapes = [capsule(hip, THIGH_R, knee, knee_r)]
+    marks = []
+    if knee_r > KNEE_R * 1.1:  # a raised knee seen from above: its cap, round and near
+        marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view in SIDEWAYS else 0.0
         calf = add(lerp(knee, ankle, 0.3), rot(shin, s), bulge)  # the calf is behind
-        shapes += [capsule(knee, KNEE_R, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
+        shapes += [capsule(knee, knee_r, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
         if toe:
             if view in SIDEWAYS:
                 heel = add(add(ankle, shin, 1.0), norm(sub(ankle, toe)), 0.9)
@@ -333,7 +340,21 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
-    return Layer(ink, shapes)
+    return Layer(ink, shapes, marks)
+
+
+def _nearer(hip, knee) -> float:
+    """From above, a thigh drawn shorter than its length rises to its knee: the knee is
+    nearer the eye, so drawn larger (at most by 60 %), and the thigh widens towards it."""
+    d = math.dist(hip, knee)
+    rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
+    return 1.0 + 0.9 * rise
+
+
+def _ring(c, r, w, n: int = 20) -> list:
+    """A thin circle as one filled shape (outer edge, then the inner edge backwards)."""
+    outer, inner = circle(c, r + w / 2, n), circle(c, r - w / 2, n)
+    return outer + [outer[0]] + [inner[0]] + inner[::-1]
 
 
 # --------------------------------------------------------------------------- props
@@ -366,9 +387,10 @@ def _props(pose: dict, view: str, figure_box) -> list:
         elif name == "chair":
             out += _chair(pose, value)
         elif name == "pillow":
-            cx, cy = value or _pillow_spot(pose)
-            out.append((_rounded(cx - 6.5, cy - 1.8, cx + 6.5, cy + 1.8, 1.7), PROP_FILL,
-                        black, 0.45))
+            cx, cy = value or _pillow_spot(pose, view)
+            w, h = (8.0, 17.0) if view == "above" else (13.0, 3.6)  # from above: across
+            out.append((_rounded(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, 1.7),
+                        PROP_FILL, black, 0.45))  # the mat, under the head
         elif name == "wall":
             x = value if value is not None else x1 + 2
             inward = -1 if x >= (x0 + x1) / 2 else 1
@@ -380,8 +402,10 @@ def _props(pose: dict, view: str, figure_box) -> list:
     return out
 
 
-def _pillow_spot(pose):
+def _pillow_spot(pose, view):
     head = pose["end"]["head"]
+    if view == "above":  # under the head, a little towards the crown
+        return head[0] - 1.0, head[1]
     return head[0], max(head[1] - HEAD_R - 1.8, 1.8)
 
 
