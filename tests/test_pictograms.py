@@ -50,7 +50,9 @@ def test_every_stretch_has_a_pose_that_draws(stretch):
     drawing = pictogram(stretch["pose"], 45 * mm, item=stretch["id"])
     assert drawing.width == pytest.approx(45 * mm)
     assert 0.45 * 45 * mm - 0.01 <= drawing.height <= 0.85 * 45 * mm + 0.01
-    assert 0.02 < dark_fraction(drawing) < 0.4  # a figure, not an empty or a black box
+    # a figure, not an empty or a black box (a close-up of two stacked panels, the start
+    # one grey-edged, leaves white either side: 1.5 %)
+    assert 0.01 < dark_fraction(drawing) < 0.4
 
 
 def test_missing_joint_is_named():
@@ -92,6 +94,11 @@ def test_pictogram_raises_a_clear_data_error():
     (lambda p: p.update(arrow=[{"at": "knee"}, {"at": "knee", "phase": "later"}]),
      "pose.arrow.phase: unknown phase 'later' (this pose has start, end)"),
     (lambda p: p.update(arrow=[{"at": "knee"}, "up"]), "must have at: JOINT"),
+    (lambda p: p.update(crop=[50, 45]), "pose.crop: must be [x from, x to], at least 10 apart"),
+    (lambda p: p.update(crop="legs"), "pose.crop: must be [x from, x to]"),
+    (lambda p: p.update(view="above", crop=[10, 50]), "pose.crop: a close-up is of a side "
+                                                      "view only"),
+    (lambda p: p.update(hollow="yes"), "pose.hollow: must be true or false"),
 ])
 def test_bad_pose_values(change, words):
     pose = good_pose()
@@ -238,11 +245,15 @@ def test_stacked_phases_have_an_arrow_between_them():
     arrow at the left edge, grey (it says 'then'; the black arrows say 'move this way';
     at the middle, over the lower back, it read as 'press down')."""
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
-    band = []
-    for y in range(image.height):
-        inked = [x for x in range(image.width) if image.getpixel((x, y)) < 200]
-        if inked and max(inked) < 0.15 * image.width:
-            band.append(y)
+    rows = [[x for x in range(image.width) if image.getpixel((x, y)) < 200]
+            for y in range(image.height)]
+    left = min(min(row) for row in rows if row)
+    right = max(max(row) for row in rows if row)
+    only_left = [y for y, row in enumerate(rows) if row and max(row) < left + 0.15 * (right - left)]
+    runs = [[]]
+    for y in only_left:  # the band between the panels: the longest run of such rows
+        runs[-1:] = [runs[-1] + [y]] if not runs[-1] or y == runs[-1][-1] + 1 else [runs[-1], [y]]
+    band = max(runs, key=len)
     assert len(band) > 0.05 * image.height
     darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
     assert 90 < darkest < 170  # mid grey, lighter than the black motion arrow
@@ -392,7 +403,8 @@ def _inside(pt, poly) -> bool:
 
 def _covered(pose: dict, phase: str, pt) -> bool:
     from handout.render.pictograms import FULL, body_layers
-    layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL)
+    layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL,
+                         flat_front=bool(pose.get("hollow")))
     return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
 
 
@@ -423,21 +435,56 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
     start = pose["start"]
     assert start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 2.5
     assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
-    assert _dist(start["back"], start["hip"]) < _dist(start["back"], start["shoulder"])
-    # The cue: in the start panel, a short arrow straight down at the small of the back
-    # (press it into the mat); nothing pointing up (an arrow curling round the hip read
-    # as lifting the hips into a bridge).
-    arrows = pose["arrow"] if isinstance(pose["arrow"], list) else [pose["arrow"]]
-    assert len(arrows) == 1 and arrows[0]["phase"] == "start"
-    (x0, y0), (x1, y1) = arrows[0]["from"], arrows[0]["to"]
-    assert y1 < y0 - 3 and abs(x1 - x0) < 0.5 and not arrows[0].get("bend")  # down
-    assert abs(x1 - start["back"][0]) < 2 and y0 - y1 < 8  # at the lower back, short
-    # Simple arms (the folded ones looked zigzagged): the elbow on the trunk's line, the
-    # forearm on to the hand resting on the belly, no sharp turn at the elbow.
+
+
+def test_pelvic_tilt_is_a_close_up_with_the_hollow_shaded_then_gone():
+    """Round 6 read the two full-body panels as the same, the top one a big belly: a
+    close-up from the chest to the bent knees (the head and feet cut off), the hollow under
+    the small of the back shaded (hatched) in the start and none in the end, the belly's
+    line flat in both, the short arrow straight down at the small of the back, in the
+    start panel only."""
+    from handout.render.pictograms import (HOLLOW_LINE, KNEE_R, build_scene, hollow_edges,
+                                           hollow_under_back)
+    pose = pose_of("pelvic-tilt")
+    x0, x1 = pose["crop"]
     for phase in ("start", "end"):
         j = pose[phase]
-        upper, fore = sub(j["elbow"], j["shoulder"]), sub(j["wrist"], j["elbow"])
-        assert abs(angle_between(upper, fore)) < 45, phase
+        assert j["head"][0] < x0 < j["back" if "back" in j else "hip"][0]  # from the chest
+        assert j["hip"][0] < j["knee"][0] + KNEE_R < x1 < j["ankle"][0]  # to the knees
+    gap = hollow_under_back(pose["start"], "up")
+    assert gap and max(y for _, y in gap) > 1.5
+    assert hollow_under_back(pose["end"], "up") is None
+    scene = build_scene(pose)
+    panel_gap = (scene.clips[0][1] + scene.clips[1][3]) / 2  # start above, end below
+    hatching = [pts for pts, colour, _ in scene.lines if colour == HOLLOW_LINE]
+    assert len(hatching) > 5 and all(y > panel_gap for pts in hatching for _, y in pts)
+    fronts = [hollow_edges(pose[phase], 1)[0] for phase in ("start", "end")]
+    assert all(_dist(a, b) < 0.01 for a, b in zip(*fronts))  # the same flat belly
+    arrow = pose["arrow"]
+    (ax0, ay0), (ax1, ay1) = arrow["from"], arrow["to"]
+    assert arrow["phase"] == "start" and abs(ax0 - ax1) < 0.5 and ay1 < ay0 < ay1 + 6
+    assert abs(ax1 - pose["start"]["back"][0]) < 1.5
+
+
+def test_a_close_up_shows_only_its_part_of_the_picture():
+    """crop: the picture is of that stretch of the body only, zoomed to it: the head and
+    the feet are cut off (the inked part is narrower than the whole body's in the same
+    picture box); one panel of it is zoomed far past a whole body's largest zoom."""
+    from handout.render.pictograms import MAX_ZOOM
+    pose = pose_of("pelvic-tilt")
+    whole = dict(pose)
+    del whole["crop"]
+    one = dict(pose, show="together", start=pose["end"], arrow=None)
+    unit = 54 * mm / 100
+    assert pictogram(one, 54 * mm).contents[0].transform[0] > 1.8 * MAX_ZOOM * unit
+    assert pictogram(dict(one, crop=None), 54 * mm).contents[0].transform[0] <= MAX_ZOOM * unit
+    def inked_width(image):
+        xs = [x for x in range(image.width) for y in range(0, image.height, 3)
+              if image.getpixel((x, y)) < 200]
+        return max(xs) - min(xs)
+    box = dict(height=40 * mm)
+    assert inked_width(grey_image(pictogram(pose, 54 * mm, **box))) < \
+        0.7 * inked_width(grey_image(pictogram(whole, 54 * mm, **box)))
 
 
 def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
