@@ -524,23 +524,31 @@ def _crosses(p1, p2, q1, q2) -> bool:
     return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
 
 
-def test_figure_4_is_a_side_view_with_the_shin_across_the_other_thigh():
-    """From the side (the feet-end view read as dislocated legs): lying on the back, head
-    on a pillow; in every phase the crossing shin runs across the other thigh near its
-    knee (the ankle on it, the foot beyond); first the other foot is on the mat, then
-    that thigh is drawn in towards the chest, both hands behind it, the arrow at that
-    knee pointing towards the head."""
+def test_figure_4_shows_the_ankle_resting_on_the_other_knee():
+    """From the side, the crossing leg drawn flat in front (round 6 read its knee fallen out
+    low as kneeling, and the end as a tangle): in every phase its knee points up and out
+    (as high as the other knee, drawn near: larger, with a kneecap), its shin lies straight
+    across (the 4's bar) to the other knee, the ankle within that knee's region just above
+    it. First the other foot is on the mat; then that thigh, the 4 with it, is drawn in
+    towards the chest, both hands behind it, the arrow pointing towards the head."""
+    from handout.render.pictograms import FULL, KNEE_R, body_layers
     pose = pose_of("figure-4")
     assert pose["view"] == "side" and pose["turned"] == ["leg"]
     assert "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
         j = pose[phase]
-        thigh = (j["hip"], j["knee_far"])
-        assert any(_crosses(j["knee"], j[e], *thigh) for e in ("ankle", "toe")), phase
-        near_knee = _dist(j["ankle"], j["knee_far"])
-        assert near_knee < 0.25 * _dist(j["hip"], j["knee_far"]), phase  # just above it
-        assert j["knee"][1] < j["knee_far"][1] - 6, phase  # the near knee fallen out
+        knee, ankle, other = j["knee"], j["ankle"], j["knee_far"]
+        assert _dist(ankle, other) < 4, phase  # resting on the other knee
+        along = sub(other, j["hip"])
+        t = (sub(ankle, j["hip"])[0] * along[0] + sub(ankle, j["hip"])[1] * along[1]) \
+            / (along[0] ** 2 + along[1] ** 2)
+        assert 0.75 < t < 1.1, phase  # just above that knee, not on the shin
+        shin = sub(ankle, knee)
+        assert abs(shin[1]) < 0.3 * abs(shin[0]), phase  # straight across
+        assert knee[1] > other[1] - 3, phase  # pointing up, not fallen low (kneeling)
         assert j["head"][1] > 5  # raised on the pillow
+        near = body_layers(j, "up", "side", FULL, pose["turned"])[-2]
+        assert _knee_radius(near, j["hip"], knee) > 1.25 * KNEE_R and near.halo, phase
     start, end = pose["start"], pose["end"]
     assert start["ankle_far"][1] < 3  # the foot on the mat
     assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in

@@ -43,6 +43,7 @@ THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 # diagrams' edge lines at the same printed width.
 EDGE = 0.62
 GHOST_EDGE = 0.55
+HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
@@ -114,6 +115,7 @@ class Layer:
     ink: Ink
     shapes: list = field(default_factory=list)
     marks: list = field(default_factory=list)  # (points, colour) filled, no edge
+    halo: bool = False  # a white edge round it: a limb crossing in front of another
 
 
 @dataclass
@@ -146,7 +148,8 @@ class Scene:
             return [(x + dx, y + dy) for x, y in pts]
         return Scene([(mv(p), *rest) for p, *rest in self.behind],
                      [Layer(la.ink, [mv(p) for p in la.shapes],
-                            [(mv(p), c) for p, c in la.marks]) for la in self.layers],
+                            [(mv(p), c) for p, c in la.marks], la.halo)
+                      for la in self.layers],
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
                      [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips])
@@ -180,11 +183,12 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     p = {k: tuple(v) for k, v in j.items()}
     s = front_side(p, face) if view in SIDEWAYS else 1
     far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
-    far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
+    far_leg = _leg(p, "_far", s, view, ink, "leg_far" in turned) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
-    near_leg = _leg(p, "", s, view, ink)
+    near_leg = _leg(p, "", s, view, ink, "leg" in turned)
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
+        near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
     elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view in SIDEWAYS:
@@ -403,13 +407,14 @@ def cross_z(a, b) -> float:
     return a[0] * b[1] - a[1] * b[0]
 
 
-def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
+def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -> Layer:
     hip = p.get("hip" + far, p["hip"])
     knee, ankle, toe = p["knee" + far], p.get("ankle" + far), p.get("toe" + far)
-    knee_r = KNEE_R * (_nearer(hip, knee) if view == "above" else 1.0)
+    toward = view == "above" or turned  # a knee that may come towards the eye
+    knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * 1.1:  # a raised knee seen from above: its cap, round and near
+    if knee_r > KNEE_R * 1.1:  # a knee coming towards the eye: its cap, round and near
         marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
@@ -741,6 +746,9 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
     """Stroke every shape twice as thick as the edge, then fill them all again: where
     shapes overlap the inner strokes are covered, so the part reads as one outline."""
     ink = layer.ink
+    if layer.halo:
+        for pts in layer.shapes:
+            g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
         g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
     for pts in layer.shapes:
