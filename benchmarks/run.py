@@ -606,7 +606,7 @@ def child_inprocess(reps: int, work: Path) -> dict:
         med["render"] / (rl + paragraph_init) - 1, 3)
     result["profile"] = _profile_render(job, render)
     result["hotspots_timed"] = _timed_hotspots(job, render)
-    from handout.batch import _page_count
+    from handout.batch_workers import page_count as _page_count
 
     _, w, c = clock(lambda: [_page_count(io.BytesIO(first_pdf)) for _ in range(10)])
     result["batch_page_count_s_per_row"] = round(c / 10, 4)
@@ -859,8 +859,8 @@ def batch_command() -> tuple[list[str], str]:
                            env=clean_env())
     if probe.returncode == 0:
         return cmd + ["batch"], "handout batch"
-    return ([sys.executable, "-c", "from handout.cli_batch import batch; batch()"],
-            "python -c 'from handout.cli_batch import batch; batch()' (`batch` is not "
+    return ([sys.executable, "-c", "from handout.cli.batch import batch; batch()"],
+            "python -c 'from handout.cli.batch import batch; batch()' (`batch` is not "
             "registered on the `handout` command yet)")
 
 

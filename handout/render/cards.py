@@ -590,7 +590,7 @@ def make_cards(client: Client, *, brand=None, template: str | Path = "pocket-car
                data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
                reproducible: bool = False) -> bytes:
     """Pocket cards as PDF bytes for this client's points and stretches."""
-    from ..api import prepare, render
+    from ..job import prepare, render
 
     job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
                   template_dirs=template_dirs, known_sections=section_options())

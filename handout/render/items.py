@@ -101,9 +101,10 @@ def point_card(ctx: Context, chosen: Chosen) -> CardBox:
 
 
 def _figure_of_height(ctx: Context, point: Point, figure, height: float):
-    """The point's picture drawn narrower, so that it is at most `height` tall."""
+    """The point's picture drawn narrower, so that it is at most `height` tall (its names
+    beside it take room of their own: the height is a limit too)."""
     width, natural = figure.wrap(10_000, 10_000)
-    return point_figure(ctx, point, width * min(1.0, height / natural))
+    return point_figure(ctx, point, width * min(1.0, height / natural), min(height, natural))
 
 
 def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
