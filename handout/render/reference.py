@@ -30,6 +30,7 @@ from ..text import markup
 from .figures import point_figure
 from .flow import Context, grid
 from .items import hold_text, point_heading
+from .styles import HEADINGS
 
 REGION_WORDS = {"lower-back": "lower back", "ankle-foot": "ankle and foot",
                 "lower-leg": "lower leg"}
@@ -103,6 +104,8 @@ class Location(Flowable):
         """The least room in which this can start: the diagram, or the first heading and
         LEAST_LINES lines of words under it."""
         figure_h = self.figure.wrapOn(self.canv, self.figure_width, 1e7)[1] if self.figure else 0
+        if len(self.words) < 2:
+            return figure_h
         heading = self.words[0].wrapOn(self.canv, available_width, 1e7)[1] \
             + self.words[0].getSpaceAfter()
         lines = self.LEAST_LINES * self.words[1].style.leading + self.words[1].getSpaceBefore()
@@ -127,8 +130,8 @@ class Location(Flowable):
 
 
 def _fill(canv, flowables: list, width: float, height: float) -> tuple[list, list]:
-    """The flowables that fit in `height` (the last one split where it must, into parts
-    of at least two lines, a heading never left last), and the rest."""
+    """The flowables that fit in `height` (the last one split where it must; a heading
+    is never left last), and the rest."""
     first, used = [], 0.0
     for index, flowable in enumerate(flowables):
         before = flowable.getSpaceBefore() if first else 0.0
@@ -152,8 +155,7 @@ def _fill(canv, flowables: list, width: float, height: float) -> tuple[list, lis
 
 
 def _is_heading(flowable) -> bool:
-    style = getattr(flowable, "style", None)
-    return bool(style is not None and getattr(style, "name", "").startswith("h"))
+    return getattr(getattr(flowable, "style", None), "name", None) in HEADINGS
 
 
 def _heading(ctx: Context, text: str, style: str) -> Paragraph:
