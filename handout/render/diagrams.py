@@ -198,6 +198,8 @@ def _plan(view: View, names, width: float, height: float | None, mirror: bool,
     if height is not None:
         scale = min(scale, height / view.height)
     art_w = view.width * scale
+    if not (math.isfinite(art_w) and art_w > 0):  # a bad width: write_drawing says so
+        return _Plan(art_w, scale, 0.0, view.height * scale, False)
     if labels_fit(view, art_w, min_pt):
         return _Plan(art_w, scale, 0.0, view.height * scale, True)
     # Never taller than the view alone at this width: a caller that narrows a drawing to

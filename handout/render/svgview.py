@@ -15,6 +15,7 @@ viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -141,6 +142,8 @@ class View:
             self._art[key] = _stroke_mask(self.art(points, leaders=leaders), self.width,
                                           self.height)
         mask = self._art[key]
+        if not all(math.isfinite(v) for v in box):
+            return 0.0
         x0, y0, x1, y1 = (max(0, min(mask.width, round(box[0] * mask.width))),
                           max(0, min(mask.height, round(box[1] * mask.height))),
                           max(0, min(mask.width, round(box[2] * mask.width))),
@@ -207,8 +210,8 @@ def _stroke_mask(group: Group, vw: float, vh: float):
             elif isinstance(child, (Circle, Ellipse)):
                 rx = getattr(child, "r", None) or child.rx
                 ry = getattr(child, "r", None) or child.ry
-                runs = [[tp(child.cx + rx * _cos(i), child.cy + ry * _sin(i))
-                         for i in range(25)]]
+                runs = [[tp(child.cx + rx * math.cos(i * math.pi / 12),
+                            child.cy + ry * math.sin(i * math.pi / 12)) for i in range(25)]]
             elif isinstance(child, Rect):
                 x0, y0, x1, y1 = child.x, child.y, child.x + child.width, child.y + child.height
                 runs = [[tp(x0, y0), tp(x1, y0), tp(x1, y1), tp(x0, y1), tp(x0, y0)]]
@@ -223,16 +226,6 @@ def _stroke_mask(group: Group, vw: float, vh: float):
 
     walk(group, tuple(group.transform or (1, 0, 0, 1, 0, 0)))
     return mask
-
-
-def _cos(i: int) -> float:
-    import math
-    return math.cos(i * math.pi / 12)
-
-
-def _sin(i: int) -> float:
-    import math
-    return math.sin(i * math.pi / 12)
 
 
 def find_view_file(view_id: str, search_dirs: list[Path]) -> Path | None:
