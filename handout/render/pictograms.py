@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from reportlab.graphics.shapes import Drawing, Group, Path, Polygon, PolyLine
+from reportlab.graphics.shapes import FILL_NON_ZERO, Drawing, Group, Path, Polygon, PolyLine
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.units import mm
 
@@ -35,11 +35,15 @@ THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
+HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
+HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
+THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
 EDGE = 0.62
 GHOST_EDGE = 0.55
+HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
@@ -111,6 +115,7 @@ class Layer:
     ink: Ink
     shapes: list = field(default_factory=list)
     marks: list = field(default_factory=list)  # (points, colour) filled, no edge
+    halo: bool = False  # a white edge round it: a limb crossing in front of another
 
 
 @dataclass
@@ -120,32 +125,45 @@ class Scene:
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
     arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
+    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); the arrows are not
+    # cut (the one between two panels lies outside both).
+    clips: list = field(default_factory=list)
 
     def points(self):
-        for pts, *_ in self.behind:
-            yield from pts
-        for layer in self.layers:
-            for pts in layer.shapes:
-                yield from pts
-        for pts, *_ in self.lines:
-            yield from pts
-        for pts, *_ in self.arrows:
-            yield from pts
+        for pts in self._all():
+            for pt in pts:
+                if not self.clips or any(_in_box(pt, box) for box in self.clips):
+                    yield pt
+        for x0, y0, x1, y1 in self.clips:
+            yield from ((x0, y0), (x1, y1))
+
+    def _all(self):
+        yield from (pts for pts, *_ in self.behind)
+        yield from (pts for layer in self.layers for pts in layer.shapes)
+        yield from (pts for pts, *_ in self.lines)
+        yield from (pts for pts, *_ in self.arrows)
 
     def shifted(self, dx: float, dy: float) -> "Scene":
         def mv(pts):
             return [(x + dx, y + dy) for x, y in pts]
         return Scene([(mv(p), *rest) for p, *rest in self.behind],
                      [Layer(la.ink, [mv(p) for p in la.shapes],
-                            [(mv(p), c) for p, c in la.marks]) for la in self.layers],
+                            [(mv(p), c) for p, c in la.marks], la.halo)
+                      for la in self.layers],
                      [(mv(p), *rest) for p, *rest in self.lines],
-                     [(mv(p), *rest) for p, *rest in self.arrows])
+                     [(mv(p), *rest) for p, *rest in self.arrows],
+                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips])
 
     def extend(self, other: "Scene") -> None:
         self.behind += other.behind
         self.layers += other.layers
         self.lines += other.lines
         self.arrows += other.arrows
+        self.clips += other.clips
+
+
+def _in_box(pt, box) -> bool:
+    return box[0] <= pt[0] <= box[2] and box[1] <= pt[1] <= box[3]
 
 
 def bbox(points) -> tuple[float, float, float, float]:
@@ -156,21 +174,27 @@ def bbox(points) -> tuple[float, float, float, float]:
 
 # --------------------------------------------------------------------------- the body
 
-def body_layers(j: dict, face: str, view: str, ink: Ink, turned=()) -> list[Layer]:
+def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
+                flat_front: bool = False) -> list[Layer]:
     """The figure for one phase, back to front. A near leg in `turned` (a figure-4's
-    crossing leg, its knee out towards us) is a shade darker, as from the feet."""
+    crossing leg, its knee out towards us) is a shade darker, as from the feet.
+    flat_front: the back's line bows through `back` but the belly's stays straight (a
+    hollow under the lower back, not a big belly)."""
     p = {k: tuple(v) for k, v in j.items()}
     s = front_side(p, face) if view in SIDEWAYS else 1
     far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
-    far_leg = _leg(p, "_far", s, view, ink) if "knee_far" in p else None
+    far_leg = _leg(p, "_far", s, view, ink, "leg_far" in turned) if "knee_far" in p else None
     near_arm = _arm(p, "", ink)
-    near_leg = _leg(p, "", s, view, ink)
+    near_leg = _leg(p, "", s, view, ink, "leg" in turned)
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
+        near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
+    elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
+        far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), ink.fill))
     head = _head(p, face, view, s, ink)
-    trunk = _trunk(p, view, ink)
+    trunk = _trunk(p, view, ink, s if flat_front else 0)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
         # (the hands may hold the far thigh in front of it; the near leg may cross both)
         order = [head, trunk, far_leg, far_arm, near_arm, near_leg]
@@ -199,7 +223,9 @@ def _thigh_top(p: dict) -> list:
                      hip[1] + r * math.sin(away + math.radians(a))) for a in range(-95, 96, 10)]
 
 
-def _trunk(p: dict, view: str, ink: Ink) -> Layer:
+def _trunk(p: dict, view: str, ink: Ink, flat_front: int = 0) -> Layer:
+    """flat_front: the front's side (+1 anticlockwise of the spine, -1), to keep it straight
+    whatever the back does; 0: both lines bow with the spine."""
     if view not in SIDEWAYS and "hip_far" in p and "shoulder_far" in p:
         hips, shoulders = (p["hip"], p["hip_far"]), (p["shoulder"], p["shoulder_far"])
         mid_h, mid_s = lerp(*hips, 0.5), lerp(*shoulders, 0.5)
@@ -215,15 +241,17 @@ def _trunk(p: dict, view: str, ink: Ink) -> Layer:
                        capsule(waist, WAIST_R, shoulder, SHOULDER_R)]
         return Layer(ink, shapes)
     samples = spine_samples(p)
-    shapes = [_band(samples), circle(samples[0][0], samples[0][1], 32),
+    left, right = hollow_edges(p, flat_front) if flat_front else _edges(samples)
+    shapes = [left + right[::-1], circle(samples[0][0], samples[0][1], 32),
               circle(samples[-1][0], samples[-1][1], 32)]
     shapes.append(capsule(p["shoulder"], NECK_R * 1.2, p["neck"], NECK_R))
     return Layer(ink, shapes)
 
 
-def _band(samples) -> list:
-    """The trunk's outline along the spine: each side one smooth line at the sample's
-    radius (capsules of changing radius, one per piece, left steps along the back)."""
+def _edges(samples) -> tuple[list, list]:
+    """The trunk's outline along the spine, its left (anticlockwise) and right sides: each
+    one smooth line at the sample's radius (capsules of changing radius, one per piece,
+    left steps along the back)."""
     left, right = [], []
     for i, (pt, r) in enumerate(samples):
         a = samples[max(i - 1, 0)][0]
@@ -231,7 +259,70 @@ def _band(samples) -> list:
         n = rot(norm(sub(b, a)), 1)
         left.append(add(pt, n, r))
         right.append(add(pt, n, -r))
-    return left + right[::-1]
+    return left, right
+
+
+def hollow_edges(p: dict, s: int) -> tuple[list, list]:
+    """The trunk's sides (left, right, as _edges) when the lower back's hollow is the
+    point: the spine straight from the hip to the shoulder, so the belly's line is flat,
+    and the back's line lifted in a smooth hump round `back` (the small of the back), as
+    high as `back` lies off that line and reaching down to it at the buttock and at as far
+    again past `back` (the ribs lie on the mat)."""
+    straight = {k: v for k, v in p.items() if k != "back"}
+    samples = spine_samples(straight, 24)
+    left, right = _edges(samples)
+    hip, shoulder = p["hip"], p["shoulder"]
+    spine = sub(shoulder, hip)
+    length = math.hypot(*spine)
+    n = rot(norm(spine), s)  # towards the front
+    back = p.get("back", lerp(hip, shoulder, 0.5))
+    rel = sub(back, hip)
+    t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
+    lift = rel[0] * n[0] + rel[1] * n[1]  # how far `back` lies to the front of the line
+    edge = right if s > 0 else left
+    for i, (pt, _) in enumerate(samples):
+        u = (i / 24 - t_back) / max(t_back, 0.05)
+        if abs(u) < 1:
+            edge[i] = add(edge[i], n, lift * math.cos(math.pi / 2 * u) ** 2)
+    return left, right
+
+
+def hollow_under_back(p: dict, face: str | None) -> list | None:
+    """The air between the floor and the back of a lying trunk, as a polygon: where the
+    back's line runs more than HOLLOW_MIN above the floor, between the buttock and the
+    ribs. None when the back lies on the floor."""
+    s = front_side(p, face)
+    left, right = hollow_edges(p, s)
+    back = right if s > 0 else left
+    top = max(range(len(back)), key=lambda i: back[i][1])
+    if back[top][1] < HOLLOW_MIN:
+        return None
+    a = b = top
+    while a > 0 and back[a - 1][1] > 0.15:
+        a -= 1
+    while b < len(back) - 1 and back[b + 1][1] > 0.15:
+        b += 1
+    run = back[a:b + 1]
+    return run + [(run[-1][0], 0.0), (run[0][0], 0.0)]
+
+
+def hatch(poly, spacing: float = 0.9) -> list:
+    """Diagonal lines filling the polygon, as point pairs (the even-odd crossings of each
+    line with its edges)."""
+    x0, y0, x1, y1 = bbox(poly)
+    lines = []
+    c = x0 - (y1 - y0)
+    while c < x1:  # the lines x - y = c
+        hits = []
+        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
+            da, db = ax - ay - c, bx - by - c
+            if (da > 0) != (db > 0):
+                t = da / (da - db)
+                hits.append((ax + (bx - ax) * t, ay + (by - ay) * t))
+        hits.sort()
+        lines += [hits[i:i + 2] for i in range(0, len(hits) - 1, 2)]
+        c += spacing
+    return lines
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
@@ -316,15 +407,20 @@ def cross_z(a, b) -> float:
     return a[0] * b[1] - a[1] * b[0]
 
 
-def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
+def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -> Layer:
     hip = p.get("hip" + far, p["hip"])
     knee, ankle, toe = p["knee" + far], p.get("ankle" + far), p.get("toe" + far)
-    shapes = [capsule(hip, THIGH_R, knee, KNEE_R)]
+    toward = view == "above" or turned  # a knee that may come towards the eye
+    knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
+    shapes = [capsule(hip, THIGH_R, knee, knee_r)]
+    marks = []
+    if knee_r > KNEE_R * 1.1:  # a knee coming towards the eye: its cap, round and near
+        marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view in SIDEWAYS else 0.0
         calf = add(lerp(knee, ankle, 0.3), rot(shin, s), bulge)  # the calf is behind
-        shapes += [capsule(knee, KNEE_R, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
+        shapes += [capsule(knee, knee_r, calf, CALF_R), capsule(calf, CALF_R, ankle, ANKLE_R)]
         if toe:
             if view in SIDEWAYS:
                 heel = add(add(ankle, shin, 1.0), norm(sub(ankle, toe)), 0.9)
@@ -333,7 +429,21 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink) -> Layer:
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
-    return Layer(ink, shapes)
+    return Layer(ink, shapes, marks)
+
+
+def _nearer(hip, knee) -> float:
+    """From above, a thigh drawn shorter than its length rises to its knee: the knee is
+    nearer the eye, so drawn larger (at most by 60 %), and the thigh widens towards it."""
+    d = math.dist(hip, knee)
+    rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
+    return 1.0 + 0.9 * rise
+
+
+def _ring(c, r, w, n: int = 20) -> list:
+    """A thin circle as one filled shape (outer edge, then the inner edge backwards)."""
+    outer, inner = circle(c, r + w / 2, n), circle(c, r - w / 2, n)
+    return outer + [outer[0]] + [inner[0]] + inner[::-1]
 
 
 # --------------------------------------------------------------------------- props
@@ -366,9 +476,10 @@ def _props(pose: dict, view: str, figure_box) -> list:
         elif name == "chair":
             out += _chair(pose, value)
         elif name == "pillow":
-            cx, cy = value or _pillow_spot(pose)
-            out.append((_rounded(cx - 6.5, cy - 1.8, cx + 6.5, cy + 1.8, 1.7), PROP_FILL,
-                        black, 0.45))
+            cx, cy = value or _pillow_spot(pose, view)
+            w, h = (8.0, 17.0) if view == "above" else (13.0, 3.6)  # from above: across
+            out.append((_rounded(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, 1.7),
+                        PROP_FILL, black, 0.45))  # the mat, under the head
         elif name == "wall":
             x = value if value is not None else x1 + 2
             inward = -1 if x >= (x0 + x1) / 2 else 1
@@ -380,8 +491,10 @@ def _props(pose: dict, view: str, figure_box) -> list:
     return out
 
 
-def _pillow_spot(pose):
+def _pillow_spot(pose, view):
     head = pose["end"]["head"]
+    if view == "above":  # under the head, a little towards the crown
+        return head[0] - 1.0, head[1]
     return head[0], max(head[1] - HEAD_R - 1.8, 1.8)
 
 
@@ -459,7 +572,8 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or ()))
+    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
+                                    bool(pose.get("hollow"))))
 
 
 def _together(pose: dict, named) -> list[Layer]:
@@ -496,13 +610,29 @@ def build_scene(pose: dict) -> Scene:
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
             scene.arrows.append((pts, both, True, black))
-        _ground(pose, scene, view, ground)
+        _ground(pose, scene, view, ground, pose["end"])
+        _crop(pose, scene)
     return scene
 
 
-def _ground(pose, scene: Scene, view: str, ground: str) -> None:
+def _crop(pose: dict, scene: Scene) -> None:
+    """A close-up: only the part of the picture from x0 to x1 shows, the body cut off at
+    its edges with no line there, as in the point diagrams."""
+    if not pose.get("crop"):
+        return
+    x0, x1 = pose["crop"]
+    ys = [y for pts in scene._all() for x, y in pts if x0 <= x <= x1]
+    scene.clips.append((x0, min(ys) - 0.5, x1, max(ys) + 0.5))
+
+
+def _ground(pose, scene: Scene, view: str, ground: str, joints: dict) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
+    if pose.get("hollow"):  # the air under the lower back, shaded: over the mat, behind
+        gap = hollow_under_back(joints, pose.get("face"))  # the body
+        if gap:
+            props.append((gap, HOLLOW_FILL, None, 0))
+            scene.lines += [(pair, HOLLOW_LINE, 0.3) for pair in hatch(gap, 0.75)]
     scene.behind = props + scene.behind
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
@@ -521,14 +651,16 @@ def _apart(pose: dict, named) -> Scene:
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
                 part.arrows.append((pts, both, True, black))
-        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
+        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"), joints)
+        _crop(pose, part)
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
     widths = [b[2] - b[0] for b in boxes]
     heights = [b[3] - b[1] for b in boxes]
     across_w, across_h = sum(widths) + GAP * (len(parts) - 1), max(heights)
     down_w, down_h = max(widths), sum(heights) + GAP * (len(parts) - 1)
-    across = min(BOX_W / across_w, BOX_H / across_h) >= min(BOX_W / down_w, BOX_H / down_h)
+    tall = BOX_W * MAX_ASPECT  # the way that draws them larger in the tallest picture
+    across = min(BOX_W / across_w, tall / across_h) >= min(BOX_W / down_w, tall / down_h)
     scene = Scene()
     at = 0.0
     for i, (part, box) in enumerate(zip(parts, boxes)):
@@ -567,19 +699,24 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     if not height:  # as tall as the picture needs: a lying figure is low, two stacked tall
         height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
     unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
-    zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), MAX_ZOOM)
+    most = MAX_ZOOM * (BOX_W / (pose["crop"][1] - pose["crop"][0]) if pose.get("crop") else 1)
+    zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), most)
     k = unit * zoom
     ox = width / 2 - (x0 + x1) / 2 * k
     oy = height / 2 - (y0 + y1) / 2 * k
     d = Drawing(width, height)
     g = Group(transform=(k, 0, 0, k, ox, oy))
     w = 1 / zoom  # line weights stay the same whatever the zoom
+    art = Group()
+    if scene.clips:
+        art.add(_clip_path(scene.clips))
     for pts, fill, edge, lw in scene.behind:
-        g.add(_polygon(pts, fill, edge, lw * w))
+        art.add(_polygon(pts, fill, edge, lw * w))
     for pts, colour, lw in scene.lines:
-        g.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
+        art.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     for layer in scene.layers:
-        _draw_layer(g, layer, w)
+        _draw_layer(art, layer, w)
+    g.add(art)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
     d.add(g)
@@ -588,6 +725,16 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
 
 def _flat(pts):
     return [c for p in pts for c in p]
+
+
+def _clip_path(boxes) -> Path:
+    path = Path(isClipPath=1, strokeColor=None, fillColor=None, fillMode=FILL_NON_ZERO)
+    for x0, y0, x1, y1 in boxes:
+        path.moveTo(x0, y0)
+        for x, y in ((x1, y0), (x1, y1), (x0, y1)):
+            path.lineTo(x, y)
+        path.closePath()
+    return path
 
 
 def _polygon(pts, fill, edge, width):
@@ -599,6 +746,9 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
     """Stroke every shape twice as thick as the edge, then fill them all again: where
     shapes overlap the inner strokes are covered, so the part reads as one outline."""
     ink = layer.ink
+    if layer.halo:
+        for pts in layer.shapes:
+            g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
         g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
     for pts in layer.shapes:

@@ -30,7 +30,7 @@ FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
-        "arrow", "chair")
+        "arrow", "chair", "crop", "hollow")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
@@ -168,6 +168,26 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
     if "chair" in pose:
         problems += _xy_problems(pose["chair"], "pose.chair",
                                  lambda f, m: problem(f, m, where(pose, "chair")))
+    return problems + _close_up_problems(pose, problem, where)
+
+
+def _close_up_problems(pose, problem, where) -> list[Problem]:
+    """`crop: [x from, x to]` (a close-up of that part of a side view) and `hollow: true`
+    (the lower back's hollow is the point: shade the air under it)."""
+    problems = []
+    crop = pose.get("crop")
+    if crop is not None:
+        at = where(pose, "crop")
+        if (not isinstance(crop, list) or len(crop) != 2
+                or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in crop)
+                or not 0 <= crop[0] < crop[1] <= BOX_W or crop[1] - crop[0] < 10):
+            problems.append(problem("pose.crop", f"must be [x from, x to], at least 10 apart "
+                                    f"within 0 to {BOX_W:g}, not {crop!r}", at))
+        elif pose.get("view", "side") != "side":
+            problems.append(problem("pose.crop", "a close-up is of a side view only", at))
+    if "hollow" in pose and not isinstance(pose["hollow"], bool):
+        problems.append(problem("pose.hollow", "must be true or false",
+                                where(pose, "hollow")))
     return problems
 
 
