@@ -549,6 +549,8 @@ def test_figure_4_shows_the_ankle_resting_on_the_other_knee():
         assert j["head"][1] > 5  # raised on the pillow
         near = body_layers(j, "up", "side", FULL, pose["turned"])[-2]
         assert _knee_radius(near, j["hip"], knee) > 1.25 * KNEE_R and near.halo, phase
+        # the darker thigh grows out of the buttock: its top hidden in its own shade
+        assert near.marks[-1][1] == near.ink.fill, phase
     start, end = pose["start"], pose["end"]
     assert start["ankle_far"][1] < 3  # the foot on the mat
     assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in

@@ -192,7 +192,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view in SIDEWAYS:
-        near_leg.marks.append((_thigh_top(p), ink.fill))
+        near_leg.marks.append((_thigh_top(p), near_leg.ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink, s if flat_front else 0)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
@@ -746,8 +746,8 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
     """Stroke every shape twice as thick as the edge, then fill them all again: where
     shapes overlap the inner strokes are covered, so the part reads as one outline."""
     ink = layer.ink
-    if layer.halo:
-        for pts in layer.shapes:
+    if layer.halo:  # round all but the thigh, which grows out of the buttock
+        for pts in layer.shapes[1:]:
             g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
         g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
