@@ -625,7 +625,8 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
 
 def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
     """Start: knees bent and pointing up, so from above the thighs look short, the knees
-    nearer (drawn larger, with a kneecap) and the feet near the hips. End: both knees
+    nearer (drawn larger, with a kneecap, the shin beyond in shade: a ridge) and the feet
+    near the hips. End: both knees
     together lowered to one side, the thighs at full length across to that side; the
     curved two-headed arrow at the knees, from one side to the other."""
     from handout.render.pictograms import FULL, KNEE_R, THIGH_LEN, body_layers
@@ -637,10 +638,13 @@ def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
         assert _dist(end[hip], end[knee]) > 0.9 * THIGH_LEN  # lying flat
         assert end[knee][1] < min(start["hip"][1], start["hip_far"][1]) - 5  # one side
     assert _dist(end["knee"], end["knee_far"]) < 7  # together
-    def knee_caps(joints):
-        layers = body_layers(joints, "up", "above", FULL)
-        return sum(len(layer.marks) for layer in layers[-2:])
-    assert knee_caps(start) == 2 and knee_caps(end) == 0
+    def knee_marks(joints):  # the kneecap line, and the shin in shade beyond the knee
+        legs = body_layers(joints, "up", "above", FULL)[-2:]
+        caps = sum(colour == leg.ink.edge for leg in legs for _, colour in leg.marks)
+        shade = sum(leg.ink.edge.red < colour.red < leg.ink.fill.red - 0.05 for leg in legs
+                    for _, colour in leg.marks)
+        return caps, shade
+    assert knee_marks(start) == (2, 2) and knee_marks(end) == (0, 0)
     for phase, grown in ((start, True), (end, False)):  # nearer the eye: larger
         leg = body_layers(phase, "up", "above", FULL)[-1]
         assert (_knee_radius(leg, phase["hip_far"], phase["knee_far"]) > 1.4 * KNEE_R) == grown

@@ -191,6 +191,10 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
         near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
     elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
+    if view == "above":
+        for leg, far in ((near_leg, ""), (far_leg, "_far")):
+            if leg and _nearer(p.get("hip" + far, p["hip"]), p["knee" + far]) > 1.1:
+                leg.marks.insert(0, (_shin_shade(p, far), _darker(leg.ink.fill, 0.09)))
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), near_leg.ink.fill))
     head = _head(p, face, view, s, ink)
@@ -208,8 +212,38 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     return [layer for layer in order if layer]
 
 
-def _darker(fill: Color) -> Color:
-    return Color(fill.red - 0.13, fill.green - 0.13, fill.blue - 0.13)
+def _darker(fill: Color, by: float = 0.13) -> Color:
+    return Color(fill.red - by, fill.green - by, fill.blue - by)
+
+
+def _shin_shade(p: dict, far: str) -> list:
+    """A knee bent up, seen from above, is a ridge: the shin, sloping away from the light
+    (from the head end), in shade beyond the knee, so the leg reads as a tent, not as a
+    short leg lying flat. The shin's shape from the knee's middle on, a little inside its
+    edge."""
+    knee, ankle = p["knee" + far], p.get("ankle" + far)
+    if not ankle:
+        return []
+    r = KNEE_R * _nearer(p.get("hip" + far, p["hip"]), knee) - 0.15
+    along = norm(sub(ankle, knee))
+    side = rot(along, 1)
+    start = [add(knee, side, -r), add(knee, side, r)]
+    tip = [pt for pt in capsule(knee, r, ankle, ANKLE_R - 0.15)
+           if (pt[0] - knee[0]) * along[0] + (pt[1] - knee[1]) * along[1] > 0]
+    return _convex(start + tip)
+
+
+def _convex(pts) -> list:
+    """The convex hull of the points, anticlockwise (monotone chain)."""
+    pts = sorted(set(pts))
+    def half(seq):
+        out = []
+        for pt in seq:
+            while len(out) >= 2 and cross_z(sub(out[-1], out[-2]), sub(pt, out[-2])) <= 0:
+                out.pop()
+            out.append(pt)
+        return out[:-1]
+    return half(pts) + half(pts[::-1])
 
 
 def _thigh_top(p: dict) -> list:
@@ -434,7 +468,7 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
 
 def _nearer(hip, knee) -> float:
     """From above, a thigh drawn shorter than its length rises to its knee: the knee is
-    nearer the eye, so drawn larger (at most by 60 %), and the thigh widens towards it."""
+    nearer the eye, so drawn larger (at most by 90 %), and the thigh widens towards it."""
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
