@@ -125,9 +125,11 @@ class Scene:
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
     arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
-    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); the arrows are not
-    # cut (the one between two panels lies outside both).
+    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); its arrows are not
+    # cut.
     clips: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
+    # drawn (and cut) on its own
 
     def points(self):
         for pts in self._all():
@@ -136,6 +138,8 @@ class Scene:
                     yield pt
         for x0, y0, x1, y1 in self.clips:
             yield from ((x0, y0), (x1, y1))
+        for part in self.parts:
+            yield from part.points()
 
     def _all(self):
         yield from (pts for pts, *_ in self.behind)
@@ -152,14 +156,8 @@ class Scene:
                       for la in self.layers],
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
-                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips])
-
-    def extend(self, other: "Scene") -> None:
-        self.behind += other.behind
-        self.layers += other.layers
-        self.lines += other.lines
-        self.arrows += other.arrows
-        self.clips += other.clips
+                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
+                     [part.shifted(dx, dy) for part in self.parts])
 
 
 def _in_box(pt, box) -> bool:
@@ -714,7 +712,7 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
                                      THEN))
             at += heights[i] + GAP
-        scene.extend(moved)
+        scene.parts.append(moved)
     return scene
 
 
@@ -740,7 +738,14 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     oy = height / 2 - (y0 + y1) / 2 * k
     d = Drawing(width, height)
     g = Group(transform=(k, 0, 0, k, ox, oy))
-    w = 1 / zoom  # line weights stay the same whatever the zoom
+    _draw_scene(g, scene, 1 / zoom)  # line weights stay the same whatever the zoom
+    d.add(g)
+    return d
+
+
+def _draw_scene(g: Group, scene: Scene, w: float) -> None:
+    """Props, lines and figures (cut to the scene's boxes, if any), then each panel in
+    turn, then the arrows, uncut."""
     art = Group()
     if scene.clips:
         art.add(_clip_path(scene.clips))
@@ -751,10 +756,10 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     for layer in scene.layers:
         _draw_layer(art, layer, w)
     g.add(art)
+    for part in scene.parts:
+        _draw_scene(g, part, w)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
-    d.add(g)
-    return d
 
 
 def _flat(pts):
