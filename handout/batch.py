@@ -11,11 +11,10 @@ How it holds together:
   Everything that is the same for every row (the library, the brand, the template) is
   loaded and checked here first, so a corrupt logo or a broken data folder stops the run
   before any work, with one clear error.
-- ReportLab is not thread-safe, so rows are drawn in worker processes. Each worker loads the
-  library and the brand and registers the fonts once (its initializer), then draws rows,
-  writes each PDF itself (atomically) and sends back only a few facts: files, page counts,
-  notes. No PDF bytes travel between processes and at most 4 x jobs rows are in flight, so
-  memory stays flat however long the roster is.
+- Rows are drawn in worker processes (batch_workers.py: what a worker does with a row;
+  batch_pool.py: handing rows out and collecting the answers). Each worker writes its PDFs
+  itself (atomically) and sends back only a few facts: files, page counts, notes. At most
+  4 x jobs rows are in flight, so memory stays flat however long the roster is.
 - File names are `<row>-<name slug>.pdf` (`003-ana-ruiz.pdf`): unique (the row number),
   predictable (the same roster gives the same names, which is what `--skip-existing` relies
   on) and safe (ASCII letters and hyphens only, so a name like `../../etc/x` stays inside
@@ -29,83 +28,39 @@ How it holds together:
 - The combined file is put together from the finished PDFs (combine.py), in roster order,
   one file per paper size, a bookmark per client, each client starting on a fresh sheet
   (padded to an even page count with `duplex`).
-- Ctrl-C: queued rows are cancelled, the workers are stopped at once (a row being drawn is
-  abandoned, its temporary file removed), the manifest of what was made is written, and
-  BatchInterrupted is raised. No half-written file is left: every file goes through a
-  temporary file and a rename.
-- A worker whose parent dies (kill -9) notices within a second and exits.
+- Ctrl-C: queued rows are cancelled, the workers are stopped at once, the manifest of what
+  was made is written, and BatchInterrupted is raised. No half-written file is left: every
+  file goes through a temporary file and a rename, and a row written but never recorded is
+  removed (batch_pool.py): the manifest and the message list exactly the handouts there
+  are.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import os
 import re
-import signal
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .api import prepare, render
+from . import files
+from .batch_pool import InFlight, interrupts_wait, run_here, run_pool
+from .batch_workers import RowResult, Settings, Task, page_count  # noqa: F401 (RowResult: callers import it from here)
 from .brand import Brand, check_fonts, load_brand
-from .client import Client
-from .errors import HandoutError, InputError
-from .fonts import fallbacks, font_set
+from .combine import Combined, Part, combine
+from .errors import InputError
+from .filenames import MAX_SLUG, file_stem, health_words, slug  # noqa: F401 (callers import them from here)
 from .layout import find_template, load_template
 from .library import load_library
-from .combine import Combined, Part, combine
-from . import files
-from .files import write_atomic
-from .render.sections import section_options
 from .manifest import write_manifest
-from .roster import Roster, RosterRow, in_roster_words, read_roster
-from .filenames import MAX_SLUG, file_stem, health_words, slug  # noqa: F401 (callers import them from here)
+from .render.sections import section_options
+from .roster import Roster, RosterRow, read_roster
 
-log = logging.getLogger("handout")
-
-IN_FLIGHT_PER_JOB = 4
 HANDOUT_NAME = re.compile(r"\d{3,}-[a-z0-9-]+\.pdf")  # 003-ana-ruiz.pdf, 003-ana-ruiz-plan.pdf
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "rows" or "combining"
-
-
-# -- the weekly plan -----------------------------------------------------------------------
-def plan_pdf(client: Client, *, brand: Brand, template_dirs: Sequence[Path],
-             data_dirs: Sequence[Path], reproducible: bool, plan: dict | None = None) -> bytes:
-    """`--with-plan`: the client's weekly plan sheet, with the weekly-plan template, written
-    beside the handout. `plan` holds make_plan's start, weeks, locale and orientation; with
-    no start, each client's plan starts on the row's date (else today)."""
-    from .render.plan import make_plan
-
-    settings = {**(plan or {})}
-    settings["start"] = settings.get("start") or client.date
-    return make_plan(client, brand=brand, data_dirs=data_dirs, template_dirs=template_dirs,
-                     reproducible=reproducible, **settings)
-
-
-# -- results ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowResult:
-    number: int
-    line: int
-    status: str  # "made", "skipped" (its file was already there) or "failed"
-    where: str = ""  # roster: row N (line L)
-    files: tuple[str, ...] = ()  # file names in the output folder: the handout, then the plan
-    pages: tuple[int, ...] = ()  # page count of each file
-    error: str = ""  # why the row failed
-    notes: tuple[str, ...] = ()  # items left out for safety ...
-    warnings: tuple[str, ...] = ()  # unknown column, characters no font has ...
-    name: str = ""  # the client's, for the combined file's bookmark
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "failed"
 
 
 @dataclass
@@ -154,163 +109,25 @@ def manifest_name(shard: tuple[int, int]) -> str:
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """'2/3' -> (2, 3)."""
+    """'2/3' -> (2, 3): the command line's --shard (its messages name no option: the
+    option's own error says it)."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text))
     if not match:
-        raise InputError(f"--shard: '{text}' should be K/N, e.g. 2/3 (the second of three machines)")
-    return check_shard((int(match.group(1)), int(match.group(2))))
+        raise InputError(f"'{text}' should be K/N, e.g. 2/3 (the second of three machines)")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise InputError(f"{k}/{n}: K must be from 1 to N, e.g. 1/3, 2/3, 3/3")
+    return k, n
 
 
 def check_shard(shard: tuple[int, int]) -> tuple[int, int]:
     k, n = shard
     if n < 1 or not 1 <= k <= n:
-        raise InputError(f"--shard: {k}/{n}: K must be from 1 to N, e.g. 1/3, 2/3, 3/3")
+        raise InputError(f"shard=({k}, {n}): K must be from 1 to N, e.g. (1, 3), (2, 3), "
+                         f"(3, 3) for three machines")
     return k, n
 
 
-# -- the workers --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Settings:
-    out_dir: Path
-    brand: Brand
-    template: Path
-    template_dirs: tuple[Path, ...]
-    data_dirs: tuple[Path, ...]
-    reproducible: bool
-    with_plan: bool
-    plan: dict | None = None  # the plan's weeks, locale, orientation, start
-
-
-@dataclass(frozen=True)
-class _Task:
-    number: int
-    line: int
-    where: str
-    client: Client
-    stem: str
-    warnings: tuple[str, ...]
-
-
-_settings: _Settings | None = None
-
-
-def _start_worker(settings: _Settings, in_worker: bool = True) -> None:
-    """Once per worker: load the library, register the brand's fonts, keep the settings."""
-    global _settings
-    if in_worker:
-        # Ctrl-C reaches every process of the terminal's group; the parent decides what
-        # happens, and stops the workers with SIGTERM, which unwinds the row being drawn
-        # (its temporary file is removed) and ends the process.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _stop_worker)
-        _watch_parent(os.getppid())
-    _settings = settings
-    load_library(settings.data_dirs)
-    brand = settings.brand
-    font_set(brand.font, brand.font_files, brand.cjk_font)
-    fallbacks()
-
-
-class _WorkerStopped(SystemExit):
-    """SIGTERM in a worker: unwinds the row being drawn, then ends the process."""
-
-
-def _stop_worker(signum, frame):
-    raise _WorkerStopped(1)
-
-
-PARENT_CHECK_SECONDS = 0.5
-
-
-def _watch_parent(parent: int) -> None:
-    """A thread that stops this worker when its parent dies (kill -9 leaves no one to
-    shut the pool down): the worker is then adopted and its parent id changes."""
-    import threading
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.notes: list[str] = []
-        self.warnings: list[str] = []
-
-    def emit(self, record):
-        (self.warnings if record.levelno >= logging.WARNING else self.notes).append(record.getMessage())
-
-
-@contextmanager
-def _collect_log() -> Iterator[_Collect]:
-    """The library's notes for one row, kept for the manifest instead of printed."""
-    saved = (log.handlers[:], log.level, log.propagate)
-    handler = _Collect()
-    log.handlers, log.propagate = [handler], False
-    log.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        log.handlers, log.propagate = saved[0], saved[2]
-        log.setLevel(saved[1])
-
-
-def _make_row(task: _Task) -> RowResult:
-    """A worker's row; stopped (SIGTERM), the row is unwound (its temporary file removed)
-    and the process ends at once, before the pool could hand it another row."""
-    try:
-        return _draw_row(task)
-    except _WorkerStopped:
-        os._exit(1)
-
-
-def _draw_row(task: _Task) -> RowResult:
-    """Draw one row's PDFs and write them; return only names, page counts and notes."""
-    s = _settings
-    with _collect_log() as collected:
-        try:
-            job = prepare(task.client, brand=s.brand, template=s.template,
-                          data_dirs=s.data_dirs, template_dirs=s.template_dirs)
-            outputs = [(f"{task.stem}.pdf", render(job, reproducible=s.reproducible))]
-            if s.with_plan:
-                try:
-                    plan = plan_pdf(task.client, brand=s.brand, template_dirs=s.template_dirs,
-                                    data_dirs=s.data_dirs, reproducible=s.reproducible,
-                                    plan=s.plan)
-                except HandoutError as exc:
-                    raise InputError(f"weekly plan: {exc}") from None
-                outputs.append((f"{task.stem}-plan.pdf", plan))
-            pages = tuple(_page_count(io.BytesIO(data)) for _, data in outputs)
-            for name, data in outputs:
-                write_atomic(data, s.out_dir / name, what="handout")
-            status, files, error = "made", tuple(n for n, _ in outputs), ""
-        except HandoutError as exc:
-            status, files, pages, error = "failed", (), (), in_roster_words(str(exc), task.where)
-        except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
-            status, files, pages, error = "failed", (), (), f"could not write: {exc.strerror or exc}{where}"
-        except Exception as exc:  # one row's surprise must not stop the other rows
-            status, files, pages, error = "failed", (), (), \
-                f"could not be made ({type(exc).__name__}: {exc}); please report this"
-    return RowResult(task.number, task.line, status, task.where, files, pages, error,
-                     tuple(collected.notes), task.warnings + tuple(collected.warnings),
-                     task.client.name)
-
-
-def _page_count(source) -> int | None:
-    from pypdf import PdfReader
-
-    try:
-        return len(PdfReader(source).pages)
-    except Exception:  # pypdf raises many kinds for a damaged file
-        return None
-
-
-# -- the run ------------------------------------------------------------------------------
 @files.in_one_run
 def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
               brand: Brand | str | Path | None = None,
@@ -353,14 +170,14 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         load_template(find_template("weekly-plan", template_dirs), plan_section_options())
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"--out: {out_dir} is a file, not a folder")
+        raise InputError(f"out_dir='{out_dir}' is a file, not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     if combined and str(combined).endswith(("/", os.sep)):
-        raise InputError(f"--combined: {combined} ends in '/', so it names a folder; give a "
+        raise InputError(f"combined='{combined}' ends in '/', so it names a folder; give a "
                          f"file name like all.pdf")
     combined = (combined if str(combined) == "-" else Path(combined)) if combined else None
     if combined and str(combined) != "-" and Path(combined).is_dir():
-        raise InputError(f"--combined: {combined} is a folder; give a file name like all.pdf")
+        raise InputError(f"combined='{combined}' is a folder; give a file name like all.pdf")
     # Outputs checked before any work: none may be an input (the roster, the brand, a data
     # file), or another output (the manifest, a handout of this run).
     manifest = out_dir / manifest_name((k, n))
@@ -369,23 +186,25 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         combined_path = Path(combined)
         if (combined_path.resolve().parent == out_dir.resolve()
                 and HANDOUT_NAME.fullmatch(combined_path.name)):
-            raise InputError(f"--combined: {combined} is named like one of the handouts in "
+            raise InputError(f"combined='{combined}' is named like one of the handouts in "
                              f"{out_dir}; give it another name, like all.pdf")
         files.claim_output(combined_path, what="combined file")
 
     if with_plan and plan:
         from .plan import check_locale, check_weeks
 
-        check_weeks(plan.get("weeks", 1))  # a bad --weeks spoils every row: say so once
+        check_weeks(plan.get("weeks", 1))  # bad weeks spoil every row: say so once
         check_locale(plan.get("locale") or "en-GB")
-    settings = _Settings(out_dir, brand, template_path, template_dirs, data_dirs,
+    settings = Settings(out_dir, brand, template_path, template_dirs, data_dirs,
                          reproducible, with_plan, plan)
     result = BatchResult(roster.name, out_dir, manifest,
                          warnings=list(roster.warnings), roster_rows=total)
     results: dict[int, RowResult] = {}
+    in_flight = InFlight(out_dir)
 
     def record(row: RowResult) -> None:
         results[row.number] = row
+        in_flight.rows.pop(row.number, None)
         if progress:
             progress("rows", len(results), wanted)
 
@@ -396,14 +215,18 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
         progress("rows", 0, wanted)
     try:
         if jobs == 1:
-            _run_here(work, settings, record)
+            run_here(work, settings, record, in_flight)
         else:
-            _run_pool(work, settings, jobs, record)
+            run_pool(work, settings, jobs, record, in_flight)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
-        result.rows = [results[number] for number in sorted(results)]
-        write_manifest(result.manifest, result.rows, with_plan, roster=roster.name)
+        with interrupts_wait() as later:
+            forget = in_flight.remove_unrecorded(results)
+            result.rows = [results[number] for number in sorted(results)]
+            write_manifest(result.manifest, result.rows, with_plan, roster=roster.name,
+                           forget=forget)
+        result.interrupted = result.interrupted or later.came
     if result.interrupted:
         raise BatchInterrupted(result)
 
@@ -425,9 +248,9 @@ def run_batch(roster: str | Path | Roster, out_dir: str | Path, *,
 
 
 def _work(roster: Roster, shard, out_dir: Path, width: int, leave_out: frozenset[str],
-          skip_existing: bool, with_plan: bool) -> Iterator[RowResult | _Task]:
+          skip_existing: bool, with_plan: bool) -> Iterator[RowResult | Task]:
     """This shard's rows, lazily: a RowResult when the row is settled here (a bad row, a
-    file already made), else a _Task for a worker."""
+    file already made), else a Task for a worker."""
     k, n = shard
     row: RosterRow
     for row in roster:
@@ -440,115 +263,10 @@ def _work(roster: Roster, shard, out_dir: Path, width: int, leave_out: frozenset
         stem = file_stem(row.number, row.client.name, width, leave_out)
         names = (f"{stem}.pdf", f"{stem}-plan.pdf") if with_plan else (f"{stem}.pdf",)
         if skip_existing:
-            pages = tuple(_page_count(out_dir / name) if (out_dir / name).is_file() else None
+            pages = tuple(page_count(out_dir / name) if (out_dir / name).is_file() else None
                           for name in names)
             if all(p is not None for p in pages):
                 yield RowResult(row.number, row.line, "skipped", row.where, names, pages,
                                 warnings=row.warnings, name=row.client.name)
                 continue
-        yield _Task(row.number, row.line, row.where, row.client, stem, row.warnings)
-
-
-def _run_here(work, settings: _Settings, record) -> None:
-    """jobs=1: draw in this process (no pool to start; the same code as a worker)."""
-    global _settings
-    saved = _settings
-    _start_worker(settings, in_worker=False)
-    try:
-        for item in work:
-            record(item if isinstance(item, RowResult) else _make_row(item))
-    finally:
-        _settings = saved
-
-
-def _run_pool(work, settings: _Settings, jobs: int, record) -> None:
-    limit = IN_FLIGHT_PER_JOB * jobs
-    pending: dict = {}  # future -> task
-
-    def start():
-        return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                   initargs=(settings,))
-
-    def collect(done) -> bool:
-        """Record finished rows; False when the pool broke (a worker died)."""
-        broken = False
-        for future in done:
-            task = pending.pop(future)
-            try:
-                record(future.result())
-            except BrokenProcessPool:
-                broken = True
-                record(_lost(task))
-            except Exception as exc:  # the row could not even be sent or received
-                record(RowResult(task.number, task.line, "failed", task.where,
-                                 error=f"could not be made ({type(exc).__name__}: {exc})",
-                                 warnings=task.warnings))
-        return not broken
-
-    executor = start()
-    try:
-        for item in work:
-            if isinstance(item, RowResult):
-                record(item)
-                continue
-            while True:
-                try:
-                    pending[executor.submit(_make_row, item)] = item
-                    break
-                except BrokenProcessPool:
-                    _drain(pending, collect)
-                    executor.shutdown(wait=True)
-                    executor = start()
-            if len(pending) >= limit:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                if not collect(done):
-                    _drain(pending, collect)
-                    executor.shutdown(wait=True)
-                    executor = start()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            collect(done)
-    except BaseException:
-        # Ctrl-C (or anything else): drop queued rows, stop the workers now (a row being
-        # drawn is abandoned and its temporary file removed), and keep the results of the
-        # rows that were finished for the manifest.
-        finished = [f for f in list(pending) if f.done() and not f.cancelled()
-                    and f.exception() is None]
-        _stop_pool(executor)
-        for future in finished:
-            record(future.result())
-        raise
-    executor.shutdown(wait=True)
-
-
-STOP_SECONDS = 5  # how long stopped workers get to remove their temporary files
-
-
-def _stop_pool(executor: ProcessPoolExecutor) -> None:
-    """Cancel queued rows and stop every worker with SIGTERM, waiting a few seconds for
-    them to unwind (then SIGKILL). The executor's process list is private API; without
-    it, the workers would be left to finish their rows."""
-    processes = list(getattr(executor, "_processes", {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + STOP_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(1)
-
-
-def _drain(pending: dict, collect) -> None:
-    while pending:
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        collect(done)
-
-
-def _lost(task: _Task) -> RowResult:
-    return RowResult(task.number, task.line, "failed", task.where,
-                     error="the worker process drawing this row stopped unexpectedly (out of "
-                           "memory?); run again with --skip-existing to retry it",
-                     warnings=task.warnings)
+        yield Task(row.number, row.line, row.where, row.client, stem, row.warnings, names)

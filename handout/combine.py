@@ -62,8 +62,8 @@ def _read(source, path: Path):
         reader.pages[0]  # a damaged file fails here, not half-way through writing
         return reader
     except Exception as exc:  # pypdf raises many kinds for a damaged file
-        raise InputError(f"--combined: cannot read {path} ({type(exc).__name__}: {exc}); "
-                         f"delete it and run again with --skip-existing") from None
+        raise InputError(f"combined file: cannot read {path} ({type(exc).__name__}: {exc}); "
+                         f"delete it and run again with skip_existing=True") from None
 
 
 def combine(parts: Sequence[Part], target: str | Path, *, duplex: bool = False,
@@ -82,7 +82,7 @@ def combine(parts: Sequence[Part], target: str | Path, *, duplex: bool = False,
         groups.setdefault(paper, []).append(part)
     if str(target) == "-" and len(groups) > 1:
         raise InputError(
-            "--combined -: the handouts are on " + " and ".join(label for _, label in groups)
+            "combined='-': the handouts are on " + " and ".join(label for _, label in groups)
             + " paper, and standard output holds one file; give a file name (all.pdf writes "
             + ", ".join(f"all-{key}.pdf" for key, _ in groups) + ")")
     target = target if str(target) == "-" else Path(target)

@@ -1,7 +1,8 @@
 """The package's own exceptions.
 
 Everything a user can get wrong raises a HandoutError subclass whose str() is one clear line.
-cli.py turns these into click errors; nothing else in the package imports click.
+The command line (handout/cli/) turns these into click errors; nothing else in the package
+imports click.
 """
 
 from __future__ import annotations
@@ -39,21 +40,32 @@ class Problem:
 
 
 # Messages raised to Python callers name the API's keyword arguments (allow=['BL60'],
-# protocol='sciatica', points=[...]); the command line says its options instead. One
-# rewrite for each audience: this one for the command line, batch.py's for roster columns.
+# protocol='sciatica', combined='all/', shard=(4, 3), skip_existing=True); the command line
+# says its options instead. One rewrite for each audience: this one for the command line,
+# roster_table.in_roster_words for a roster's columns.
 API_LISTS = ("allow", "points", "stretches", "tips", "drop", "conditions")
 _API_LIST = re.compile(r"\b(" + "|".join(API_LISTS) + r")=\[([^\]]*)\]")
-_API_TEXT = re.compile(r"\b(protocol)='([^']*)'")
+_API_TEXT = re.compile(r"\b(protocol|sheet|combined|out_dir)='([^']*)'")
+_API_PAIR = re.compile(r"\b(shard)=\((\d+), (\d+)\)")
+_API_FLAG = re.compile(r"\b(skip_existing|duplex|with_plan)=True\b")
+_OPTION = {"out_dir": "out"}  # where an option's name is not the keyword's
 
 
 def _items(inside: str) -> str:
     return ",".join(v.strip().strip("'\"") for v in inside.split(",") if v.strip())
 
 
+def _option(keyword: str) -> str:
+    return "--" + _OPTION.get(keyword, keyword).replace("_", "-")
+
+
 def for_command_line(message: str) -> str:
-    """An API-worded message as the command line says it: allow=['BL60'] -> --allow BL60."""
-    message = _API_LIST.sub(lambda m: f"--{m[1]} {_items(m[2])}", message)
-    return _API_TEXT.sub(lambda m: f"--{m[1]} {m[2]}", message)
+    """An API-worded message as the command line says it: allow=['BL60'] -> --allow BL60,
+    combined='all/' -> --combined all/, shard=(4, 3) -> --shard 4/3."""
+    message = _API_LIST.sub(lambda m: f"{_option(m[1])} {_items(m[2])}", message)
+    message = _API_TEXT.sub(lambda m: f"{_option(m[1])} {m[2]}", message)
+    message = _API_PAIR.sub(lambda m: f"{_option(m[1])} {m[2]}/{m[3]}", message)
+    return _API_FLAG.sub(lambda m: _option(m[1]), message)
 
 
 class DataError(HandoutError):

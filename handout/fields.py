@@ -17,6 +17,20 @@ from .yamlio import LineDict, LineList
 _MISSING = object()
 
 
+def unknown_keys(keys: list[str], known: Iterable[str], kind: str) -> list[tuple[str | None, str]]:
+    """What to say about the keys that are not `known`: (key, message) pairs, key None when
+    the message is about the whole mapping. `kind` is "field" or "section".
+
+    When not one key is known, the mapping is most likely not this kind of file at all (a link
+    to a private file, say), so its keys, which may be its contents, are not quoted."""
+    known = list(known)
+    listed = ", ".join(known)
+    unknown = [key for key in keys if key not in known]
+    if unknown and len(unknown) == len(keys):
+        return [(None, f"has none of the {kind}s expected here ({listed}): is it the right file?")]
+    return [(key, f"unknown {kind} (expected one of: {listed})") for key in unknown]
+
+
 class Fields:
     def __init__(self, data, file: str, item: str | None, problems: list[Problem],
                  prefix: str = "", line: int = 0):
@@ -52,16 +66,8 @@ class Fields:
         self.problems.append(Problem(self.file_of(name), line, self.item, self.path(name), message))
 
     def done(self) -> None:
-        unknown = [key for key in self.data if key not in self.seen]
-        known = ", ".join(sorted(self.seen))
-        if unknown and len(unknown) == len(self.data):
-            # Not one field we know: most likely not this kind of file at all (a link to a
-            # private file, say), so its keys, which may be its contents, are not quoted.
-            self.problem(None, f"has none of the fields expected here ({known}): "
-                               "is it the right file?")
-            return
-        for key in unknown:
-            self.problem(key, f"unknown field (expected one of: {known})")
+        for key, message in unknown_keys(list(self.data), sorted(self.seen), "field"):
+            self.problem(key, message)
 
     # -- accessors -------------------------------------------------------------------
     def raw(self, name: str, required: bool = True):

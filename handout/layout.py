@@ -47,9 +47,9 @@ def find_template(name_or_path: str | Path, search_dirs=()) -> Path:
     """A template file: a path to a .yaml file, or a name in a clinic folder or the built-ins."""
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml"):
-        if not candidate.is_file():
+        if not candidate.exists():
             raise InputError(f"template {candidate} not found")
-        return candidate
+        return candidate  # a folder, FIFO or device is refused, by name, when it is read
     for folder in (*search_dirs, resource_dir("templates")):
         path = Path(folder) / f"{name_or_path}.yaml"
         if path.is_file():

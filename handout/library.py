@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import files, overlay
 from .errors import DataError, Problem, UnknownItemError
-from .fields import Fields, describe
+from .fields import Fields, describe, unknown_keys
 from .models import (
     Caution, Condition, Diagram, Dose, EmergencyServices, Point, Protocol, RedFlags, Safety,
     Sign, Source, Step, Stretch, Technique, Tip, Topic, WarningSigns, Wording,
@@ -290,18 +290,13 @@ def _read_sections(folders, problems) -> dict[str, object]:
                 problems.append(Problem(name, getattr(document, "line", 1), None, None,
                                         f"should start with one of: {', '.join(allowed)}"))
                 continue
-            if document and not any(key in allowed for key in document):
-                # Not one section we know: most likely not a data file at all (a link to a
-                # private file, say), so its keys, which may be its contents, are not quoted.
-                problems.append(Problem(name, 1, None, None, "has none of the sections expected "
-                                        f"here ({', '.join(allowed)}): is it the right file?"))
-                continue
+            for key, message in unknown_keys(list(document), allowed, "section"):
+                problems.append(Problem(name, document.line_of(key) if key else 1, None, key, message))
             for key, value in document.items():
                 line = document.line_of(key)
                 if key not in allowed:
-                    problems.append(Problem(name, line, None, key,
-                                            f"unknown section (expected one of: {', '.join(allowed)})"))
-                elif key in LIST_SECTIONS:
+                    continue  # complained about above
+                if key in LIST_SECTIONS:
                     _merge_list(sections.setdefault(key, {}), value, name, line, key, problems,
                                 clinic=level > 0)
                 else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from . import files, limits
@@ -31,12 +31,15 @@ def _cell(value) -> str:
 
 
 def write_manifest(path: Path, rows: Iterable, with_plan: bool = False,
-                   roster: str = "") -> None:
+                   roster: str = "", forget: Collection[int] = ()) -> None:
     """One line per row, written atomically, UTF-8 with a BOM so spreadsheets show accents;
     cells that would start a formula are prefixed with a quote. Rows of other rosters
     already in the file come first, as they were; then this roster's rows in roster order,
-    this run's replacing earlier lines of the same row."""
+    this run's replacing earlier lines of the same row. Earlier lines of the rows in
+    `forget` are dropped (their files are gone)."""
     others, mine = _earlier_rows(path, roster)
+    for number in forget:
+        mine.pop(str(number), None)
     with_plan = with_plan or any(old.get(c) for old in (*others, *mine.values())
                                  for c in PLAN_COLUMNS)
     columns = MANIFEST_COLUMNS + (PLAN_COLUMNS if with_plan else ()) + (ROSTER_COLUMN,)
@@ -68,7 +71,7 @@ def _earlier_rows(path: Path, roster: str) -> tuple[list[dict], dict[str, dict]]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or tuple(reader.fieldnames[:len(MANIFEST_COLUMNS)]) != MANIFEST_COLUMNS:
         raise InputError(f"{path}: is not a manifest this tool wrote, so it is not written "
-                         f"over; move it away or choose another --out folder")
+                         f"over; move it away or write into another folder")
     others, mine = [], {}
     for old in reader:
         if (old.get(ROSTER_COLUMN) or roster) == roster:

@@ -1,29 +1,23 @@
 """Rosters kept as Excel workbooks (.xlsx): the first sheet, or the one named.
 
 Read with openpyxl in read-only mode (rows stream; a workbook of thousands of clients is
-never held whole). Cells become the text a CSV export would hold, so the columns are read
-by roster.TableRoster exactly as for CSV:
+never held whole). Cells become text as roster_workbook.py says (dates, numbers, errors);
+besides:
 - a formula gives the value the spreadsheet last computed and saved; a formula with no
   saved value (a file written by a program, never opened in a spreadsheet) is an error
   naming the cell, never the formula's text;
-- a date cell gives YYYY-MM-DD; a number in the date column is read as an Excel date serial
-  (46095 -> 2026-03-14); a whole number stored as 3.0 gives 3;
-- a cell holding a spreadsheet error (#REF!, #N/A ...) fails its row, naming the cell;
 - merged cells in the header row are refused (give each column its own heading).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from xml.etree import ElementTree
 
-from . import files, limits
 from .errors import InputError
-from .roster import TableRoster
+from .roster_workbook import WorkbookRoster, column_letter
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -31,48 +25,13 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
 
 
-class XlsxRoster(TableRoster):
-    """One sheet of a workbook: a header row of column names, then a row per client."""
+class XlsxRoster(WorkbookRoster):
+    """One sheet of an Excel workbook."""
 
-    EMPTY = "the sheet is empty; its first row should name the columns: name, date, " \
-            "protocol, points ..."
-
-    def __init__(self, path: Path, sheet: str | None = None):
-        self.sheet = sheet
-        super().__init__(path)
-
-    @property
-    def name(self) -> str:
-        return f"{self.path} (sheet '{self.sheet_name}')" if getattr(self, "sheet_name", None) \
-            else str(self.path)
-
-    def _prepare(self) -> None:
-        # openpyxl opens the file itself: files.py checks it first (a regular file, in size)
-        files.check_file(self.path, what="roster", max_bytes=limits.ROSTER_XLSX_BYTES)
-        self._check_unpacked_size()
-        if not self._has_worksheets():
-            raise InputError(f"{self.path}: the workbook has no sheets of cells (only charts); "
-                             f"put the clients on a sheet")
-        names = self._sheet_names()
-        if not names:
-            raise InputError(f"{self.path}: the workbook has no sheets of cells")
-        if self.sheet is None:
-            self.sheet_name = names[0]
-        elif self.sheet in names:
-            self.sheet_name = self.sheet
-        else:
-            raise InputError(f"{self.path}: no sheet named '{self.sheet}' (its sheets: "
-                             f"{', '.join(names)})")
+    def _check_sheet(self) -> None:
         merged = self._merged_header()
         if merged:
-            raise InputError(f"{self.name}: row 1: cells {merged} of the header are merged; "
-                             f"give each column its own heading")
-
-    def _line(self, line: int) -> str:
-        return f"sheet row {line}"
-
-    def _where(self, number: int, line: int) -> str:
-        return f"{self.name}: row {number} (sheet row {line})"
+            raise self.merged_header(merged)
 
     # -- reading ---------------------------------------------------------------------
     def _open(self, data_only: bool):
@@ -87,6 +46,9 @@ class XlsxRoster(TableRoster):
                              f"{exc}); save it again as .xlsx, or as CSV UTF-8") from None
 
     def _sheet_names(self) -> list[str]:
+        if not self._has_worksheets():
+            raise InputError(f"{self.path}: the workbook has no sheets of cells (only charts); "
+                             f"put the clients on a sheet")
         book = self._open(data_only=True)
         try:
             return [ws.title for ws in book.worksheets]
@@ -113,37 +75,9 @@ class XlsxRoster(TableRoster):
             formulas_book.close()
 
     def _text(self, value, cell, line: int, index: int, header_done: bool) -> str:
-        from openpyxl.cell.cell import ERROR_CODES
-        from openpyxl.utils import get_column_letter
-        from openpyxl.utils.datetime import from_excel
-
-        where = f"{get_column_letter(index + 1)}{line}"
-        if value is None:
-            if getattr(cell, "data_type", None) == "f":
-                raise InputError(f"{self.name}: cell {where} holds a formula whose value was "
-                                 f"never saved; open the workbook in your spreadsheet, save "
-                                 f"it, and run again")
-            return ""
-        if isinstance(value, str) and value in ERROR_CODES:
-            raise InputError(f"{self.name}: cell {where} holds the spreadsheet error {value}; "
-                             f"correct it, or clear the cell")
-        if isinstance(value, str):
-            control = files.CONTROL.search(value)
-            if control:
-                raise InputError(f"{self.name}: cell {where}: control character "
-                                 f"U+{ord(control.group()):04X}")
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-        if isinstance(value, (dt.date, dt.time)):
-            return value.isoformat()
-        if isinstance(value, (int, float)):
-            column = self.fields[index] if header_done and index < len(self.fields) else None
-            if column == "date" and 1 <= value < 2958466:  # Excel's serial days, to 9999
-                return from_excel(value).date().isoformat()
-            return str(int(value)) if float(value).is_integer() else str(value)
-        return str(value)
+        if value is None and getattr(cell, "data_type", None) == "f":
+            raise self.unsaved_formula(f"{column_letter(index)}{line}")
+        return self.cell_text(value, line, index, header_done)
 
     def _merged_header(self) -> str:
         """'A1:B1' for the first merged range touching the header row, else ''. Merged
@@ -161,19 +95,6 @@ class XlsxRoster(TableRoster):
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
             return ""  # openpyxl has read it; a part we cannot find merges nothing
         return ""
-
-    def _check_unpacked_size(self) -> None:
-        """A workbook is a zip archive: refuse one whose parts unpack to more than the limit
-        (openpyxl reads its shared strings whole) before any part is read."""
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                size = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError):
-            return  # openpyxl says what is wrong with it
-        if size > limits.ROSTER_XLSX_UNPACKED_BYTES:
-            raise InputError(f"{self.path}: the workbook unpacks to {size:,} bytes, more than "
-                             f"the {limits.ROSTER_XLSX_UNPACKED_BYTES:,} allowed; save the "
-                             f"clients as CSV UTF-8, or split the workbook")
 
     def _has_worksheets(self) -> bool:
         """False for a workbook of chart sheets only (openpyxl cannot open one)."""

@@ -19,12 +19,12 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from handout import batch as batch_module
+from handout import batch as batch_module, batch_workers
 from pdfcheck import fold
 from handout.batch import (
     RowResult, file_stem, health_words, parse_shard, run_batch, slug,
 )
-from handout.cli_batch import batch
+from handout.cli.batch import batch
 from handout.combine import Part, combine
 from handout.manifest import write_manifest
 from handout.config import Config
@@ -260,7 +260,7 @@ def test_combined_file_is_whole_or_absent(tricky, tmp_path):
     target = tmp_path / "all.pdf"
     target.write_bytes(b"the previous run's file")
     parts = _parts(tricky, TRICKY_A4[:1]) + [Part("2. broken", (broken,))]
-    with pytest.raises(InputError, match="--combined: cannot read .*broken.pdf"):
+    with pytest.raises(InputError, match="combined file: cannot read .*broken.pdf.*skip_existing=True"):
         combine(parts, target)
     assert target.read_bytes() == b"the previous run's file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf", "broken.pdf"]
@@ -270,7 +270,7 @@ def test_combined_to_standard_output_refuses_two_paper_sizes(tricky, tmp_path):
     with pytest.raises(InputError) as info:
         combine(_parts(tricky, TRICKY_MADE), "-")
     assert str(info.value) == (
-        "--combined -: the handouts are on A4 and Letter paper, and standard output holds one "
+        "combined='-': the handouts are on A4 and Letter paper, and standard output holds one "
         "file; give a file name (all.pdf writes all-a4.pdf, all-letter.pdf)")
 
 
@@ -419,14 +419,14 @@ def test_unknown_template_stops_the_run(tmp_path, seven):
 
 
 def test_a_surprise_in_one_row_does_not_stop_the_others(tmp_path, monkeypatch):
-    real_render = batch_module.render
+    real_render = batch_workers.render
 
     def render(job, *args, **kwargs):
         if job.program.client.name == "Boom":
             raise RuntimeError("kaboom")
         return real_render(job, *args, **kwargs)
 
-    monkeypatch.setattr(batch_module, "render", render)
+    monkeypatch.setattr(batch_workers, "render", render)
     roster = write_roster(tmp_path / "r.csv", ["A,,sciatica-gentle", "Boom,,sciatica-gentle",
                                                "C,,sciatica-gentle"])
     result = run_batch(roster, tmp_path / "out", jobs=1)
@@ -444,6 +444,40 @@ def test_a_surprise_in_one_row_does_not_stop_the_others(tmp_path, monkeypatch):
 def test_usage_errors(seven, tmp_path, args, message):
     result = invoke(seven, "--out", tmp_path / "out", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("keyword, api, option", [
+    ({"combined": "{tmp}/prints/"}, "combined='{tmp}/prints/' ends in '/', so it names a folder",
+     ["--combined", "{tmp}/prints/"]),
+    ({"combined": "{tmp}/out/004-x.pdf"}, "combined='{tmp}/out/004-x.pdf' is named like one of "
+     "the handouts", ["--combined", "{tmp}/out/004-x.pdf"]),
+    ({"shard": (4, 3)}, "shard=(4, 3): K must be from 1 to N", ["--shard", "4/3"]),
+    ({"sheet": "March"}, "sheet='March' is for a spreadsheet (.xlsx, .ods); this roster is CSV",
+     ["--sheet", "March"]),
+])
+def test_batch_errors_speak_the_api_to_python_and_options_to_the_command_line(
+        seven, tmp_path, keyword, api, option):
+    """run_batch's callers are told of its keyword arguments; `handout batch`'s of options."""
+    keyword = {k: v.format(tmp=tmp_path) if isinstance(v, str) else v for k, v in keyword.items()}
+    api = api.format(tmp=tmp_path)
+    with pytest.raises(InputError) as info:
+        run_batch(seven, tmp_path / "out", **keyword)
+    assert api in str(info.value) and "--" not in str(info.value)
+    result = invoke(seven, "--out", tmp_path / "out", *(a.format(tmp=tmp_path) for a in option))
+    assert result.exit_code in (1, 2) and "Traceback" not in result.output
+    said = " ".join(result.stderr.split())
+    name, value = (a.format(tmp=tmp_path) for a in option)
+    assert name in said and value in said and f"{name.strip('-')}=" not in said, said
+
+
+def test_a_failed_rows_advice_names_the_option_on_the_command_line():
+    from handout.errors import for_command_line
+
+    assert for_command_line("stopped unexpectedly; run again with skip_existing=True to retry "
+                            "it") == "stopped unexpectedly; run again with --skip-existing to retry it"
+    assert for_command_line("out_dir='out' is a file") == "--out out is a file"
+    assert for_command_line("shard=(4, 3): K must be") == "--shard 4/3: K must be"
+    assert for_command_line("confirm with allow=['BL60', 'GB30']") == "confirm with --allow BL60,GB30"
 
 
 def test_shard_parsing():
@@ -494,28 +528,59 @@ def test_health_words_never_reach_a_file_name():
 
 
 # -- Ctrl-C --------------------------------------------------------------------------------
-RUN = ("import sys; from handout.cli_batch import batch; from handout.config import Config; "
+RUN = ("import sys; from handout.cli.batch import batch; from handout.config import Config; "
        "batch(sys.argv[1:], obj={'data_dirs': (), 'config': Config()})")
+
+
+def _in_a_terminal(args: list[str], until: bytes, deadline: float = 120):
+    """Run `handout batch ARGS` on a pseudo-terminal (so its progress bar is drawn) in a
+    process group of its own; once `until` has been drawn, send Ctrl-C to the group, as a
+    terminal does. The process and everything it wrote to the terminal."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", RUN, *args], stdin=slave, stdout=slave,
+                               stderr=slave, start_new_session=True)
+    os.close(slave)
+    seen, sent = b"", False
+    end = time.monotonic() + deadline
+    try:
+        while time.monotonic() < end:
+            ready, _, _ = select.select([master], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the process closed the terminal (it ended)
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not sent and until in seen:
+                os.killpg(process.pid, signal.SIGINT)
+                sent = True
+        process.wait(timeout=60)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert sent, seen.decode(errors="replace")
+    return process, seen.decode(errors="replace").replace("\r\n", "\n")
 
 
 def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
     roster = write_roster(tmp_path / "r.csv",
                           [f"Client {i},2026-03-14,sciatica-gentle" for i in range(24)])
     out, combined = tmp_path / "out", tmp_path / "all.pdf"
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUN, str(roster), "--out", str(out), "--jobs", "2",
-         "--combined", str(combined)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not list(out.glob("*.pdf")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
-    _, stderr = process.communicate(timeout=60)
-    stderr = stderr.decode()
-    assert process.returncode == 130, stderr
-    assert "interrupted" in stderr and "--skip-existing" in stderr and "Traceback" not in stderr
+    # Ctrl-C once the progress bar says the first row is done (an event, not a time).
+    process, said = _in_a_terminal([str(roster), "--out", str(out), "--jobs", "2",
+                                    "--combined", str(combined)], until=b" 1/24")
+    assert process.returncode == 130, said
+    assert "interrupted" in said and "--skip-existing" in said and "Traceback" not in said
     made = sorted(p.name for p in out.glob("*.pdf"))
     assert 0 < len(made) < 24
+    assert f"interrupted: {len(made)} made, 0 failed so far" in said
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
     assert not combined.exists()
     for name in made:
@@ -529,6 +594,75 @@ def test_ctrl_c_leaves_only_whole_files_and_resumes(tmp_path):
     assert len(rows) == 24 and {r["status"] for r in rows} <= {"made", "skipped"}
     assert sum(r["status"] == "skipped" for r in rows) == len(made)
     assert pages(combined) == sum(int(r["pages"]) for r in rows)
+
+
+def _ctrl_c_once_written(monkeypatch, interrupt):
+    """Row 1's handout is written whole, then Ctrl-C comes before its result is recorded."""
+    real = batch_workers.write_atomic
+
+    def write_atomic(data, target, **kwargs):
+        real(data, target, **kwargs)
+        if Path(target).name.startswith("001-"):
+            interrupt()
+
+    monkeypatch.setattr(batch_workers, "write_atomic", write_atomic)
+
+
+def _check_interrupted_run(stop, out: Path, earlier: set[str] = frozenset()):
+    made = {p.name for p in out.glob("*.pdf")}
+    assert "001-client-a.pdf" not in made  # written, but never recorded: removed
+    listed = {r["file"] for r in manifest_rows(out / "manifest.csv") if r["status"] == "made"}
+    assert listed == made | earlier - {"001-client-a.pdf"}
+    assert {r.files[0] for r in stop.value.result.made} == made - earlier
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_ctrl_c_between_writing_and_recording_a_row(tmp_path, monkeypatch):
+    """The file was there and the manifest said 0 made: now neither is left half-told."""
+    roster = write_roster(tmp_path / "r.csv", ["Client A,,sciatica-gentle",
+                                               "Client B,,sciatica-gentle"])
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=1)
+    _check_interrupted_run(stop, tmp_path / "out")
+    assert stop.value.result.rows == []
+
+
+def test_ctrl_c_while_a_workers_answer_is_on_its_way(tmp_path, monkeypatch):
+    """A worker has written row 1 and is stopped before it answers (the Ctrl-C reaches the
+    parent first): the parent removes the file it never heard of. Workers are forked, so
+    they run the patched writer."""
+    roster = write_roster(tmp_path / "r.csv", [f"Client {c},,sciatica-gentle" for c in "ABCD"])
+
+    def interrupt():
+        os.kill(os.getppid(), signal.SIGINT)  # Ctrl-C reaches the batch process ...
+        time.sleep(120)  # ... while this worker has not answered; stopped by SIGTERM
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=2)
+    _check_interrupted_run(stop, tmp_path / "out")
+
+
+def test_ctrl_c_while_remaking_forgets_the_removed_rows_earlier_line(tmp_path, monkeypatch):
+    """Made once, then made again over the same folder and interrupted after row 1 was
+    rewritten: the earlier run's manifest line for row 1 no longer has a file to name."""
+    roster = write_roster(tmp_path / "r.csv", ["Client A,,sciatica-gentle",
+                                               "Client B,,sciatica-gentle"])
+    run_batch(roster, tmp_path / "out", jobs=1)
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    _ctrl_c_once_written(monkeypatch, interrupt)
+    with pytest.raises(batch_module.BatchInterrupted) as stop:
+        run_batch(roster, tmp_path / "out", jobs=1)
+    _check_interrupted_run(stop, tmp_path / "out", earlier={"002-client-b.pdf"})
+    assert [r["row"] for r in manifest_rows(tmp_path / "out" / "manifest.csv")] == ["2"]
 
 
 def test_plan_options_reach_every_rows_plan(tmp_path):

@@ -571,3 +571,99 @@ def test_the_form_draws_the_same_pixels_as_the_art_drawn_in_place(monkeypatch):
 def _png(pdf: bytes) -> Image.Image:
     page = pdfium.PdfDocument(pdf)[0]
     return page.render(scale=3).to_pil()
+
+
+# ------------------------------------------------- names at the sizes the sheets print them
+
+# (width, height limit, least size) of a point's picture: a large-print card, a normal
+# card on A4 and on Letter (a tall view fitted to 75 mm), a reference sheet at its largest
+# and in large print.
+SHEET_SIZES = {"large-print card": (110 * mm, 80 * mm, 14.0), "A4 card": (51 * mm, 75 * mm, 9.0),
+               "Letter card": (56 * mm, 75 * mm, 9.0), "reference": (90 * mm, None, 9.0),
+               "large-print reference": (90 * mm, None, 14.0)}
+
+
+def printed_words(drawing) -> list[tuple[str, float, tuple[float, float, float, float]]]:
+    """The words of the drawing as a PDF viewer reads them (pdfium): (text, size as
+    printed, box). Characters on one baseline with no gap between them are one word."""
+    from pagecheck import measure
+
+    page = measure(renderPDF.drawToString(drawing), edge_mm=0)[0]
+    words = []
+    for char in page.chars:
+        if words:
+            text, size, (x0, y0, x1, y1) = words[-1]
+            if abs(char.box[1] - y0) < 0.3 * size and 0 <= char.box[0] - x1 < 0.25 * size:
+                words[-1] = (text + char.text, size, (x0, min(y0, char.box[1]),
+                                                      char.box[2], max(y1, char.box[3])))
+                continue
+        words.append((char.text, char.size, char.box))
+    return words
+
+
+@pytest.mark.parametrize("sheet", sorted(SHEET_SIZES))
+@pytest.mark.parametrize("point_id", sorted(POINTS_BY_ID))
+def test_every_name_prints_at_the_sheets_size_and_no_word_over_another(point_id, sheet):
+    """Each landmark name of the point's view prints, every word at the sheet's least size
+    or more, and no word over another (a code's box over a name, two names), on the left
+    and the right side: read off the PDF as a viewer does."""
+    width, height, least = SHEET_SIZES[sheet]
+    d = POINTS_BY_ID[point_id]["diagram"]
+    view = load_view(d["view"], [IMAGES])
+    wanted = [[line.text for line in name.lines] for name in view.names
+              if name.for_point in (None, point_id)]
+    for side in ("right", "left"):
+        drawing = point_diagram(view, [(d["x"], d["y"], point_id)], side, width,
+                                height=height, min_label_pt=least)
+        assert drawing.width <= width + 0.01 and (height is None or drawing.height <= height)
+        words = printed_words(drawing)
+        text = " " + " ".join(w for w, _, _ in words) + " "
+        missing = [name for name in wanted  # each line whole (a code may come between)
+                   if any(f" {line} " not in text for line in name)]
+        assert missing == [], f"{sheet}, {side}: {point_id} shows without {missing}"
+        assert point_id in text.split()
+        small = [(w, s) for w, s, _ in words if s < least - 0.05]
+        assert small == [], f"{sheet}, {side}: under {least} pt: {small}"
+        for i, (a, _, box_a) in enumerate(words):
+            for b, _, box_b in words[i + 1:]:
+                over = (min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]),
+                        min(box_a[3], box_b[3]) - max(box_a[1], box_b[1]))
+                assert min(over) <= 0.5, f"{sheet}, {side}: '{a}' over '{b}'"
+
+
+@pytest.mark.parametrize("sheet", ["large-print card", "A4 card"])
+@pytest.mark.parametrize("view_id", VIEWS)
+def test_names_beside_the_drawing_sit_on_white_paper(view_id, sheet):
+    """Where the names do not fit on the art they are set beside it, each on paper with no
+    line of the art, no marker and no code box inside its box (a leader starts at its
+    edge), on both sides."""
+    from reportlab.graphics.shapes import Drawing, String
+
+    width, height, least = SHEET_SIZES[sheet]
+    view = load_view(view_id, [IMAGES])
+    markers = [(p["diagram"]["x"], p["diagram"]["y"], p["id"]) for p in points()
+               if p["diagram"]["view"] == view_id][:1]
+    for side in ("right", "left"):
+        drawing = point_diagram(view, markers, side, width, height=height, min_label_pt=least)
+        names = [s for s in drawing.contents if isinstance(s, String)
+                 and s.text != markers[0][2]]
+        assert names, f"{view_id} at the {sheet}'s size shows no names"
+        bare = Drawing(drawing.width, drawing.height,
+                       *[s for s in drawing.contents if not isinstance(s, String)])
+        bare.initialFontName = drawing.initialFontName
+        dpi = 288
+        image = raster(bare, dpi)
+        k = dpi / 72
+        crowded = []
+        for name in names:
+            x0, _, x1, _ = name.getBounds()
+            # the letters' own height (a leader may end at an accent's room above them)
+            y0, y1 = name.y - 0.2 * name.fontSize, name.y + 0.75 * name.fontSize
+            assert 0 <= x0 and x1 <= drawing.width and 0 <= y0 and y1 <= drawing.height
+            inset = 0.6
+            box = (round((x0 + inset) * k), round((drawing.height - y1 + inset) * k),
+                   round((x1 - inset) * k), round((drawing.height - y0 - inset) * k))
+            ink = sum(image.crop(box).histogram()[:128])
+            if ink:
+                crowded.append(f"{name.text} ({ink} px)")
+        assert crowded == [], f"{view_id}, {side}, {sheet}: names over lines: {crowded}"

@@ -142,6 +142,20 @@ def test_client_file_that_is_not_a_regular_file_is_refused_at_once(work, path):
     assert not (work / "x.pdf").exists()
 
 
+@pytest.mark.parametrize("kind, says", [("FIFO", "is a pipe (FIFO), not a template"),
+                                        ("folder", "is a folder, not a template"),
+                                        ("missing", "not found")])
+def test_template_path_that_is_not_a_regular_file_says_what_it_is(work, kind, says):
+    path = work / "t.yaml"
+    if kind == "FIFO":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    refused(handout("make", "client.yaml", "--template", path, "-o", "x.pdf", cwd=work),
+            str(path), says)
+    assert not (work / "x.pdf").exists()
+
+
 def test_notes_file_dev_zero_is_refused(work):
     refused(handout("make", "client.yaml", "--notes-file", "/dev/zero", "-o", "x.pdf",
                     cwd=work), "/dev/zero", "device")

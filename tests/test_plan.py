@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 
 from handout import Client, InputError, load_client, load_library, make_handout
 from handout.cli import main
-from handout.cli_plan import plan as plan_command
+from handout.cli.plan import plan as plan_command
 from handout.client import merge
 from handout.config import load_config
 from handout.plan import MAX_WEEKS, build_plan, dates_text, day_of

@@ -19,8 +19,8 @@ from pdfcheck import text
 from runcli import run
 
 HEADER = ["Name", "Date", "Protocol", "Conditions", "Large print", "Paper"]
-SUPPORTED = ("A roster is CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx) "
-             "or a YAML list")
+SUPPORTED = ("A roster is CSV (UTF-8, or Excel's 'Unicode Text'), an Excel workbook (.xlsx), "
+             "an OpenDocument spreadsheet (.ods) or a YAML list")
 
 
 def workbook(path: Path, rows, *, title="Clients", more_sheets=()) -> Path:
@@ -77,7 +77,7 @@ def test_sheet_option_on_a_csv_roster_is_refused(tmp_path):
     roster.write_text("name,protocol\nAna,sciatica\n")
     result = run("batch", roster, "--sheet", "March", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert "--sheet is for an Excel workbook (.xlsx); this roster is CSV" in result.stderr
+    assert "--sheet March is for a spreadsheet (.xlsx, .ods); this roster is CSV" in result.stderr
 
 
 def _set_saved_value(path: Path, cell: str, value: str) -> None:
@@ -106,8 +106,8 @@ def test_formula_with_no_saved_value_is_an_error_naming_the_cell(tmp_path):
     result = run("batch", roster, "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {roster} (sheet 'Clients'): cell C2 holds a formula whose "
-                             f"value was never saved; open the workbook in your spreadsheet, "
-                             f"save it, and run again\n")
+                             f"value was never saved; open the workbook in your spreadsheet "
+                             f"program, save it, and run again\n")
     assert '"sciatica"' not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -190,13 +190,13 @@ def test_other_binary_files_are_one_clear_line(tmp_path, name, content, message)
 
 
 def test_zip_and_opendocument_files_say_what_they_are(tmp_path):
-    ods = tmp_path / "clients.ods"
-    with zipfile.ZipFile(ods, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    odt = tmp_path / "clients.odt"
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
-    result = run("batch", ods, "--out", tmp_path / "out")
-    assert result.stderr == (f"Error: {ods}: is an OpenDocument spreadsheet (.ods); save it as "
-                             f".xlsx or CSV. {SUPPORTED}\n")
+    result = run("batch", odt, "--out", tmp_path / "out")
+    assert result.stderr == (f"Error: {odt}: is an OpenDocument file but not a spreadsheet. "
+                             f"{SUPPORTED}\n")
     archive_path = tmp_path / "photos.zip"
     with zipfile.ZipFile(archive_path, "w") as archive:
         archive.writestr("a.txt", "hello")

@@ -14,7 +14,7 @@ import pytest
 import handout
 
 ROOT = str(Path(handout.__file__).resolve().parent.parent)
-HEAVY = ("reportlab", "PIL", "pypdf", "pypdfium2", "svglib", "openpyxl", "fontpkg", "bidi")
+HEAVY = ("reportlab", "PIL", "pypdf", "pypdfium2", "svglib", "openpyxl", "python_calamine", "fontpkg", "bidi")
 # Read only when a file is parsed, an SVG drawn, a right-to-left text shaped (issue 15).
 LAZY = ("yaml", "lxml", "arabic_reshaper", "fontTools")
 

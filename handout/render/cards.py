@@ -43,7 +43,7 @@ from ..program import Chosen
 from ..text import markup
 from ..units import dose_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, grid, panel
+from .flow import Context, Para, grid, panel
 from .items import caution_paragraphs, hold_text, point_heading
 from .qr import page_code
 from .styles import MIN_LARGE_PT
@@ -190,7 +190,7 @@ def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str
     text = f"<b>{markup(label, ctx.fonts)}</b> {markup(' '.join(parts), ctx.fonts)}"
     if len(parts) < whole:
         text += f" <i>{markup(more, ctx.fonts)}</i>"
-    return Paragraph(text, ctx.styles["card"])
+    return Para(text, ctx.styles["card"])
 
 
 def _figure_row(ctx: Context, figure, figure_width: float, side: list, width: float):
@@ -305,16 +305,16 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
             rest = [ctx.labelled("Start:", stretch.start)]
             keep = len(steps) if trim.keep is None else trim.keep
             for number, step in enumerate(steps[:keep], 1):
-                rest.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
+                rest.append(Para(markup(step, ctx.fonts), ctx.styles["bullet"],
                                       bulletText=f"{number}."))
             if keep < len(steps):
-                rest.append(Paragraph(f"<i>{markup(options.more, ctx.fonts)}</i>",
+                rest.append(Para(f"<i>{markup(options.more, ctx.fonts)}</i>",
                                       ctx.styles["card"]))
             if stretch.stop_if:
                 rest.append(ctx.labelled("Stop if:", stretch.stop_if if trim.reach else
                                          "see your handout."))
             rest += _caution_block(ctx, chosen, trim.all_cautions)
-            heading = Paragraph(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
+            heading = Para(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
             return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
@@ -355,7 +355,7 @@ class Card(Flowable):
         style = ParagraphStyle("card-clinic", parent=card, fontSize=self.floor,
                                leading=self.floor * 1.25, spaceBefore=0, spaceAfter=0,
                                textColor=self.ctx.styles.primary)
-        return Paragraph(markup(words, self.ctx.fonts, bold=True), style)
+        return Para(markup(words, self.ctx.fonts, bold=True), style)
 
     def _emergency_prompt(self) -> Paragraph | None:
         """One line on every card: the emergency signs and number. Never given way."""
@@ -367,7 +367,7 @@ class Card(Flowable):
         style = ParagraphStyle("card-emergency", parent=card, fontSize=size,
                                leading=size * 1.2, spaceBefore=0, spaceAfter=0,
                                textColor=colors.black)
-        return Paragraph(markup(prompt, self.ctx.fonts, bold=True), style)
+        return Para(markup(prompt, self.ctx.fonts, bold=True), style)
 
     def _page_code(self):
         """With the brand's site_url: the QR code to the item's page at the card's foot, its
@@ -547,7 +547,7 @@ def sheet_prompt(ctx: Context, floor: float) -> list:
     size = max(floor, card.fontSize)
     style = ParagraphStyle("sheet-emergency", parent=card, fontSize=size, leading=size * 1.2,
                            spaceBefore=0, spaceAfter=0, textColor=colors.black)
-    rows = [[Paragraph(markup(signs.short, ctx.fonts, bold=True), style)]
+    rows = [[Para(markup(signs.short, ctx.fonts, bold=True), style)]
             for signs in ctx.program.warning_signs]
     if not rows:
         return []
@@ -590,7 +590,7 @@ def make_cards(client: Client, *, brand=None, template: str | Path = "pocket-car
                data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
                reproducible: bool = False) -> bytes:
     """Pocket cards as PDF bytes for this client's points and stretches."""
-    from ..api import prepare, render
+    from ..job import prepare, render
 
     job = prepare(client, brand=brand, template=template, data_dirs=data_dirs,
                   template_dirs=template_dirs, known_sections=section_options())

@@ -15,13 +15,14 @@ import hashlib
 import io
 import math
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, DirectDraw, Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import black, white, Color
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 
 from handout.errors import DataError, InputError, Problem
 from handout.render.svgview import Label, View, find_view_file, load_view
@@ -55,44 +56,54 @@ def _default_fonts() -> tuple[str, str]:
 
 
 def point_diagram(view: View, markers: list[Marker], side: str = "right",
-                  width: float = 50 * mm, *, caption: str | None = None,
-                  fonts: tuple[str, str] | None = None,
+                  width: float = 50 * mm, *, height: float | None = None,
+                  caption: str | None = None, fonts: tuple[str, str] | None = None,
                   min_label_pt: float = MIN_LABEL_PT) -> Drawing:
-    """The view with its landmark labels and one marker per (x, y, label).
+    """The view with its landmark names and one marker per (x, y, label), at most `width`
+    wide and, if given, `height` tall (a tall view is drawn narrower to fit it).
 
     side: "right" (as drawn), "left" (mirrored), or "both" (a view that shows both sides,
     like lower-back: each marker and its mirror image; other views treat it as "right").
     min_label_pt: no landmark name or point code smaller (9 pt on a sheet, 14 in large print).
+
+    The names go where the view's artist put them when the drawing is wide enough for them
+    at min_label_pt; else beside the drawing, in a column on each side, each with a leader
+    to what it names (large print, a tall view fitted to its height); where even that
+    leaves too little room for the body (a pocket card), the point's code stands alone.
     """
     if side not in ("right", "left", "both"):
         raise InputError(f"side must be right, left or both, not {side!r}")
     regular, bold = fonts or _default_fonts()
     mirror = side == "left"
-    scale = width / view.width
-    art_h = view.height * scale
     cap_h = 0.0 if not caption else 11.0
-    d = Drawing(width, art_h + cap_h)
-    d.initialFontName = regular  # every font named in the PDF must be one we embed
-
     codes = {m[2] for m in markers}
-    # Fewer, larger words: a drawing too narrow for its landmark names at min_label_pt
-    # (a pocket card, large print, a picture made smaller to fit a page) shows the point's
-    # code alone, and the names' leader lines go with them.
-    landmarks = labels_fit(view, width, min_label_pt)
-    place = (-scale, 0, 0, scale, width, cap_h) if mirror else (scale, 0, 0, scale, 0, cap_h)
-    d.add(Group(ViewArt(view, codes, landmarks, regular), transform=place))
+    names = [n for n in view.names if not n.for_point or n.for_point in codes]
+    plan = _plan(view, names, width, None if height is None else height - cap_h, mirror,
+                 regular, bold, min_label_pt, codes)
+    d = Drawing(plan.width, plan.art_h + cap_h)
+    d.initialFontName = regular  # every font named in the PDF must be one we embed
+    scale = plan.scale
+    place = ((-scale, 0, 0, scale, plan.x0 + view.width * scale, cap_h) if mirror
+             else (scale, 0, 0, scale, plan.x0, cap_h))
+    d.add(Group(ViewArt(view, codes, plan.mode, regular), transform=place))
 
     def to_pt(fx: float, fy: float) -> tuple[float, float]:
         if mirror:
             fx = 1 - fx
-        return fx * width, cap_h + (1 - fy) * art_h
+        return plan.x0 + fx * view.width * scale, cap_h + (1 - fy) * plan.art_h
 
     boxes: list[tuple[float, float, float, float]] = []  # obstacles for the code labels
-    for label in view.labels if landmarks else ():
-        if label.for_point and label.for_point not in codes:
-            continue
-        boxes.append(_draw_label(d, label, to_pt, width, mirror, bold if label.bold else regular,
-                                 min_label_pt))
+    leader_dots: list[tuple[float, float]] = []  # points along the names' own leaders
+    if plan.mode is True:
+        for label in view.labels:
+            if label.for_point and label.for_point not in codes:
+                continue
+            boxes.append(_draw_label(d, label, to_pt, plan.width, mirror,
+                                     bold if label.bold else regular, min_label_pt,
+                                     scale * view.width))
+    elif plan.mode == "brackets":
+        for block in plan.blocks:
+            boxes.append(_draw_block(d, block, to_pt, cap_h, leader_dots))
 
     words = list(boxes)  # a leader may cross a bone, not a word
     for x0, y0, x1, y1 in view.keep_clear:  # bony landmarks: keep the code labels off them
@@ -109,19 +120,178 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
     for (px, py) in spots:
         _draw_marker(d, px, py)
     placed: list[tuple[float, float, float, float]] = []
+
     def on_body(px: float, py: float) -> bool:
-        fx, fy = px / width, 1 - (py - cap_h) / art_h
+        fx, fy = (px - plan.x0) / (view.width * scale), 1 - (py - cap_h) / plan.art_h
         return view.covers(1 - fx if mirror else fx, fy)
 
+    # A code's box is kept well off every name (a box over a word hides it).
+    names_kept = [(x0 - 1, y0 - 1, x1 + 1, y1 + 1) for x0, y0, x1, y1 in words]
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
-        others = rings[:i] + rings[i + 1:] + placed
-        placed.append(_draw_code(d, px, py, code, others, boxes, on_body, width, d.height, cap_h,
-                                 bold, max(CODE_PT, min_label_pt), words=words))
+        others = rings[:i] + rings[i + 1:] + placed + names_kept
+        placed.append(_draw_code(d, px, py, code, others, boxes, on_body, plan.width, d.height,
+                                 cap_h, bold, max(CODE_PT, min_label_pt), words=words,
+                                 lines=leader_dots))
 
     if caption:
-        d.add(String(width / 2, 2, caption, fontName=regular, fontSize=max(8, min_label_pt),
-                     textAnchor="middle", fillColor=black))
+        d.add(String(plan.width / 2, 2, caption, fontName=regular,
+                     fontSize=max(8, min_label_pt), textAnchor="middle", fillColor=black))
     return d
+
+
+@dataclass
+class _Block:
+    """A name set beside the drawing: its lines, where they go (left x of each line, the
+    top line's baseline), its size and its leader's start (x, y) and end (view fractions)."""
+
+    lines: list[tuple[str, str, float]]  # text, font, left
+    top: float  # the block's top, in points from the drawing's foot
+    size: float
+    start: tuple[float, float]
+    target: tuple[float, float]
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING
+
+    def box(self) -> tuple[float, float, float, float]:
+        lefts = [left for _, _, left in self.lines]
+        rights = [left + stringWidth(text, font, self.size) for text, font, left in self.lines]
+        return (min(lefts), self.top - self.height, max(rights), self.top)
+
+
+@dataclass
+class _Plan:
+    """How a diagram is laid out: its width, the art's scale and left edge (of the view's
+    x = 0, or of its mirror image), the art's height, and how the names are shown: True in
+    place, "brackets" in columns beside the art, False not at all."""
+
+    width: float
+    scale: float
+    x0: float
+    art_h: float
+    mode: bool | str
+    blocks: list[_Block] = field(default_factory=list)
+
+
+LEADING = 1.2  # of a name's size, from one of its lines to the next (ascent + descent)
+COLUMN_GAP = 6.0  # points between a column of names and the art
+# Beside its names the body is drawn smaller than it would be alone; smaller than this
+# share of that, or than LEAST_ART_MM, the names are not worth it (the code stands alone).
+LEAST_ART = 0.55
+LEAST_ART_MM = 18.0
+
+
+def _plan(view: View, names, width: float, height: float | None, mirror: bool,
+          regular: str, bold: str, min_pt: float, codes) -> _Plan:
+    """The largest layout that shows the names at min_pt: in place, else in columns; else
+    the code alone, as large as the room allows."""
+    scale = width / view.width
+    if height is not None:
+        scale = min(scale, height / view.height)
+    art_w = view.width * scale
+    if labels_fit(view, art_w, min_pt):
+        return _Plan(art_w, scale, 0.0, view.height * scale, True)
+    # Never taller than the view alone at this width: a caller that narrows a drawing to
+    # make it shorter gets a shorter one.
+    tallest = view.height * width / view.width if height is None else height
+    columns = _columns(view, names, width, tallest, mirror, regular, bold, min_pt, codes, scale)
+    if columns is not None:
+        return columns
+    return _Plan(art_w, scale, 0.0, view.height * scale, False)
+
+
+def _columns(view: View, names, width: float, height: float | None, mirror: bool,
+             regular: str, bold: str, min_pt: float, codes, alone: float) -> _Plan | None:
+    """The names in a column on each side of the art, at min_pt, each level with what it
+    names where the others leave room; None when the art would be too small (against
+    `alone`, its scale without the names)."""
+    sides: dict[str, list] = {"left": [], "right": []}
+    for name in names:
+        left = (name.middle < 0.5) != mirror
+        sides["left" if left else "right"].append(name)
+
+    def font(label) -> str:
+        return bold if label.bold else regular
+
+    column = {key: max((stringWidth(line.text, font(line), min_pt)
+                        for name in group for line in name.lines), default=0.0)
+              for key, group in sides.items()}
+    room = width - sum(w + COLUMN_GAP for w in column.values() if w)
+    bounds = ViewArt(view, codes, "brackets", regular).getBounds()
+    c0, c1 = max(0.0, bounds[0] - 2), min(view.width, bounds[2] + 2)
+    if mirror:
+        c0, c1 = view.width - c1, view.width - c0
+    scale = room / (c1 - c0)
+    if height is not None:
+        scale = min(scale, height / view.height)
+    art_w = (c1 - c0) * scale
+    if scale < LEAST_ART * alone or art_w < LEAST_ART_MM * mm:
+        return None
+    art_h = view.height * scale
+    left_edge = column["left"] + COLUMN_GAP if column["left"] else 0.0
+    x0 = left_edge - c0 * scale  # the drawing's x of the (mirrored) view's x = 0
+    right_edge = left_edge + art_w + COLUMN_GAP
+    total = right_edge + column["right"] if column["right"] else left_edge + art_w
+
+    def to_pt(fx, fy):
+        return x0 + (1 - fx if mirror else fx) * view.width * scale, (1 - fy) * art_h
+
+    blocks = []
+    for key, group in sides.items():
+        placed = []
+        for name in group:
+            tx, ty = to_pt(*name.target)
+            if key == "left":
+                lines = [(line.text, font(line),
+                          column["left"] - stringWidth(line.text, font(line), min_pt))
+                         for line in name.lines]
+                start_x = column["left"] + 1.5
+            else:
+                lines = [(line.text, font(line), right_edge) for line in name.lines]
+                start_x = right_edge - 1.5
+            block = _Block(lines, 0.0, min_pt, (start_x, ty), name.target)
+            block.top = ty + block.height / 2
+            placed.append(block)
+        if not _stack(placed, art_h):
+            return None
+        for block in placed:
+            block.start = (block.start[0], block.top - block.height / 2)
+        blocks += placed
+    return _Plan(total, scale, x0, art_h, "brackets", blocks)
+
+
+def _stack(blocks: list[_Block], height: float, gap: float = 3.0) -> bool:
+    """Move the blocks of one column up or down, least from where each wants to be, so
+    that none overlaps the next and all are within 0..height. False if they cannot be."""
+    if sum(b.height for b in blocks) + gap * max(0, len(blocks) - 1) > height:
+        return False
+    blocks.sort(key=lambda b: -b.top)
+    ceiling = height
+    for block in blocks:  # top down: below the one above, and under the drawing's top
+        block.top = min(block.top, ceiling)
+        ceiling = block.top - block.height - gap
+    floor = 0.0
+    for block in reversed(blocks):  # bottom up: above the foot and the one below
+        block.top = max(block.top, floor + block.height)
+        floor = block.top + gap
+    return True
+
+
+def _draw_block(d: Drawing, block: _Block, to_pt, cap_h: float, dots: list) -> tuple:
+    """A name beside the art, one String a line, and its leader to what it names (left out
+    when the name is already beside it)."""
+    for row, (text, font, left) in enumerate(block.lines):
+        baseline = cap_h + block.top - getAscent(font, block.size) - row * block.size * LEADING
+        d.add(String(left, baseline, text, fontName=font, fontSize=block.size,
+                     fillColor=LABEL_GREY))
+    sx, sy = block.start[0], block.start[1] + cap_h
+    tx, ty = to_pt(*block.target)
+    if math.hypot(tx - sx, ty - sy) > 4:
+        d.add(Line(sx, sy, tx, ty, strokeColor=DARK, strokeWidth=0.7))
+        dots += [(sx + (tx - sx) * i / 10, sy + (ty - sy) * i / 10) for i in range(11)]
+    x0, y0, x1, y1 = block.box()
+    return (x0, y0 + cap_h, x1, y1 + cap_h)
 
 
 class ViewArt(DirectDraw):
@@ -176,9 +346,10 @@ def labels_fit(view: View, width: float, min_label_pt: float) -> bool:
 
 
 def label_place(label: Label, to_pt, width: float, mirror: bool, font: str,
-                min_pt: float = MIN_LABEL_PT):
-    """Where a landmark name goes: (left, baseline, size, box), never mirrored."""
-    size = max(label.size * width, min_pt)
+                min_pt: float = MIN_LABEL_PT, art_w: float | None = None):
+    """Where a landmark name goes: (left, baseline, size, box), never mirrored. art_w:
+    the art's width, when the drawing is wider."""
+    size = max(label.size * (art_w or width), min_pt)
     x, y = to_pt(label.x, label.y)
     anchor = label.anchor
     if mirror:  # the text keeps reading left to right but hangs on the other side
@@ -191,11 +362,11 @@ def label_place(label: Label, to_pt, width: float, mirror: bool, font: str,
 
 
 def _draw_label(d: Drawing, label: Label, to_pt, width: float, mirror: bool, font: str,
-                min_pt: float = MIN_LABEL_PT):
+                min_pt: float = MIN_LABEL_PT, art_w: float | None = None):
     """A landmark name as one piece of text (copy-paste and screen readers read it once).
     It needs no halo: the views place every label on open skin, clear of lines (a test
     checks each built-in view)."""
-    left, y, size, box = label_place(label, to_pt, width, mirror, font, min_pt)
+    left, y, size, box = label_place(label, to_pt, width, mirror, font, min_pt, art_w)
     d.add(String(left, y, label.text, fontName=font, fontSize=size, fillColor=LABEL_GREY))
     return box
 
@@ -227,7 +398,7 @@ def _leader_crossings(x, y, box, labels) -> int:
 
 
 def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font,
-               size: float = CODE_PT, words=()):
+               size: float = CODE_PT, words=(), lines=()):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
@@ -249,6 +420,8 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
                    + max(0.0, bottom - by) + max(0.0, by + bh - height))
         cover = sum(on_body(bx + bw * i / 4, by + bh * j / 2) for i in range(5) for j in range(3))
         crossed = _leader_crossings(x, y, box, words)
+        crossed += sum(box[0] - 1 <= lx <= box[2] + 1 and box[1] - 1 <= ly <= box[3] + 1
+                       for lx, ly in lines)  # a name's leader under the code
         cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
                 + sum(_overlap(box, lb) for lb in labels) * 8 + crossed * 200
                 + cover * 6

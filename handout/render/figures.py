@@ -40,12 +40,9 @@ def point_figure(ctx, point: Point, width: float, height: float | None = None):
     side = diagram_side(point, ctx.program.client.side, view.symmetric)
     d = point.diagram
     fonts = (ctx.fonts.main.regular, ctx.fonts.main.bold)
-    drawing = _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width, fonts,
-                       label_pt(ctx))
-    if height and drawing.height > height:  # a tall view (a whole leg): fit the height
-        drawing = _diagram(d.view, tuple(folders), d.x, d.y, point.id, side,
-                           round(width * height / drawing.height, 2), fonts, label_pt(ctx))
-    return drawing
+    # A tall view (a whole leg) is fitted to the height, its names beside it if need be.
+    return _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width,
+                    round(height, 2) if height else None, fonts, label_pt(ctx))
 
 
 def label_pt(ctx) -> float:
@@ -55,11 +52,11 @@ def label_pt(ctx) -> float:
 
 @lru_cache(maxsize=256)
 def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: str,
-             width: float, fonts: tuple[str, str], min_label_pt: float):
+             width: float, height: float | None, fonts: tuple[str, str], min_label_pt: float):
     """A point's diagram, drawn once per process for the same inputs: a batch prints the
     same points for many clients. Drawing a Drawing never changes it, so sharing is safe."""
     view = load_view(view_id, list(folders), item=code)
-    return point_diagram(view, [(x, y, code)], side, width, fonts=fonts,
+    return point_diagram(view, [(x, y, code)], side, width, height=height, fonts=fonts,
                          min_label_pt=min_label_pt)
 
 

@@ -17,6 +17,34 @@ from ..text import markup
 from .styles import Styles
 
 
+class Para(Paragraph):
+    """A Paragraph that breaks its lines once for each width it is measured at.
+
+    A card measures its words several times while it looks for room on a page (cardbox.py:
+    the whole card, then what fits, then what goes on), and ReportLab measures every part
+    again before drawing it; a plain Paragraph breaks its lines afresh each time (a third of
+    a render went there). The same text, style and width give the same lines, so the lines
+    found for a width are kept and put back when that width is asked for again: the drawing
+    is the same as a plain Paragraph's, line for line."""
+
+    _WRAP_STATE = ("width", "height", "_wrapWidths", "blPara", "frags", "_width_max",
+                   "_splitLongWordCount", "_hyphenations")
+
+    def wrap(self, availWidth, availHeight):
+        cache = self.__dict__.setdefault("_lines_at", {})
+        key = (availWidth, id(self.style))
+        state = cache.get(key)
+        if state is not None and state[0] is self.style:
+            self.__dict__.update(state[1])
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        if result[1] != 0x7FFFFFFF:  # a width too narrow for any text is not kept
+            kept = {name: self.__dict__[name] for name in self._WRAP_STATE
+                    if name in self.__dict__}
+            cache[key] = (self.style, kept)
+        return result
+
+
 @dataclass(frozen=True)
 class Context:
     """What every section builder needs."""
@@ -33,15 +61,15 @@ class Context:
     def para(self, text: str, style: str = "body", *, bold: bool = False,
              prefix: str = "") -> Paragraph:
         """A paragraph of plain text (escaped); `prefix` is our own trusted markup."""
-        return Paragraph(prefix + markup(text, self.fonts, bold=bold), self.styles[style])
+        return Para(prefix + markup(text, self.fonts, bold=bold), self.styles[style])
 
     def labelled(self, label: str, text: str, style: str = "card") -> Paragraph:
         """'Label: text' with the label bold, e.g. 'How to find it: ...'."""
-        return Paragraph(f"<b>{markup(label, self.fonts)}</b> {markup(text, self.fonts)}",
+        return Para(f"<b>{markup(label, self.fonts)}</b> {markup(text, self.fonts)}",
                          self.styles[style])
 
     def bullets(self, items, style: str = "bullet") -> list[Paragraph]:
-        return [Paragraph(markup(item, self.fonts), self.styles[style], bulletText="•")
+        return [Para(markup(item, self.fonts), self.styles[style], bulletText="•")
                 for item in items]
 
 

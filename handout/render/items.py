@@ -12,7 +12,7 @@ from ..text import markup
 from ..units import dose_text, minutes_text
 from .figures import point_figure, stretch_figure
 from .cardbox import CardBox
-from .flow import Context
+from .flow import Context, Para
 from .qr import with_code
 
 SIDE_WORDS = {"both": "on each side", "left": "on the left side", "right": "on the right side",
@@ -25,7 +25,7 @@ def point_heading(ctx: Context, point: Point, style: str = "h3") -> Paragraph:
     if point.chinese and ctx.fonts.covers(point.chinese):
         parts.append(markup(point.chinese, ctx.fonts))
     parts.append(f"<i>{markup(point.english, ctx.fonts)}</i>")
-    return Paragraph("  ·  ".join(parts), ctx.styles[style])
+    return Para("  ·  ".join(parts), ctx.styles[style])
 
 
 def hold_text(ctx: Context, point: Point) -> str:
@@ -101,18 +101,19 @@ def point_card(ctx: Context, chosen: Chosen) -> CardBox:
 
 
 def _figure_of_height(ctx: Context, point: Point, figure, height: float):
-    """The point's picture drawn narrower, so that it is at most `height` tall."""
+    """The point's picture drawn narrower, so that it is at most `height` tall (its names
+    beside it take room of their own: the height is a limit too)."""
     width, natural = figure.wrap(10_000, 10_000)
-    return point_figure(ctx, point, width * min(1.0, height / natural))
+    return point_figure(ctx, point, width * min(1.0, height / natural), min(height, natural))
 
 
 def stretch_card(ctx: Context, number: int, chosen: Chosen) -> CardBox:
     stretch: Stretch = chosen.item
     width = picture_width(ctx)
-    heading = Paragraph(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
+    heading = Para(f"<b>{number}. {markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
     body = [ctx.labelled("Start:", stretch.start)]
     for step_number, step in enumerate(stretch.steps, 1):
-        body.append(Paragraph(markup(step, ctx.fonts), ctx.styles["bullet"],
+        body.append(Para(markup(step, ctx.fonts), ctx.styles["bullet"],
                               bulletText=f"{step_number}."))
     body.append(ctx.labelled("How much:", dose_text(stretch.dose) + "."))
     body.append(ctx.labelled("How often:", stretch.how_often))

@@ -367,7 +367,7 @@ def make_plan(client, *, brand=None, template: str | Path = "weekly-plan",
               start=None, weeks: int = 1, locale: str = DEFAULT_LOCALE,
               orientation: str | None = None, reproducible: bool = False) -> bytes:
     """The weekly plan as PDF bytes: the same inputs as make_handout, plus the plan's own."""
-    from ..api import prepare, render  # api may import this module: import it late
+    from ..job import prepare, render
 
     # The plan's own inputs first: a bad one is the only message, before any note.
     check_locale(locale)

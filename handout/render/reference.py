@@ -383,7 +383,7 @@ def make_reference(ids: Sequence[str] = (), *, protocol: str = "", brand=None, p
                    data_dirs: Sequence[Path | str] = (), template_dirs: Sequence[Path] = (),
                    reproducible: bool = False) -> bytes:
     """Reference sheets as PDF bytes: one page per point (see the module's docstring)."""
-    from ..api import prepare, render
+    from ..job import prepare, render
     from ..library import load_library
 
     client = reference_client(load_library(data_dirs), ids, protocol, paper)

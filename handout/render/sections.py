@@ -11,11 +11,11 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Indenter, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Indenter, KeepTogether, Spacer
 
 from ..text import markup, paragraphs
 from .flow import (
-    Bookmark, ContinuedTable, Context, KeepTogetherIfFits, WholeWhereItFits, WritingLines,
+    Bookmark, ContinuedTable, Context, KeepTogetherIfFits, Para, WholeWhereItFits, WritingLines,
     panel, tick_list, two_columns,
 )
 from .items import point_card, stretch_card
@@ -44,7 +44,7 @@ def client_section(ctx: Context, options: dict) -> list:
     line = "   ".join(f"<b>{markup(label, ctx.fonts)}</b> {markup(value, ctx.fonts)}"
                        for label, value in facts)
     return [Bookmark("Your self-care plan"), ctx.para(title, "h1"),
-            Paragraph(line, ctx.styles["body"]), Spacer(1, 1 * mm)]
+            Para(line, ctx.styles["body"]), Spacer(1, 1 * mm)]
 
 
 def intro_section(ctx: Context, options: dict) -> list:
@@ -75,7 +75,7 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
         narrow = ParagraphStyle("call-us", parent=ctx.styles["body"],
                                 rightIndent=max(0.0, measure_indent(ctx) - 18))
         who = " ".join(x for x in (ctx.brand.clinic_name, ctx.brand.phone) if x)
-        last.append(Paragraph(f"<b>{markup('Not sure? Call us:', ctx.fonts)}</b> "
+        last.append(Para(f"<b>{markup('Not sure? Call us:', ctx.fonts)}</b> "
                               f"{markup(who, ctx.fonts)}", narrow))
     groups.append(last)
     heading_text = options.get("heading", "Warning signs - check these first")
@@ -85,7 +85,7 @@ def warning_signs_section(ctx: Context, options: dict) -> list:
         if signs.note:  # running text: at the measure of the page's other running text
             narrow = ParagraphStyle("note", parent=ctx.styles["body"],
                                     rightIndent=max(0.0, measure_indent(ctx) - 18))
-            group.append(Paragraph(markup(signs.note, ctx.fonts), narrow))
+            group.append(Para(markup(signs.note, ctx.fonts), narrow))
         if ctx.large_print:  # may split like the box above: "You are pregnant (continued)"
             box = _warning_box(ctx, signs.title, [group], "h3")
         else:
@@ -193,7 +193,7 @@ def notes_section(ctx: Context, options: dict) -> list:
     line_style = ParagraphStyle("notes-line", parent=ctx.styles["body"], spaceAfter=0)
     for block in paragraphs(client.notes):
         lines = block.split("\n")
-        out += [Paragraph(markup(line, ctx.fonts), line_style) for line in lines[:-1]]
+        out += [Para(markup(line, ctx.fonts), line_style) for line in lines[:-1]]
         out.append(ctx.para(lines[-1]))
     return out
 

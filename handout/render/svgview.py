@@ -8,6 +8,9 @@ viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses
   so that mirroring the art for the left side never mirrors the writing.
 - An element with data-for="ST36" (a measuring bracket, say) is drawn only when that point's
   marker is on the diagram.
+- Consecutive <text> lines set one under the other are one landmark's name (`View.names`),
+  and a leader line (class "lead") that starts at a name is that name's: its other end is
+  what the name points at, so diagrams.py can set the name beside the drawing instead.
 """
 
 from __future__ import annotations
@@ -41,6 +44,22 @@ class Label:
     for_point: str | None = None
 
 
+@dataclass(frozen=True)
+class Name:
+    """A landmark's name: its lines (one Label each, top first), the point it names (its
+    leader's far end, or the name's own inner edge when it has no leader, in fractions of
+    the view) and the index of its leader among the tree's elements (or None)."""
+
+    lines: tuple[Label, ...]
+    target: tuple[float, float]
+    leader: int | None = None
+    middle: float = 0.5  # the x of the name's middle, as placed in the view
+
+    @property
+    def for_point(self) -> str | None:
+        return self.lines[0].for_point
+
+
 @dataclass
 class View:
     """One parsed view file."""
@@ -53,6 +72,7 @@ class View:
     symmetric: bool = False  # the view shows both sides (lower-back): markers can be doubled
     outline: list[list[tuple[float, float]]] = field(default_factory=list)  # polygons, fractions
     labels: list[Label] = field(default_factory=list)
+    names: list[Name] = field(default_factory=list)  # the labels as whole names
     keep_clear: list[tuple[float, float, float, float]] = field(default_factory=list)
     _tree: etree._Element | None = field(default=None, repr=False)
     _art: dict = field(default_factory=dict, repr=False)  # drawn art by the codes it shows
@@ -92,15 +112,18 @@ class View:
         return mask.getpixel((int(x * mask.width), int(y * mask.height))) > 0
 
     def art(self, points: set[str] | frozenset[str] = frozenset(), *,
-            leaders: bool = True) -> Group:
+            leaders: bool | str = True) -> Group:
         """The line art (no text) as a ReportLab Group, 1 unit = 1 viewBox unit, y up,
         origin at the bottom-left of the viewBox. Elements with data-for= are kept only
-        for the point codes in `points`; without `leaders`, the landmark names' leader
-        lines (class "lead") are left out too. Drawn once per set of codes, then reused
-        (drawing never changes a Group)."""
+        for the point codes in `points`. leaders: True draws every line of class "lead";
+        False none (the names are not shown); "brackets" leaves out the names' own leaders
+        but keeps the measuring brackets (the names are set beside the drawing, with
+        leaders of their own). Drawn once per set of codes, then reused (drawing never
+        changes a Group)."""
         key = (frozenset(points) & self.point_parts, leaders)
         if key not in self._art:
-            root = _copy_without(self._tree, points, leaders)
+            drop = frozenset(n.leader for n in self.names if n.leader is not None)
+            root = _copy_without(self._tree, points, leaders, drop)
             self._keep_art(key, _render(root, self.path, self.id))
         return self._art[key]
 
@@ -194,12 +217,100 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
     view = View(id=view_id, path=path, width=vw, height=vh, title=title,
                 symmetric=root.get("data-symmetric", "").lower() in ("true", "yes", "1"),
                 labels=labels, _tree=root)
+    view.names = _names(root, labels, vw, vh, vx, vy)
     view.outline, drawing = _outline(root, path, view_id, fail)
     # That drawing is the whole art (every point's parts, leaders, no text): the art of a
     # card whose point has no parts of its own, drawn already (svglib is a view's main cost).
     view._keep_art((view.point_parts, True), drawing)
     view.keep_clear = _keep_clear(root, vx, vy, vw, vh)
     return view
+
+
+EM = 0.52  # a name's width per character, in its font size: enough to find its leader
+LEADER_REACH = 10.0  # view units: a leader that starts this near a name is the name's
+
+
+def _names(root, labels: list[Label], vw, vh, vx=0.0, vy=0.0) -> list[Name]:
+    """The labels as names: a line set just under the one before (same x, anchor and
+    point, 0.8 to 1.6 lines lower) goes on the same name. Each name's target is the far
+    end of the leader that starts at it, or else its own edge nearer the middle."""
+    groups: list[list[Label]] = []
+    for label in labels:
+        if groups:
+            last = groups[-1][-1]
+            step = (label.y - last.y) * vh / (last.size * vw)
+            if (label.x == last.x and label.anchor == last.anchor and step >= 0.8
+                    and step <= 1.6 and label.for_point == last.for_point):
+                groups[-1].append(label)
+                continue
+        groups.append([label])
+    leads = _leads(root, vx, vy)
+    taken: set[int] = set()
+    names = []
+    for lines in groups:
+        x0, y0, x1, y1 = _name_box(lines, vw, vh)
+        best = None
+        for index, ends, for_point in leads:
+            if index in taken or for_point != lines[0].for_point:
+                continue
+            near, far = sorted(ends, key=lambda p: _distance(p, (x0, y0, x1, y1)))
+            reach = _distance(near, (x0, y0, x1, y1))
+            if reach <= LEADER_REACH and (best is None or reach < best[0]):
+                best = (reach, index, far)
+        if best is not None:
+            taken.add(best[1])
+            target = (best[2][0] / vw, best[2][1] / vh)
+            names.append(Name(tuple(lines), target, best[1], (x0 + x1) / 2 / vw))
+        else:
+            inner = x1 if (x0 + x1) / 2 < vw / 2 else x0
+            names.append(Name(tuple(lines), (inner / vw, (y0 + y1) / 2 / vh), None,
+                              (x0 + x1) / 2 / vw))
+    return names
+
+
+def _name_box(lines: list[Label], vw, vh) -> tuple[float, float, float, float]:
+    """A name's box in view units (y down), its width estimated at EM a character."""
+    boxes = []
+    for label in lines:
+        size = label.size * vw
+        w = len(label.text) * EM * size
+        x = label.x * vw
+        left = {"start": x, "middle": x - w / 2, "end": x - w}[label.anchor]
+        boxes.append((left, label.y * vh - 0.8 * size, left + w, label.y * vh + 0.25 * size))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _distance(point, box) -> float:
+    x, y = point
+    dx = max(box[0] - x, 0, x - box[2])
+    dy = max(box[1] - y, 0, y - box[3])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+_ONE_STROKE = re.compile(r"^\s*M[\s,]*(-?[\d.]+)[\s,]+(-?[\d.]+)((?:[\s,]*[LC][\s,\d.-]+)+)$")
+
+
+def _leads(root, vx, vy) -> list[tuple[int, tuple, str | None]]:
+    """Leader lines: paths of class "lead" drawn in one stroke (one M, then absolute L or
+    C), as (element index, (start, end) in view units, the point they are for)."""
+    out = []
+    for index, el in enumerate(root.iter()):
+        if not isinstance(el.tag, str) or "lead" not in (el.get("class") or "").split():
+            continue
+        match = _ONE_STROKE.match(el.get("d") or "")
+        if not match:
+            continue
+        nums = re.findall(r"-?[\d.]+", match.group(3))
+        if len(nums) < 2 or len(nums) % 2:
+            continue
+        try:
+            start = (float(match.group(1)) - vx, float(match.group(2)) - vy)
+            end = (float(nums[-2]) - vx, float(nums[-1]) - vy)
+        except ValueError:
+            continue
+        out.append((index, (start, end), _for_point(el)))
+    return out
 
 
 def _keep_clear(root, vx, vy, vw, vh) -> list[tuple[float, float, float, float]]:
@@ -284,16 +395,21 @@ def _for_point(el) -> str | None:
     return None
 
 
-def _copy_without(root, points, leaders: bool = True) -> etree._Element:
+def _copy_without(root, points, leaders: bool | str = True,
+                  name_leaders: frozenset[int] = frozenset()) -> etree._Element:
     """A copy of the tree without text, without data-for parts for other points, and
-    without leader lines unless `leaders`."""
+    without leader lines unless `leaders` (with "brackets": without the names' own
+    leaders, the elements numbered in `name_leaders`)."""
     root = etree.fromstring(etree.tostring(root))
+    elements = list(root.iter())  # numbered as in the tree the indices were taken from
+    drop = [el for index, el in enumerate(elements)
+            if (leaders is False and "lead" in (el.get("class") or "").split())
+            or (leaders == "brackets" and index in name_leaders)]
+    for el in drop:
+        if el.getparent() is not None:
+            el.getparent().remove(el)
     for el in list(root.iter(f"{{{SVG_NS}}}text", "text")):
         el.getparent().remove(el)
-    if not leaders:
-        for el in list(root.iter()):
-            if "lead" in (el.get("class") or "").split() and el.getparent() is not None:
-                el.getparent().remove(el)
     for el in list(root.iter()):
         wanted = el.get("data-for")
         if wanted and wanted not in points and el.getparent() is not None:

@@ -45,7 +45,7 @@ def build_site(out: str | Path, *, base_url: str | None = None,
     library = load_library(data_dirs)
     if not isinstance(brand, Brand):
         brand = load_brand(Path(brand) if brand else None)
-    from ..api import country_of
+    from ..job import country_of
 
     country = country_of(brand, library)
     base = checked_base(base_url) if base_url else brand.site_url  # checked by brand.py

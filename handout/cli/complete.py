@@ -22,7 +22,7 @@ def _data_dirs(ctx) -> tuple[Path, ...]:
         return tuple(state["data_dirs"])
     if given:
         return tuple(given)
-    from .config import load_config
+    from ..config import load_config
 
     return load_config().data_dirs
 
@@ -44,8 +44,8 @@ def complete_ids(*sections: str):
     def complete(ctx, param, incomplete: str):
         from click.shell_completion import CompletionItem
 
-        from .errors import HandoutError
-        from .library import raw_items
+        from ..errors import HandoutError
+        from ..library import raw_items
 
         done, comma, typing = incomplete.rpartition(",")
         head = done + comma

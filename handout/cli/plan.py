@@ -1,20 +1,18 @@
 """`handout plan`: the weekly plan sheet to tick off at home.
 
-Takes exactly the client inputs of `handout make` (cli.client_options) plus the plan's own
-options; the work is done by handout.render.plan.make_plan. It registers itself on the main
-group (cli.py imports this module at its end). The package's errors become one-line click
-errors here as well, so the command also behaves when invoked on its own.
+Takes exactly the client inputs of `handout make` (client_input.client_options) plus the
+plan's own options; the work is done by handout.render.plan.make_plan. The package's errors
+become one-line click errors here as well, so the command also behaves when invoked on its
+own.
 """
 
 from __future__ import annotations
 
 import click
 
-from .cli import (
-    _write, build_client, client_options, main, one_line_errors, pass_state, plan_options,
-    plan_settings,
-)
-from .cli_options import CONTEXT_SETTINGS
+from .client_input import build_client, client_options
+from .common import one_line_errors, pass_state, write_output
+from .options import CONTEXT_SETTINGS, plan_options, plan_settings
 
 
 @click.command("plan", context_settings=CONTEXT_SETTINGS)
@@ -35,7 +33,7 @@ def plan(state, output, brand_file, template, reproducible, open_after, start_te
       handout plan examples/client.yaml --start 2026-03-14 --weeks 4 -o plan.pdf
       handout plan --name "Ana Ruiz" --protocol sciatica --pregnant --portrait -o ana-plan.pdf
     """
-    from .render.plan import make_plan
+    from ..render.plan import make_plan
 
     with one_line_errors():  # also when the command is invoked on its own
         client = build_client(**client_fields)
@@ -45,9 +43,5 @@ def plan(state, output, brand_file, template, reproducible, open_after, start_te
                          template_dirs=config.template_dirs,
                          **plan_settings(client, start_text, weeks, portrait, locale),
                          reproducible=reproducible)
-        _write(data, output, open_after)
+        write_output(data, output, open_after)
 
-
-# Registered here, so that `from . import cli_plan` at the end of cli.py is the whole wiring
-# and works whichever module Python imports first.
-main.add_command(plan)

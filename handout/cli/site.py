@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from .cli_options import data_option
+from .common import pass_state
+from .options import CONTEXT_SETTINGS, data_option
 
 
-@click.command("site")
+@click.command("site", context_settings=CONTEXT_SETTINGS)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), metavar="DIR",
               help="The folder to build the site in (new, empty, or built by this before).")
 @click.option("--base-url", metavar="URL",
@@ -18,14 +19,14 @@ from .cli_options import data_option
 @click.option("--brand", "brand_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Your brand.yaml (see `handout init-brand`).")
 @data_option
-@click.pass_obj
+@pass_state
 def site(state, output, base_url, brand_file):
     """Build the companion web pages: one per point and stretch, with pictures, a moving
     picture of each stretch, timers and the warning signs; no client data in them.
 
     Host the folder anywhere that serves static files, or open index.html from disk.
     """
-    from .site import build_site
+    from ..site import build_site
 
     report = build_site(output, base_url=base_url, data_dirs=state["data_dirs"],
                         brand=brand_file or state["config"].brand)

@@ -1,8 +1,8 @@
 """`handout batch ROSTER`: a handout for every client in a roster (the command line only;
 the work is in batch.py, the reading in roster.py).
 
-Registered on the main group in cli.py. Also usable on its own (tests invoke it directly
-with an obj like the one `main` builds: {"data_dirs": ..., "config": ...}).
+Added to the main group in cli/__init__.py. Also usable on its own (tests invoke it
+directly with an obj like the one `main` builds: {"data_dirs": ..., "config": ...}).
 """
 
 from __future__ import annotations
@@ -12,24 +12,23 @@ from pathlib import Path
 
 import click
 
-from .cli_options import (
+from ..config import load_config
+from ..errors import HandoutError, for_command_line
+from .options import (
     CONTEXT_SETTINGS, check_plan_options, data_option, not_to_a_terminal, plan_options,
     plan_settings,
 )
-
-from .config import load_config
-from .errors import HandoutError, for_command_line
 
 
 def _shard(ctx, param, value):
     if value is None:
         return (1, 1)
-    from .batch import parse_shard
+    from ..batch import parse_shard
 
     try:
         return parse_shard(value)
     except HandoutError as exc:
-        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+        raise click.BadParameter(str(exc)) from None
 
 
 class _ProgressBar:
@@ -64,7 +63,7 @@ class _ProgressBar:
 @click.command("batch", context_settings=CONTEXT_SETTINGS)
 @click.argument("roster", type=click.Path(path_type=Path))
 @click.option("--sheet", metavar="NAME",
-              help="The sheet of an Excel roster (.xlsx) to read (default: the first).")
+              help="The sheet of a spreadsheet roster (.xlsx, .ods) to read (default: the first).")
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the handouts (made if missing): 001-ana-ruiz.pdf, ...")
@@ -94,7 +93,7 @@ class _ProgressBar:
 @click.pass_obj
 def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, shard, brand_file,
           template, with_plan, start_text, weeks, portrait, locale, reproducible):
-    """Make a handout for every client in ROSTER (CSV, Excel .xlsx or YAML), into --out DIR.
+    """Make a handout for every client in ROSTER (CSV, .xlsx, .ods or YAML), into --out DIR.
 
     ROSTER has one row per client, with columns named like the fields of a client file:
     name, date, practitioner, protocol, points, stretches, tips, drop, side, conditions,
@@ -109,7 +108,7 @@ def batch(state, roster, sheet, out_dir, combined, duplex, jobs, skip_existing, 
       handout batch examples/roster.csv --out out/ --combined all.pdf
       handout batch clients.csv --out out/ --shard 2/3 --skip-existing
     """
-    from .batch import BatchInterrupted, run_batch
+    from ..batch import BatchInterrupted, run_batch
 
     if duplex and not combined:
         raise click.UsageError("--duplex pads the --combined file; give --combined FILE.pdf too")
@@ -158,7 +157,7 @@ def _summary(result, shard, combined) -> None:
         for warning in row.warnings:
             say(f"warning: {warning}")
     for row in result.failed:
-        say(f"failed: {row.where}: {row.error}")
+        say(f"failed: {row.where}: {for_command_line(row.error)}")
     k, n = shard
     scope = f"rows {k}, {k + n}, ... (shard {k}/{n}) of {result.roster_rows}" if n > 1 \
         else f"{result.roster_rows} rows"

@@ -1,21 +1,18 @@
 """`handout reference` and `handout cards`: clinic materials beside the client handout.
 
 Click only: the commands parse options and call the library (render/reference.py and
-render/cards.py). They are registered on the `handout` group in cli.py, whose HandoutGroup
-turns the package's errors into one-line messages (exit 1). Helpers from cli.py are imported
-when a command runs, so either module may be imported first.
+render/cards.py). They are added to the `handout` group in cli/__init__.py, whose
+HandoutGroup turns the package's errors into one-line messages (exit 1).
 """
 
 from __future__ import annotations
 
-
 import click
 
-from .cli_options import CONTEXT_SETTINGS, data_option, output_options, paper_value
-from .client import SIDES
+from ..client import SIDES
+from .common import pass_state, split_ids, write_output
 from .complete import complete_ids
-
-pass_state = click.make_pass_decorator(dict)  # the dict cli.main puts in ctx.obj
+from .options import CONTEXT_SETTINGS, data_option, output_options, paper_value
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -39,15 +36,14 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
       handout reference BL60 K3 -o points.pdf
       handout reference --protocol sciatica --paper Letter -o sciatica-points.pdf
     """
-    from .cli import _split, _write
-    from .render.reference import make_reference
+    from ..render.reference import make_reference
 
     config = state["config"]
-    data = make_reference(_split(ids), protocol=protocol or "", brand=brand_file or config.brand,
+    data = make_reference(split_ids(ids), protocol=protocol or "", brand=brand_file or config.brand,
                           paper=paper_value(paper), template=template or "reference-sheet",
                           data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
                           reproducible=reproducible)
-    _write(data, output, open_after)
+    write_output(data, output, open_after)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -87,19 +83,18 @@ def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_p
       handout cards BL60 GB34 knee-to-chest figure-4 -o cards.pdf
       handout cards --protocol sciatica --pregnant --paper Letter -o cards.pdf
     """
-    from .cli import _split, _write
-    from .library import load_library
-    from .render.cards import card_client, make_cards
+    from ..library import load_library
+    from ..render.cards import card_client, make_cards
 
-    refs = _split(ids)
+    refs = split_ids(ids)
     if not (refs or protocol):
         raise click.UsageError("say which cards to print: point or stretch ids, or --protocol ID")
-    conditions = _split(conditions) + (("pregnancy",) if pregnant else ())
+    conditions = split_ids(conditions) + (("pregnancy",) if pregnant else ())
     config = state["config"]
     client = card_client(load_library(state["data_dirs"]), refs, protocol=protocol or "",
-                         conditions=conditions, allow=_split(allow), drop=_split(drop),
+                         conditions=conditions, allow=split_ids(allow), drop=split_ids(drop),
                          side=side, paper=paper_value(paper), large_print=large_print)
     data = make_cards(client, brand=brand_file or config.brand,
                       template=template or "pocket-cards", data_dirs=state["data_dirs"],
                       template_dirs=config.template_dirs, reproducible=reproducible)
-    _write(data, output, open_after)
+    write_output(data, output, open_after)
