@@ -38,6 +38,7 @@ HAND_LEN = 4.6
 HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
 HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
+RAISED = 1.1  # a knee drawn this much larger comes towards the eye: a kneecap line
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -191,7 +192,7 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view == "above":
         for leg, far in ((near_leg, ""), (far_leg, "_far")):
-            if leg and _nearer(p.get("hip" + far, p["hip"]), p["knee" + far]) > 1.1:
+            if leg and _nearer(p.get("hip" + far, p["hip"]), p["knee" + far]) > RAISED:
                 leg.marks.insert(0, (_shin_shade(p, far), _darker(leg.ink.fill, 0.09)))
     if view in SIDEWAYS:
         near_leg.marks.append((_thigh_top(p), near_leg.ink.fill))
@@ -446,7 +447,7 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
     knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * 1.1:  # a knee coming towards the eye: its cap, round and near
+    if knee_r > KNEE_R * RAISED:  # a knee coming towards the eye: its cap, round and near
         marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
@@ -465,8 +466,9 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
 
 
 def _nearer(hip, knee) -> float:
-    """From above, a thigh drawn shorter than its length rises to its knee: the knee is
-    nearer the eye, so drawn larger (at most by 90 %), and the thigh widens towards it."""
+    """From above (or a turned leg from the side), a thigh drawn shorter than its length
+    rises to its knee towards the eye: the knee is nearer, so drawn larger (at most by
+    90 %), and the thigh widens towards it."""
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
