@@ -43,10 +43,13 @@ def listing(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
-def assert_failed_cleanly(done: subprocess.CompletedProcess) -> None:
+def assert_failed_cleanly(done: subprocess.CompletedProcess, name: str) -> None:
+    """Exit 1, no traceback, and one line naming the file that could not be written."""
     assert done.returncode == 1, (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "Error: File too large", done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Error: {name}: cannot write the ") and last.endswith(
+        ": File too large"), done.stderr
 
 
 SINGLE_FILE = {
@@ -65,7 +68,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, 
     target = tmp_path / args[-1]
     target.write_bytes(OLD)
     # "File too large": the command got as far as writing, and the write failed part-way.
-    assert_failed_cleanly(handout_capped(tmp_path, *args))
+    assert_failed_cleanly(handout_capped(tmp_path, *args), target.name)
     assert listing(tmp_path) == {target.name: OLD}  # the old file whole, nothing beside it
 
 
@@ -77,7 +80,8 @@ def test_failed_batch_writes_keep_each_old_file(tmp_path):
         (out / name).write_bytes(OLD)
     done = handout_capped(tmp_path, "batch", "roster.csv", "--out", "out", "--jobs", "1")
     assert done.returncode == 1, done.stderr
-    assert "failed: roster.csv: row 1 (line 2): could not write: File too large" in done.stderr
+    assert ("failed: roster.csv: row 1 (line 2): out/001-ana-ruiz.pdf: cannot write the handout: "
+            "File too large") in done.stderr
     assert "Traceback" not in done.stderr
     files = listing(out)
     assert files.pop("001-ana-ruiz.pdf") == OLD and files.pop("002-bo-li.pdf") == OLD
@@ -92,7 +96,18 @@ def test_failed_combined_file_keeps_the_old_one(tmp_path):
     before = listing(tmp_path)
     done = handout_capped(tmp_path, "batch", "roster.csv", "--out", "out", "--jobs", "1",
                           "--skip-existing", "--combined", "all.pdf")
-    assert_failed_cleanly(done)
+    assert_failed_cleanly(done, "all.pdf")
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Error: all.pdf: cannot write the combined file: File too large")
     after = listing(tmp_path)
     after.pop("out/manifest.csv"), before.pop("out/manifest.csv")  # rewritten: rows skipped
     assert after == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    result = run("make", "--protocol", "sciatica", "-o", "/dev/full")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: /dev/full: cannot write the output: No space left on "
+                             "device\n")

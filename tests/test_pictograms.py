@@ -454,10 +454,12 @@ def test_pelvic_tilt_is_a_close_up_with_the_hollow_shaded_then_gone():
     gap = hollow_under_back(pose["start"], "up")
     assert gap and max(y for _, y in gap) > 1.5
     assert hollow_under_back(pose["end"], "up") is None
-    scene = build_scene(pose)
-    panel_gap = (scene.clips[0][1] + scene.clips[1][3]) / 2  # start above, end below
-    hatching = [pts for pts, colour, _ in scene.lines if colour == HOLLOW_LINE]
-    assert len(hatching) > 5 and all(y > panel_gap for pts in hatching for _, y in pts)
+    start_panel, end_panel = build_scene(pose).parts
+    def hatching(panel):
+        return [pts for pts, colour, _ in panel.lines if colour == HOLLOW_LINE]
+    assert len(hatching(start_panel)) > 5 and not hatching(end_panel)
+    for panel in (start_panel, end_panel):  # each panel cut to its own box
+        assert len(panel.clips) == 1
     fronts = [hollow_edges(pose[phase], 1)[0] for phase in ("start", "end")]
     assert all(_dist(a, b) < 0.01 for a, b in zip(*fronts))  # the same flat belly
     arrow = pose["arrow"]
@@ -549,6 +551,8 @@ def test_figure_4_shows_the_ankle_resting_on_the_other_knee():
         assert j["head"][1] > 5  # raised on the pillow
         near = body_layers(j, "up", "side", FULL, pose["turned"])[-2]
         assert _knee_radius(near, j["hip"], knee) > 1.25 * KNEE_R and near.halo, phase
+        # the darker thigh grows out of the buttock: its top hidden in its own shade
+        assert near.marks[-1][1] == near.ink.fill, phase
     start, end = pose["start"], pose["end"]
     assert start["ankle_far"][1] < 3  # the foot on the mat
     assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in
@@ -623,7 +627,8 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
 
 def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
     """Start: knees bent and pointing up, so from above the thighs look short, the knees
-    nearer (drawn larger, with a kneecap) and the feet near the hips. End: both knees
+    nearer (drawn larger, with a kneecap, the shin beyond in shade: a ridge) and the feet
+    near the hips. End: both knees
     together lowered to one side, the thighs at full length across to that side; the
     curved two-headed arrow at the knees, from one side to the other."""
     from handout.render.pictograms import FULL, KNEE_R, THIGH_LEN, body_layers
@@ -635,10 +640,13 @@ def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
         assert _dist(end[hip], end[knee]) > 0.9 * THIGH_LEN  # lying flat
         assert end[knee][1] < min(start["hip"][1], start["hip_far"][1]) - 5  # one side
     assert _dist(end["knee"], end["knee_far"]) < 7  # together
-    def knee_caps(joints):
-        layers = body_layers(joints, "up", "above", FULL)
-        return sum(len(layer.marks) for layer in layers[-2:])
-    assert knee_caps(start) == 2 and knee_caps(end) == 0
+    def knee_marks(joints):  # the kneecap line, and the shin in shade beyond the knee
+        legs = body_layers(joints, "up", "above", FULL)[-2:]
+        caps = sum(colour == leg.ink.edge for leg in legs for _, colour in leg.marks)
+        shade = sum(leg.ink.edge.red < colour.red < leg.ink.fill.red - 0.05 for leg in legs
+                    for _, colour in leg.marks)
+        return caps, shade
+    assert knee_marks(start) == (2, 2) and knee_marks(end) == (0, 0)
     for phase, grown in ((start, True), (end, False)):  # nearer the eye: larger
         leg = body_layers(phase, "up", "above", FULL)[-1]
         assert (_knee_radius(leg, phase["hip_far"], phase["knee_far"]) > 1.4 * KNEE_R) == grown

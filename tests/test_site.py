@@ -9,7 +9,9 @@ import re
 import pytest
 import yaml
 
+from handout.errors import InputError
 from handout.library import load_library
+from handout.site import build_site
 from handout.site.addresses import page_path
 
 from runcli import run
@@ -113,7 +115,10 @@ def test_a_bad_base_url_is_one_line_and_builds_nothing(tmp_path, url, message):
     result = run("site", "-o", tmp_path / "site", "--base-url", url)
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and message in result.output
-    assert result.output.startswith("Error: --base-url: ")
+    assert result.output.startswith(f"Error: --base-url {url}: ")
+    with pytest.raises(InputError) as info:  # a Python caller is told of the argument
+        build_site(tmp_path / "site", base_url=url)
+    assert str(info.value).startswith(f"base_url='{url}': ") and "--" not in str(info.value)
     assert not (tmp_path / "site").exists() and _no_leftovers(tmp_path) == []
 
 

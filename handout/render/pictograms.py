@@ -38,6 +38,7 @@ HAND_LEN = 4.6
 HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
 HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
+RAISED = 1.1  # a knee drawn this much larger comes towards the eye: a kneecap line
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -125,9 +126,11 @@ class Scene:
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
     arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
-    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); the arrows are not
-    # cut (the one between two panels lies outside both).
+    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); its arrows are not
+    # cut.
     clips: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
+    # drawn (and cut) on its own
 
     def points(self):
         for pts in self._all():
@@ -136,6 +139,8 @@ class Scene:
                     yield pt
         for x0, y0, x1, y1 in self.clips:
             yield from ((x0, y0), (x1, y1))
+        for part in self.parts:
+            yield from part.points()
 
     def _all(self):
         yield from (pts for pts, *_ in self.behind)
@@ -152,14 +157,8 @@ class Scene:
                       for la in self.layers],
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
-                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips])
-
-    def extend(self, other: "Scene") -> None:
-        self.behind += other.behind
-        self.layers += other.layers
-        self.lines += other.lines
-        self.arrows += other.arrows
-        self.clips += other.clips
+                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
+                     [part.shifted(dx, dy) for part in self.parts])
 
 
 def _in_box(pt, box) -> bool:
@@ -191,8 +190,12 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
         near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
     elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
+    if view == "above":
+        for leg, far in ((near_leg, ""), (far_leg, "_far")):
+            if leg and _nearer(p.get("hip" + far, p["hip"]), p["knee" + far]) > RAISED:
+                leg.marks.insert(0, (_shin_shade(p, far), _darker(leg.ink.fill, 0.09)))
     if view in SIDEWAYS:
-        near_leg.marks.append((_thigh_top(p), ink.fill))
+        near_leg.marks.append((_thigh_top(p), near_leg.ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink, s if flat_front else 0)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
@@ -208,8 +211,38 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     return [layer for layer in order if layer]
 
 
-def _darker(fill: Color) -> Color:
-    return Color(fill.red - 0.13, fill.green - 0.13, fill.blue - 0.13)
+def _darker(fill: Color, by: float = 0.13) -> Color:
+    return Color(fill.red - by, fill.green - by, fill.blue - by)
+
+
+def _shin_shade(p: dict, far: str) -> list:
+    """A knee bent up, seen from above, is a ridge: the shin, sloping away from the light
+    (from the head end), in shade beyond the knee, so the leg reads as a tent, not as a
+    short leg lying flat. The shin's shape from the knee's middle on, a little inside its
+    edge."""
+    knee, ankle = p["knee" + far], p.get("ankle" + far)
+    if not ankle:
+        return []
+    r = KNEE_R * _nearer(p.get("hip" + far, p["hip"]), knee) - 0.15
+    along = norm(sub(ankle, knee))
+    side = rot(along, 1)
+    start = [add(knee, side, -r), add(knee, side, r)]
+    tip = [pt for pt in capsule(knee, r, ankle, ANKLE_R - 0.15)
+           if (pt[0] - knee[0]) * along[0] + (pt[1] - knee[1]) * along[1] > 0]
+    return _convex(start + tip)
+
+
+def _convex(pts) -> list:
+    """The convex hull of the points, anticlockwise (monotone chain)."""
+    pts = sorted(set(pts))
+    def half(seq):
+        out = []
+        for pt in seq:
+            while len(out) >= 2 and cross_z(sub(out[-1], out[-2]), sub(pt, out[-2])) <= 0:
+                out.pop()
+            out.append(pt)
+        return out[:-1]
+    return half(pts) + half(pts[::-1])
 
 
 def _thigh_top(p: dict) -> list:
@@ -414,7 +447,7 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
     knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * 1.1:  # a knee coming towards the eye: its cap, round and near
+    if knee_r > KNEE_R * RAISED:  # a knee coming towards the eye: its cap, round and near
         marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
@@ -433,8 +466,9 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
 
 
 def _nearer(hip, knee) -> float:
-    """From above, a thigh drawn shorter than its length rises to its knee: the knee is
-    nearer the eye, so drawn larger (at most by 60 %), and the thigh widens towards it."""
+    """From above (or a turned leg from the side), a thigh drawn shorter than its length
+    rises to its knee towards the eye: the knee is nearer, so drawn larger (at most by
+    90 %), and the thigh widens towards it."""
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
@@ -680,7 +714,7 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
                                      THEN))
             at += heights[i] + GAP
-        scene.extend(moved)
+        scene.parts.append(moved)
     return scene
 
 
@@ -706,7 +740,14 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     oy = height / 2 - (y0 + y1) / 2 * k
     d = Drawing(width, height)
     g = Group(transform=(k, 0, 0, k, ox, oy))
-    w = 1 / zoom  # line weights stay the same whatever the zoom
+    _draw_scene(g, scene, 1 / zoom)  # line weights stay the same whatever the zoom
+    d.add(g)
+    return d
+
+
+def _draw_scene(g: Group, scene: Scene, w: float) -> None:
+    """Props, lines and figures (cut to the scene's boxes, if any), then each panel in
+    turn, then the arrows, uncut."""
     art = Group()
     if scene.clips:
         art.add(_clip_path(scene.clips))
@@ -717,10 +758,10 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     for layer in scene.layers:
         _draw_layer(art, layer, w)
     g.add(art)
+    for part in scene.parts:
+        _draw_scene(g, part, w)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
-    d.add(g)
-    return d
 
 
 def _flat(pts):
@@ -746,8 +787,8 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
     """Stroke every shape twice as thick as the edge, then fill them all again: where
     shapes overlap the inner strokes are covered, so the part reads as one outline."""
     ink = layer.ink
-    if layer.halo:
-        for pts in layer.shapes:
+    if layer.halo:  # round all but the thigh, which grows out of the buttock
+        for pts in layer.shapes[1:]:
             g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
         g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
