@@ -47,6 +47,16 @@ def test_three_line_file_changes_one_field_of_a_stretch(clinic, tmp_path):
     assert "20 to 30 seconds" not in words
 
 
+def test_show_prints_the_steps_with_the_clinics_hold_and_yaml_keeps_the_placeholder(clinic):
+    clinic_file(clinic, "stretches.yaml", THREE_LINES)
+    shown = run("--data", clinic, "show", "knee-to-chest")
+    assert shown.exit_code == 0, shown.output
+    assert "Hold for 45 seconds. Breathe slowly." in shown.output
+    assert "{hold}" not in shown.output and "20 to 30" not in shown.output
+    as_file = run("--data", clinic, "show", "knee-to-chest", "--yaml")
+    assert "- Hold for {hold}. Breathe slowly." in as_file.output
+
+
 def test_built_in_steps_say_their_own_dose(tmp_path):
     result, pdf = make_pdf("make", tmp_path, "--stretches", "knee-to-chest,pelvic-tilt,figure-4",
                            "--name", "Ana")
