@@ -527,59 +527,61 @@ def _crosses(p1, p2, q1, q2) -> bool:
 
 
 def test_figure_4_shows_the_ankle_resting_on_the_other_knee():
-    """From the side, the crossing leg drawn flat in front (round 6 read its knee fallen out
-    low as kneeling, and the end as a tangle): in every phase its knee points up and out
-    (as high as the other knee, drawn near: larger, with a kneecap), its shin lies straight
-    across (the 4's bar) to the other knee, the ankle within that knee's region just above
-    it. First the other foot is on the mat; then that thigh, the 4 with it, is drawn in
-    towards the chest, both hands behind it, the arrow pointing towards the head."""
-    from handout.render.pictograms import FULL, KNEE_R, body_layers
+    """From the feet end (round 7: from the side the crossing leg read as a leg lifted into
+    a tabletop, its knee turned out could not show): in every phase the crossing leg's knee
+    lies out to the side beyond the hips, its shin runs across to the other knee, the
+    ankle within that knee's region just below it and the foot beyond that leg: a 4.
+    First the other foot is on the mat; then that thigh, the 4 with it, is drawn in
+    towards the chest (the knees up the picture, the foot off the mat), both hands on the
+    back of the thigh (facing us), one each side; the arrow points to the head."""
     pose = pose_of("figure-4")
-    assert pose["view"] == "side" and pose["turned"] == ["leg"]
-    assert "pillow" in [name for name, _ in prop_list(pose)]
+    assert pose["view"] == "feet" and "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
         j = pose[phase]
-        knee, ankle, other = j["knee"], j["ankle"], j["knee_far"]
-        assert _dist(ankle, other) < 4, phase  # resting on the other knee
-        along = sub(other, j["hip"])
-        t = (sub(ankle, j["hip"])[0] * along[0] + sub(ankle, j["hip"])[1] * along[1]) \
-            / (along[0] ** 2 + along[1] ** 2)
-        assert 0.75 < t < 1.1, phase  # just above that knee, not on the shin
+        knee, ankle, toe, other = j["knee"], j["ankle"], j["toe"], j["knee_far"]
+        assert knee[0] < min(j["hip"][0], j["hip_far"][0]) - 8, phase  # turned out
+        assert _dist(ankle, other) < 4 and ankle[1] < other[1], phase  # just below it
+        assert toe[0] > other[0] + 2, phase  # the foot beyond that leg
         shin = sub(ankle, knee)
-        assert abs(shin[1]) < 0.3 * abs(shin[0]), phase  # straight across
-        assert knee[1] > other[1] - 3, phase  # pointing up, not fallen low (kneeling)
-        assert j["head"][1] > 5  # raised on the pillow
-        near = body_layers(j, "up", "side", FULL, pose["turned"])[-2]
-        assert _knee_radius(near, j["hip"], knee) > 1.25 * KNEE_R and near.halo, phase
-        # the darker thigh grows out of the buttock: its top hidden in its own shade
-        assert near.marks[-1][1] == near.ink.fill, phase
+        assert abs(shin[0]) > 2 * abs(shin[1]), phase  # across, the 4's bar
     start, end = pose["start"], pose["end"]
-    assert start["ankle_far"][1] < 3  # the foot on the mat
-    assert end["knee_far"][0] < start["knee_far"][0] - 10  # the thigh drawn in
-    assert end["ankle_far"][1] > start["ankle_far"][1] + 10  # the foot off the mat
-    for hand in ("hand", "hand_far"):  # behind the thigh: on its side towards the feet
-        h = end[hand]
-        assert end["hip"][1] < h[1] < end["knee_far"][1], hand
-        assert 0 < h[0] - lerp_x(end["hip"], end["knee_far"], h[1]) < 4, hand
+    assert start["toe_far"][1] < 3  # the foot on the mat
+    assert end["knee_far"][1] > start["knee_far"][1] + 3  # the thigh drawn in
+    assert end["toe_far"][1] > start["toe_far"][1] + 8  # the foot off the mat
+    thigh_x = (end["hip_far"][0] + end["knee_far"][0]) / 2
+    sides = sorted(end[h][0] - thigh_x for h in ("hand", "hand_far"))
+    assert -6 < sides[0] < 0 < sides[1] < 6  # a hand each side of that thigh
+    for h in ("hand", "hand_far"):
+        assert end["hip_far"][1] < end[h][1] < end["ankle"][1], h  # below the crossed ankle
     (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
-    assert x1 < x0 - 4  # towards the head
-    assert min(y0, y1) > end["knee_far"][1] and _dist(pose["arrow"]["from"], end["knee_far"]) < 9
+    assert y1 > y0 + 6 and abs(x1 - x0) < 1  # towards the head
 
 
 def lerp_x(a, b, y) -> float:
     return a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1])
 
 
+# The figure-4 as round 7 drew it first: from the side, the crossing leg (turned) in front.
+SIDE_FOUR = {"view": "side", "face": "up", "props": ["mat"], "turned": ["leg"],
+             "start": {"head": [20.5, 6.6], "neck": [24.2, 5.6], "shoulder": [27.5, 4.6],
+                       "elbow": [31, 1.7], "wrist": [37, 1.6], "hip": [44, 3.9],
+                       "knee": [47, 17], "ankle": [53, 17.3], "toe": [57.5, 18.3],
+                       "knee_far": [55, 14.2], "ankle_far": [62, 2.6], "toe_far": [67.5, 0.8]}}
+SIDE_FOUR["end"] = SIDE_FOUR["start"]
+
+
 def test_the_crossing_leg_is_a_shade_darker():
-    """The figure-4's legs cross: the near (crossing, turned) leg is filled darker than
-    the other, so a reader can tell which leg is which."""
+    """Legs that cross (a turned leg in front of the other) are told apart: the near one
+    is filled darker and cut out of the one behind by a white edge round its shin and foot
+    (not its thigh, which grows out of the buttock, in its own shade)."""
     from handout.render.pictograms import FULL, body_layers
-    pose = pose_of("figure-4")
+    pose = SIDE_FOUR
     layers = body_layers(pose["end"], "up", "side", FULL, pose["turned"])
     near, far = layers[-2], layers[1]
-    assert near.ink.fill.red < far.ink.fill.red - 0.1
+    assert near.ink.fill.red < far.ink.fill.red - 0.1 and near.halo and not far.halo
+    assert near.marks[-1][1] == near.ink.fill  # the thigh's top hidden in its own shade
     plain = body_layers(pose["end"], "up", "side", FULL)
-    assert plain[-2].ink.fill.red == plain[1].ink.fill.red
+    assert plain[-2].ink.fill.red == plain[1].ink.fill.red and not plain[-2].halo
 
 
 def _mat_and_pillow(pose: dict, phase: str):
