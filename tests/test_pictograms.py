@@ -605,11 +605,11 @@ def _area(box) -> float:
 
 def test_knee_rolls_seen_from_above_lie_on_a_mat():
     """Straight from above (the feet-end view read as a squat three rounds running): the
-    mat's outline round the whole body in both panels, the head on a pillow at one end,
-    the trunk straight along the mat, the arms flat out to the sides (a T) and still."""
+    mat's outline round the whole body, the head on a pillow at one end, the trunk
+    straight along the mat, the arms flat out to the sides (a T) and still."""
     pose = pose_of("knee-rolls")
-    assert pose["view"] == "above" and pose["show"] == "apart"
-    for phase in ("start", "end"):
+    assert pose["view"] == "above"
+    for phase in ("start", "middle", "end"):
         j = pose[phase]
         mat, pillow, body = _mat_and_pillow(pose, phase)
         assert all(mat[0] + 1 < x < mat[2] - 1 and mat[1] + 1 < y < mat[3] - 1
@@ -623,42 +623,47 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
             shoulder, hand = j["shoulder" + side], j["hand" + side]
             assert abs(hand[0] - shoulder[0]) < 3
             assert (hand[1] - shoulder[1]) * far > 15
-    for joint in ("head", "shoulder", "shoulder_far", "hand", "hand_far", "hip", "hip_far"):
-        assert pose["start"][joint] == pose["end"][joint], joint  # shoulders stay flat
+        for joint in ("head", "shoulder", "shoulder_far", "hand", "hand_far", "hip",
+                      "hip_far"):
+            assert j[joint] == pose["start"][joint], joint  # shoulders stay flat
 
 
-def test_knee_rolls_start_with_the_knees_up_and_end_with_both_to_one_side():
+def test_knee_rolls_go_to_both_sides_from_knees_up():
     """Start: knees bent and pointing up, so from above the thighs look short, the knees
-    nearer (drawn larger, with a kneecap, the shin beyond in shade: a ridge) and the feet
-    near the hips. End: both knees
-    together lowered to one side, the thighs at full length across to that side; the
-    curved two-headed arrow at the knees, from one side to the other."""
+    nearer (drawn larger, the shin beyond in shade: a ridge) and the feet near the hips.
+    Then both knees together lowered to one side (pale) and to the other (dark; round 7:
+    one side only said 'both ways' by the arrow alone), the thighs at full length across
+    to that side; the curved two-headed arrow from the one side's knees to the other's."""
     from handout.render.pictograms import FULL, KNEE_R, THIGH_LEN, body_layers
     pose = pose_of("knee-rolls")
-    start, end = pose["start"], pose["end"]
+    assert pose.get("show", "together") == "together"
+    start = pose["start"]
+    hips = (start["hip"][1], start["hip_far"][1])
     for knee, hip, ankle in (("knee", "hip", "ankle"), ("knee_far", "hip_far", "ankle_far")):
         assert _dist(start[hip], start[knee]) < 0.6 * THIGH_LEN  # foreshortened: raised
         assert start[ankle][0] - start[hip][0] < 14  # the feet near the hips
-        assert _dist(end[hip], end[knee]) > 0.9 * THIGH_LEN  # lying flat
-        assert end[knee][1] < min(start["hip"][1], start["hip_far"][1]) - 5  # one side
-    assert _dist(end["knee"], end["knee_far"]) < 7  # together
-    def knee_marks(joints):  # the kneecap line, and the shin in shade beyond the knee
+        for phase, side in (("middle", 1), ("end", -1)):
+            j = pose[phase]
+            assert _dist(j[hip], j[knee]) > 0.9 * THIGH_LEN  # lying flat
+            assert (j[knee][1] - (max(hips) if side > 0 else min(hips))) * side > 5, phase
+    for phase in ("middle", "end"):
+        assert _dist(pose[phase]["knee"], pose[phase]["knee_far"]) < 7  # together
+    def shaded_shins(joints):
         legs = body_layers(joints, "up", "above", FULL)[-2:]
-        caps = sum(colour == leg.ink.edge for leg in legs for _, colour in leg.marks)
-        shade = sum(leg.ink.edge.red < colour.red < leg.ink.fill.red - 0.05 for leg in legs
-                    for _, colour in leg.marks)
-        return caps, shade
-    assert knee_marks(start) == (2, 2) and knee_marks(end) == (0, 0)
-    for phase, grown in ((start, True), (end, False)):  # nearer the eye: larger
-        leg = body_layers(phase, "up", "above", FULL)[-1]
-        assert (_knee_radius(leg, phase["hip_far"], phase["knee_far"]) > 1.4 * KNEE_R) == grown
+        return sum(leg.ink.edge.red < colour.red < leg.ink.fill.red - 0.05 for leg in legs
+                   for _, colour in leg.marks)
+    assert shaded_shins(start) == 2
+    assert shaded_shins(pose["middle"]) == shaded_shins(pose["end"]) == 0
+    for phase, grown in (("start", True), ("end", False)):  # nearer the eye: larger
+        j = pose[phase]
+        leg = body_layers(j, "up", "above", FULL)[-1]
+        assert (_knee_radius(leg, j["hip_far"], j["knee_far"]) > 1.4 * KNEE_R) == grown
     arrow = pose["arrow"]
-    assert arrow["both"] and arrow["bend"] and arrow.get("phase", "end") == "end"
-    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
-    middle = (start["hip"][1] + start["hip_far"][1]) / 2
-    assert min(y0, y1) < middle < max(y0, y1)  # to both sides
-    for x in (x0, x1):  # at the knees, not by the head or the arms
-        assert start["knee"][0] < x < end["toe"][0] + 6
+    assert arrow["both"] and arrow["bend"]
+    ends = (arrow["from"], arrow["to"])
+    for phase in ("middle", "end"):  # a head at each side's knees
+        knees = [pose[phase]["knee"], pose[phase]["knee_far"]]
+        assert min(_dist(e, k) for e in ends for k in knees) < 4, phase
 
 
 def _knee_radius(leg, hip, knee) -> float:

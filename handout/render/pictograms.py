@@ -38,7 +38,7 @@ HAND_LEN = 4.6
 HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
 HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
-RAISED = 1.1  # a knee drawn this much larger comes towards the eye: a kneecap line
+RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -447,8 +447,6 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
     knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * RAISED:  # a knee coming towards the eye: its cap, round and near
-        marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view in SIDEWAYS else 0.0
@@ -472,12 +470,6 @@ def _nearer(hip, knee) -> float:
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
-
-
-def _ring(c, r, w, n: int = 20) -> list:
-    """A thin circle as one filled shape (outer edge, then the inner edge backwards)."""
-    outer, inner = circle(c, r + w / 2, n), circle(c, r - w / 2, n)
-    return outer + [outer[0]] + [inner[0]] + inner[::-1]
 
 
 # --------------------------------------------------------------------------- props
