@@ -35,8 +35,6 @@ THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
-HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
-HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
 
@@ -320,44 +318,6 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     return left, right
 
 
-def hollow_under_back(p: dict, face: str | None) -> list | None:
-    """The air between the floor and the back of a lying trunk, as a polygon: where the
-    back's line runs more than HOLLOW_MIN above the floor, between the buttock and the
-    ribs. None when the back lies on the floor."""
-    s = front_side(p, face)
-    left, right = hollow_edges(p, s)
-    back = right if s > 0 else left
-    top = max(range(len(back)), key=lambda i: back[i][1])
-    if back[top][1] < HOLLOW_MIN:
-        return None
-    a = b = top
-    while a > 0 and back[a - 1][1] > 0.15:
-        a -= 1
-    while b < len(back) - 1 and back[b + 1][1] > 0.15:
-        b += 1
-    run = back[a:b + 1]
-    return run + [(run[-1][0], 0.0), (run[0][0], 0.0)]
-
-
-def hatch(poly, spacing: float = 0.9) -> list:
-    """Diagonal lines filling the polygon, as point pairs (the even-odd crossings of each
-    line with its edges)."""
-    x0, y0, x1, y1 = bbox(poly)
-    lines = []
-    c = x0 - (y1 - y0)
-    while c < x1:  # the lines x - y = c
-        hits = []
-        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
-            da, db = ax - ay - c, bx - by - c
-            if (da > 0) != (db > 0):
-                t = da / (da - db)
-                hits.append((ax + (bx - ax) * t, ay + (by - ay) * t))
-        hits.sort()
-        lines += [hits[i:i + 2] for i in range(0, len(hits) - 1, 2)]
-        c += spacing
-    return lines
-
-
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -636,7 +596,7 @@ def build_scene(pose: dict) -> Scene:
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
             scene.arrows.append((pts, both, True, black))
-        _ground(pose, scene, view, ground, pose["end"])
+        _ground(pose, scene, view, ground)
         _crop(pose, scene)
     return scene
 
@@ -651,14 +611,9 @@ def _crop(pose: dict, scene: Scene) -> None:
     scene.clips.append((x0, min(ys) - 0.5, x1, max(ys) + 0.5))
 
 
-def _ground(pose, scene: Scene, view: str, ground: str, joints: dict) -> None:
+def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
-    if pose.get("hollow"):  # the air under the lower back, shaded: over the mat, behind
-        gap = hollow_under_back(joints, pose.get("face"))  # the body
-        if gap:
-            props.append((gap, HOLLOW_FILL, None, 0))
-            scene.lines += [(pair, HOLLOW_LINE, 0.3) for pair in hatch(gap, 0.75)]
     scene.behind = props + scene.behind
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
@@ -677,7 +632,7 @@ def _apart(pose: dict, named) -> Scene:
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
                 part.arrows.append((pts, both, True, black))
-        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"), joints)
+        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         _crop(pose, part)
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
