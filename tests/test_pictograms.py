@@ -240,23 +240,30 @@ def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
     assert black(top) < black(bottom) / 3
 
 
-def test_stacked_phases_have_an_arrow_between_them():
-    """Pelvic tilt, one panel above the other: in the white band between them, only an
-    arrow at the left edge, grey (it says 'then'; the black arrows say 'move this way';
-    at the middle, over the lower back, it read as 'press down')."""
+def test_apart_panels_are_numbered_in_order():
+    """Round 7's blind check: which panel is first was not plain without a key: each
+    panel has its number (1, 2) at its top left, in reading order; stacked panels have
+    nothing between them (an arrow down between them read as one more 'press down');
+    side by side keep the grey two-headed arrow."""
+    from handout.render.pictograms import build_scene
+    for stretch_id in ("pelvic-tilt", "cat-cow", "figure-4", "prone-press-up"):
+        scene = build_scene(pose_of(stretch_id))
+        numbers = [n for _, n in scene.badges]
+        assert numbers == [1, 2], stretch_id
+        (x1, y1), (x2, y2) = [c for c, _ in scene.badges]
+        assert y1 > y2 + 5 or x1 < x2 - 5, stretch_id  # 1 above or left of 2
+        for (cx, cy), part in zip([c for c, _ in scene.badges], scene.parts):
+            px0, _, _, py1 = bbox(part.points())
+            assert abs(cx - px0) < 4 and 0 < cy - py1 < 5, stretch_id  # its top left
+        stacked = y1 > y2 + 5
+        assert bool(scene.arrows) != stacked, stretch_id
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     rows = [[x for x in range(image.width) if image.getpixel((x, y)) < 200]
             for y in range(image.height)]
     left = min(min(row) for row in rows if row)
-    right = max(max(row) for row in rows if row)
-    only_left = [y for y, row in enumerate(rows) if row and max(row) < left + 0.15 * (right - left)]
-    runs = [[]]
-    for y in only_left:  # the band between the panels: the longest run of such rows
-        runs[-1:] = [runs[-1] + [y]] if not runs[-1] or y == runs[-1][-1] + 1 else [runs[-1], [y]]
-    band = max(runs, key=len)
-    assert len(band) > 0.05 * image.height
-    darkest = min(image.getpixel((x, y)) for y in band for x in range(image.width))
-    assert 90 < darkest < 170  # mid grey, lighter than the black motion arrow
+    # the number's ring: ink at the top left, above the figure
+    top = next(y for y, row in enumerate(rows) if row)
+    assert min(rows[top + 3]) < left + 0.1 * image.width
 
 
 def test_each_arrow_goes_in_its_own_phase():

@@ -52,6 +52,7 @@ PAD = 3.0
 # feet end), over a strip for its thickness.
 MAT_BAND, MAT_SKEW = 18.0, 5.0
 GAP = 11.0  # between the phases of an "apart" picture
+BADGE_R = 2.4  # the ring round a panel's number
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Scene:
     clips: list = field(default_factory=list)
     parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
     # drawn (and cut) on its own
+    badges: list = field(default_factory=list)  # (centre, number): a panel's place in turn
 
     def points(self):
         for pts in self._all():
@@ -139,6 +141,8 @@ class Scene:
             yield from ((x0, y0), (x1, y1))
         for part in self.parts:
             yield from part.points()
+        for (x, y), _ in self.badges:
+            yield from ((x - BADGE_R, y - BADGE_R), (x + BADGE_R, y + BADGE_R))
 
     def _all(self):
         yield from (pts for pts, *_ in self.behind)
@@ -156,7 +160,8 @@ class Scene:
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
                      [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
-                     [part.shifted(dx, dy) for part in self.parts])
+                     [part.shifted(dx, dy) for part in self.parts],
+                     [((x + dx, y + dy), n) for (x, y), n in self.badges])
 
 
 def _in_box(pt, box) -> bool:
@@ -654,14 +659,13 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
                                      THEN))
         else:
+            # one above the other: the panels' numbers say which comes first (an arrow
+            # down between them read as one more "press down")
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the left edge (at
-                # the middle, over a lying body, it read as "press down")
-                x, y = PAD, -at + GAP
-                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
-                                     THEN))
             at += heights[i] + GAP
         scene.parts.append(moved)
+        x0, _, _, y1 = bbox(moved.points())
+        scene.badges.append(((x0 + BADGE_R, y1 + BADGE_R + 0.8), i + 1))
     return scene
 
 
@@ -709,6 +713,28 @@ def _draw_scene(g: Group, scene: Scene, w: float) -> None:
         _draw_scene(g, part, w)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
+    for centre, number in scene.badges:
+        _draw_badge(g, centre, number, w)
+
+
+# Digits as strokes in a unit box (0, 0)-(1, 1), so a panel's number needs no font.
+DIGITS = {1: [[(0.3, 0.76), (0.56, 0.97), (0.56, 0.03)]],
+          2: [[(0.2, 0.74), (0.3, 0.9), (0.5, 0.97), (0.7, 0.9), (0.79, 0.72), (0.72, 0.52),
+               (0.2, 0.03), (0.82, 0.03)]],
+          3: [[(0.2, 0.86), (0.48, 0.97), (0.73, 0.86), (0.74, 0.64), (0.45, 0.52),
+               (0.76, 0.4), (0.78, 0.16), (0.5, 0.03), (0.2, 0.13)]]}
+
+
+def _draw_badge(g: Group, centre, number: int, w: float) -> None:
+    """The panel's number in a ring, the same printed size in every picture: which comes
+    first, without a key."""
+    r = BADGE_R * w
+    g.add(_polygon(circle(centre, r, 28), white, black, 0.45 * w))
+    size = r * 1.05
+    for stroke in DIGITS[number]:
+        pts = [(centre[0] + (x - 0.5) * size, centre[1] + (y - 0.5) * size) for x, y in stroke]
+        g.add(PolyLine(_flat(pts), strokeColor=black, strokeWidth=0.62 * w, strokeLineCap=1,
+                       strokeLineJoin=1))
 
 
 def _flat(pts):
