@@ -35,10 +35,8 @@ THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
 HAND_LEN = 4.6
-HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
-HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
-RAISED = 1.1  # a knee drawn this much larger comes towards the eye: a kneecap line
+RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -54,6 +52,7 @@ PAD = 3.0
 # feet end), over a strip for its thickness.
 MAT_BAND, MAT_SKEW = 18.0, 5.0
 GAP = 11.0  # between the phases of an "apart" picture
+BADGE_R = 2.4  # the ring round a panel's number
 
 
 @dataclass(frozen=True)
@@ -131,6 +130,7 @@ class Scene:
     clips: list = field(default_factory=list)
     parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
     # drawn (and cut) on its own
+    badges: list = field(default_factory=list)  # (centre, number): a panel's place in turn
 
     def points(self):
         for pts in self._all():
@@ -141,6 +141,8 @@ class Scene:
             yield from ((x0, y0), (x1, y1))
         for part in self.parts:
             yield from part.points()
+        for (x, y), _ in self.badges:
+            yield from ((x - BADGE_R, y - BADGE_R), (x + BADGE_R, y + BADGE_R))
 
     def _all(self):
         yield from (pts for pts, *_ in self.behind)
@@ -158,7 +160,8 @@ class Scene:
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
                      [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
-                     [part.shifted(dx, dy) for part in self.parts])
+                     [part.shifted(dx, dy) for part in self.parts],
+                     [((x + dx, y + dy), n) for (x, y), n in self.badges])
 
 
 def _in_box(pt, box) -> bool:
@@ -320,44 +323,6 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     return left, right
 
 
-def hollow_under_back(p: dict, face: str | None) -> list | None:
-    """The air between the floor and the back of a lying trunk, as a polygon: where the
-    back's line runs more than HOLLOW_MIN above the floor, between the buttock and the
-    ribs. None when the back lies on the floor."""
-    s = front_side(p, face)
-    left, right = hollow_edges(p, s)
-    back = right if s > 0 else left
-    top = max(range(len(back)), key=lambda i: back[i][1])
-    if back[top][1] < HOLLOW_MIN:
-        return None
-    a = b = top
-    while a > 0 and back[a - 1][1] > 0.15:
-        a -= 1
-    while b < len(back) - 1 and back[b + 1][1] > 0.15:
-        b += 1
-    run = back[a:b + 1]
-    return run + [(run[-1][0], 0.0), (run[0][0], 0.0)]
-
-
-def hatch(poly, spacing: float = 0.9) -> list:
-    """Diagonal lines filling the polygon, as point pairs (the even-odd crossings of each
-    line with its edges)."""
-    x0, y0, x1, y1 = bbox(poly)
-    lines = []
-    c = x0 - (y1 - y0)
-    while c < x1:  # the lines x - y = c
-        hits = []
-        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
-            da, db = ax - ay - c, bx - by - c
-            if (da > 0) != (db > 0):
-                t = da / (da - db)
-                hits.append((ax + (bx - ax) * t, ay + (by - ay) * t))
-        hits.sort()
-        lines += [hits[i:i + 2] for i in range(0, len(hits) - 1, 2)]
-        c += spacing
-    return lines
-
-
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -447,8 +412,6 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
     knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * RAISED:  # a knee coming towards the eye: its cap, round and near
-        marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view in SIDEWAYS else 0.0
@@ -472,12 +435,6 @@ def _nearer(hip, knee) -> float:
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
-
-
-def _ring(c, r, w, n: int = 20) -> list:
-    """A thin circle as one filled shape (outer edge, then the inner edge backwards)."""
-    outer, inner = circle(c, r + w / 2, n), circle(c, r - w / 2, n)
-    return outer + [outer[0]] + [inner[0]] + inner[::-1]
 
 
 # --------------------------------------------------------------------------- props
@@ -644,7 +601,7 @@ def build_scene(pose: dict) -> Scene:
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
             scene.arrows.append((pts, both, True, black))
-        _ground(pose, scene, view, ground, pose["end"])
+        _ground(pose, scene, view, ground)
         _crop(pose, scene)
     return scene
 
@@ -659,14 +616,9 @@ def _crop(pose: dict, scene: Scene) -> None:
     scene.clips.append((x0, min(ys) - 0.5, x1, max(ys) + 0.5))
 
 
-def _ground(pose, scene: Scene, view: str, ground: str, joints: dict) -> None:
+def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
-    if pose.get("hollow"):  # the air under the lower back, shaded: over the mat, behind
-        gap = hollow_under_back(joints, pose.get("face"))  # the body
-        if gap:
-            props.append((gap, HOLLOW_FILL, None, 0))
-            scene.lines += [(pair, HOLLOW_LINE, 0.3) for pair in hatch(gap, 0.75)]
     scene.behind = props + scene.behind
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
@@ -685,7 +637,7 @@ def _apart(pose: dict, named) -> Scene:
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
                 part.arrows.append((pts, both, True, black))
-        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"), joints)
+        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         _crop(pose, part)
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
@@ -707,14 +659,13 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
                                      THEN))
         else:
+            # one above the other: the panels' numbers say which comes first (an arrow
+            # down between them read as one more "press down")
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the left edge (at
-                # the middle, over a lying body, it read as "press down")
-                x, y = PAD, -at + GAP
-                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
-                                     THEN))
             at += heights[i] + GAP
         scene.parts.append(moved)
+        x0, _, _, y1 = bbox(moved.points())
+        scene.badges.append(((x0 + BADGE_R, y1 + BADGE_R + 0.8), i + 1))
     return scene
 
 
@@ -762,6 +713,28 @@ def _draw_scene(g: Group, scene: Scene, w: float) -> None:
         _draw_scene(g, part, w)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
+    for centre, number in scene.badges:
+        _draw_badge(g, centre, number, w)
+
+
+# Digits as strokes in a unit box (0, 0)-(1, 1), so a panel's number needs no font.
+DIGITS = {1: [[(0.3, 0.76), (0.56, 0.97), (0.56, 0.03)]],
+          2: [[(0.2, 0.74), (0.3, 0.9), (0.5, 0.97), (0.7, 0.9), (0.79, 0.72), (0.72, 0.52),
+               (0.2, 0.03), (0.82, 0.03)]],
+          3: [[(0.2, 0.86), (0.48, 0.97), (0.73, 0.86), (0.74, 0.64), (0.45, 0.52),
+               (0.76, 0.4), (0.78, 0.16), (0.5, 0.03), (0.2, 0.13)]]}
+
+
+def _draw_badge(g: Group, centre, number: int, w: float) -> None:
+    """The panel's number in a ring, the same printed size in every picture: which comes
+    first, without a key."""
+    r = BADGE_R * w
+    g.add(_polygon(circle(centre, r, 28), white, black, 0.45 * w))
+    size = r * 1.05
+    for stroke in DIGITS[number]:
+        pts = [(centre[0] + (x - 0.5) * size, centre[1] + (y - 0.5) * size) for x, y in stroke]
+        g.add(PolyLine(_flat(pts), strokeColor=black, strokeWidth=0.62 * w, strokeLineCap=1,
+                       strokeLineJoin=1))
 
 
 def _flat(pts):
