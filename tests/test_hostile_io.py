@@ -1,13 +1,13 @@
 """Hostile and careless input (issue 14): a fixed corpus of the cases the fuzzing pass found.
 
 Each case runs `handout` as a user would and must end with exit code 1, one line on stderr,
-no traceback, and nothing destroyed. Where the case is about the process itself (a closed or
-broken standard stream, a FIFO or a device that reading or writing could hang on, Ctrl-C, a
-killed parent, a workbook that unpacks to gigabytes) it runs in its own process
-(`in_a_process`, marked `process`), bounded by the subprocess timeout: a hang guard, not a
-timing test. The rest (regular files, options, limits) run in this process through click's
-test runner (`handout`): the same command and the same error handling, without a cold start
-of Python and ReportLab for each case.
+no traceback, and nothing destroyed. Where a FIFO or a device could hang the command, or a
+workbook could unpack to gigabytes, it runs in a child process forked from this one
+(`in_a_child`, tests/forked.py), bounded by a hang guard (not a timing test). Closed or
+broken standard streams, Ctrl-C and a killed parent need Python's own start-up: a fresh
+`python -m handout` (`in_a_process`). Both are marked `process`. The rest (regular files,
+options, limits) run in this process through click's test runner (`handout`): the same
+command and the same error handling, without a cold start of Python and ReportLab for each.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from forked import run_forked
 
 BOUND = 60  # seconds: a hang guard for one command (most take one or two)
 CLIENT = "name: Ana Ruiz\nprotocol: sciatica\n"
@@ -46,15 +48,19 @@ def handout(*args, cwd):
                                        result.stderr_bytes)
 
 
-def in_a_process(*args, cwd, env=None, preexec_fn=None):
-    """`handout ARGS...` in a child process of its own, bounded by BOUND seconds."""
-    env = env or {k: v for k, v in os.environ.items()
-                  if k not in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME")}
+def in_a_child(*args, cwd, env=None):
+    """`handout ARGS...` in a child forked from this process, bounded by BOUND seconds."""
+    return run_forked(*args, cwd=cwd, env=env, timeout=BOUND)
+
+
+def in_a_process(*args, cwd, preexec_fn=None):
+    """`handout ARGS...` in a fresh `python -m handout`, bounded by BOUND seconds."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME")}
     env["HOME"] = str(cwd)
     return subprocess.run([sys.executable, "-m", "handout", *map(str, args)], cwd=cwd,
                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE,
-                          timeout=BOUND, preexec_fn=preexec_fn)
+                          stderr=subprocess.PIPE, timeout=BOUND, preexec_fn=preexec_fn)
 
 
 def refused(result, *expected: str) -> str:
@@ -131,10 +137,10 @@ def test_a_character_device_is_written_into_not_replaced(work):
 def test_a_fifo_is_written_into_and_one_nobody_reads_is_refused_at_once(work):
     fifo = work / "pipe"
     os.mkfifo(fifo)
-    refused(in_a_process("make", "client.yaml", "-o", fifo, cwd=work), "pipe nobody is reading")
+    refused(in_a_child("make", "client.yaml", "-o", fifo, cwd=work), "pipe nobody is reading")
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
     try:
-        result = in_a_process("make", "client.yaml", "-o", fifo, cwd=work)
+        result = in_a_child("make", "client.yaml", "-o", fifo, cwd=work)
         data = reader.communicate(timeout=BOUND)[0]
     finally:
         reader.kill()
@@ -165,7 +171,7 @@ def test_standard_output_broken_is_one_line(work):
 @pytest.mark.parametrize("path", [pytest.param("/dev/zero", marks=pytest.mark.process),
                                   pytest.param("FIFO", marks=pytest.mark.process), "."])
 def test_client_file_that_is_not_a_regular_file_is_refused_at_once(work, path):
-    run = handout if path == "." else in_a_process  # a device or a FIFO could hang
+    run = handout if path == "." else in_a_child  # a device or a FIFO could hang
     if path == "FIFO":
         path = work / "fifo.yaml"
         os.mkfifo(path)  # nobody writes it: reading would hang forever
@@ -182,7 +188,7 @@ def test_template_path_that_is_not_a_regular_file_says_what_it_is(work, kind, sa
     run = handout
     if kind == "FIFO":
         os.mkfifo(path)
-        run = in_a_process  # reading a FIFO nobody writes would hang
+        run = in_a_child  # reading a FIFO nobody writes would hang
     elif kind == "folder":
         path.mkdir()
     refused(run("make", "client.yaml", "--template", path, "-o", "x.pdf", cwd=work),
@@ -192,7 +198,7 @@ def test_template_path_that_is_not_a_regular_file_says_what_it_is(work, kind, sa
 
 @pytest.mark.process
 def test_notes_file_dev_zero_is_refused(work):
-    refused(in_a_process("make", "client.yaml", "--notes-file", "/dev/zero", "-o", "x.pdf",
+    refused(in_a_child("make", "client.yaml", "--notes-file", "/dev/zero", "-o", "x.pdf",
                     cwd=work), "/dev/zero", "device")
 
 
@@ -240,7 +246,7 @@ def test_roster_that_is_not_a_regular_file_is_refused_at_once(work, path):
     if path == "FIFO":
         path = work / "fifo.csv"
         os.mkfifo(path)
-    refused(in_a_process("batch", path, "--out", "out", cwd=work), str(path), "not a roster")
+    refused(in_a_child("batch", path, "--out", "out", cwd=work), str(path), "not a roster")
 
 
 @pytest.mark.parametrize("combined", ["roster.csv", "out/manifest.csv", "out/001-ana-ruiz.pdf"])
@@ -318,11 +324,11 @@ def test_template_number_that_is_not_a_number_is_located(work):
 @pytest.mark.process
 def test_within_the_limits_the_worst_notes_are_made(work):
     """1,000 lines of notes (the limit), each near 60 characters: a PDF, not minutes of
-    layout (the subprocess bound guards it); every line printed."""
+    layout (the child's bound guards it); every line printed."""
     notes = "\n".join(f"{i:04d} walk to the shop and back slowly, then rest a while"
                       for i in range(1000))
     (work / "notes.txt").write_text(notes, encoding="utf-8")
-    result = in_a_process("make", "client.yaml", "--notes-file", "notes.txt", "-o", "x.pdf",
+    result = in_a_child("make", "client.yaml", "--notes-file", "notes.txt", "-o", "x.pdf",
                           cwd=work)
     assert result.returncode == 0, result.stderr
     import pypdf
@@ -460,7 +466,7 @@ def test_a_link_to_a_private_file_is_never_quoted(work, command, contents):
 
 @pytest.mark.process
 def test_config_that_is_dev_zero_is_one_line(work):
-    refused(in_a_process("points", cwd=work, env={**os.environ, "HANDOUT_CONFIG": "/dev/zero"}),
+    refused(in_a_child("points", cwd=work, env={**os.environ, "HANDOUT_CONFIG": "/dev/zero"}),
             "/dev/zero", "device")
 
 
@@ -468,7 +474,7 @@ def test_config_that_is_dev_zero_is_one_line(work):
 def test_data_file_linked_to_dev_zero_is_one_problem(work):
     (work / "data").mkdir()
     (work / "data" / "tips.yaml").symlink_to("/dev/zero")
-    result = in_a_process("validate", "data", cwd=work)
+    result = in_a_child("validate", "data", cwd=work)
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert "tips.yaml: is a device, not a data file" in err
@@ -487,7 +493,7 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(work):
             for _ in range(600):  # 600 MB of zeros, a few hundred kB compressed
                 part.write(chunk)
     assert path.stat().st_size < 5_000_000
-    refused(in_a_process("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
+    refused(in_a_child("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
 
 
 def test_batch_row_dated_9999_fails_alone_with_one_line(work):
