@@ -188,7 +188,9 @@ class _Copy:
         if source in self.done:
             return self.done[source]
         if source in self.open:  # a cycle (an annotation's /P back to its page)
-            return self.early.setdefault(source, self.out._reserve())
+            if source not in self.early:
+                self.early[source] = self.out._reserve()
+            return self.early[source]
         self.open.add(source)
         value = reference.get_object()
         self._renumber(value)
