@@ -60,30 +60,48 @@ def _reportlab_name(family: str, style: str) -> str:
 
 @lru_cache(maxsize=None)
 def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None, *,
-                    check: bool = True) -> Family:
+                    check: bool = True, lazy: bool = False) -> Family:
     """Register a family by fontpkg name (e.g. "Lato") or by explicit (style, path) files.
 
     A clinic's own files (check=False: the system's) are tried glyph by glyph first, so a
     damaged or cut-short file is one line naming it here, not a struct.error or KeyError
-    half way through a PDF."""
+    half way through a PDF. lazy (the fallbacks): only the regular face is read now, which
+    is enough to know the family's characters; the other faces are read by `ready()` the
+    first time a text is set in the family (reading a face costs a cold start about 0.03 s,
+    and most handouts only ask whether a fallback has a character)."""
     paths = dict(files) if files else _fontpkg_files(name)
-    names, registered = {}, {}
+    names, faces = {}, {}
     for style in STYLES:
         path = str(paths.get(style) or paths["regular"])
-        if path in registered:  # a style the family lacks: the same face, read once
-            names[style] = registered[path]
-            continue
-        rl_name = _reportlab_name(name, style)
-        pdfmetrics.registerFont(_read_font(rl_name, path, check_glyphs=bool(files) and check))
-        names[style] = registered[path] = rl_name
-    addMapping(names["regular"], 0, 0, names["regular"])
-    addMapping(names["regular"], 1, 0, names["bold"])
-    addMapping(names["regular"], 0, 1, names["italic"])
-    addMapping(names["regular"], 1, 1, names["bolditalic"])
-    pdfmetrics.registerFontFamily(names["regular"], normal=names["regular"], bold=names["bold"],
+        # A style the family lacks: the same face, read once.
+        names[style] = faces.setdefault(path, _reportlab_name(name, style))
+    regular = names["regular"]
+    pending = [(rl_name, path) for path, rl_name in faces.items() if rl_name != regular]
+    check_glyphs = bool(files) and check
+    pdfmetrics.registerFont(_read_font(regular, str(paths["regular"]), check_glyphs=check_glyphs))
+    _PENDING[regular] = (pending, check_glyphs)
+    addMapping(regular, 0, 0, regular)
+    addMapping(regular, 1, 0, names["bold"])
+    addMapping(regular, 0, 1, names["italic"])
+    addMapping(regular, 1, 1, names["bolditalic"])
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bolditalic"])
-    chars = frozenset(pdfmetrics.getFont(names["regular"]).face.charToGlyph)
-    return Family(name, names["regular"], names["bold"], names["italic"], names["bolditalic"], chars)
+    chars = frozenset(pdfmetrics.getFont(regular).face.charToGlyph)
+    family = Family(name, regular, names["bold"], names["italic"], names["bolditalic"], chars)
+    if not lazy:
+        ready(family)
+    return family
+
+
+_PENDING: dict[str, tuple[list[tuple[str, str]], bool]] = {}  # faces not read yet
+
+
+def ready(family: Family) -> Family:
+    """The family with every face registered (for a lazy one, read now)."""
+    pending, check_glyphs = _PENDING.pop(family.regular, ((), False))
+    for rl_name, path in pending:
+        pdfmetrics.registerFont(_read_font(rl_name, path, check_glyphs=check_glyphs))
+    return family
 
 
 MAX_FONT_BYTES = 64 * 1024 * 1024  # a full CJK font is 10 to 20 MB
@@ -156,11 +174,12 @@ def _fontpkg_files(name: str) -> dict[str, Path]:
 
 @lru_cache(maxsize=None)
 def fallbacks() -> tuple[Family, ...]:
-    out = [register_family(name) for name in FALLBACK_FAMILIES]
+    out = [register_family(name, lazy=True) for name in FALLBACK_FAMILIES]
     for path in SYSTEM_FALLBACKS:
         if path.is_file():
             try:
-                out.append(register_family(path.stem, (("regular", str(path)),), check=False))
+                out.append(register_family(path.stem, (("regular", str(path)),), check=False,
+                                           lazy=True))
             except InputError:
                 continue
     return tuple(out)
@@ -192,7 +211,7 @@ class FontSet:
             if out and out[-1][0] is family:
                 out[-1] = (family, out[-1][1] + char)
             else:
-                out.append((family, char))
+                out.append((ready(family) if family is not None else None, char))
         return out
 
     def family_for(self, char: str) -> Family | None:

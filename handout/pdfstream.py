@@ -188,7 +188,7 @@ class _Copy:
         if source in self.done:
             return self.done[source]
         if source in self.open:  # a cycle (an annotation's /P back to its page)
-            if source not in self.early:
+            if source not in self.early:  # one number however often it is met
                 self.early[source] = self.out._reserve()
             return self.early[source]
         self.open.add(source)

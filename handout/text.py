@@ -11,11 +11,20 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from xml.sax.saxutils import escape
 
 from .fonts import FontSet
 
 log = logging.getLogger("handout")
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """&, < and > as entities, then each of `entities` (xml.sax.saxutils.escape, which a
+    cold start cannot afford: importing it imports urllib.request, http.client, ssl and
+    email)."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for char, entity in (entities or {}).items():
+        text = text.replace(char, entity)
+    return text
 
 _reported: set[str] = set()
 

@@ -1,23 +1,22 @@
 """Files are written whole or not at all: a write that fails half-way (a full disk, a quota)
 leaves the file that was there before byte for byte, and no temporary file beside it.
 
-The failure is real, not mocked: each command runs in a child process whose largest file
-size is capped below the size of what it writes (RLIMIT_FSIZE, with SIGXFSZ ignored, so
-the write fails with "File too large" part-way through, as on a full disk). What is checked
-is only what a user would find in the folder afterwards, so the tests hold whichever module
-does the writing.
+The failure is real, not mocked: each command runs in a child process (forked from the test
+process, tests/forked.py) whose largest file size is capped below the size of what it writes
+(RLIMIT_FSIZE, with SIGXFSZ ignored, so the write fails with "File too large" part-way
+through, as on a full disk). What is checked is only what a user would find in the folder
+afterwards, so the tests hold whichever module does the writing.
 """
 
 from __future__ import annotations
 
-import resource
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from forked import run_forked
 from runcli import run
 
 pytestmark = pytest.mark.process
@@ -27,15 +26,10 @@ CAP = 16_000  # bytes: every PDF or PNG below is many times larger
 ROSTER = "name,date,protocol\nAna Ruiz,2026-03-14,sciatica-gentle\nBo Li,2026-03-14,sciatica-gentle\n"
 
 
-def capped():
-    """In the child: no file may grow past CAP bytes; a write past it fails (EFBIG)."""
-    resource.setrlimit(resource.RLIMIT_FSIZE, (CAP, CAP))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-
 def handout_capped(folder: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "handout", *map(str, args)], cwd=folder,
-                          capture_output=True, text=True, preexec_fn=capped, timeout=300)
+    """In a child process: no file may grow past CAP bytes; a write past it fails (EFBIG)."""
+    return run_forked(*args, cwd=folder, file_size=CAP, ignored=(signal.SIGXFSZ,), timeout=300,
+                      text=True)
 
 
 def listing(folder: Path) -> dict[str, bytes]:

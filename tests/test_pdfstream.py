@@ -77,6 +77,42 @@ def test_pages_annotations_and_bookmarks_survive(tmp_path):
     assert _combined([a, b], [("1. Ana", 0), ("2. Bo", 1)]) == data  # no time in it
 
 
+def _xref_problems(data: bytes) -> list[str]:
+    """Cross-reference entries in use that do not point at their own object."""
+    start = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    lines = data[start:].split(b"\n")
+    count = int(lines[1].split()[1])
+    problems = []
+    for number, entry in enumerate(lines[2:2 + count]):
+        offset, _, kind = entry.split()
+        if kind == b"n" and not data[int(offset):].startswith(b"%d 0 obj" % number):
+            problems.append(f"object {number} at {int(offset)}")
+    return problems
+
+
+def test_a_page_met_again_through_several_annotations_is_one_object(tmp_path):
+    """Two links on a page, each pointing back at it (/P): the cycle is met twice, and every
+    object number in the table is written where the table says (a number reserved per meeting
+    left entries pointing at byte 0: pypdf 'Ignoring wrong pointing object')."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 100)
+    from pypdf.annotations import Link
+
+    for left in (10, 60):
+        writer.add_annotation(0, Link(rect=(left, 10, left + 40, 30), url="https://clinic.example"))
+    for annotation in writer.pages[0]["/Annots"]:
+        annotation.get_object()[NameObject("/P")] = writer.pages[0].indirect_reference
+    source = tmp_path / "two-links.pdf"
+    with open(source, "wb") as handle:
+        writer.write(handle)
+    data = _combined([source, source])
+    assert _xref_problems(data) == []
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    for page in reader.pages[:2]:
+        assert {a.get_object().raw_get("/P").idnum for a in page["/Annots"]} == \
+            {page.indirect_reference.idnum}
+
+
 def test_objects_alike_are_written_once(tmp_path):
     a = _source(tmp_path / "a.pdf", "A")
     once = len(_combined([a]))

@@ -8,7 +8,6 @@ import io
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
@@ -27,7 +26,7 @@ from .. import __version__
 from ..brand import LOGO_BOX_MM, LOGO_BOX_PX, Brand
 from ..errors import InputError
 from ..fonts import FontSet
-from ..text import markup
+from ..text import escape, markup
 from .styles import Styles, measure_width
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
