@@ -26,14 +26,26 @@ def _source(path: Path, text: str, pages: int = 2) -> Path:
     from pypdf.annotations import Link
 
     writer.add_annotation(0, Link(rect=(10, 10, 50, 30), url="https://clinic.example"))
-    annotation = writer.pages[0]["/Annots"][0].get_object()
-    annotation[NameObject("/P")] = writer.pages[0].indirect_reference
+    writer.add_annotation(0, Link(rect=(60, 10, 90, 30), url="https://clinic.example/b"))
+    for annotation in writer.pages[0]["/Annots"]:  # two references back to the page
+        annotation.get_object()[NameObject("/P")] = writer.pages[0].indirect_reference
     writer.pages[0][NameObject("/Marker")] = TextStringObject(text)
     writer.add_metadata({"/Title": text})
     writer._root_object[NameObject("/Lang")] = TextStringObject("de-DE")
     with open(path, "wb") as handle:
         writer.write(handle)
     return path
+
+
+def _check_cross_references(data: bytes) -> None:
+    """Every entry of the table points at its own object (no number left unwritten)."""
+    start = int(data.rsplit(b"startxref\n", 1)[1].split()[0])
+    lines = data[start:].split(b"\n")
+    assert lines[0] == b"xref"
+    count = int(lines[1].split()[1])
+    for number, line in enumerate(lines[3:2 + count], 1):
+        offset, _, kind = line.split()
+        assert kind == b"n" and data[int(offset):].startswith(b"%d 0 obj\n" % number), number
 
 
 def _combined(files, marks=()) -> bytes:
@@ -44,6 +56,7 @@ def _combined(files, marks=()) -> bytes:
     for title, index in marks:
         out.bookmark(title, starts[index], [("Weekly plan", starts[index] + 1)])
     out.finish()
+    _check_cross_references(buffer.getvalue())
     return buffer.getvalue()
 
 
