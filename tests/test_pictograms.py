@@ -621,7 +621,7 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
     straight along the mat, the arms flat out to the sides (a T) and still."""
     pose = pose_of("knee-rolls")
     assert pose["view"] == "above"
-    for phase in ("start", "middle", "end"):
+    for phase in ("start", "end"):
         j = pose[phase]
         mat, pillow, body = _mat_and_pillow(pose, phase)
         assert all(mat[0] + 1 < x < mat[2] - 1 and mat[1] + 1 < y < mat[3] - 1
@@ -640,42 +640,44 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
             assert j[joint] == pose["start"][joint], joint  # shoulders stay flat
 
 
-def test_knee_rolls_go_to_both_sides_from_knees_up():
-    """Start: knees bent and pointing up, so from above the thighs look short, the knees
-    nearer (drawn larger, the shin beyond in shade: a ridge) and the feet near the hips.
-    Then both knees together lowered to one side (pale) and to the other (dark; round 7:
-    one side only said 'both ways' by the arrow alone), the thighs at full length across
-    to that side; the curved two-headed arrow from the one side's knees to the other's."""
-    from handout.render.pictograms import FULL, KNEE_R, THIGH_LEN, body_layers
+def test_knee_rolls_are_two_positions_one_to_each_side():
+    """Both knees together lowered to one side (pale) and then to the other (dark), the
+    thighs at full length across to that side; nothing more (round 8 read three
+    overlapping leg shapes, a knees-up ghost among them, as an arrowhead or a bird). The
+    feet stay where they are on the mat, so only one pair shows, each a foot broad at the
+    toes, not a finger. The curved two-headed arrow from the one side's knees to the
+    other's."""
+    from handout.render.pictograms import FULL, GHOST, THIGH_LEN, build_scene
     pose = pose_of("knee-rolls")
     assert pose.get("show", "together") == "together"
-    start = pose["start"]
+    assert [name for name in ("start", "middle", "end") if name in pose] == ["start", "end"]
+    start, end = pose["start"], pose["end"]
     hips = (start["hip"][1], start["hip_far"][1])
-    for knee, hip, ankle in (("knee", "hip", "ankle"), ("knee_far", "hip_far", "ankle_far")):
-        assert _dist(start[hip], start[knee]) < 0.6 * THIGH_LEN  # foreshortened: raised
-        assert start[ankle][0] - start[hip][0] < 14  # the feet near the hips
-        for phase, side in (("middle", 1), ("end", -1)):
-            j = pose[phase]
+    for knee, hip in (("knee", "hip"), ("knee_far", "hip_far")):
+        for j, side in ((start, 1), (end, -1)):
             assert _dist(j[hip], j[knee]) > 0.9 * THIGH_LEN  # lying flat
-            assert (j[knee][1] - (max(hips) if side > 0 else min(hips))) * side > 5, phase
-    for phase in ("middle", "end"):
-        assert _dist(pose[phase]["knee"], pose[phase]["knee_far"]) < 7  # together
-    def shaded_shins(joints):
-        legs = body_layers(joints, "up", "above", FULL)[-2:]
-        return sum(leg.ink.edge.red < colour.red < leg.ink.fill.red - 0.05 for leg in legs
-                   for _, colour in leg.marks)
-    assert shaded_shins(start) == 2
-    assert shaded_shins(pose["middle"]) == shaded_shins(pose["end"]) == 0
-    for phase, grown in (("start", True), ("end", False)):  # nearer the eye: larger
-        j = pose[phase]
-        leg = body_layers(j, "up", "above", FULL)[-1]
-        assert (_knee_radius(leg, j["hip_far"], j["knee_far"]) > 1.4 * KNEE_R) == grown
+            assert (j[knee][1] - (max(hips) if side > 0 else min(hips))) * side > 5
+    for j in (start, end):
+        assert _dist(j["knee"], j["knee_far"]) < 7  # together
+    for joint in ("ankle", "toe", "ankle_far", "toe_far"):
+        assert start[joint] == end[joint], joint  # the feet stay put
+    layers = build_scene(pose).layers
+    assert [layer.ink.edge for layer in layers].count(GHOST.edge) == 2  # the pale legs only
+    fills = {layer.ink.fill.red for layer in layers if layer.ink.edge == GHOST.edge}
+    assert fills == {GHOST.fill.red}  # one pale, never darker than the end's legs
+    assert all(layer.ink.fill.red >= FULL.fill.red - 0.14 for layer in layers
+               if layer.ink.edge == FULL.edge)
+    for toe, ankle in (("toe", "ankle"), ("toe_far", "ankle_far")):
+        foot = [p for layer in layers for shape in layer.shapes for p in shape
+                if _dist(p, end[toe]) < 3.5 and p[0] > end[ankle][0]]
+        across = max(y for _, y in foot) - min(y for _, y in foot)
+        assert across > 3.2, toe  # broad at the toes: wider than the ankle (2.4)
     arrow = pose["arrow"]
     assert arrow["both"] and arrow["bend"]
     ends = (arrow["from"], arrow["to"])
-    for phase in ("middle", "end"):  # a head at each side's knees
-        knees = [pose[phase]["knee"], pose[phase]["knee_far"]]
-        assert min(_dist(e, k) for e in ends for k in knees) < 4, phase
+    for j in (start, end):  # a head at each side's knees
+        knees = [j["knee"], j["knee_far"]]
+        assert min(_dist(e, k) for e in ends for k in knees) < 4
 
 
 def _knee_radius(leg, hip, knee) -> float:

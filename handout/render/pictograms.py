@@ -34,6 +34,7 @@ PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
+FOREFOOT_R = 1.75  # a foot seen from above, across its toes
 HAND_LEN = 4.6
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
@@ -191,7 +192,9 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
         near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
-    elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
+    elif far_leg and view == "above" and ink != GHOST:  # from above leg_far lies on top:
+        # it is the darker (not in the pale earlier position, which would then be darker
+        # than the end's legs; its grey outline tells its two legs apart)
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view == "above":
         for leg, far in ((near_leg, ""), (far_leg, "_far")):
@@ -423,6 +426,10 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
                 shapes += [capsule(ankle, ANKLE_R, heel, HEEL_R, 6),
                            capsule(heel, HEEL_R, toe, TOE_R, 8),
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
+            elif view == "above":  # the foot from above: narrow at the heel, broad at
+                # the toes (round 8 read the even bars as fingers)
+                shapes.append(capsule(ankle, ANKLE_R, add(toe, norm(sub(toe, ankle)), 0.4),
+                                      FOREFOOT_R, 8))
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
     return Layer(ink, shapes, marks)
