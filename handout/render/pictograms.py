@@ -74,6 +74,7 @@ FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
+HOLLOW = Color(0.55, 0.55, 0.55)  # the gap under a hollow back: mid grey, so it prints
 
 
 # --------------------------------------------------------------------------- shapes
@@ -326,6 +327,19 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     return left, right
 
 
+def hollow_shade(p: dict, s: int) -> list:
+    """The gap between the small of the back and the mat (y = 0): the back's line where
+    it is lifted, closed along the mat; none when the back lies flat. Filled mid grey,
+    plain (round 7 read hatching there as a cushion; round 8 missed it left white)."""
+    left, right = hollow_edges(p, s)
+    plain = _edges(spine_samples({k: v for k, v in p.items() if k != "back"}, 24))
+    back, flat = (right, plain[1]) if s > 0 else (left, plain[0])
+    lifted = [pt for pt, low in zip(back, flat) if pt[1] > low[1] + 0.05]
+    if not lifted or max(y for _, y in lifted) < 0.5:
+        return []
+    return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
+
+
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -570,8 +584,14 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
-                                    bool(pose.get("hollow"))))
+    scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
+                                     bool(pose.get("hollow"))))
+    if pose.get("hollow") and view in SIDEWAYS:
+        gap = hollow_shade({k: tuple(v) for k, v in joints.items()},
+                           front_side({k: tuple(v) for k, v in joints.items()}, face))
+        if gap:
+            scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
+    return scene
 
 
 def _together(pose: dict, named) -> list[Layer]:
