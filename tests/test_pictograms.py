@@ -857,3 +857,15 @@ def test_the_thigh_grows_out_of_the_buttock_with_no_ball_on_the_hip():
     assert grey_at(*top) > 150  # no outline of the thigh's top inside the pelvis
     assert grey_at(hip[0], hip[1] - PELVIS_R - 0.3) < 100  # the buttock's edge on the mat
 
+
+
+def test_apart_panels_show_one_person_with_the_same_hair():
+    """Round 7's blind check read cat-cow's two panels as two people: the hair was a
+    different grey in each. Every panel of an apart picture gives the hair the end's
+    shade, the pale start panel too."""
+    from handout.render.pictograms import FULL, GHOST, build_scene
+    for stretch_id in ("cat-cow", "pelvic-tilt"):
+        for part in build_scene(pose_of(stretch_id)).parts:
+            colours = [colour for layer in part.layers for _, colour in layer.marks]
+            assert FULL.hair in colours, stretch_id
+            assert GHOST.hair not in colours, stretch_id

@@ -658,8 +658,11 @@ def _apart(pose: dict, named) -> Scene:
     """Each phase in full, side by side (or one above the other for a lying figure): the
     earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
+    # one person in every panel: the hair keeps the end's shade (round 7's blind check
+    # read cat-cow's two panels, their hair in two greys, as two people)
+    pale = replace(GHOST, hair=FULL.hair)
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
+        part = _phase_scene(pose, joints, FULL if name == "end" else pale)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
