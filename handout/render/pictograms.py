@@ -34,6 +34,7 @@ PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
+FOREFOOT_R = 1.75  # a foot seen from above, across its toes
 HAND_LEN = 4.6
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
 RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
@@ -73,6 +74,7 @@ FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
+HOLLOW = Color(0.55, 0.55, 0.55)  # the gap under a hollow back: mid grey, so it prints
 
 
 # --------------------------------------------------------------------------- shapes
@@ -191,7 +193,9 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
         near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
-    elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
+    elif far_leg and view == "above" and ink != GHOST:  # from above leg_far lies on top:
+        # it is the darker (not in the pale earlier position, which would then be darker
+        # than the end's legs; its grey outline tells its two legs apart)
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
     if view == "above":
         for leg, far in ((near_leg, ""), (far_leg, "_far")):
@@ -323,6 +327,19 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     return left, right
 
 
+def hollow_shade(p: dict, s: int) -> list:
+    """The gap between the small of the back and the mat (y = 0): the back's line where
+    it is lifted, closed along the mat; none when the back lies flat. Filled mid grey,
+    plain (round 7 read hatching there as a cushion; round 8 missed it left white)."""
+    left, right = hollow_edges(p, s)
+    plain = _edges(spine_samples({k: v for k, v in p.items() if k != "back"}, 24))
+    back, flat = (right, plain[1]) if s > 0 else (left, plain[0])
+    lifted = [pt for pt, low in zip(back, flat) if pt[1] > low[1] + 0.05]
+    if not lifted or max(y for _, y in lifted) < 0.5:
+        return []
+    return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
+
+
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -423,6 +440,10 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
                 shapes += [capsule(ankle, ANKLE_R, heel, HEEL_R, 6),
                            capsule(heel, HEEL_R, toe, TOE_R, 8),
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
+            elif view == "above":  # the foot from above: narrow at the heel, broad at
+                # the toes (round 8 read the even bars as fingers)
+                shapes.append(capsule(ankle, ANKLE_R, add(toe, norm(sub(toe, ankle)), 0.4),
+                                      FOREFOOT_R, 8))
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
     return Layer(ink, shapes, marks)
@@ -563,8 +584,14 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
-                                    bool(pose.get("hollow"))))
+    scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
+                                     bool(pose.get("hollow"))))
+    if pose.get("hollow") and view in SIDEWAYS:
+        gap = hollow_shade({k: tuple(v) for k, v in joints.items()},
+                           front_side({k: tuple(v) for k, v in joints.items()}, face))
+        if gap:
+            scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
+    return scene
 
 
 def _together(pose: dict, named) -> list[Layer]:
@@ -631,8 +658,11 @@ def _apart(pose: dict, named) -> Scene:
     """Each phase in full, side by side (or one above the other for a lying figure): the
     earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
+    # one person in every panel: the hair keeps the end's shade (round 7's blind check
+    # read cat-cow's two panels, their hair in two greys, as two people)
+    pale = replace(GHOST, hair=FULL.hair)
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
+        part = _phase_scene(pose, joints, FULL if name == "end" else pale)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
