@@ -1,18 +1,18 @@
 """The combined print file of a batch: every client's PDFs in one file per paper size.
 
-Written with pypdf's own writer (its public API), which also
-- adds a bookmark (outline item) per client, "3. Ana Ruiz", and one for a weekly plan;
+Written by pdfstream.PdfStream, page by page (pypdf reads the handouts and serialises their
+objects), which
+- adds a bookmark (outline item) per client, "3. Ana Ruiz", and one below it for a weekly
+  plan;
 - keeps the handouts' document language (/Lang), so a screen reader speaks it rightly;
-- merges the objects every handout holds alike (the embedded fonts, the logo, the diagram
-  art): a combined file is several times smaller than its parts put together.
+- writes once the objects every handout holds alike (the embedded fonts, the logo, the
+  diagram art): a combined file is several times smaller than its parts put together;
+- holds only offsets and digests, never the pages: memory stays flat however many clients
+  (pypdf's own writer held every page until the end, half a megabyte a client).
 
 A roster whose rows ask for A4 and Letter writes one file per size (all-a4.pdf and
 all-letter.pdf beside the all.pdf asked for): a printer fed one file of mixed sizes scales
 pages or stops for paper. Each file is written through atomic_file: all of it or nothing.
-
-Memory: pypdf holds the file it builds until it writes it. Objects alike are merged every
-MERGE_EVERY clients, so what is held is each client's own pages, not a copy of the fonts
-and pictures per client.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from pathlib import Path
 from .errors import InputError
 from .files import atomic_file, write_stdout
 
-MERGE_EVERY = 50  # clients between two merges of identical objects
 PAPERS = {(595, 842): ("a4", "A4"), (612, 792): ("letter", "Letter")}  # points, rounded
 
 
@@ -97,47 +96,41 @@ def combine(parts: Sequence[Part], target: str | Path, *, duplex: bool = False,
 
 def _write(parts: Sequence[Part], path, duplex: bool, progress, done: list[int],
            total: int) -> int:
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-
     from . import __version__
 
-    writer = PdfWriter()
-    language = None
-    for number, part in enumerate(parts, 1):
-        first = len(writer.pages)
-        bookmark = None
-        for index, file in enumerate(part.files):
-            # Read from an open file, not from a copy in memory: the writer keeps every
-            # reader it was given alive, and each would hold its whole file.
-            with open(file, "rb") as handle:
-                reader = _read(handle, file)
-                language = language or reader.trailer["/Root"].get("/Lang")
-                start = len(writer.pages)
-                writer.append(reader, import_outline=False)
-            if index == 0:
-                bookmark = writer.add_outline_item(title=part.title, page_number=start)
-            else:
-                writer.add_outline_item(title="Weekly plan", page_number=start, parent=bookmark)
-        if duplex and (len(writer.pages) - first) % 2:
-            last = writer.pages[-1].mediabox
-            writer.add_blank_page(float(last.width), float(last.height))
-        if number % MERGE_EVERY == 0:
-            writer.compress_identical_objects()
+    if str(path) == "-":
+        with tempfile.TemporaryFile() as handle:  # whole, before any byte goes out
+            pages = _write_into(handle, parts, duplex, progress, done, total, __version__)
+            handle.seek(0)
+            write_stdout(handle)
+        return pages
+    with atomic_file(path, what="combined file") as handle:
+        return _write_into(handle, parts, duplex, progress, done, total, __version__)
+
+
+def _write_into(handle, parts: Sequence[Part], duplex: bool, progress, done: list[int],
+                total: int, version: str) -> int:
+    from pypdf import PdfReader
+
+    from .pdfstream import PdfStream
+
+    out = PdfStream(handle, title="Handouts", creator=f"handout {version}",
+                    producer=f"handout {version} (batch, pypdf)")
+    for part in parts:
+        first = len(out.pages)
+        starts = []
+        for file in part.files:
+            try:
+                starts.append(out.add_file(file))
+            except Exception as exc:  # pypdf raises many kinds for a damaged file
+                raise InputError(f"combined file: cannot read {file} ({type(exc).__name__}: "
+                                 f"{exc}); delete it and run again with skip_existing=True") from None
+        if duplex and (len(out.pages) - first) % 2:
+            with open(part.files[-1], "rb") as last:
+                box = PdfReader(last).pages[-1].mediabox
+                out.blank_page(float(box.width), float(box.height))
+        out.bookmark(part.title, starts[0], [("Weekly plan", start) for start in starts[1:]])
         done[0] += 1
         if progress:
             progress(done[0], total)
-    writer.compress_identical_objects()
-    if language:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(str(language))
-    writer.add_metadata({"/Title": "Handouts", "/Creator": f"handout {__version__}",
-                         "/Producer": f"handout {__version__} (batch, pypdf)"})
-    if str(path) == "-":
-        with tempfile.TemporaryFile() as handle:  # whole, before any byte goes out
-            writer.write(handle)
-            handle.seek(0)
-            write_stdout(handle)
-    else:
-        with atomic_file(path, what="combined file") as handle:
-            writer.write(handle)
-    return len(writer.pages)
+    return out.finish()

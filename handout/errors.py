@@ -45,7 +45,7 @@ class Problem:
 # roster_table.in_roster_words for a roster's columns.
 API_LISTS = ("allow", "points", "stretches", "tips", "drop", "conditions")
 _API_LIST = re.compile(r"\b(" + "|".join(API_LISTS) + r")=\[([^\]]*)\]")
-_API_TEXT = re.compile(r"\b(protocol|sheet|combined|out_dir)='([^']*)'")
+_API_TEXT = re.compile(r"\b(protocol|sheet|combined|out_dir|base_url)='([^']*)'")
 _API_PAIR = re.compile(r"\b(shard)=\((\d+), (\d+)\)")
 _API_FLAG = re.compile(r"\b(skip_existing|duplex|with_plan)=True\b")
 _OPTION = {"out_dir": "out"}  # where an option's name is not the keyword's

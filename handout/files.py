@@ -322,6 +322,18 @@ def _output_path(target: str | Path, what: str) -> Path:
 
 
 @contextmanager
+def naming_the_file(target: str | Path, what: str = "output") -> Iterator[None]:
+    """A write's OSError, which names no file (EFBIG "File too large", ENOSPC "No space left
+    on device", EIO, EDQUOT), as one line naming the file being written."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:  # the error already says which file
+            raise
+        raise OutputError(f"{target}: cannot write the {what}: {exc.strerror or exc}") from None
+
+
+@contextmanager
 def atomic_file(target: str | Path, *, what: str = "output"):
     """A binary file handle whose content appears at `target` only when the block ends
     without error (see the module's docstring for devices, FIFOs, links and folders)."""
@@ -333,7 +345,7 @@ def atomic_file(target: str | Path, *, what: str = "output"):
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the {what}: {exc.strerror or exc}") from None
     if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-        with _open_stream(target, st, what) as handle:
+        with naming_the_file(target, what), _open_stream(target, st, what) as handle:
             yield handle
         return
     if st is not None and not stat.S_ISREG(st.st_mode):
@@ -344,7 +356,7 @@ def atomic_file(target: str | Path, *, what: str = "output"):
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming_the_file(target, what), os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -24,7 +24,8 @@ from .models import (
     Sign, Source, Step, Stretch, Technique, Tip, Topic, WarningSigns, Wording,
 )
 from .resources import resource_dir
-from .wording import PLACEHOLDERS, client_texts, tailor, unknown_placeholders, unsafe_phrases
+from .wording import (PLACEHOLDERS, client_texts, item_words, tailor, unknown_placeholders,
+                      unsafe_phrases)
 from .yamlio import LineDict, load_yaml
 
 REGIONS = ("lower-back", "buttock", "thigh", "knee", "lower-leg", "ankle-foot")
@@ -727,6 +728,9 @@ def wording_problems(library: Library) -> list[Problem]:
                 problems.append(Problem(file, line, item.id, field_name,
                                         f"unknown placeholder {{{name}}} (known: "
                                         f"{', '.join('{' + k + '}' for k in PLACEHOLDERS)})"))
+            if "{hold}" in text and "hold" not in item_words(item):
+                problems.append(Problem(file, line, item.id, field_name,
+                                        "says {hold}, but the item's dose has no hold_seconds"))
     for text in _all_texts(library.safety):
         for name in unknown_placeholders(text):
             problems.append(Problem("safety.yaml", None, None, None,

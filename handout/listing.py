@@ -9,6 +9,7 @@ from .library import Library, point_key
 from .models import Caution, Dose, Point, Protocol, Stretch, Tip
 from .program import ruled_out
 from .units import dose_text, minutes_text
+from .wording import fill, item_words
 
 
 def filter_items(library: Library, items: Iterable, region: str | None,
@@ -148,6 +149,7 @@ def describe(library: Library, item, asked_as: str = "") -> str:
         d = item.diagram
         lines += _wrap("Diagram", f"view {d.view} at x={d.x:g}, y={d.y:g}")
     elif isinstance(item, Stretch):
+        item = fill(item, item_words(item))  # its steps' {hold} is its own dose's
         lines.append(f"{item.id}  {item.name}")
         lines += _wrap("Region", item.region)
         lines += _wrap("Start", item.start)

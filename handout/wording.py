@@ -20,6 +20,7 @@ import re
 from typing import Iterable, Iterator
 
 from .models import Caution, Condition, EmergencyServices, Wording
+from .units import span
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PLACEHOLDERS = {
@@ -27,6 +28,7 @@ PLACEHOLDERS = {
     "department": "the name of the emergency department (A&E, the emergency room ...)",
     "urgent": "the urgent-care line or service (NHS 111, urgent care ...)",
     "sides": "the side(s) the client works on: both sides of your body, your left side ...",
+    "hold": "a stretch's hold time, from its own dose: 20 to 30 seconds ...",
 }
 SIDES = {"both": "both sides of your body", "left": "your left side only",
          "right": "your right side only"}
@@ -39,6 +41,15 @@ def placeholder_words(services: EmergencyServices | None, side: str = "both") ->
         words.update(number=services.number, department=services.department,
                      urgent=services.urgent)
     return words
+
+
+def item_words(item) -> dict[str, str]:
+    """What the placeholders that come from the item itself say: {hold} is its dose's hold
+    time, so a clinic that changes the dose changes the steps' words with it."""
+    dose = getattr(item, "dose", None)
+    if dose is not None and dose.hold_seconds:
+        return {"hold": span(dose.hold_seconds, "second")}
+    return {}
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -110,7 +121,7 @@ def tailor(item, conditions: Iterable[str], words: dict[str, str] | None = None)
             item = _set(item, path, choose(wordings[0], wanted, value))
     if item.wording:
         item = dataclasses.replace(item, wording=())
-    return fill(item, words)
+    return fill(item, {**(words or {}), **item_words(item)})
 
 
 def client_texts(item) -> Iterator[tuple[str, str]]:

@@ -40,6 +40,25 @@ def isolated(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def builtin_site(tmp_path_factory) -> Path:
+    """The companion site from the built-in data, base URL https://clinic.example/care
+    (given without its final slash), built once per test process for the tests that only
+    read it (test_site.py, test_site_browser.py). Built as `isolated` runs each test: no
+    data folder or config of the machine's, an empty HOME."""
+    from runcli import run
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
+            mp.delenv(name, raising=False)
+        mp.setenv("HOME", str(tmp_path_factory.mktemp("site-home")))
+        mp.chdir(tmp_path_factory.mktemp("site-work"))
+        result = run("site", "-o", out, "--base-url", "https://clinic.example/care")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
 def builtin_dir() -> Path:
     return builtin_data_dir()
 

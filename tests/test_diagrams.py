@@ -667,3 +667,36 @@ def test_names_beside_the_drawing_sit_on_white_paper(view_id, sheet):
             if ink:
                 crowded.append(f"{name.text} ({ink} px)")
         assert crowded == [], f"{view_id}, {side}, {sheet}: names over lines: {crowded}"
+
+
+@pytest.mark.parametrize("sheet", sorted(SHEET_SIZES))
+def test_a_codes_box_hides_next_to_none_of_the_lines(sheet):
+    """A point's code is a white box: it is placed off the art's lines (the body's
+    outline, creases, tendons, leaders), so it hides at most a sliver of one (4 % of the
+    box) on every point's diagram, both sides, at every sheet's size."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+
+    width, height, least = SHEET_SIZES[sheet]
+    hidden = []
+    for point_id, point in sorted(POINTS_BY_ID.items()):
+        d = point["diagram"]
+        view = load_view(d["view"], [IMAGES])
+        for side in ("right", "left"):
+            drawing = point_diagram(view, [(d["x"], d["y"], point_id)], side, width,
+                                    height=height, min_label_pt=least)
+            code_box = [s for s in drawing.contents if isinstance(s, Rect)][-1]
+            own_leader = {1.0, 2.6}  # the code's leader, white under black
+            bare = Drawing(drawing.width, drawing.height, *[
+                s for s in drawing.contents if not isinstance(s, (String, Rect))
+                and not (isinstance(s, Line) and s.strokeWidth in own_leader)])
+            bare.initialFontName = drawing.initialFontName
+            k = 2  # pixels a point
+            image = raster(bare, 72 * k)
+            x0, y0 = code_box.x + 1, code_box.y + 1  # inside its border
+            x1, y1 = code_box.x + code_box.width - 1, code_box.y + code_box.height - 1
+            crop = image.crop((round(x0 * k), round((drawing.height - y1) * k),
+                               round(x1 * k), round((drawing.height - y0) * k)))
+            share = sum(crop.histogram()[:100]) / (crop.width * crop.height)
+            if share > 0.04:
+                hidden.append(f"{point_id} {side}: {share:.0%}")
+    assert hidden == [], f"{sheet}: codes over lines: {hidden}"

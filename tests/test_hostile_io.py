@@ -1,9 +1,13 @@
 """Hostile and careless input (issue 14): a fixed corpus of the cases the fuzzing pass found.
 
-Each case runs `handout` as a user would, in its own process (closed streams, FIFOs and
-devices need a real one), bounded by the subprocess timeout: it must end with exit code 1,
-one line on stderr, no traceback, and nothing destroyed. The bound is a hang guard, not a
-timing test.
+Each case runs `handout` as a user would and must end with exit code 1, one line on stderr,
+no traceback, and nothing destroyed. Where a FIFO or a device could hang the command, or a
+workbook could unpack to gigabytes, it runs in a child process forked from this one
+(`in_a_child`, tests/forked.py), bounded by a hang guard (not a timing test). Closed or
+broken standard streams, Ctrl-C and a killed parent need Python's own start-up: a fresh
+`python -m handout` (`in_a_process`). Both are marked `process`. The rest (regular files,
+options, limits) run in this process through click's test runner (`handout`): the same
+command and the same error handling, without a cold start of Python and ReportLab for each.
 """
 
 from __future__ import annotations
@@ -17,18 +21,46 @@ from pathlib import Path
 
 import pytest
 
+from forked import run_forked
+
 BOUND = 60  # seconds: a hang guard for one command (most take one or two)
 CLIENT = "name: Ana Ruiz\nprotocol: sciatica\n"
 
 
-def handout(*args, cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, pass_fds=(),
-            preexec_fn=None):
+def handout(*args, cwd):
+    """`handout ARGS...` in this process, run from `cwd`, as a CompletedProcess (stderr in
+    bytes, as from a child). The autouse `isolated` fixture has already removed the
+    machine's data folder and config. An exception that escapes the command (a traceback, for
+    a user) fails the test showing it."""
+    from click.testing import CliRunner
+
+    from handout.cli import main
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout_bytes,
+                                       result.stderr_bytes)
+
+
+def in_a_child(*args, cwd, env=None):
+    """`handout ARGS...` in a child forked from this process, bounded by BOUND seconds."""
+    return run_forked(*args, cwd=cwd, env=env, timeout=BOUND)
+
+
+def in_a_process(*args, cwd, preexec_fn=None):
+    """`handout ARGS...` in a fresh `python -m handout`, bounded by BOUND seconds."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME")}
     env["HOME"] = str(cwd)
     return subprocess.run([sys.executable, "-m", "handout", *map(str, args)], cwd=cwd,
-                          env=env, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
-                          timeout=BOUND, pass_fds=pass_fds, preexec_fn=preexec_fn)
+                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=BOUND, preexec_fn=preexec_fn)
 
 
 def refused(result, *expected: str) -> str:
@@ -101,13 +133,14 @@ def test_a_character_device_is_written_into_not_replaced(work):
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
 
 
+@pytest.mark.process
 def test_a_fifo_is_written_into_and_one_nobody_reads_is_refused_at_once(work):
     fifo = work / "pipe"
     os.mkfifo(fifo)
-    refused(handout("make", "client.yaml", "-o", fifo, cwd=work), "pipe nobody is reading")
+    refused(in_a_child("make", "client.yaml", "-o", fifo, cwd=work), "pipe nobody is reading")
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
     try:
-        result = handout("make", "client.yaml", "-o", fifo, cwd=work)
+        result = in_a_child("make", "client.yaml", "-o", fifo, cwd=work)
         data = reader.communicate(timeout=BOUND)[0]
     finally:
         reader.kill()
@@ -116,12 +149,14 @@ def test_a_fifo_is_written_into_and_one_nobody_reads_is_refused_at_once(work):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a file
 
 
+@pytest.mark.process
 def test_standard_output_closed_is_one_line(work):
-    result = handout("make", "client.yaml", "-o", "-", cwd=work,
-                     preexec_fn=lambda: os.close(1))
+    result = in_a_process("make", "client.yaml", "-o", "-", cwd=work,
+                          preexec_fn=lambda: os.close(1))
     refused(result, "standard output is closed")
 
 
+@pytest.mark.process
 def test_standard_output_broken_is_one_line(work):
     proc = subprocess.Popen([sys.executable, "-m", "handout", "make", "client.yaml", "-o", "-"],
                             cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -133,31 +168,37 @@ def test_standard_output_broken_is_one_line(work):
 
 
 # -- reading: regular files only, control characters located -------------------------
-@pytest.mark.parametrize("path", ["/dev/zero", "FIFO", "."])
+@pytest.mark.parametrize("path", [pytest.param("/dev/zero", marks=pytest.mark.process),
+                                  pytest.param("FIFO", marks=pytest.mark.process), "."])
 def test_client_file_that_is_not_a_regular_file_is_refused_at_once(work, path):
+    run = handout if path == "." else in_a_child  # a device or a FIFO could hang
     if path == "FIFO":
         path = work / "fifo.yaml"
         os.mkfifo(path)  # nobody writes it: reading would hang forever
-    refused(handout("make", path, "-o", "x.pdf", cwd=work), str(path))
+    refused(run("make", path, "-o", "x.pdf", cwd=work), str(path))
     assert not (work / "x.pdf").exists()
 
 
-@pytest.mark.parametrize("kind, says", [("FIFO", "is a pipe (FIFO), not a template"),
-                                        ("folder", "is a folder, not a template"),
-                                        ("missing", "not found")])
+@pytest.mark.parametrize("kind, says", [
+    pytest.param("FIFO", "is a pipe (FIFO), not a template", marks=pytest.mark.process),
+    ("folder", "is a folder, not a template"),
+    ("missing", "not found")])
 def test_template_path_that_is_not_a_regular_file_says_what_it_is(work, kind, says):
     path = work / "t.yaml"
+    run = handout
     if kind == "FIFO":
         os.mkfifo(path)
+        run = in_a_child  # reading a FIFO nobody writes would hang
     elif kind == "folder":
         path.mkdir()
-    refused(handout("make", "client.yaml", "--template", path, "-o", "x.pdf", cwd=work),
+    refused(run("make", "client.yaml", "--template", path, "-o", "x.pdf", cwd=work),
             str(path), says)
     assert not (work / "x.pdf").exists()
 
 
+@pytest.mark.process
 def test_notes_file_dev_zero_is_refused(work):
-    refused(handout("make", "client.yaml", "--notes-file", "/dev/zero", "-o", "x.pdf",
+    refused(in_a_child("make", "client.yaml", "--notes-file", "/dev/zero", "-o", "x.pdf",
                     cwd=work), "/dev/zero", "device")
 
 
@@ -199,12 +240,13 @@ def test_control_character_in_a_csv_roster_is_located(work):
             "r.csv:3:2: control character U+001B")
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("path", ["/dev/zero", "FIFO"])
 def test_roster_that_is_not_a_regular_file_is_refused_at_once(work, path):
     if path == "FIFO":
         path = work / "fifo.csv"
         os.mkfifo(path)
-    refused(handout("batch", path, "--out", "out", cwd=work), str(path), "not a roster")
+    refused(in_a_child("batch", path, "--out", "out", cwd=work), str(path), "not a roster")
 
 
 @pytest.mark.parametrize("combined", ["roster.csv", "out/manifest.csv", "out/001-ana-ruiz.pdf"])
@@ -279,13 +321,15 @@ def test_template_number_that_is_not_a_number_is_located(work):
             f"t.yaml:{line}: sections.questions.lines: should be a whole number from 1 to 30")
 
 
+@pytest.mark.process
 def test_within_the_limits_the_worst_notes_are_made(work):
     """1,000 lines of notes (the limit), each near 60 characters: a PDF, not minutes of
-    layout (the subprocess bound guards it); every line printed."""
+    layout (the child's bound guards it); every line printed."""
     notes = "\n".join(f"{i:04d} walk to the shop and back slowly, then rest a while"
                       for i in range(1000))
     (work / "notes.txt").write_text(notes, encoding="utf-8")
-    result = handout("make", "client.yaml", "--notes-file", "notes.txt", "-o", "x.pdf", cwd=work)
+    result = in_a_child("make", "client.yaml", "--notes-file", "notes.txt", "-o", "x.pdf",
+                          cwd=work)
     assert result.returncode == 0, result.stderr
     import pypdf
 
@@ -340,6 +384,7 @@ def alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
 def test_batch_workers_exit_when_their_parent_is_killed(work):
     slow_roster(work)
@@ -356,6 +401,7 @@ def test_batch_workers_exit_when_their_parent_is_killed(work):
     assert not list(work.glob("out/.*.part"))  # the rows being drawn removed theirs
 
 
+@pytest.mark.process
 def test_ctrl_c_ends_a_batch_of_slow_rows_leaving_no_partial_file(work):
     slow_roster(work)
     batch = start_batch(work, "--jobs", 2)
@@ -372,10 +418,11 @@ def test_ctrl_c_ends_a_batch_of_slow_rows_leaving_no_partial_file(work):
     assert (work / "out" / "manifest.csv").is_file()
 
 
+@pytest.mark.process
 def test_batch_with_standard_error_closed_still_makes_the_handouts(work):
     (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
-    result = handout("batch", "r.csv", "--out", "out", "--jobs", 1, cwd=work,
-                     preexec_fn=lambda: os.close(2))
+    result = in_a_process("batch", "r.csv", "--out", "out", "--jobs", 1, cwd=work,
+                          preexec_fn=lambda: os.close(2))
     assert result.returncode == 0
     assert (work / "out" / "001-ana-ruiz.pdf").is_file()
 
@@ -417,22 +464,23 @@ def test_a_link_to_a_private_file_is_never_quoted(work, command, contents):
     assert "s3cret" not in err and "do not print" not in err
 
 
+@pytest.mark.process
 def test_config_that_is_dev_zero_is_one_line(work):
-    env_run = subprocess.run([sys.executable, "-m", "handout", "points"], cwd=work,
-                             env={**os.environ, "HOME": str(work), "HANDOUT_CONFIG": "/dev/zero"},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=BOUND)
-    refused(env_run, "/dev/zero", "device")
+    refused(in_a_child("points", cwd=work, env={**os.environ, "HANDOUT_CONFIG": "/dev/zero"}),
+            "/dev/zero", "device")
 
 
+@pytest.mark.process
 def test_data_file_linked_to_dev_zero_is_one_problem(work):
     (work / "data").mkdir()
     (work / "data" / "tips.yaml").symlink_to("/dev/zero")
-    result = handout("validate", "data", cwd=work)
+    result = in_a_child("validate", "data", cwd=work)
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert "tips.yaml: is a device, not a data file" in err
 
 
+@pytest.mark.process
 def test_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(work):
     import zipfile
 
@@ -445,7 +493,7 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(work):
             for _ in range(600):  # 600 MB of zeros, a few hundred kB compressed
                 part.write(chunk)
     assert path.stat().st_size < 5_000_000
-    refused(handout("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
+    refused(in_a_child("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
 
 
 def test_batch_row_dated_9999_fails_alone_with_one_line(work):
@@ -513,10 +561,11 @@ def test_an_option_past_its_limit_names_the_option(work, option, value, message)
     refused(handout("make", "client.yaml", option, value, "-o", "x.pdf", cwd=work), message)
 
 
+@pytest.mark.process
 def test_batch_combined_to_a_closed_standard_output_is_one_line(work):
     (work / "r.csv").write_text("name,protocol\nAna Ruiz,sciatica\n", encoding="utf-8")
-    result = handout("batch", "r.csv", "--out", "out", "--combined", "-", "--jobs", 1, cwd=work,
-                     preexec_fn=lambda: os.close(1))
+    result = in_a_process("batch", "r.csv", "--out", "out", "--combined", "-", "--jobs", 1,
+                          cwd=work, preexec_fn=lambda: os.close(1))
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     assert err.strip().splitlines()[-1] == ("Error: standard output is closed; give a file "

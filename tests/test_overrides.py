@@ -42,6 +42,41 @@ def test_three_line_file_changes_one_field_of_a_stretch(clinic, tmp_path):
     words = text(pdf.read_bytes())
     assert "Hold 45 seconds, 3 times each side" in words
     assert "Knee-to-chest stretch" in words
+    # the steps' "Hold for {hold}." follows the dose: no step still says the old time
+    assert "Hold for 45 seconds." in words
+    assert "20 to 30 seconds" not in words
+
+
+def test_show_prints_the_steps_with_the_clinics_hold_and_yaml_keeps_the_placeholder(clinic):
+    clinic_file(clinic, "stretches.yaml", THREE_LINES)
+    shown = run("--data", clinic, "show", "knee-to-chest")
+    assert shown.exit_code == 0, shown.output
+    assert "Hold for 45 seconds. Breathe slowly." in shown.output
+    assert "{hold}" not in shown.output and "20 to 30" not in shown.output
+    as_file = run("--data", clinic, "show", "knee-to-chest", "--yaml")
+    assert "- Hold for {hold}. Breathe slowly." in as_file.output
+
+
+def test_built_in_steps_say_their_own_dose(tmp_path):
+    result, pdf = make_pdf("make", tmp_path, "--stretches", "knee-to-chest,pelvic-tilt,figure-4",
+                           "--name", "Ana")
+    assert result.exit_code == 0, result.output
+    words = text(pdf.read_bytes())
+    for said in ("Hold for 20 to 30 seconds.", "Hold for 5 to 10 seconds.",
+                 "Hold for about 30 seconds."):
+        assert said in words
+    assert "{hold}" not in words
+
+
+def test_hold_placeholder_needs_a_hold_in_the_dose(clinic):
+    clinic_file(clinic, "stretches.yaml", """\
+stretches:
+  - id: walking
+    how_often: Hold for {hold} each day.
+""")
+    problems = [str(p) for p in check_data([clinic])]
+    assert any("walking: how_often: says {hold}, but the item's dose has no hold_seconds" in p
+               for p in problems), problems
 
 
 def test_show_says_which_fields_come_from_the_clinic(clinic):

@@ -82,6 +82,7 @@ VARIANTS = [
     Variant("cards", brand="long", client="pregnant"),
     Variant("reference"),
     Variant("reference", "Letter", True, "long"),
+    Variant("reference", "A4", True, "long"),
 ]
 
 
@@ -161,18 +162,7 @@ def test_no_text_over_text_and_no_ink_near_the_edge(variant, folder):
             f"page {page.number}: ink {page.ink_near_edge_mm:.1f} mm from the edge"
 
 
-# Known, not yet met: the large-print reference sheets with a brand at every length limit
-# (a header and footer of four lines each): a point's name, facts and diagram take most of
-# a page, so a point that starts on a fresh page leaves a quarter of the page before it
-# empty. Strict: when it is fixed this mark must go.
-LARGE_REFERENCE_GAPS = pytest.mark.xfail(strict=True, reason="large-print reference sheets "
-                                         "with a very long brand leave a quarter-page gap "
-                                         "before a point (issue 11)")
-
-
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=LARGE_REFERENCE_GAPS)
-                                     if v.large and v.kind == "reference" and v.brand == "long"
-                                     else v for v in VARIANTS], ids=str)
+@pytest.mark.parametrize("variant", VARIANTS, ids=str)
 def test_pages_are_filled(variant, folder):
     pages = facts(variant, folder)
     for page in pages[:-1]:

@@ -25,9 +25,11 @@ def decoded(pdf, page_index: int, dpi: int = 200, tmp_path=None) -> list[str]:
     if zbarimg is None:
         pytest.fail("zbarimg not found: install zbar-tools (`apt-get install zbar-tools`, as "
                     ".ci/run does)", pytrace=False)
-    png = tmp_path / f"page-{page_index}.png"
-    pdfium.PdfDocument(str(pdf))[page_index].render(scale=dpi / 72).to_pil().save(png)
-    found = subprocess.run([zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+    # The page's pixels as rendered, uncompressed (PPM: writing a PNG of an A4 page at
+    # 200 dpi took as long as decoding it).
+    image = tmp_path / f"page-{page_index}.ppm"
+    pdfium.PdfDocument(str(pdf))[page_index].render(scale=dpi / 72).to_pil().save(image)
+    found = subprocess.run([zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
                            capture_output=True, text=True, timeout=60)
     return sorted(found.stdout.split())
 

@@ -215,3 +215,60 @@ def test_large_print_point_too_long_for_a_page_goes_on_under_its_name(tmp_path):
         end = starts[number + 1] if number + 1 < len(starts) else len(pages)
         assert "Cautions" in " ".join(pages[start:end])
     assert any(p.continued for p in kept)  # GB30's texts are long: the case is exercised
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_large_print_with_a_long_brand_starts_points_low_on_a_page_and_keeps_every_name(
+        tmp_path, paper):
+    """A large-print sheet with a brand at every length limit (a tall header and footer):
+    a point may start low on the page its previous one ended on (its name and facts, the
+    first lines of its location), its diagram following under "(continued)"; no page
+    ends on a heading; and every point's diagram shows its landmark names, 14 pt or more,
+    on one of its pages."""
+    import yaml
+    from handout.render.diagrams import load_view
+    from handout.render.figures import image_dirs
+    from pagecheck import measure
+    from test_page_quality import long_brand
+
+    data = yaml.safe_load(long_brand(tmp_path).read_text("utf-8"))
+    data["large_print"] = True
+    brand = tmp_path / "large-long.yaml"
+    brand.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    library = load_library()
+    job = prepare(reference_client(library, protocol="sciatica", paper=paper), brand=brand,
+                  template="reference-sheet", known_sections=ref_module.section_options())
+    kept = []
+
+    def builder(ctx, template):
+        flowables = ref_module.build_reference(ctx, template)
+        kept.extend(f for f in flowables if isinstance(f, PointPage))
+        return flowables
+
+    pdf = render(job, builder, reproducible=True)
+    pages = [fold(t) for t in page_texts(pdf)]
+    measured = measure(pdf)
+    headings = ["Standard location (WHO 2008)", "Finding route (as the client reads it)",
+                "Reaching it", "Technique", "Cautions"]
+    for number, page in enumerate(pages, 1):
+        body = page.rsplit(" Page ", 1)[0]  # the page number comes last
+        assert not any(body.endswith(h) for h in headings), f"page {number} ends on a heading"
+    starts = [i for i, page in enumerate(pages) if "Standard location (WHO 2008)" in page]
+    assert len(starts) == len(kept)
+    for number, (point_page, start) in enumerate(zip(kept, starts)):
+        point = point_page.chosen.item
+        end = starts[number + 1] if number + 1 < len(starts) else len(pages) - 1
+        own = " ".join(pages[start:end + 1])  # its pages (and the next one's first)
+        view = load_view(point.diagram.view, image_dirs(library.folders))
+        for name in view.names:
+            if name.for_point in (None, point.id):
+                for line in name.lines:
+                    assert f" {line.text} " in f" {own} ", (paper, point.id, line.text)
+        sizes = [c.size for p in measured[start:end + 1] for c in p.chars]
+        assert min(sizes) >= 14 - 0.05
+    # Some point starts on the page where the previous one ends, under its "(continued)"
+    # name (the case is exercised).
+    shared = [n for n in range(1, len(kept))
+              if f"{kept[n - 1].chosen.item.id} · " in pages[starts[n]]
+              .split(f"{kept[n].chosen.item.id} · ")[0]]
+    assert shared, "no point started on the last page of the one before it"

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 
 import pytest
 import yaml
 
+from handout.errors import InputError
 from handout.library import load_library
+from handout.site import build_site
 from handout.site.addresses import page_path
 
 from runcli import run
@@ -18,13 +21,11 @@ from runcli import run
 BASE = "https://clinic.example/care/"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The site from the built-in data, built once for this module."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = run("site", "-o", out, "--base-url", BASE.rstrip("/"))
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(builtin_site):
+    """The site from the built-in data with BASE (given without its final slash), built
+    once per test process (conftest.py) and only read here."""
+    return builtin_site
 
 
 def test_a_page_for_every_point_and_stretch_and_the_sitemap_lists_them(built):
@@ -113,7 +114,10 @@ def test_a_bad_base_url_is_one_line_and_builds_nothing(tmp_path, url, message):
     result = run("site", "-o", tmp_path / "site", "--base-url", url)
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and message in result.output
-    assert result.output.startswith("Error: --base-url: ")
+    assert result.output.startswith(f"Error: --base-url {url}: ")
+    with pytest.raises(InputError) as info:  # a Python caller is told of the argument
+        build_site(tmp_path / "site", base_url=url)
+    assert str(info.value).startswith(f"base_url='{url}': ") and "--" not in str(info.value)
     assert not (tmp_path / "site").exists() and _no_leftovers(tmp_path) == []
 
 
@@ -134,10 +138,10 @@ def test_an_output_that_is_a_file_or_someone_elses_folder_is_refused(tmp_path):
     assert "cannot write the site there" in result.output
 
 
-def test_a_pose_that_cannot_animate_builds_nothing_and_keeps_the_old_site(tmp_path,
+def test_a_pose_that_cannot_animate_builds_nothing_and_keeps_the_old_site(tmp_path, built,
                                                                           builtin_raw):
     out = tmp_path / "site"
-    assert run("site", "-o", out).exit_code == 0
+    shutil.copytree(built, out)  # a site built before, in the folder the build will use
     before = (out / "index.html").read_bytes()
 
     def broken(stretch):  # a knee bent forwards: a pose no body can take, nor animate

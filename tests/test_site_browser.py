@@ -1,6 +1,6 @@
 """The companion site in a real browser: Debian's chromium, headless, driven by Playwright
-(never Playwright's own browser download). One site build and one browser for the whole
-session; timers run on Playwright's fake clock, the animation is read at set times, so
+(never Playwright's own browser download). One site build (shared with test_site.py) and
+one browser for the whole session; timers run on Playwright's fake clock, the animation is read at set times, so
 nothing here waits on the wall clock.
 
 chromium missing is a failure that says how to install it, never a silent skip.
@@ -20,8 +20,6 @@ from handout.library import load_library
 from handout.site.addresses import page_path
 from handout.site.animation import HOLD_END_S, HOLD_START_S, MOVE_S
 
-from runcli import run
-
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -30,23 +28,10 @@ INSTALL = ("install Debian's chromium (`apt-get install chromium`, as .ci/run do
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, monkeypatch_session):
-    out = tmp_path_factory.mktemp("browser") / "site"
-    result = run("site", "-o", out, "--base-url", "https://clinic.example/care/")
-    assert result.exit_code == 0, result.output
-    return out
-
-
-@pytest.fixture(scope="session")
-def monkeypatch_session(tmp_path_factory):
-    """The session's build sees no clinic config or data folder of the machine's."""
-    mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("home")
-    for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
-        mp.delenv(name, raising=False)
-    mp.setenv("HOME", str(home))
-    yield mp
-    mp.undo()
+def site(builtin_site):
+    """The site from the built-in data (conftest.py: built once per test process, shared
+    with test_site.py's read-only tests)."""
+    return builtin_site
 
 
 @pytest.fixture(scope="session")

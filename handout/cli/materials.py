@@ -26,7 +26,8 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
               open_after):
     """Practitioner reference sheets: one point per page, with a large diagram, the WHO
     standard location, the finding route, the technique and every caution (naming the
-    conditions it concerns).
+    conditions it concerns). A point too long for a page (large print, long clinic texts)
+    goes on under its name and "(continued)"; the next point may start on that page.
 
     IDS are point codes or aliases (BL60, K3, LV3, UB60; commas or spaces). With
     --protocol, its points; with neither, every point in the library.

@@ -40,6 +40,7 @@ CODE_PT = 9.0
 # kept at the sheet's least size (9 pt, 14 in large print) it grows, and grown by more than
 # this it no longer fits its spot (it runs into lines): the drawing then shows codes alone.
 LABEL_GROWTH = 1.15
+LINE_COST = 1500  # a code's box over the art's lines hides them (times the share covered)
 RING_R = 4.2  # marker ring radius in points: fixed, so it stays visible at any width
 DARK = black
 LABEL_GREY = Color(0.15, 0.15, 0.15)
@@ -121,17 +122,24 @@ def point_diagram(view: View, markers: list[Marker], side: str = "right",
         _draw_marker(d, px, py)
     placed: list[tuple[float, float, float, float]] = []
 
-    def on_body(px: float, py: float) -> bool:
+    def view_at(px: float, py: float) -> tuple[float, float]:
         fx, fy = (px - plan.x0) / (view.width * scale), 1 - (py - cap_h) / plan.art_h
-        return view.covers(1 - fx if mirror else fx, fy)
+        return 1 - fx if mirror else fx, fy
+
+    def on_body(px: float, py: float) -> bool:
+        return view.covers(*view_at(px, py))
+
+    def on_lines(box) -> float:
+        (ax, ay), (bx, by) = view_at(box[0], box[1]), view_at(box[2], box[3])
+        return view.ink(codes, plan.mode, (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
 
     # A code's box is kept well off every name (a box over a word hides it).
     names_kept = [(x0 - 1, y0 - 1, x1 + 1, y1 + 1) for x0, y0, x1, y1 in words]
     for i, ((px, py), code) in enumerate(zip(spots, labels)):
         others = rings[:i] + rings[i + 1:] + placed + names_kept
         placed.append(_draw_code(d, px, py, code, others, boxes, on_body, plan.width, d.height,
-                                 cap_h, bold, max(CODE_PT, min_label_pt), words=words,
-                                 lines=leader_dots))
+                                 cap_h, bold, max(CODE_PT, min_label_pt), words=words + placed,
+                                 lines=leader_dots, on_lines=on_lines))
 
     if caption:
         d.add(String(plan.width / 2, 2, caption, fontName=regular,
@@ -190,6 +198,8 @@ def _plan(view: View, names, width: float, height: float | None, mirror: bool,
     if height is not None:
         scale = min(scale, height / view.height)
     art_w = view.width * scale
+    if not (math.isfinite(art_w) and art_w > 0):  # a bad width: write_drawing says so
+        return _Plan(art_w, scale, 0.0, view.height * scale, False)
     if labels_fit(view, art_w, min_pt):
         return _Plan(art_w, scale, 0.0, view.height * scale, True)
     # Never taller than the view alone at this width: a caller that narrows a drawing to
@@ -398,7 +408,7 @@ def _leader_crossings(x, y, box, labels) -> int:
 
 
 def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, bottom, font,
-               size: float = CODE_PT, words=(), lines=()):
+               size: float = CODE_PT, words=(), lines=(), on_lines=None):
     """The point code in a white box near its marker, placed where it hides least: inside the
     drawing, off other markers and labels, and off the body if it can (a leader line then
     joins it to its marker)."""
@@ -418,14 +428,19 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         box = (bx, by, bx + bw, by + bh)
         outside = (max(0.0, -bx) + max(0.0, bx + bw - width)
                    + max(0.0, bottom - by) + max(0.0, by + bh - height))
-        cover = sum(on_body(bx + bw * i / 4, by + bh * j / 2) for i in range(5) for j in range(3))
         crossed = _leader_crossings(x, y, box, words)
         crossed += sum(box[0] - 1 <= lx <= box[2] + 1 and box[1] - 1 <= ly <= box[3] + 1
-                       for lx, ly in lines)  # a name's leader under the code
+                       for lx, ly in lines)  # a name's or a code's leader under it
         cost = (outside * 1000 + sum(_overlap(box, m) for m in markers) * 50
                 + sum(_overlap(box, lb) for lb in labels) * 8 + crossed * 200
-                + cover * 6
                 + order * 1.5)
+        # The dearer look-ups only for a box that may still win (every term is >= 0).
+        if best_cost is not None and cost >= best_cost:
+            continue
+        cost += 6 * sum(on_body(bx + bw * i / 4, by + bh * j / 2)
+                        for i in range(5) for j in range(3))
+        if on_lines is not None and (best_cost is None or cost < best_cost):
+            cost += on_lines(box) * LINE_COST
         if best_cost is None or cost < best_cost:
             best, best_cost = box, cost
     bx, by, _, _ = best
@@ -438,6 +453,8 @@ def _draw_code(d: Drawing, x, y, code, markers, labels, on_body, width, height, 
         sx, sy = x + (nx - x) * RING_R / dist, y + (ny - y) * RING_R / dist
         d.add(Line(sx, sy, nx, ny, strokeColor=white, strokeWidth=2.6))
         d.add(Line(sx, sy, nx, ny, strokeColor=black, strokeWidth=1.0))
+        if isinstance(lines, list):  # the next code keeps off this leader too
+            lines += [(sx + (nx - sx) * i / 10, sy + (ny - sy) * i / 10) for i in range(11)]
     d.add(Rect(bx, by, bw, bh, rx=1.5, ry=1.5, fillColor=white, strokeColor=black,
                strokeWidth=0.8))
     d.add(String(bx + 2, by + 2.6 * size / CODE_PT, code, fontName=font, fontSize=size,

@@ -34,10 +34,10 @@ PELVIS_R, WAIST_R, CHEST_R, SHOULDER_R = 3.9, 3.3, 4.1, 3.4
 THIGH_R, KNEE_R, CALF_R, ANKLE_R, HEEL_R, TOE_R = 3.0, 2.05, 2.15, 1.2, 1.05, 0.7
 UPPER_ARM_R, ELBOW_R, WRIST_R = 1.7, 1.3, 1.0
 PALM_R, THUMB_R = 1.3, 0.5
+FOREFOOT_R = 1.75  # a foot seen from above, across its toes
 HAND_LEN = 4.6
-HOLLOW_MIN = 0.8  # the back's line this far above the floor: a hollow, shaded
-HOLLOW_FILL, HOLLOW_LINE = Color(0.82, 0.82, 0.82), Color(0.3, 0.3, 0.3)
 THIGH_LEN = 15.0  # hip to knee of a lying leg seen from above
+RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in shade
 
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
@@ -53,6 +53,7 @@ PAD = 3.0
 # feet end), over a strip for its thickness.
 MAT_BAND, MAT_SKEW = 18.0, 5.0
 GAP = 11.0  # between the phases of an "apart" picture
+BADGE_R = 2.4  # the ring round a panel's number
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
+HOLLOW = Color(0.55, 0.55, 0.55)  # the gap under a hollow back: mid grey, so it prints
 
 
 # --------------------------------------------------------------------------- shapes
@@ -125,9 +127,12 @@ class Scene:
     layers: list = field(default_factory=list)
     lines: list = field(default_factory=list)    # (points, colour, width)
     arrows: list = field(default_factory=list)   # (points, heads at start?, at end?, colour)
-    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); the arrows are not
-    # cut (the one between two panels lies outside both).
+    # A close-up shows only what lies in these boxes (x0, y0, x1, y1); its arrows are not
+    # cut.
     clips: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
+    # drawn (and cut) on its own
+    badges: list = field(default_factory=list)  # (centre, number): a panel's place in turn
 
     def points(self):
         for pts in self._all():
@@ -136,6 +141,10 @@ class Scene:
                     yield pt
         for x0, y0, x1, y1 in self.clips:
             yield from ((x0, y0), (x1, y1))
+        for part in self.parts:
+            yield from part.points()
+        for (x, y), _ in self.badges:
+            yield from ((x - BADGE_R, y - BADGE_R), (x + BADGE_R, y + BADGE_R))
 
     def _all(self):
         yield from (pts for pts, *_ in self.behind)
@@ -152,14 +161,9 @@ class Scene:
                       for la in self.layers],
                      [(mv(p), *rest) for p, *rest in self.lines],
                      [(mv(p), *rest) for p, *rest in self.arrows],
-                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips])
-
-    def extend(self, other: "Scene") -> None:
-        self.behind += other.behind
-        self.layers += other.layers
-        self.lines += other.lines
-        self.arrows += other.arrows
-        self.clips += other.clips
+                     [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
+                     [part.shifted(dx, dy) for part in self.parts],
+                     [((x + dx, y + dy), n) for (x, y), n in self.badges])
 
 
 def _in_box(pt, box) -> bool:
@@ -189,10 +193,16 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
         near_leg.halo = view in SIDEWAYS  # and cut out of the leg behind by a white edge
-    elif far_leg and view == "above":  # from above leg_far lies on top: it is the darker
+    elif far_leg and view == "above" and ink != GHOST:  # from above leg_far lies on top:
+        # it is the darker (not in the pale earlier position, which would then be darker
+        # than the end's legs; its grey outline tells its two legs apart)
         far_leg.ink = replace(ink, fill=_darker(ink.fill))
+    if view == "above":
+        for leg, far in ((near_leg, ""), (far_leg, "_far")):
+            if leg and _nearer(p.get("hip" + far, p["hip"]), p["knee" + far]) > RAISED:
+                leg.marks.insert(0, (_shin_shade(p, far), _darker(leg.ink.fill, 0.09)))
     if view in SIDEWAYS:
-        near_leg.marks.append((_thigh_top(p), ink.fill))
+        near_leg.marks.append((_thigh_top(p), near_leg.ink.fill))
     head = _head(p, face, view, s, ink)
     trunk = _trunk(p, view, ink, s if flat_front else 0)
     if view == "feet":  # seen from the feet: head furthest, then the trunk, then the legs
@@ -208,8 +218,38 @@ def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
     return [layer for layer in order if layer]
 
 
-def _darker(fill: Color) -> Color:
-    return Color(fill.red - 0.13, fill.green - 0.13, fill.blue - 0.13)
+def _darker(fill: Color, by: float = 0.13) -> Color:
+    return Color(fill.red - by, fill.green - by, fill.blue - by)
+
+
+def _shin_shade(p: dict, far: str) -> list:
+    """A knee bent up, seen from above, is a ridge: the shin, sloping away from the light
+    (from the head end), in shade beyond the knee, so the leg reads as a tent, not as a
+    short leg lying flat. The shin's shape from the knee's middle on, a little inside its
+    edge."""
+    knee, ankle = p["knee" + far], p.get("ankle" + far)
+    if not ankle:
+        return []
+    r = KNEE_R * _nearer(p.get("hip" + far, p["hip"]), knee) - 0.15
+    along = norm(sub(ankle, knee))
+    side = rot(along, 1)
+    start = [add(knee, side, -r), add(knee, side, r)]
+    tip = [pt for pt in capsule(knee, r, ankle, ANKLE_R - 0.15)
+           if (pt[0] - knee[0]) * along[0] + (pt[1] - knee[1]) * along[1] > 0]
+    return _convex(start + tip)
+
+
+def _convex(pts) -> list:
+    """The convex hull of the points, anticlockwise (monotone chain)."""
+    pts = sorted(set(pts))
+    def half(seq):
+        out = []
+        for pt in seq:
+            while len(out) >= 2 and cross_z(sub(out[-1], out[-2]), sub(pt, out[-2])) <= 0:
+                out.pop()
+            out.append(pt)
+        return out[:-1]
+    return half(pts) + half(pts[::-1])
 
 
 def _thigh_top(p: dict) -> list:
@@ -287,42 +327,17 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     return left, right
 
 
-def hollow_under_back(p: dict, face: str | None) -> list | None:
-    """The air between the floor and the back of a lying trunk, as a polygon: where the
-    back's line runs more than HOLLOW_MIN above the floor, between the buttock and the
-    ribs. None when the back lies on the floor."""
-    s = front_side(p, face)
+def hollow_shade(p: dict, s: int) -> list:
+    """The gap between the small of the back and the mat (y = 0): the back's line where
+    it is lifted, closed along the mat; none when the back lies flat. Filled mid grey,
+    plain (round 7 read hatching there as a cushion; round 8 missed it left white)."""
     left, right = hollow_edges(p, s)
-    back = right if s > 0 else left
-    top = max(range(len(back)), key=lambda i: back[i][1])
-    if back[top][1] < HOLLOW_MIN:
-        return None
-    a = b = top
-    while a > 0 and back[a - 1][1] > 0.15:
-        a -= 1
-    while b < len(back) - 1 and back[b + 1][1] > 0.15:
-        b += 1
-    run = back[a:b + 1]
-    return run + [(run[-1][0], 0.0), (run[0][0], 0.0)]
-
-
-def hatch(poly, spacing: float = 0.9) -> list:
-    """Diagonal lines filling the polygon, as point pairs (the even-odd crossings of each
-    line with its edges)."""
-    x0, y0, x1, y1 = bbox(poly)
-    lines = []
-    c = x0 - (y1 - y0)
-    while c < x1:  # the lines x - y = c
-        hits = []
-        for (ax, ay), (bx, by) in zip(poly, poly[1:] + poly[:1]):
-            da, db = ax - ay - c, bx - by - c
-            if (da > 0) != (db > 0):
-                t = da / (da - db)
-                hits.append((ax + (bx - ax) * t, ay + (by - ay) * t))
-        hits.sort()
-        lines += [hits[i:i + 2] for i in range(0, len(hits) - 1, 2)]
-        c += spacing
-    return lines
+    plain = _edges(spine_samples({k: v for k, v in p.items() if k != "back"}, 24))
+    back, flat = (right, plain[1]) if s > 0 else (left, plain[0])
+    lifted = [pt for pt, low in zip(back, flat) if pt[1] > low[1] + 0.05]
+    if not lifted or max(y for _, y in lifted) < 0.5:
+        return []
+    return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
@@ -414,8 +429,6 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
     knee_r = KNEE_R * (_nearer(hip, knee) if toward else 1.0)
     shapes = [capsule(hip, THIGH_R, knee, knee_r)]
     marks = []
-    if knee_r > KNEE_R * 1.1:  # a knee coming towards the eye: its cap, round and near
-        marks.append((_ring(knee, knee_r * 0.55, 0.18 * EDGE * 2), ink.edge))
     if ankle:
         shin = norm(sub(ankle, knee))
         bulge = 0.45 if view in SIDEWAYS else 0.0
@@ -427,23 +440,22 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
                 shapes += [capsule(ankle, ANKLE_R, heel, HEEL_R, 6),
                            capsule(heel, HEEL_R, toe, TOE_R, 8),
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
+            elif view == "above":  # the foot from above: narrow at the heel, broad at
+                # the toes (round 8 read the even bars as fingers)
+                shapes.append(capsule(ankle, ANKLE_R, add(toe, norm(sub(toe, ankle)), 0.4),
+                                      FOREFOOT_R, 8))
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
     return Layer(ink, shapes, marks)
 
 
 def _nearer(hip, knee) -> float:
-    """From above, a thigh drawn shorter than its length rises to its knee: the knee is
-    nearer the eye, so drawn larger (at most by 60 %), and the thigh widens towards it."""
+    """From above (or a turned leg from the side), a thigh drawn shorter than its length
+    rises to its knee towards the eye: the knee is nearer, so drawn larger (at most by
+    90 %), and the thigh widens towards it."""
     d = math.dist(hip, knee)
     rise = math.sqrt(max(THIGH_LEN ** 2 - d * d, 0.0)) / THIGH_LEN
     return 1.0 + 0.9 * rise
-
-
-def _ring(c, r, w, n: int = 20) -> list:
-    """A thin circle as one filled shape (outer edge, then the inner edge backwards)."""
-    outer, inner = circle(c, r + w / 2, n), circle(c, r - w / 2, n)
-    return outer + [outer[0]] + [inner[0]] + inner[::-1]
 
 
 # --------------------------------------------------------------------------- props
@@ -572,8 +584,14 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
-    return Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
-                                    bool(pose.get("hollow"))))
+    scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
+                                     bool(pose.get("hollow"))))
+    if pose.get("hollow") and view in SIDEWAYS:
+        gap = hollow_shade({k: tuple(v) for k, v in joints.items()},
+                           front_side({k: tuple(v) for k, v in joints.items()}, face))
+        if gap:
+            scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
+    return scene
 
 
 def _together(pose: dict, named) -> list[Layer]:
@@ -610,7 +628,7 @@ def build_scene(pose: dict) -> Scene:
         for arrow in arrow_list(pose):
             pts, both = _arrow_path(pose, arrow)
             scene.arrows.append((pts, both, True, black))
-        _ground(pose, scene, view, ground, pose["end"])
+        _ground(pose, scene, view, ground)
         _crop(pose, scene)
     return scene
 
@@ -625,14 +643,9 @@ def _crop(pose: dict, scene: Scene) -> None:
     scene.clips.append((x0, min(ys) - 0.5, x1, max(ys) + 0.5))
 
 
-def _ground(pose, scene: Scene, view: str, ground: str, joints: dict) -> None:
+def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
-    if pose.get("hollow"):  # the air under the lower back, shaded: over the mat, behind
-        gap = hollow_under_back(joints, pose.get("face"))  # the body
-        if gap:
-            props.append((gap, HOLLOW_FILL, None, 0))
-            scene.lines += [(pair, HOLLOW_LINE, 0.3) for pair in hatch(gap, 0.75)]
     scene.behind = props + scene.behind
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
@@ -645,13 +658,16 @@ def _apart(pose: dict, named) -> Scene:
     """Each phase in full, side by side (or one above the other for a lying figure): the
     earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
+    # one person in every panel: the hair keeps the end's shade (round 7's blind check
+    # read cat-cow's two panels, their hair in two greys, as two people)
+    pale = replace(GHOST, hair=FULL.hair)
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL if name == "end" else GHOST)
+        part = _phase_scene(pose, joints, FULL if name == "end" else pale)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
                 part.arrows.append((pts, both, True, black))
-        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"), joints)
+        _ground(pose, part, pose.get("view", "side"), pose.get("ground", "floor"))
         _crop(pose, part)
         parts.append(part)
     boxes = [bbox(part.points()) for part in parts]
@@ -673,14 +689,13 @@ def _apart(pose: dict, named) -> Scene:
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
                                      THEN))
         else:
+            # one above the other: the panels' numbers say which comes first (an arrow
+            # down between them read as one more "press down")
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            if i:  # first this, then that: an arrow down the gap, at the left edge (at
-                # the middle, over a lying body, it read as "press down")
-                x, y = PAD, -at + GAP
-                scene.arrows.append(([(x, y - GAP * 0.2), (x, y - GAP * 0.8)], False, True,
-                                     THEN))
             at += heights[i] + GAP
-        scene.extend(moved)
+        scene.parts.append(moved)
+        x0, _, _, y1 = bbox(moved.points())
+        scene.badges.append(((x0 + BADGE_R, y1 + BADGE_R + 0.8), i + 1))
     return scene
 
 
@@ -706,7 +721,14 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     oy = height / 2 - (y0 + y1) / 2 * k
     d = Drawing(width, height)
     g = Group(transform=(k, 0, 0, k, ox, oy))
-    w = 1 / zoom  # line weights stay the same whatever the zoom
+    _draw_scene(g, scene, 1 / zoom)  # line weights stay the same whatever the zoom
+    d.add(g)
+    return d
+
+
+def _draw_scene(g: Group, scene: Scene, w: float) -> None:
+    """Props, lines and figures (cut to the scene's boxes, if any), then each panel in
+    turn, then the arrows, uncut."""
     art = Group()
     if scene.clips:
         art.add(_clip_path(scene.clips))
@@ -717,10 +739,32 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     for layer in scene.layers:
         _draw_layer(art, layer, w)
     g.add(art)
+    for part in scene.parts:
+        _draw_scene(g, part, w)
     for pts, head_start, head_end, colour in scene.arrows:
         _draw_arrow(g, pts, head_start, head_end, w, colour)
-    d.add(g)
-    return d
+    for centre, number in scene.badges:
+        _draw_badge(g, centre, number, w)
+
+
+# Digits as strokes in a unit box (0, 0)-(1, 1), so a panel's number needs no font.
+DIGITS = {1: [[(0.3, 0.76), (0.56, 0.97), (0.56, 0.03)]],
+          2: [[(0.2, 0.74), (0.3, 0.9), (0.5, 0.97), (0.7, 0.9), (0.79, 0.72), (0.72, 0.52),
+               (0.2, 0.03), (0.82, 0.03)]],
+          3: [[(0.2, 0.86), (0.48, 0.97), (0.73, 0.86), (0.74, 0.64), (0.45, 0.52),
+               (0.76, 0.4), (0.78, 0.16), (0.5, 0.03), (0.2, 0.13)]]}
+
+
+def _draw_badge(g: Group, centre, number: int, w: float) -> None:
+    """The panel's number in a ring, the same printed size in every picture: which comes
+    first, without a key."""
+    r = BADGE_R * w
+    g.add(_polygon(circle(centre, r, 28), white, black, 0.45 * w))
+    size = r * 1.05
+    for stroke in DIGITS[number]:
+        pts = [(centre[0] + (x - 0.5) * size, centre[1] + (y - 0.5) * size) for x, y in stroke]
+        g.add(PolyLine(_flat(pts), strokeColor=black, strokeWidth=0.62 * w, strokeLineCap=1,
+                       strokeLineJoin=1))
 
 
 def _flat(pts):
@@ -746,8 +790,8 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
     """Stroke every shape twice as thick as the edge, then fill them all again: where
     shapes overlap the inner strokes are covered, so the part reads as one outline."""
     ink = layer.ink
-    if layer.halo:
-        for pts in layer.shapes:
+    if layer.halo:  # round all but the thigh, which grows out of the buttock
+        for pts in layer.shapes[1:]:
             g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
         g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))

@@ -30,6 +30,7 @@ from ..text import markup
 from .figures import point_figure
 from .flow import Context, grid
 from .items import hold_text, point_heading
+from .styles import HEADINGS
 
 REGION_WORDS = {"lower-back": "lower back", "ankle-foot": "ankle and foot",
                 "lower-leg": "lower leg"}
@@ -70,21 +71,104 @@ def location_section(ctx: Context, options: dict, chosen: Chosen, diagram_width:
     if point.reach_help:
         words.append(ctx.para(options.get("reach_heading", "Reaching it"), "h3"))
         words.append(ctx.para(point.reach_help, "card"))
-    gap = 5 * mm
-    figure = point_figure(ctx, point, diagram_width)
-    table = grid([[figure, words]], [diagram_width + gap, ctx.width - diagram_width - gap],
-                 ctx.styles, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                              ("TOPPADDING", (0, 0), (-1, -1), 0),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
-    return [Spacer(1, 1 * mm), table]
+    return [Spacer(1, 1 * mm), Location(ctx, point_figure(ctx, point, diagram_width),
+                                        diagram_width, words)]
+
+
+class Location(Flowable):
+    """The diagram with the words beside it. Over a page's foot the words beside it go on
+    over the page; where not even the diagram fits, the words start here across the
+    width and the diagram follows on the next page (under the point's "(continued)"
+    name), with the rest of the words beside it: rather that than a page left a quarter
+    empty before the point."""
+
+    GAP = 5 * mm
+    LEAST_LINES = 3  # of words that start a point at a page's foot, under their heading
+
+    def __init__(self, ctx: Context, figure, figure_width: float, words: list):
+        super().__init__()
+        self.ctx, self.figure, self.figure_width, self.words = ctx, figure, figure_width, words
+        self.table = grid([[figure or "", words]], [figure_width + self.GAP,
+                                              ctx.width - figure_width - self.GAP],
+                          ctx.styles, [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                       ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                       ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.table.wrapOn(self.canv, available_width, available_height)
+        return self.width, self.height
+
+    def least_start(self, available_width: float) -> float:
+        """The least room in which this can start: the diagram, or the first heading and
+        LEAST_LINES lines of words under it."""
+        figure_h = self.figure.wrapOn(self.canv, self.figure_width, 1e7)[1] if self.figure else 0
+        if len(self.words) < 2:
+            return figure_h
+        heading = self.words[0].wrapOn(self.canv, available_width, 1e7)[1] \
+            + self.words[0].getSpaceAfter()
+        lines = self.LEAST_LINES * self.words[1].style.leading + self.words[1].getSpaceBefore()
+        return min(figure_h, heading + lines)
+
+    def split(self, available_width, available_height):
+        figure_h = self.figure.wrapOn(self.canv, self.figure_width, 1e7)[1] if self.figure else 0
+        if figure_h <= available_height:  # the words beside it go on over the page
+            words_w = available_width - self.figure_width - self.GAP
+            first, rest = _fill(self.canv, self.words, words_w, available_height)
+            if not first or not rest:  # no words fit here (or, wrap() said, not all)
+                return []
+            return [Location(self.ctx, self.figure, self.figure_width, first),
+                    Location(self.ctx, None, self.figure_width, rest)]
+        first, rest = _fill(self.canv, self.words, available_width, available_height)
+        if len(first) < 2:  # no more than a heading: all of it starts on the next page
+            return []
+        return [*first, Location(self.ctx, self.figure, self.figure_width, rest)]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
+
+
+def _fill(canv, flowables: list, width: float, height: float) -> tuple[list, list]:
+    """The flowables that fit in `height` (the last one split where it must; a heading
+    is never left last), and the rest."""
+    first, used = [], 0.0
+    for index, flowable in enumerate(flowables):
+        before = flowable.getSpaceBefore() if first else 0.0
+        _, h = flowable.wrapOn(canv, width, height)
+        after = flowable.getSpaceAfter()
+        if used + before + h + after <= height:
+            first.append(flowable)
+            used += before + h + after
+            continue
+        parts = flowable.splitOn(canv, width, height - used - before - after)
+        rest = list(flowables[index:])
+        if len(parts) > 1:
+            first.append(parts[0])
+            rest = [*parts[1:], *flowables[index + 1:]]
+        break
+    else:
+        rest = []
+    while first and _is_heading(first[-1]):
+        rest.insert(0, first.pop())
+    return first, rest
+
+
+def _is_heading(flowable) -> bool:
+    return getattr(getattr(flowable, "style", None), "name", None) in HEADINGS
+
+
+def _heading(ctx: Context, text: str, style: str) -> Paragraph:
+    """A section's heading, kept with the start of what follows it (never last on a page)."""
+    heading = ctx.para(text, style)
+    heading.keepWithNext = 1
+    return heading
 
 
 def technique_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
     point: Point = chosen.item
     t = point.technique
-    out = [ctx.para(options.get("heading", "Technique"), "h2")]
+    out = [_heading(ctx, options.get("heading", "Technique"), "h2")]
     if t.pressure:
         out.append(ctx.labelled("Pressure:", t.pressure))
     out.append(ctx.para(hold_text(ctx, point), "card", bold=True))
@@ -110,7 +194,7 @@ def caution_label(ctx: Context, caution: Caution) -> str:
 
 def cautions_section(ctx: Context, options: dict, chosen: Chosen, diagram_width: float) -> list:
     point: Point = chosen.item
-    out = [ctx.para(options.get("heading", "Cautions"), "h2")]
+    out = [_heading(ctx, options.get("heading", "Cautions"), "h2")]
     if not point.cautions:
         return out + [ctx.para("None recorded for this point.", "card")]
     if options.get("intro"):
@@ -143,7 +227,7 @@ def worded_for_conditions(ctx: Context, point: Point) -> list:
                                       "caution"))
     if not lines:
         return []
-    return [ctx.para("Worded differently for some clients", "h3"), *lines]
+    return [_heading(ctx, "Worded differently for some clients", "h3"), *lines]
 
 
 # name -> (builder, the options it accepts)
@@ -207,32 +291,57 @@ class PointPage(Flowable):
             self.continued = False
             self.width, self.height = available_width, height
             return self.width, self.height
-        # Too long for one page: the largest diagram with which the sections up to the
-        # diagram's still fit on the first page; split() then breaks between sections.
-        for width in widths:
-            groups = self._sections(width)
-            if self._head_height(groups, available_width) <= available_height:
-                break
+        # Too long for one page: the largest diagram that still fits on the first page
+        # under the sections before it (the words beside it may go on over the page);
+        # split() then breaks between sections and inside the location's words.
+        # Where not even the smallest fits here, the diagram follows on the next page
+        # (Location): the largest that fits a page under the "(continued)" name, then.
+        frame = self._doctemplateAttr("frame")
+        page = frame._height * 0.85 if frame is not None else available_height
+        for room in (available_height, max(page, available_height)):
+            for width in widths:
+                groups = self._sections(width)
+                if self._head_height(groups, available_width, room == available_height) <= room:
+                    break
+            else:
+                continue
+            break
         self.diagram_width, self._groups, self._fitted = width, groups, None
         self.continued = True
         self.width, self.height = available_width, available_height + 1
         return self.width, self.height
 
-    def _head_height(self, groups, available_width: float) -> float:
-        """The height of the sections up to the diagram's (the part that starts a page)."""
+    def _head_height(self, groups, available_width: float, before_too: bool = True) -> float:
+        """The height of the sections before the diagram's (unless not `before_too`) and
+        the diagram: the part that starts a page."""
         before, location = _up_to_diagram(groups)
-        return self._height(before + location, available_width)
+        height = self._height(before, available_width) if before_too else 0.0
+        for flowable in location:
+            if isinstance(flowable, Location):
+                height += flowable.figure.wrapOn(self.canv, flowable.figure_width, 1e7)[1]
+            else:
+                height += self._height([flowable], available_width)
+        return height
 
     def least_start(self, available_width: float) -> float:
         """The room this point needs to start on a page: the sections before its diagram's
-        and the diagram at its smallest (the words beside it may go on over the page)."""
+        and the least of the location section that may start a page (Location)."""
         smallest = self._widths(available_width)[-1]
         before, location = _up_to_diagram(self._sections(smallest))
-        height = self._height(before, available_width)
-        if location:
-            figure = point_figure(self.ctx, self.chosen.item, smallest)
-            height += figure.wrapOn(self.canv, smallest, 1e7)[1] + 2 * mm
-        return height
+        height = 0.0
+        for flowable in location:
+            if isinstance(flowable, Location):
+                flowable.canv = self.canv
+                height += flowable.least_start(available_width)
+            else:
+                height += self._height([flowable], available_width)
+        if not before:
+            return height
+        # The point's name, then at least LEAST_LINES lines of what follows it (its facts
+        # go on over the page, under its name, where they must).
+        lines = Location.LEAST_LINES * self.ctx.styles["body"].leading
+        return (self._height(before[:1], available_width)
+                + min(self._height(before[1:], available_width) + height, lines))
 
     def split(self, available_width, available_height):
         if self._fitted is not None:

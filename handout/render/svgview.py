@@ -15,6 +15,7 @@ viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -131,6 +132,27 @@ class View:
         scale = self.width / drawing.width if drawing.width else 1.0
         self._art[key] = Group(*drawing.contents, transform=(scale, 0, 0, scale, 0, 0))
 
+    def ink(self, points, leaders, box: tuple[float, float, float, float]) -> float:
+        """How much of a box (x0, y0, x1, y1 in fractions from the top-left) the lines of
+        the art (for these codes and leaders, as art() draws them) cover: the stroked
+        lines rasterised once at MASK_SIDE pixels across. For keeping a code's box off
+        them."""
+        key = ("ink", frozenset(points) & self.point_parts, leaders)
+        if key not in self._art:
+            self._art[key] = _stroke_mask(self.art(points, leaders=leaders), self.width,
+                                          self.height)
+        mask = self._art[key]
+        if not all(math.isfinite(v) for v in box):
+            return 0.0
+        x0, y0, x1, y1 = (max(0, min(mask.width, round(box[0] * mask.width))),
+                          max(0, min(mask.height, round(box[1] * mask.height))),
+                          max(0, min(mask.width, round(box[2] * mask.width))),
+                          max(0, min(mask.height, round(box[3] * mask.height))))
+        if x1 <= x0 or y1 <= y0:
+            return 0.0
+        area = (x1 - x0) * (y1 - y0)
+        return (area - mask.crop((x0, y0, x1, y1)).histogram()[0]) / area
+
     @cached_property
     def point_parts(self) -> frozenset[str]:
         """The point codes that have parts of their own in this view (data-for=)."""
@@ -149,6 +171,60 @@ def _rasterise(polygons, width: int, height: int):
         layer = Image.new("1", (width, height), 0)
         ImageDraw.Draw(layer).polygon([(px * width, py * height) for px, py in poly], fill=1)
         mask = ImageChops.logical_xor(mask, layer)
+    return mask
+
+
+def _stroke_mask(group: Group, vw: float, vh: float):
+    """The stroked lines of the art (paths, lines, circles and ellipses with a stroke) as a
+    mask MASK_SIDE pixels across, top row first."""
+    from PIL import Image, ImageDraw
+    from reportlab.graphics.shapes import Circle, Ellipse, Line, PolyLine, Rect
+
+    width, height = MASK_SIDE, max(1, round(MASK_SIDE * vh / vw))
+    mask = Image.new("1", (width, height), 0)
+    pen = ImageDraw.Draw(mask)
+    k = width / vw
+
+    def pixel(point):
+        return point[0] * k, (vh - point[1]) * k
+
+    def walk(node, matrix):
+        for child in getattr(node, "contents", []):
+            m = mmult(matrix, child.transform) if isinstance(child, Group) and child.transform \
+                else matrix
+            if isinstance(child, Group):
+                walk(child, m)
+                continue
+            if getattr(child, "strokeColor", None) is None or not getattr(child, "strokeWidth", 0):
+                continue
+            scale = (abs(m[0] * m[3] - m[1] * m[2])) ** 0.5
+            line = max(1, round(child.strokeWidth * scale * k))
+
+            def tp(x, y):
+                return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+            if isinstance(child, RLPath):
+                runs = _flatten(child, m)
+            elif isinstance(child, Line):
+                runs = [[tp(child.x1, child.y1), tp(child.x2, child.y2)]]
+            elif isinstance(child, (Circle, Ellipse)):
+                rx = getattr(child, "r", None) or child.rx
+                ry = getattr(child, "r", None) or child.ry
+                runs = [[tp(child.cx + rx * math.cos(i * math.pi / 12),
+                            child.cy + ry * math.sin(i * math.pi / 12)) for i in range(25)]]
+            elif isinstance(child, Rect):
+                x0, y0, x1, y1 = child.x, child.y, child.x + child.width, child.y + child.height
+                runs = [[tp(x0, y0), tp(x1, y0), tp(x1, y1), tp(x0, y1), tp(x0, y0)]]
+            elif isinstance(child, (PolyLine, Polygon)):
+                pts = child.points
+                runs = [[tp(pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2)]]
+            else:
+                continue
+            for run in runs:
+                if len(run) >= 2:
+                    pen.line([pixel(p) for p in run], fill=1, width=line)
+
+    walk(group, tuple(group.transform or (1, 0, 0, 1, 0, 0)))
     return mask
 
 

@@ -40,11 +40,12 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def base_url(url: str, what: str = "--base-url") -> str:
-    """The site's address checked and ending in '/'; InputError (one line) if it will not do."""
+def base_url(url: str) -> str:
+    """The site's address checked and ending in '/'; InputError (one line, naming build_site's
+    argument: the command line says --base-url) if it will not do."""
     problem = url_problem(url)
     if problem:
-        raise InputError(f"{what}: {problem}")
+        raise InputError(f"base_url='{url}': {problem}")
     return url if url.endswith("/") else url + "/"
 
 

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from ..brand import Brand, load_brand
 from ..errors import InputError
+from ..files import naming_the_file
 from ..library import load_library
 from .addresses import base_url as checked_base, page_path
 from .assets import logo_file, picture_path, script, style_sheet, write_pictures
@@ -79,7 +80,8 @@ def _check_output(out: Path) -> Path:
 
 def _write(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    with naming_the_file(path, "site file"):
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     os.chmod(path, 0o644)
 
 
