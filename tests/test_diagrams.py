@@ -700,3 +700,26 @@ def test_a_codes_box_hides_next_to_none_of_the_lines(sheet):
             if share > 0.04:
                 hidden.append(f"{point_id} {side}: {share:.0%}")
     assert hidden == [], f"{sheet}: codes over lines: {hidden}"
+
+
+def test_a_views_form_is_named_by_its_content_not_where_it_is_installed(tmp_path):
+    """--reproducible bytes must not depend on the install path: the same view file in two
+    places gives one form name; a changed file another."""
+    import shutil
+
+    from handout.render.diagrams import ViewArt
+    from handout.render.svgview import parse_view
+    from handout.resources import resource_dir
+
+    source = resource_dir("images") / "views" / "outer-leg.svg"
+    copies = []
+    for place in ("site-packages", "a/checkout/elsewhere"):
+        (tmp_path / place).mkdir(parents=True)
+        copies.append(shutil.copy(source, tmp_path / place / "outer-leg.svg"))
+    views = [parse_view(Path(p), "outer-leg") for p in copies]
+    names = {ViewArt(v, {"GB34"}, True, "Helvetica").form_name() for v in views}
+    assert len(names) == 1
+    changed = Path(copies[1])
+    changed.write_bytes(changed.read_bytes().replace(b"</svg>", b"<!-- edited --></svg>"))
+    edited = parse_view(changed, "outer-leg")
+    assert ViewArt(edited, {"GB34"}, True, "Helvetica").form_name() not in names

@@ -325,10 +325,11 @@ class ViewArt(DirectDraw):
         return self.art().getBounds()
 
     def form_name(self) -> str:
-        """Stable across runs (so --reproducible bytes are), distinct for each file and
-        art (two clinic folders may both have a view called lower-back)."""
+        """The same for the same file and art wherever the package is installed (so
+        --reproducible bytes are), distinct for each file's content and art (two clinic
+        folders may both have a view called lower-back)."""
         codes, leaders = self.key
-        what = f"{self.view.path}|{','.join(sorted(codes))}|{leaders}"
+        what = f"{self.view.digest}|{','.join(sorted(codes))}|{leaders}"
         digest = hashlib.sha1(what.encode("utf-8", "surrogateescape")).hexdigest()[:12]
         return f"view-{digest}"
 

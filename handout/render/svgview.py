@@ -15,6 +15,8 @@ viewBox (x, y in 0..1 from the top-left), the same numbers data/points.yaml uses
 
 from __future__ import annotations
 
+import hashlib
+
 import math
 import re
 from dataclasses import dataclass, field
@@ -67,6 +69,7 @@ class View:
 
     id: str
     path: Path
+    digest: str  # of the file's bytes: names the view's PDF form, the same wherever installed
     width: float  # viewBox units
     height: float
     title: str = ""
@@ -280,7 +283,8 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
         return DataError(Problem(str(path), None, item, None, message))
 
     # The one gate for SVG files (size, gzip, DTD, entities, nesting, references): vector.py
-    root = parse_svg(read_svg(path, what="view file", fail=fail), path, what="view file",
+    data = read_svg(path, what="view file", fail=fail)
+    root = parse_svg(data, path, what="view file",
                      fail=fail)
     box = _view_box(root)
     if box is None:
@@ -290,7 +294,8 @@ def parse_view(path: Path, view_id: str | None = None, *, item: str | None = Non
     labels = [_label(t, vx, vy, vw, vh, fail) for t in root.iter(f"{{{SVG_NS}}}text", "text")]
     title_el = root.find(f"{{{SVG_NS}}}title")
     title = " ".join((title_el.text or "").split()) if title_el is not None else ""
-    view = View(id=view_id, path=path, width=vw, height=vh, title=title,
+    view = View(id=view_id, path=path, digest=hashlib.sha1(data).hexdigest()[:12],
+                width=vw, height=vh, title=title,
                 symmetric=root.get("data-symmetric", "").lower() in ("true", "yes", "1"),
                 labels=labels, _tree=root)
     view.names = _names(root, labels, vw, vh, vx, vy)
