@@ -61,9 +61,22 @@ def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: 
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
-    drawing = stretch_picture(stretch, width)
-    drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
+    """The stretch's picture for a sheet. A card tries several sizes while it looks for room,
+    and a batch prints the same stretches for many clients, so each picture is drawn once per
+    process for the same pose, size and font (drawing a Drawing never changes it, so sharing
+    is safe). The pose is a dict: its repr, the same for the same pose, is the key."""
+    file, _line = stretch.source
+    key = (repr(stretch.pose), stretch.id, file, round(width, 3), ctx.fonts.main.regular)
+    drawing = _STRETCH_DRAWINGS.get(key)
+    if drawing is None:
+        if len(_STRETCH_DRAWINGS) >= 256:
+            _STRETCH_DRAWINGS.pop(next(iter(_STRETCH_DRAWINGS)))  # the oldest first
+        drawing = _STRETCH_DRAWINGS[key] = stretch_picture(stretch, width)
+        drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
     return drawing
+
+
+_STRETCH_DRAWINGS: dict[tuple, object] = {}
 
 
 def stretch_picture(stretch: Stretch, width: float):
