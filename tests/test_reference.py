@@ -139,9 +139,9 @@ def test_reproducible_output_is_byte_identical(tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
-def _pages(client, data_dirs=()):
+def _pages(client, data_dirs=(), brand=None):
     """Render through the API, keeping the PointPage flowables to look at their layout."""
-    job = prepare(client, data_dirs=data_dirs, template="reference-sheet",
+    job = prepare(client, brand=brand, data_dirs=data_dirs, template="reference-sheet",
                   known_sections=ref_module.section_options())
     kept = []
 
@@ -193,17 +193,8 @@ def test_python_api_matches_the_command(tmp_path):
 def test_large_print_point_too_long_for_a_page_goes_on_under_its_name(tmp_path):
     brand = tmp_path / "brand.yaml"
     brand.write_text("clinic_name: Test Clinic\nlarge_print: true\n")
-    library = load_library()
-    job = prepare(reference_client(library, ["GB30", "KI3"]), brand=brand,
-                  template="reference-sheet", known_sections=ref_module.section_options())
-    kept = []
-
-    def builder(ctx, template):
-        flowables = ref_module.build_reference(ctx, template)
-        kept.extend(f for f in flowables if isinstance(f, PointPage))
-        return flowables
-
-    pages = [fold(t) for t in page_texts(render(job, builder, reproducible=True))]
+    pdf, kept = _pages(reference_client(load_library(), ["GB30", "KI3"]), brand=brand)
+    pages = [fold(t) for t in page_texts(pdf)]
     # Each point starts a page with its name and location; its cautions come before the
     # next point; the pages between are its own (continued) pages.
     assert len(pages) > len(kept)
@@ -225,27 +216,14 @@ def test_large_print_with_a_long_brand_starts_points_low_on_a_page_and_keeps_eve
     first lines of its location), its diagram following under "(continued)"; no page
     ends on a heading; and every point's diagram shows its landmark names, 14 pt or more,
     on one of its pages."""
-    import yaml
     from handout.render.diagrams import load_view
     from handout.render.figures import image_dirs
     from pagecheck import measure
-    from test_page_quality import long_brand
+    from test_page_quality import _large_brand, long_brand
 
-    data = yaml.safe_load(long_brand(tmp_path).read_text("utf-8"))
-    data["large_print"] = True
-    brand = tmp_path / "large-long.yaml"
-    brand.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     library = load_library()
-    job = prepare(reference_client(library, protocol="sciatica", paper=paper), brand=brand,
-                  template="reference-sheet", known_sections=ref_module.section_options())
-    kept = []
-
-    def builder(ctx, template):
-        flowables = ref_module.build_reference(ctx, template)
-        kept.extend(f for f in flowables if isinstance(f, PointPage))
-        return flowables
-
-    pdf = render(job, builder, reproducible=True)
+    pdf, kept = _pages(reference_client(library, protocol="sciatica", paper=paper),
+                       brand=_large_brand(long_brand(tmp_path), tmp_path))
     pages = [fold(t) for t in page_texts(pdf)]
     measured = measure(pdf)
     headings = ["Standard location (WHO 2008)", "Finding route (as the client reads it)",
