@@ -33,61 +33,54 @@ def echo_items(state, section: str, items, as_yaml: bool, table) -> None:
     click.echo(items_yaml(section, [raw[item.id] for item in items]), nl=False)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@region_option
-@safe_for_option
-@protocol_option
-@yaml_option
-@data_option
-@pass_state
+def listing_command(first_option):
+    """A listing of one section's items: its own first filter (--region or --topic), then
+    the options every listing takes (--safe-for, --protocol, --yaml, --data)."""
+    def decorate(function):
+        command = pass_state(function)
+        for option in reversed((first_option, safe_for_option, protocol_option, yaml_option,
+                                data_option)):
+            command = option(command)
+        return click.command(context_settings=CONTEXT_SETTINGS)(command)
+    return decorate
+
+
+def list_section(state, section: str, region, safe_for, protocol, as_yaml, keep=None) -> None:
+    """Filter a section's items as the options say (keep: a further test of the command's
+    own) and print them as a table or as YAML."""
+    from .. import listing
+
+    library = library_of(state)
+    items = listing.filter_items(library, getattr(library, section).values(), region,
+                                 safe_for, protocol)
+    if keep is not None:
+        items = [item for item in items if keep(item)]
+    table = None if as_yaml else getattr(listing, f"{section}_table")(library, items, safe_for)
+    echo_items(state, section, items, as_yaml, table)
+
+
+@listing_command(region_option)
 def points(state, region, safe_for, protocol, as_yaml):
     """List the acupressure points."""
-    from .. import listing
-
-    library = library_of(state)
-    items = listing.filter_items(library, library.points.values(), region, safe_for, protocol)
-    echo_items(state, "points", items, as_yaml,
-               None if as_yaml else listing.points_table(library, items, safe_for))
+    list_section(state, "points", region, safe_for, protocol, as_yaml)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@region_option
-@safe_for_option
-@protocol_option
-@yaml_option
-@data_option
-@pass_state
+@listing_command(region_option)
 def stretches(state, region, safe_for, protocol, as_yaml):
     """List the stretches and exercises."""
-    from .. import listing
-
-    library = library_of(state)
-    items = listing.filter_items(library, library.stretches.values(), region, safe_for, protocol)
-    echo_items(state, "stretches", items, as_yaml,
-               None if as_yaml else listing.stretches_table(library, items, safe_for))
+    list_section(state, "stretches", region, safe_for, protocol, as_yaml)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--topic", metavar="ID", shell_complete=complete_ids("topics"),
-              help="Only this topic (activity, sleep, ...).")
-@safe_for_option
-@protocol_option
-@yaml_option
-@data_option
-@pass_state
+@listing_command(click.option("--topic", metavar="ID", shell_complete=complete_ids("topics"),
+                              help="Only this topic (activity, sleep, ...)."))
 def tips(state, topic, safe_for, protocol, as_yaml):
     """List the lifestyle tips, by topic."""
-    from .. import listing
-
-    library = library_of(state)
-    items = listing.filter_items(library, library.tips.values(), None, safe_for, protocol)
-    if topic:
-        items = [t for t in items if t.topic == topic]
-        if topic not in library.topics:
-            raise click.BadParameter(f"unknown topic '{topic}' (known: {', '.join(library.topics)})",
-                                     param_hint="--topic")
-    echo_items(state, "tips", items, as_yaml,
-               None if as_yaml else listing.tips_table(library, items, safe_for))
+    if topic and topic not in library_of(state).topics:
+        raise click.BadParameter(
+            f"unknown topic '{topic}' (known: {', '.join(library_of(state).topics)})",
+            param_hint="--topic")
+    list_section(state, "tips", None, safe_for, protocol, as_yaml,
+                 keep=(lambda tip: tip.topic == topic) if topic else None)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -9,7 +9,6 @@ Drawing only: which items, their doses and the dates come from handout.plan (pur
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
