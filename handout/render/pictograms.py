@@ -62,19 +62,26 @@ class Ink:
     edge: Color
     hair: Color
     edge_w: float
+    dash: tuple = ()  # the outline's dashes and gaps, in pose units at zoom 1; () solid
 
 
 FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
-# The start position: a mid-grey figure with a grey outline, so it survives a grey-scale
-# print, yet plainly lighter-edged than the black-edged end position.
-GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 0.62),
-            GHOST_EDGE)
+# The start position: a mid-grey figure with a dark grey, dashed outline, so it survives
+# a black-and-white print (a light grey edge faded out) and is told apart from the
+# black-edged end position by its outline as well as by its tone.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.30, 0.30, 0.30), Color(0.62, 0.62, 0.62),
+            GHOST_EDGE, (1.6, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
-HOLLOW = Color(0.55, 0.55, 0.55)  # the gap under a hollow back: mid grey, so it prints
+# The gap under a hollow back: plain air, white (round 9 read a grey wedge there as a
+# rolled towel, hatching as a cushion); it is kept as a shape so nothing else shows in it.
+HOLLOW = white
+# The belly rises by this part of the hollow's height (with a flat belly the waist of a
+# large gap is too thin to read as a body); a back pressed below the line draws it in.
+BELLY_RISE = 0.35
 
 
 # --------------------------------------------------------------------------- shapes
@@ -319,18 +326,23 @@ def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     rel = sub(back, hip)
     t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
     lift = rel[0] * n[0] + rel[1] * n[1]  # how far `back` lies to the front of the line
-    edge = right if s > 0 else left
+    edge, front = (right, left) if s > 0 else (left, right)
+    # lifted: the back bows up and the belly a little with it; pressed down (`back` behind
+    # the line): the back flat on the mat and the tummy drawn in as far
+    back_by, front_by = lift, lift * BELLY_RISE if lift > 0 else lift
     for i, (pt, _) in enumerate(samples):
         u = (i / 24 - t_back) / max(t_back, 0.05)
         if abs(u) < 1:
-            edge[i] = add(edge[i], n, lift * math.cos(math.pi / 2 * u) ** 2)
+            bump = math.cos(math.pi / 2 * u) ** 2
+            edge[i] = add(edge[i], n, back_by * bump)
+            front[i] = add(front[i], n, front_by * bump)
     return left, right
 
 
 def hollow_shade(p: dict, s: int) -> list:
     """The gap between the small of the back and the mat (y = 0): the back's line where
-    it is lifted, closed along the mat; none when the back lies flat. Filled mid grey,
-    plain (round 7 read hatching there as a cushion; round 8 missed it left white)."""
+    it is lifted, closed along the mat; none when the back lies flat. Filled white: air
+    (a grey fill read as a rolled towel), made big enough to see instead."""
     left, right = hollow_edges(p, s)
     plain = _edges(spine_samples({k: v for k, v in p.items() if k != "back"}, 24))
     back, flat = (right, plain[1]) if s > 0 else (left, plain[0])
@@ -660,7 +672,9 @@ def _apart(pose: dict, named) -> Scene:
     parts = []
     # one person in every panel: the hair keeps the end's shade (round 7's blind check
     # read cat-cow's two panels, their hair in two greys, as two people)
-    pale = replace(GHOST, hair=FULL.hair)
+    # Solid-edged: dashes round a whole panel's figure only add noise; the dark grey edge
+    # still prints.
+    pale = replace(GHOST, hair=FULL.hair, dash=())
     for name, joints in named:
         part = _phase_scene(pose, joints, FULL if name == "end" else pale)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
@@ -794,7 +808,10 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
         for pts in layer.shapes[1:]:
             g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
-        g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
+        outline = _polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w)
+        if ink.dash:  # the fill drawn over it keeps the outer half: dashes round the part
+            outline.strokeDashArray = [d * w for d in ink.dash]
+        g.add(outline)
     for pts in layer.shapes:
         g.add(Polygon(_flat(pts), fillColor=ink.fill, strokeColor=None))
     for pts, colour in layer.marks:
