@@ -230,6 +230,21 @@ def test_the_start_figure_prints_mid_grey():
     assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
 
 
+def test_the_start_figure_keeps_a_dashed_outline_in_black_and_white():
+    """Printed in black and white (every grey lighter than 40 % black drops out), the start
+    figure behind still shows, by its outline, dashed so that it is told apart from the
+    end figure's solid one: a fraction of the end's dark pixels, not none (a light grey
+    edge vanished) and not as many (a solid edge)."""
+    from handout.render.pictograms import GHOST
+    pose = pose_of("walking")
+    pose["start"] = {j: [x - 18, y] for j, (x, y) in pose["end"].items()}
+    dark = lambda im: sum(im.histogram()[:100])  # noqa: E731
+    both = dark(grey_image(pictogram(pose, 54 * mm)))
+    end_only = dark(grey_image(pictogram(dict(pose, start=pose["end"]), 54 * mm)))
+    assert 0.2 * end_only < both - end_only < 0.45 * end_only  # solid: 0.52, light: 0.03
+    assert GHOST.dash and GHOST.edge.red < 0.4
+
+
 def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
     """Side by side or stacked as in an overlaid picture: the start figure has grey edges,
     only the end one black (pelvic tilt: in its start panel on top only the mat's edge is
@@ -549,18 +564,40 @@ def test_a_close_up_shows_only_its_part_of_the_picture():
         0.7 * inked_width(grey_image(pictogram(whole, 54 * mm, **box)))
 
 
-def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
-    """End: the near hand over the front of the knee, the far one behind the thigh, the
-    knee up by the chest, the shin hanging down from it to a foot (it stuck out level like
-    a stick); the other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+def lerp_pt(a, b, t: float = 0.5):
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def thigh_place(joints: dict, pt, bent: dict | None = None) -> tuple[float, float]:
+    """Where pt lies on the near thigh: how far along it from the hip (0) to the knee (1),
+    and how far off its centre line towards its back (the side the shin folds to when the
+    knee bends: in `bent`'s position, if given), negative to its front."""
+    hip, knee = joints["hip"], joints["knee"]
+    ankle = (bent or joints)["ankle"]
+    d = sub(knee, hip)
+    length = math.hypot(*d)
+    rel = sub(pt, hip)
+    along = (rel[0] * d[0] + rel[1] * d[1]) / length ** 2
+    off = cross(d, rel) / length
+    back = 1 if cross(d, sub(ankle, hip)) > 0 else -1
+    return along, off * back
+
+
+def test_knee_to_chest_hands_behind_the_thigh_and_the_other_leg_straight():
+    """End: both hands behind the thigh just below the knee (the near one lay over the
+    shin, and a blind check wants the grip that spares the knee), the knee up by the
+    chest, the shin hanging down from it to a foot (it stuck out level like a stick); the
+    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
     from handout.render.pictograms import THIGH_R
     pose = pose_of("knee-to-chest")
     end = pose["end"]
-    assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
-    # The far hand wraps behind the thigh: the wrist hidden behind it, the fingers showing
-    # past its back edge (a forearm that vanished into the thigh looked run through it).
-    assert _to_segment(end["wrist_far"], end["hip"], end["knee"]) < THIGH_R
-    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) > THIGH_R + 1
+    for far in ("", "_far"):
+        # the wrist over the thigh, the fingers past its back edge, below the knee
+        along, off = thigh_place(end, end["wrist" + far])
+        assert 0.45 < along < 0.95 and abs(off) < THIGH_R, far
+        along, off = thigh_place(end, end["hand" + far])
+        assert 0.55 < along < 1.0 and off > THIGH_R + 1, far
+        assert _dist(end["hand" + far], end["knee"]) > 3, far  # not on the knee
     assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
     assert _dist(end["toe"], end["ankle"]) > 3  # a foot
     assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
@@ -777,6 +814,17 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     from handout.render.pose import face_vector
     assert face_vector(end, "down", "side")[1] < -0.8
     assert pose["show"] == "apart"
+    # Start: the forehead rests on the stacked hands (round 9: the head lay on the mat,
+    # the hands under the chest), the face down, the head in line with the spine.
+    from handout.render.pictograms import PALM_R, WRIST_R
+    assert face_vector(start, "down", "side")[1] < -0.8
+    hands_top = max(start["wrist"][1] + WRIST_R, start["hand"][1] + PALM_R)
+    assert abs(start["head"][1] - HEAD_R - hands_top) < 1  # resting on them, not above
+    xs = sorted((start["wrist"][0], start["hand"][0]))
+    assert xs[0] - 1 < start["head"][0] < xs[1] + 1  # under the head
+    for joints in (start, end):  # in line with the spine, in both
+        spine = sub(joints["shoulder"], joints.get("back", joints["hip"]))
+        assert abs(angle_between(spine, sub(joints["head"], joints["neck"]))) < 20
 
 
 def test_hands_are_mittens_not_stumps():
@@ -833,6 +881,12 @@ def test_nerve_glide_hands_grip_behind_the_thigh_with_arms_of_true_length():
         assert _to_segment(end["wrist" + far], end["hip"], end["knee"]) < THIGH_R + 1, far
         tip = end["hand" + far]
         assert tip[0] > lerp_x(end["hip"], end["knee"], tip[1]) + THIGH_R * 0.8, far
+        # behind the thigh, not on the knee (round 9 saw hands on the knee): the fingers
+        # past its back edge, halfway up it
+        palm = lerp_pt(end["wrist" + far], tip)
+        assert 0.3 < thigh_place(end, palm, bent=start)[0] < 0.7, far
+        assert thigh_place(end, tip, bent=start)[1] > THIGH_R, far
+        assert _dist(tip, end["knee"]) > 6, far
     for joint in ("hip", "knee", "hand", "hand_far"):
         assert start[joint] == end[joint], joint
     straight = abs(angle_between(sub(end["knee"], end["hip"]), sub(end["ankle"], end["knee"])))

@@ -21,8 +21,8 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 
-from .pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, arrow_list, face_vector, front_side, norm,
-                   phases, pose_problems, prop_list, sub)
+from .pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, arrow_list, face_vector, front_side,
+                   hollow_bow, norm, phases, pose_problems, prop_list, sub)
 from .pose import rot_quarter as rot
 
 __all__ = ["pictogram", "pose_problems", "BOX_W", "BOX_H"]
@@ -79,9 +79,6 @@ THEN = Color(0.5, 0.5, 0.5)
 # The gap under a hollow back: plain air, white (round 9 read a grey wedge there as a
 # rolled towel, hatching as a cushion); it is kept as a shape so nothing else shows in it.
 HOLLOW = white
-# The belly rises by this part of the hollow's height (with a flat belly the waist of a
-# large gap is too thin to read as a body); a back pressed below the line draws it in.
-BELLY_RISE = 0.35
 
 
 # --------------------------------------------------------------------------- shapes
@@ -311,25 +308,14 @@ def _edges(samples) -> tuple[list, list]:
 
 def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     """The trunk's sides (left, right, as _edges) when the lower back's hollow is the
-    point: the spine straight from the hip to the shoulder, so the belly's line is flat,
-    and the back's line lifted in a smooth hump round `back` (the small of the back), as
-    high as `back` lies off that line and reaching down to it at the buttock and at as far
-    again past `back` (the ribs lie on the mat)."""
-    straight = {k: v for k, v in p.items() if k != "back"}
-    samples = spine_samples(straight, 24)
+    point: the spine straight from the hip to the shoulder, the back's line lifted in a
+    smooth hump round `back` (the small of the back), as high as `back` lies off that line
+    and reaching down to it at the buttock and at as far again past `back` (the ribs lie
+    on the mat), the belly's line lifted a little with it (pose.hollow_bow)."""
+    samples = spine_samples({k: v for k, v in p.items() if k != "back"}, 24)
     left, right = _edges(samples)
-    hip, shoulder = p["hip"], p["shoulder"]
-    spine = sub(shoulder, hip)
-    length = math.hypot(*spine)
-    n = rot(norm(spine), s)  # towards the front
-    back = p.get("back", lerp(hip, shoulder, 0.5))
-    rel = sub(back, hip)
-    t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
-    lift = rel[0] * n[0] + rel[1] * n[1]  # how far `back` lies to the front of the line
+    t_back, n, back_by, front_by = hollow_bow(p, s)
     edge, front = (right, left) if s > 0 else (left, right)
-    # lifted: the back bows up and the belly a little with it; pressed down (`back` behind
-    # the line): the back flat on the mat and the tummy drawn in as far
-    back_by, front_by = lift, lift * BELLY_RISE if lift > 0 else lift
     for i, (pt, _) in enumerate(samples):
         u = (i / 24 - t_back) / max(t_back, 0.05)
         if abs(u) < 1:

@@ -90,6 +90,29 @@ def front_side(joints: dict, face: str | None) -> int:
     return 1 if cross(spine, FACES[face]) >= 0 else -1
 
 
+# `hollow: true`: the belly rises by this part of the hollow's height (with a flat belly
+# the waist over a large gap is too thin to read as a body).
+BELLY_RISE = 0.35
+
+
+def hollow_bow(joints: dict, s: int) -> tuple[float, tuple, float, float]:
+    """For `hollow: true`, with the front on side s (front_side): where the small of the
+    back lies along the straight spine (0 at the hip, 1 at the shoulder), the way to the
+    front, and how far the back's line and the belly's line move that way there. Lifted
+    (`back` in front of the hip-shoulder line): the back bows up by that much and the
+    belly a part of it; pressed down (behind the line): both by that much, the back flat
+    on the mat and the tummy drawn in. The picture and the site's animation both draw it."""
+    hip, shoulder = joints["hip"], joints["shoulder"]
+    spine = sub(shoulder, hip)
+    length = math.hypot(*spine)
+    n = rot_quarter(norm(spine), s)
+    back = joints.get("back", ((hip[0] + shoulder[0]) / 2, (hip[1] + shoulder[1]) / 2))
+    rel = sub(back, hip)
+    t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
+    lift = rel[0] * n[0] + rel[1] * n[1]
+    return t_back, n, lift, lift * BELLY_RISE if lift > 0 else lift
+
+
 def rot_quarter(v, s: int):
     """v turned a quarter: anticlockwise for s = +1, clockwise for s = -1."""
     return (-v[1] * s, v[0] * s)
