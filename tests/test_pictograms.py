@@ -492,7 +492,7 @@ def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
 def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_pelvis_rocking():
     """Round 7's blind check: the close-up without head or feet was hard to see as a
     person lying down, and the hatched hollow read as a cushion under the back; round 8
-    missed the hollow left white and small; round 9 read a grey wedge in it as a rolled
+    missed the hollow left white and small; a later one read a grey wedge in it as a rolled
     towel. The whole body, the head on a pillow, the feet flat; nothing in the gap but
     white (kept as a shape so nothing shows through it), in the first panel only; the
     tummy drawn in at the end; one small curved arrow at the pelvis, turning round the
@@ -585,7 +585,7 @@ def thigh_place(joints: dict, pt, bent: dict | None = None) -> tuple[float, floa
 
 def test_knee_to_chest_hands_behind_the_thigh_and_the_other_leg_straight():
     """End: both hands behind the thigh just below the knee (the near one lay over the
-    shin, and a blind check wants the grip that spares the knee), the knee up by the
+    shin; the last review asked for the hands behind the thigh), the knee up by the
     chest, the shin hanging down from it to a foot (it stuck out level like a stick); the
     other leg lies straight on the mat (so it cannot pass for the figure-4)."""
     from handout.render.pictograms import THIGH_R
@@ -814,7 +814,7 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     from handout.render.pose import face_vector
     assert face_vector(end, "down", "side")[1] < -0.8
     assert pose["show"] == "apart"
-    # Start: the forehead rests on the stacked hands (round 9: the head lay on the mat,
+    # Start: the forehead rests on the stacked hands (before, the head lay on the mat,
     # the hands under the chest), the face down, the head in line with the spine.
     from handout.render.pictograms import PALM_R, WRIST_R
     assert face_vector(start, "down", "side")[1] < -0.8
@@ -881,7 +881,7 @@ def test_nerve_glide_hands_grip_behind_the_thigh_with_arms_of_true_length():
         assert _to_segment(end["wrist" + far], end["hip"], end["knee"]) < THIGH_R + 1, far
         tip = end["hand" + far]
         assert tip[0] > lerp_x(end["hip"], end["knee"], tip[1]) + THIGH_R * 0.8, far
-        # behind the thigh, not on the knee (round 9 saw hands on the knee): the fingers
+        # behind the thigh, not on the knee (a review read them on the knee): the fingers
         # past its back edge, halfway up it
         palm = lerp_pt(end["wrist" + far], tip)
         assert 0.3 < thigh_place(end, palm, bent=start)[0] < 0.7, far

@@ -69,14 +69,14 @@ FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
 # The start position: a mid-grey figure with a dark grey, dashed outline, so it survives
 # a black-and-white print (a light grey edge faded out) and is told apart from the
 # black-edged end position by its outline as well as by its tone.
-GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.30, 0.30, 0.30), Color(0.62, 0.62, 0.62),
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.25, 0.25, 0.25), Color(0.62, 0.62, 0.62),
             GHOST_EDGE, (1.6, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
-# The gap under a hollow back: plain air, white (round 9 read a grey wedge there as a
+# The gap under a hollow back: plain air, white (a blind check read a grey wedge there as a
 # rolled towel, hatching as a cushion); it is kept as a shape so nothing else shows in it.
 HOLLOW = white
 
