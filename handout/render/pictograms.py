@@ -482,20 +482,24 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
     trunk.marks += head.marks
     hips = [j3["hip"], j3.get("hip_far", j3["hip"])]
     shoulders = [j3["shoulder"], j3.get("shoulder_far", j3["shoulder"])]
-    items = [(trunk, hips + shoulders)]
+    items = [(trunk, [(hips[0], shoulders[0]), (hips[1], shoulders[1])])]
     legs = []
+
+    def chain(*names):
+        return [tuple(j3[n]) for n in names if n in j3]
+
     for far in ("", "_far"):
         if "knee" + far in p:
             leg = _leg(p, far, s, "side", ink)
             if ("leg" + far) in turned:
                 leg.ink = replace(ink, fill=_darker(ink.fill))
             legs.append(leg)
-            items.append((leg, [j3.get("hip" + far, j3["hip"]), j3["knee" + far],
-                                j3.get("ankle" + far, j3["knee" + far])]))
+            items.append((leg, [[j3.get("hip" + far, j3["hip"])]
+                                + chain("knee" + far, "ankle" + far, "toe" + far)]))
         if "elbow" + far in p:
-            items.append((_arm(p, far, ink), [j3.get("shoulder" + far, j3["shoulder"]),
-                                              j3["elbow" + far],
-                                              j3.get("wrist" + far, j3["elbow" + far])]))
+            items.append((_arm(p, far, ink), [[j3.get("shoulder" + far, j3["shoulder"])]
+                                              + chain("elbow" + far, "wrist" + far,
+                                                      "hand" + far)]))
     order = projection.back_to_front(items)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True

@@ -56,12 +56,40 @@ def project_joints(joints: dict) -> dict:
     return {name: project(p) for name, p in joints.items()}
 
 
+OVERLAP = 5.0  # two parts whose lines pass this close in the picture may cover each other
+
+
 def back_to_front(items):
-    """(thing, 3D points) pairs sorted by their points' mean depth, furthest first: the
-    painter's order, so a near leg covers the far one."""
-    def mean(points):
-        return sum(depth(p) for p in points) / len(points)
-    return [thing for thing, points in sorted(items, key=lambda it: mean(it[1]))]
+    """(thing, 3D joint chains) pairs in the painter's order, furthest first, so a near
+    leg covers the far one. Where two parts' lines cross in the picture, the one nearer
+    the eye where they come closest goes later (an ankle resting on a knee, a knee lying
+    on the other); otherwise, and to break a cycle, the further by mean depth first."""
+    samples = [[(pt, project(pt)) for chain in chains for a, b in zip(chain, chain[1:])
+                for pt in _along(a, b)] for _, chains in items]
+    mean = [sum(depth(p) for p, _ in s) / len(s) for s in samples]
+    after = {i: set() for i in range(len(items))}  # i must be painted after these
+    for i in range(len(items)):
+        for k in range(i + 1, len(items)):
+            # where they cross in the picture, the place they come closest in space:
+            # where one lies on the other (an ankle on a knee), not where both leave
+            # the hips side by side
+            touching = [(math.dist(p, q), p, q) for p, u in samples[i] for q, v in samples[k]
+                        if math.dist(u, v) < OVERLAP]
+            if touching:
+                _, pi, pk = min(touching, key=lambda c: c[0])
+                (after[i] if depth(pi) > depth(pk) else after[k]).add(
+                    k if depth(pi) > depth(pk) else i)
+    order, left = [], set(range(len(items)))
+    while left:
+        ready = [i for i in left if not (after[i] & left)] or list(left)  # a cycle: by mean
+        nxt = min(ready, key=lambda i: mean[i])
+        order.append(nxt)
+        left.remove(nxt)
+    return [items[i][0] for i in order]
+
+
+def _along(a, b, steps: int = 8) -> list:
+    return [tuple(p + (q - p) * i / steps for p, q in zip(a, b)) for i in range(steps + 1)]
 
 
 def box_faces(lo, hi) -> list[tuple[list, str]]:
