@@ -119,6 +119,7 @@ class Layer:
     shapes: list = field(default_factory=list)
     marks: list = field(default_factory=list)  # (points, colour) filled, no edge
     halo: bool = False  # a white edge round it: a limb crossing in front of another
+    part: str = ""  # which part it is (three-quarter view: leg, leg_far, arm, body...)
 
 
 @dataclass
@@ -482,6 +483,7 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
     trunk.marks += head.marks
     hips = [j3["hip"], j3.get("hip_far", j3["hip"])]
     shoulders = [j3["shoulder"], j3.get("shoulder_far", j3["shoulder"])]
+    trunk.part = "body"
     items = [(trunk, [(hips[0], shoulders[0]), (hips[1], shoulders[1])])]
     legs = []
 
@@ -490,16 +492,16 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
 
     for far in ("", "_far"):
         if "knee" + far in p:
-            leg = _leg(p, far, s, "side", ink)
+            leg = replace(_leg(p, far, s, "side", ink), part="leg" + far)
             if ("leg" + far) in turned:
                 leg.ink = replace(ink, fill=_darker(ink.fill))
             legs.append(leg)
             items.append((leg, [[j3.get("hip" + far, j3["hip"])]
                                 + chain("knee" + far, "ankle" + far, "toe" + far)]))
         if "elbow" + far in p:
-            items.append((_arm(p, far, ink), [[j3.get("shoulder" + far, j3["shoulder"])]
-                                              + chain("elbow" + far, "wrist" + far,
-                                                      "hand" + far)]))
+            arm = replace(_arm(p, far, ink), part="arm" + far)
+            items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
+                                + chain("elbow" + far, "wrist" + far, "hand" + far)]))
     order = projection.back_to_front(items)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True
@@ -514,8 +516,8 @@ def three_quarter_props(pose: dict) -> list:
     out = []
     for name, value in prop_list(pose):
         if name in ("mat", "bed"):
-            a, b = value or (min(xs) - 5, max(xs) + 4)
-            half = max(abs(z) for z in zs) + 3.5
+            a, b = value or (min(xs) - 4, max(xs) + 3)
+            half = max(abs(z) for z in zs) + 2.5
             faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half))
             for corners, which in faces:
                 fill = Color(0.95, 0.95, 0.95) if which == "top" else PROP_FILL
