@@ -1018,6 +1018,8 @@ def _three_q():
      "[x, y, z]"),
     (lambda p: p["end"].update(ankle=[55, 30, 3]), "pose.end.knee", "the knee bends forwards"),
     (lambda p: p["end"].update(head=[17.5, 1.5, 0]), "pose.end.head", "the neck is bent back"),
+    (lambda p: p.update(props=["mat", {"ball": [70, 3]}]), "pose.props.ball",
+     "not drawn in the three-quarter view (props there: mat, bed, pillow)"),
 ])
 def test_bad_three_quarter_input_is_a_located_error(change, field, words):
     pose = _three_q()

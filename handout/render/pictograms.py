@@ -463,7 +463,7 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
-PILLOW_SIZE = (9.0, 2.6, 15.0)  # along the mat, high, across
+PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
 
 
@@ -525,8 +525,8 @@ def three_quarter_props(pose: dict) -> list:
         elif name == "pillow":
             head = pose["end"]["head"]
             cx, cy = value or (head[0] - 0.5, (head[1] - HEAD_R + 0.2) / 2)
-            w, h, d = PILLOW_SIZE
-            cz = head[2] if not value else 0.0
+            w, d = PILLOW_SIZE
+            cz = head[2]  # across the mat under the head
             for corners, which in projection.box_faces((cx - w / 2, 0.0, cz - d / 2),
                                                        (cx + w / 2, 2 * cy, cz + d / 2)):
                 soft = _convex([pt for c in corners for pt in circle(c, SOFT, 8)])

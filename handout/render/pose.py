@@ -33,6 +33,7 @@ SIDEWAYS = ("side", "oblique")  # views in the body's own plane: joint limits ch
 FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
+THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
         "arrow", "chair", "crop", "hollow")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
@@ -159,6 +160,11 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
     if problems:  # the joints must be sound before angles and arrows can be measured
         return problems + _prop_problems(pose, problem, where)
     problems += _prop_problems(pose, problem, where)
+    if pose.get("view") in THREE_D:  # a lying body on its mat: no chair, wall or ball
+        problems += [problem(f"pose.props.{name}", "not drawn in the three-quarter view "
+                             f"(props there: {', '.join(THREE_D_PROPS)})", where(pose, "props"))
+                     for name, _ in prop_list(pose) if name in PROPS
+                     and name not in THREE_D_PROPS]
     turned = pose.get("turned") or []
     if not isinstance(turned, list) or any(t not in LEGS for t in turned):
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "
