@@ -947,31 +947,33 @@ def test_knee_rolls_three_quarter_knees_up_then_both_to_one_side():
 
 def test_figure_4_three_quarter_ankle_on_the_other_knee_then_drawn_to_the_chest():
     """One foot flat with its knee up; the other leg's ankle resting on that knee, its own
-    knee turned out to the side (the 4), a shade darker and drawn after the leg it rests
-    on. Then both hands behind the supporting thigh draw it towards the chest, its foot
-    off the mat; the arrow points to the head."""
+    knee turned out to the side (the 4), a shade darker: its shin drawn in front of the
+    knee it rests on, its thigh behind that leg. Then both hands behind the supporting
+    thigh draw it towards the chest, its foot off the mat; the arrow points to the
+    head."""
     from handout.render import projection as pj
     from handout.render.pictograms import ANKLE_R, FULL, KNEE_R
     pose = pose_of("figure-4")
-    assert pose["view"] == "three-quarter" and pose["turned"] == ["leg"]
+    assert pose["view"] == "three-quarter" and pose["turned"] == ["leg_far"]
     start, end = pose["start"], pose["end"]
     for phase in ("start", "end"):
         j = pose[phase]
-        on = _dist(pj.project(j["ankle"]), pj.project(j["knee_far"]))
+        on = _dist(pj.project(j["ankle_far"]), pj.project(j["knee"]))
         assert on < KNEE_R + ANKLE_R + 0.5, phase  # in the picture, on the knee
-        assert math.dist(j["ankle"], j["knee_far"]) < 4, phase  # and so in space
-        assert j["ankle"][1] > j["knee_far"][1], phase  # resting on top of it
-        assert j["knee"][2] > j["hip"][2] + 6, phase  # the knee turned out to the side
-        assert j["toe"][2] < j["knee_far"][2], phase  # the foot beyond the other knee
+        assert math.dist(j["ankle_far"], j["knee"]) < 4, phase  # and so in space
+        assert j["ankle_far"][1] > j["knee"][1], phase  # resting on top of it
+        assert j["knee_far"][2] < j["hip_far"][2] - 5, phase  # its knee turned out
+        assert j["toe_far"][2] > j["knee"][2], phase  # the foot beyond the other knee
         layers = _layers_3q(pose, phase)
         parts = [layer.part for layer in layers]
-        assert parts.index("leg") > parts.index("leg_far"), phase
-        crossing = layers[parts.index("leg")]
-        assert crossing.ink.fill.red < FULL.fill.red - 0.1, phase
-    assert start["toe_far"][1] < 1.5  # the foot flat
-    assert end["knee_far"][0] < start["knee_far"][0] - 2  # the thigh drawn in
-    assert end["toe_far"][1] > start["toe_far"][1] + 8  # the foot off the mat
-    thigh = (end["hip_far"], end["knee_far"])
+        # the crossing shin over the supporting leg, its thigh behind it
+        assert parts.index("leg_far.thigh") < parts.index("leg") < parts.index("leg_far")
+        crossing = layers[parts.index("leg_far")]
+        assert crossing.ink.fill.red < FULL.fill.red - 0.1 and crossing.halo, phase
+    assert start["toe"][1] < 1.5  # the foot flat
+    assert end["knee"][0] < start["knee"][0] - 2  # the thigh drawn in
+    assert end["toe"][1] > start["toe"][1] + 8  # the foot off the mat
+    thigh = (end["hip"], end["knee"])
     for hand in ("hand", "hand_far"):
         h = end[hand]
         assert _to_segment(pj.project(h), *map(pj.project, thigh)) < 5, hand

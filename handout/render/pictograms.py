@@ -471,8 +471,8 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
-    figure-4's crossing leg) is a shade darker; the nearer leg of two is cut out of the
-    other by a white edge."""
+    figure-4's crossing leg) is a shade darker, its shin cut out of what lies behind by a
+    white edge; the nearer of two plain legs is cut out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
     p = projection.project_joints(j3)
     s = front_side(p, face)
@@ -493,11 +493,18 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
     for far in ("", "_far"):
         if "knee" + far in p:
             leg = replace(_leg(p, far, s, "side", ink), part="leg" + far)
+            hip = j3.get("hip" + far, j3["hip"])
             if ("leg" + far) in turned:
+                # A crossing leg is painted in two: its thigh may lie behind the other
+                # leg while its shin rests in front, on that knee (the 4 seen open).
                 leg.ink = replace(ink, fill=_darker(ink.fill))
+                thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
+                leg = replace(leg, shapes=leg.shapes[1:], halo=True)
+                items.append((thigh, [[hip, j3["knee" + far]]]))
+                items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
+                continue
             legs.append(leg)
-            items.append((leg, [[j3.get("hip" + far, j3["hip"])]
-                                + chain("knee" + far, "ankle" + far, "toe" + far)]))
+            items.append((leg, [[hip] + chain("knee" + far, "ankle" + far, "toe" + far)]))
         if "elbow" + far in p:
             arm = replace(_arm(p, far, ink), part="arm" + far)
             items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
