@@ -911,6 +911,27 @@ def test_the_camera_sees_near_above_and_feet_end_points_nearer():
     under = ("under", [[(40, 2, 12), (55, 2, 16)]])
     over = ("over", [[(40, 6, -10), (55, 6, 16)]])  # its end on top of under's end
     assert pj.back_to_front([over, under]) == ["under", "over"]
+    # an arrow round a joint arcs in space, a little short of each position, then is
+    # projected: a quarter turn about the origin, 2 beyond the radius of 10
+    pts = pj.arc((0, 0, 0), (10, 0, 0), (0, 10, 0), 2)
+    for pt, degrees in ((pts[0], 9), (pts[-1], 81)):
+        a = math.radians(degrees)
+        assert _dist(pt, pj.project((12 * math.cos(a), 12 * math.sin(a), 0))) < 1e-6
+
+
+def test_a_three_quarter_arrow_at_a_joint_arcs_round_its_parent():
+    pose = _three_q()
+    pose["end"]["knee"], pose["end"]["ankle"] = [52, 9, 12], [58, 2.2, 4]
+    pose["arrow"] = {"at": "knee", "around": "ankle"}
+    assert pose_problems(pose, **KW) == []
+    from handout.render.pictograms import build_scene
+    from handout.render import projection as pj
+    (pts, _, _, _), = build_scene(pose).arrows
+    ankle = pj.project(pose["end"]["ankle"])
+    radius = math.dist(pose["start"]["knee"], pose["end"]["ankle"]) + 4.5
+    assert all(_dist(pt, ankle) <= radius + 1e-6 for pt in pts)
+    assert _dist(pts[0], pj.project(pose["start"]["knee"])) < _dist(
+        pts[-1], pj.project(pose["start"]["knee"]))  # from the start towards the end
 
 
 def test_knee_rolls_three_quarter_knees_up_then_both_to_one_side():
