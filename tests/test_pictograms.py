@@ -911,6 +911,11 @@ def test_the_camera_sees_near_above_and_feet_end_points_nearer():
     under = ("under", [[(40, 2, 12), (55, 2, 16)]])
     over = ("over", [[(40, 6, -10), (55, 6, 16)]])  # its end on top of under's end
     assert pj.back_to_front([over, under]) == ["under", "over"]
+    # where a limb joins the body they meet in any order: the far arm out on the mat
+    # stays behind the trunk it starts from
+    trunk = ("trunk", [[(44, 3.9, 3.4), (25, 3.9, 6.5)], [(44, 3.9, -3.4), (25, 3.9, -6.5)]])
+    arm = ("arm", [[(25, 3.9, -6.5), (29, 1.4, -13), (33.5, 1.1, -18.5)]])
+    assert pj.back_to_front([trunk, arm]) == ["arm", "trunk"]
     # an arrow round a joint arcs in space, a little short of each position, then is
     # projected: a quarter turn about the origin, 2 beyond the radius of 10
     pts = pj.arc((0, 0, 0), (10, 0, 0), (0, 10, 0), 2)

@@ -57,6 +57,7 @@ def project_joints(joints: dict) -> dict:
 
 
 OVERLAP = 5.0  # two parts whose lines pass this close in the picture may cover each other
+ATTACH = 4.5  # a limb's first few units, where it joins the body
 
 
 def back_to_front(items):
@@ -67,13 +68,18 @@ def back_to_front(items):
     samples = [[(pt, project(pt)) for chain in chains for a, b in zip(chain, chain[1:])
                 for pt in _along(a, b)] for _, chains in items]
     mean = [sum(depth(p) for p, _ in s) / len(s) for s in samples]
+    # Where a limb joins the body (an arm at its shoulder) the two meet in any order:
+    # only the rest of each limb says what lies on what.
+    roots = [[chain[0] for chain in chains] for _, chains in items]
+    loose = [[(p, u) for p, u in s if all(math.dist(p, r) > ATTACH for r in rs)]
+             for s, rs in zip(samples, roots)]
     after = {i: set() for i in range(len(items))}  # i must be painted after these
     for i in range(len(items)):
         for k in range(i + 1, len(items)):
             # where they cross in the picture, the place they come closest in space:
             # where one lies on the other (an ankle on a knee), not where both leave
             # the hips side by side
-            touching = [(math.dist(p, q), p, q) for p, u in samples[i] for q, v in samples[k]
+            touching = [(math.dist(p, q), p, q) for p, u in loose[i] for q, v in loose[k]
                         if math.dist(u, v) < OVERLAP]
             if touching:
                 _, pi, pk = min(touching, key=lambda c: c[0])
