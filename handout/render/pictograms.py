@@ -465,14 +465,16 @@ PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
 
 
-def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> list[Layer]:
+def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
+                         cam: projection.Camera = projection.DEFAULT) -> list[Layer]:
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
     figure-4's crossing leg) is a shade darker, its shin cut out of what lies behind by a
-    white edge; the nearer of two plain legs is cut out of the other likewise."""
+    white edge; of two plain legs the far one is a little darker and the nearer is cut
+    out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
-    p = projection.project_joints(j3)
+    p = projection.project_joints(j3, cam)
     s = front_side(p, face)
     trunk = _trunk(p, "above", ink) if "hip_far" in p and "shoulder_far" in p \
         else _trunk(p, "side", ink)
@@ -501,13 +503,16 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
                 continue
+            if far:  # two legs side by side told apart by tone as well as by the
+                # white edge (round 12 read knee rolls' lowered legs as one grey blob)
+                leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
             legs.append(leg)
             items.append((leg, [[hip] + chain("knee" + far, "ankle" + far, "toe" + far)]))
         if "elbow" + far in p:
             arm = replace(_arm(p, far, ink), part="arm" + far)
             items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
                                 + chain("elbow" + far, "wrist" + far, "hand" + far)]))
-    order = projection.back_to_front(items)
+    order = projection.back_to_front(items, cam)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True
     return order
@@ -516,6 +521,7 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
 def three_quarter_props(pose: dict) -> list:
     """The mat as a slab (its top and the sides the camera sees) round the whole body,
     and the pillow a soft block under the head, projected as the body is."""
+    cam = projection.camera_of(pose)
     joints = [tuple(v) for _, j in phases(pose) for v in j.values()]
     xs, zs = [p[0] for p in joints], [p[2] for p in joints]
     out = []
@@ -523,7 +529,7 @@ def three_quarter_props(pose: dict) -> list:
         if name in ("mat", "bed"):
             a, b = value or (min(xs) - 4, max(xs) + 3)
             half = max(abs(z) for z in zs) + 2.5
-            faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half))
+            faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half), cam)
             for corners, which in faces:
                 fill = Color(0.95, 0.95, 0.95) if which == "top" else PROP_FILL
                 out.append((corners, fill, black, 0.45))
@@ -533,7 +539,7 @@ def three_quarter_props(pose: dict) -> list:
             w, d = PILLOW_SIZE
             cz = head[2]  # across the mat under the head
             for corners, which in projection.box_faces((cx - w / 2, 0.0, cz - d / 2),
-                                                       (cx + w / 2, 2 * cy, cz + d / 2)):
+                                                       (cx + w / 2, 2 * cy, cz + d / 2), cam):
                 soft = _convex([pt for c in corners for pt in circle(c, SOFT, 8)])
                 out.append((soft, Color(0.93, 0.93, 0.93) if which == "top" else PROP_FILL,
                             black, 0.45))
@@ -659,12 +665,14 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 def _arrow_path_3d(pose: dict, arrow: dict, end: dict) -> list:
     """A three-quarter view's arrow: round the pivot in 3D (then projected), or from one
     3D point to another, bowed in the picture."""
+    cam = projection.camera_of(pose)
     if "at" in arrow:
         joint = arrow["at"]
         pivot = arrow.get("around", PARENT.get(joint))
         return projection.arc(tuple(end[pivot]), tuple(pose["start"][joint]),
-                              tuple(end[joint]), float(arrow.get("offset", 4.5)))
-    return _bowed(projection.project(arrow["from"]), projection.project(arrow["to"]), arrow)
+                              tuple(end[joint]), float(arrow.get("offset", 4.5)), cam=cam)
+    return _bowed(projection.project(arrow["from"], cam), projection.project(arrow["to"], cam),
+                  arrow)
 
 
 def _bowed(a, b, arrow: dict) -> list:
@@ -686,7 +694,8 @@ def _bowed(a, b, arrow: dict) -> list:
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
     if view in THREE_D:
-        return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or ()))
+        return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or (),
+                                                 projection.camera_of(pose)))
     scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
                                      bool(pose.get("hollow"))))
     if pose.get("hollow") and view in SIDEWAYS:
