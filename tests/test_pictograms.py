@@ -268,7 +268,7 @@ def test_apart_panels_are_numbered_in_order():
     nothing between them (an arrow down between them read as one more 'press down');
     side by side keep the grey two-headed arrow."""
     from handout.render.pictograms import build_scene
-    for stretch_id in ("pelvic-tilt", "cat-cow", "figure-4", "prone-press-up"):
+    for stretch_id in ("pelvic-tilt", "cat-cow", "knee-rolls", "prone-press-up"):
         scene = build_scene(pose_of(stretch_id))
         numbers = [n for _, n in scene.badges]
         assert numbers == [1, 2], stretch_id
@@ -1025,52 +1025,73 @@ def test_a_three_quarter_arrow_at_a_joint_arcs_round_its_parent():
         pts[-1], pj.project(pose["start"]["knee"]))  # from the start towards the end
 
 
-def test_knee_rolls_three_quarter_knees_up_then_both_to_one_side():
-    """Lying on the back, the head on a pillow, the arms out on the mat: first both knees
-    bent up together, feet flat; then both knees lowered together to one side of the
-    body's line, the upper leg lying on the lower one (drawn after it), the shoulders
-    flat and still. Two panels, an arrow at the knees in the second."""
+def test_knee_rolls_three_quarter_knees_up_then_both_part_way_to_one_side():
+    """Seen from near the feet end, lying on the back, the head on a pillow, both arms out
+    on the mat alike in both panels: first both knees bent up together, feet flat; then
+    both knees lowered together part way (45 to 60 degrees, not flat: round 11 feared
+    forcing), feet together on the mat, the far leg a shade darker lying on the near one
+    (drawn after it), the shoulders flat and still. A two-headed arc over the knees
+    reaching to both sides of the body: side to side (round 12 missed "the other side")."""
     from handout.render import projection as pj
     pose = pose_of("knee-rolls")
     assert pose["view"] == "three-quarter" and pose["show"] == "apart"
+    assert pose["camera"]["turn"] >= 60  # from near the feet end
     assert "pillow" in [name for name, _ in prop_list(pose)]
     start, end = pose["start"], pose["end"]
     for j in (start, end):
-        for joint in ("head", "shoulder", "shoulder_far", "hand", "hand_far"):
+        for joint in ("head", "shoulder", "shoulder_far", "elbow", "elbow_far", "hand",
+                      "hand_far"):
             assert j[joint] == start[joint], joint  # shoulders and arms stay put
         assert max(j["shoulder"][1], j["shoulder_far"][1]) < 5  # flat on the mat
-        assert j["hand"][2] > 15 and j["hand_far"][2] < -15  # the arms out
+        assert j["hand"][2] > 15 and j["hand_far"][2] < -15  # both arms out
+        assert abs(j["hand"][2] + j["hand_far"][2]) < 0.1  # alike, one each side
         assert _dist(j["knee"], j["knee_far"]) < 7  # the knees together
+        assert _dist(j["ankle"], j["ankle_far"]) < 7  # the feet together
+        assert j["toe"][1] < 1.5 and j["toe_far"][1] < 4  # on the mat (or the other foot)
     for knee in ("knee", "knee_far"):
         assert start[knee][1] > 12  # bent up
-        assert start[knee.replace("knee", "toe")][1] < 1.5  # feet flat
-        hips_side = max(start["hip"][2], start["hip_far"][2])
-        assert end[knee][2] > hips_side + 5 and end[knee][1] < 9  # lowered to one side
+    hips = [(a + b) / 2 for a, b in zip(start["hip"], start["hip_far"])]
+    knees = [(a + b) / 2 for a, b in zip(end["knee"], end["knee_far"])]
+    lowered = math.degrees(math.atan2(knees[2] - hips[2], knees[1] - hips[1]))
+    assert 45 <= lowered <= 60, lowered  # part way to one side
+    for phase in ("start", "end"):
+        layers = _layers_3q(pose, phase)
+        near, far = (next(x for x in layers if x.part == p) for p in ("leg", "leg_far"))
+        assert far.ink.fill.red < near.ink.fill.red - 0.05, phase  # two greys
     order = [layer.part for layer in _layers_3q(pose, "start")]
     assert order.index("leg") > order.index("leg_far")  # the near leg covers the far one
     order = [layer.part for layer in _layers_3q(pose, "end")]
     assert end["knee_far"][1] > end["knee"][1]  # the far leg lies on top
     assert order.index("leg_far") > order.index("leg")  # so it is drawn over the other
     (arrow,) = arrow_list(pose)
-    assert arrow["phase"] == "end"
-    tip = pj.project(arrow["to"])
-    assert min(_dist(tip, pj.project(end[k])) for k in ("knee", "knee_far")) < 8
+    assert arrow["phase"] == "end" and arrow["both"]
+    assert arrow["from"][2] > end["knee"][2] and arrow["to"][2] < start["hip_far"][2]
+    cam = pj.camera_of(pose)
+    mid = pj.project(knees, cam)
+    ends = [pj.project(arrow[k], cam) for k in ("from", "to")]
+    assert ends[0][0] < mid[0] < ends[1][0]  # across the knees in the picture
+    assert all(abs(y - mid[1]) < 12 for _, y in ends)  # and close to them
 
 
-def test_figure_4_three_quarter_ankle_on_the_other_knee_then_drawn_to_the_chest():
-    """One foot flat with its knee up; the other leg's ankle resting on that knee, its own
-    knee turned out to the side (the 4), a shade darker: its shin drawn in front of the
-    knee it rests on, its thigh behind that leg. Then both hands behind the supporting
-    thigh draw it towards the chest, its foot off the mat; the arrow points to the
-    head."""
+def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held():
+    """One picture (two panels were each too small at 54 mm), seen from nearer the feet
+    end than the default camera, so the 4 faces the eye: one knee up, its foot flat on
+    the mat in the dashed start behind; the other leg's ankle resting on that knee, its
+    own knee turned out to the side, a shade darker: its shin drawn in front of the knee
+    it rests on, its thigh behind that leg, the foot beyond. Both hands behind the
+    supporting thigh, the arms bent (round 12: straight arms on the knee hid the pull);
+    the arrow by the knee points to the head."""
     from handout.render import projection as pj
     from handout.render.pictograms import ANKLE_R, FULL, KNEE_R
     pose = pose_of("figure-4")
     assert pose["view"] == "three-quarter" and pose["turned"] == ["leg_far"]
+    assert pose.get("show", "together") == "together"
+    assert pose["camera"]["turn"] > pj.TURN + 15
+    cam = pj.camera_of(pose)
     start, end = pose["start"], pose["end"]
     for phase in ("start", "end"):
         j = pose[phase]
-        on = _dist(pj.project(j["ankle_far"]), pj.project(j["knee"]))
+        on = _dist(pj.project(j["ankle_far"], cam), pj.project(j["knee"], cam))
         assert on < KNEE_R + ANKLE_R + 0.5, phase  # in the picture, on the knee
         assert math.dist(j["ankle_far"], j["knee"]) < 4, phase  # and so in space
         assert j["ankle_far"][1] > j["knee"][1], phase  # resting on top of it
@@ -1082,16 +1103,33 @@ def test_figure_4_three_quarter_ankle_on_the_other_knee_then_drawn_to_the_chest(
         assert parts.index("leg_far.thigh") < parts.index("leg") < parts.index("leg_far")
         crossing = layers[parts.index("leg_far")]
         assert crossing.ink.fill.red < FULL.fill.red - 0.1 and crossing.halo, phase
-    assert start["toe"][1] < 1.5  # the foot flat
+    # The 4 faces the eye: the crossing shin runs across the picture, not into it.
+    shin = [pj.project(end[k], cam) for k in ("knee_far", "ankle_far")]
+    assert abs(shin[0][0] - shin[1][0]) > 0.7 * math.dist(end["knee_far"], end["ankle_far"])
+    assert start["toe"][1] < 1.5  # the foot was flat
     assert end["knee"][0] < start["knee"][0] - 2  # the thigh drawn in
-    assert end["toe"][1] > start["toe"][1] + 8  # the foot off the mat
     thigh = (end["hip"], end["knee"])
-    for hand in ("hand", "hand_far"):
-        h = end[hand]
-        assert _to_segment(pj.project(h), *map(pj.project, thigh)) < 5, hand
-        assert h[0] > (thigh[0][0] + thigh[1][0]) / 2, hand  # behind the thigh
+    for side in ("", "_far"):
+        h = end["hand" + side]
+        assert _to_segment(pj.project(h, cam), *(pj.project(p, cam) for p in thigh)) < 5
+        assert h[0] > (thigh[0][0] + thigh[1][0]) / 2, side  # behind the thigh
+        shoulder, elbow = end["shoulder" + side], end["elbow" + side]
+        bent = math.degrees(math.acos(sum(
+            a * b for a, b in zip(norm3(sub3(elbow, shoulder)), norm3(sub3(h, elbow))))))
+        assert bent > 30, side  # bent round the thigh, not straight
     (arrow,) = arrow_list(pose)
-    assert pj.project(arrow["to"])[0] < pj.project(arrow["from"])[0] - 5  # to the head
+    tail, tip = pj.project(arrow["from"], cam), pj.project(arrow["to"], cam)
+    assert tip[0] < tail[0] - 3  # towards the head
+    assert _dist(tail, pj.project(end["knee"], cam)) < 12  # by the knee it draws in
+
+
+def sub3(a, b):
+    return [p - q for p, q in zip(a, b)]
+
+
+def norm3(v):
+    length = math.sqrt(sum(c * c for c in v))
+    return [c / length for c in v]
 
 
 def test_the_two_three_quarter_pictures_differ_from_knee_to_chest_and_each_other():
@@ -1134,6 +1172,13 @@ def _three_q():
     (lambda p: p["end"].update(head=[17.5, 1.5, 0]), "pose.end.head", "the neck is bent back"),
     (lambda p: p.update(props=["mat", {"ball": [70, 3]}]), "pose.props.ball",
      "not drawn in the three-quarter view (props there: mat, bed, pillow)"),
+    (lambda p: p.update(camera={"turn": 120}), "pose.camera",
+     "turn must be a number of degrees from 0 to 80, not 120"),
+    (lambda p: p.update(camera={"tilt": "high"}), "pose.camera",
+     "tilt must be a number of degrees from 10 to 60, not 'high'"),
+    (lambda p: p.update(camera={"spin": 10}), "pose.camera",
+     "must be {turn: degrees, tilt: degrees}, not {'spin': 10}"),
+    (lambda p: p.update(camera=55), "pose.camera", "must be {turn: degrees, tilt: degrees}"),
 ])
 def test_bad_three_quarter_input_is_a_located_error(change, field, words):
     pose = _three_q()
@@ -1168,3 +1213,35 @@ def test_a_bad_3d_joint_is_located_by_line_from_validate_and_make(tmp_path):
     assert [str(p) for p in check_data([clinic])] == [expected]
     result = run("--data", clinic, "diagram", "knee-rolls", "-o", tmp_path / "k.png")
     assert result.exit_code != 0 and expected in result.output
+
+
+def test_a_camera_turns_the_view_and_a_bad_one_is_located_by_line(tmp_path):
+    """A pose's own camera turns the picture (the same pose draws differently); a camera
+    on a flat view, or turned past the feet end, is a one-line error naming file, line,
+    item and field, from validate and from `handout diagram`."""
+    from handout.library import check_data
+    from runcli import run
+
+    pose = _three_q()
+    a = grey_image(pictogram(pose, 45 * mm))
+    b = grey_image(pictogram(dict(pose, camera={"turn": 70, "tilt": 35}), 45 * mm))
+    assert a.size != b.size or ImageChops.difference(a, b).getbbox()
+    flat = dict(good_pose(), camera={"turn": 40})
+    assert [(p.field, p.message) for p in pose_problems(flat, **KW)] == [
+        ("pose.camera", "only the three-quarter view has a camera to turn")]
+
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    raw = next(s for s in stretches() if s["id"] == "figure-4")
+    raw["pose"]["camera"] = {"turn": 95, "tilt": 30}
+    path = clinic / "stretches.yaml"
+    path.write_text(yaml.safe_dump({"stretches": [raw]}, sort_keys=False,
+                                   default_flow_style=None), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, t in enumerate(lines, 1) if t.strip().startswith("camera:"))
+    expected = (f"{path}:{line}: figure-4: pose.camera: turn must be a number of degrees "
+                "from 0 to 80, not 95")
+    assert [str(p) for p in check_data([clinic])] == [expected]
+    result = run("--data", clinic, "diagram", "figure-4", "-o", tmp_path / "f.png")
+    assert result.exit_code != 0 and expected in result.output
+    assert "Traceback" not in result.output
