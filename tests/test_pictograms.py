@@ -1245,3 +1245,23 @@ def test_a_camera_turns_the_view_and_a_bad_one_is_located_by_line(tmp_path):
     result = run("--data", clinic, "diagram", "figure-4", "-o", tmp_path / "f.png")
     assert result.exit_code != 0 and expected in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("stretch_id", ["figure-4", "knee-rolls"])
+def test_a_three_quarter_figure_fills_its_width_its_mat_cut_off(stretch_id):
+    """The figure, not its mat, fills the picture (round 12: at 54 mm the figure-4 on its
+    whole mat was too small): each panel is cut a little beyond the body, so the mat
+    runs out of the picture, and the body spans most of the panel's width."""
+    from handout.render.pictograms import MAT_MARGIN, build_scene
+    scene = build_scene(pose_of(stretch_id))
+    for panel in scene.parts or [scene]:
+        (x0, y0, x1, y1), = panel.clips
+        body = bbox([p for layer in panel.layers for pts in layer.shapes for p in pts])
+        assert body[2] - body[0] > 0.8 * (x1 - x0), stretch_id
+        mat = [p for pts, *_ in panel.behind for p in pts]
+        assert min(x for x, _ in mat) < x0 or max(x for x, _ in mat) > x1  # cut off
+        assert x0 >= body[0] - MAT_MARGIN - 0.01
+    image = grey_image(pictogram(pose_of(stretch_id), 54 * mm))
+    inked = [x for x in range(image.width)
+             if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 200]
+    assert (inked[-1] - inked[0]) / image.width > 0.85  # drawn out to both sides

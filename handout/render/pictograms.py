@@ -47,6 +47,7 @@ GHOST_EDGE = 0.55
 HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
 MAX_ZOOM = 1.6
+MAX_ZOOM_3D = 2.3  # a three-quarter picture, cut to the body, may be drawn larger
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 PAD = 3.0
 # The oblique view's mat: its top a band running into the picture, from its near edge at
@@ -461,6 +462,7 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
+MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
 
@@ -759,6 +761,14 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
     scene.behind = props + scene.behind
+    if view in THREE_D:  # the figure, not its mat, fills the width: the mat runs out
+        # of the picture a little beyond the body (round 12: at 54 mm the figure-4 on
+        # its whole mat was too small to read)
+        x0, y0, x1, y1 = bbox([p for pts, *_ in scene.arrows for p in pts] +
+                              [p for layer in scene.layers for pts in layer.shapes
+                               for p in pts])
+        scene.clips.append((x0 - MAT_MARGIN, y0 - MAT_MARGIN, x1 + MAT_MARGIN,
+                            y1 + MAT_MARGIN))
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
     if ground in ("floor", "chair") and view not in ("above",) + THREE_D and not on_mat:
@@ -799,7 +809,9 @@ def _apart(pose: dict, named) -> Scene:
             at += widths[i] + GAP
             if i:
                 mid = at - widths[i] - GAP / 2 - GAP
-                y = across_h * 0.45
+                # at the panels' middle height (a three-quarter panel does not start
+                # at the floor: its mat runs below y = 0)
+                y = max(b[3] for b in boxes) - across_h * 0.55
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
                                      THEN))
         else:
@@ -829,6 +841,8 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
         height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
     unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
     most = MAX_ZOOM * (BOX_W / (pose["crop"][1] - pose["crop"][0]) if pose.get("crop") else 1)
+    if pose.get("view") in THREE_D:  # cut to the body (its mat runs out), it may fill
+        most = max(most, MAX_ZOOM_3D)  # the width: a one-panel figure-4 read at 54 mm
     zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), most)
     k = unit * zoom
     ox = width / 2 - (x0 + x1) / 2 * k
