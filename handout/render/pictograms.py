@@ -6,8 +6,8 @@ feet, each limb a tapered shape. Shapes of one body part group are merged (drawn
 then filled again, so only their outer edge keeps a line), the way the point diagrams are
 drawn: a thin black edge round a light grey body. The start position is a mid-grey figure
 behind, the end position a full one in front ("together"), or the phases stand side by
-side ("apart", every panel drawn alike). Props (mat, bed, chair, pillow, wall, ball) and an arrow at the joint that
-moves complete it. Adding a stretch needs no code.
+side ("apart", every panel drawn alike). Props (mat, bed, chair, pillow, wall, ball) and
+an arrow at the joint that moves complete it. Adding a stretch needs no code.
 """
 
 from __future__ import annotations
