@@ -485,12 +485,13 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_before_reading(work):
     import zipfile
 
     path = work / "bomb.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    # The fastest deflate (level 1): 2.7 MB instead of 0.6, made in 1.5 s of CPU instead of 4.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
         with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
             chunk = b"\0" * (1 << 20)
-            for _ in range(600):  # 600 MB of zeros, a few hundred kB compressed
+            for _ in range(600):  # 600 MB of zeros, under 3 MB compressed
                 part.write(chunk)
     assert path.stat().st_size < 5_000_000
     refused(in_a_child("batch", path, "--out", "out", cwd=work), "unpacks to", "more than")
