@@ -96,17 +96,24 @@ def builtin_site(tmp_path_factory) -> Path:
     (given without its final slash), built once per test process for the tests that only
     read it (test_site.py, test_site_browser.py). Built as `isolated` runs each test: no
     data folder or config of the machine's, an empty HOME."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run_isolated(tmp_path_factory, "site", "-o", out,
+                          "--base-url", "https://clinic.example/care")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def run_isolated(tmp_path_factory, *args):
+    """`handout ARGS...` (runcli.run) for a fixture wider than a test, which is set up before
+    `isolated` runs: the same environment, an empty HOME and working folder of its own."""
     from runcli import run
 
-    out = tmp_path_factory.mktemp("site") / "site"
     with pytest.MonkeyPatch.context() as mp:
         for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
             mp.delenv(name, raising=False)
-        mp.setenv("HOME", str(tmp_path_factory.mktemp("site-home")))
-        mp.chdir(tmp_path_factory.mktemp("site-work"))
-        result = run("site", "-o", out, "--base-url", "https://clinic.example/care")
-    assert result.exit_code == 0, result.output
-    return out
+        mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+        mp.chdir(tmp_path_factory.mktemp("work"))
+        return run(*args)
 
 
 @pytest.fixture(scope="session")
