@@ -190,3 +190,19 @@ def test_warning_box_on_one_page_in_normal_print(variant, folder):
             assert last in joined, f"the warning box runs on past page {page.number}"
             return
     pytest.fail("no warning box found")
+
+
+def test_a_long_brands_closing_block_fills_the_landscape_plans_last_sheet(folder):
+    """The contact block and the disclaimer too long for every page's footer close the
+    document; on a landscape plan they stand in two columns under the week's back page
+    rather than running down a narrow column onto a third sheet of their own."""
+    pages = facts(Variant("plan", "A4", False, "long"), folder)
+    assert len(pages) == 2
+    last = pages[-1]
+    text = " ".join(last.text.split())
+    assert "Unit 4, The Old Mill Business Park" in text
+    assert "This handout gives general information, not a diagnosis." in text
+    # the disclaimer's first words begin in the right-hand column (pdfium's characters
+    # carry no spaces)
+    right_column = "".join(c.text for c in last.chars if c.box[0] > last.width / 2)
+    assert "Thishandoutgivesgeneralinformation" in right_column

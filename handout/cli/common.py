@@ -37,6 +37,17 @@ def split_ids(values) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
+def refuse_output_over_inputs(output, *inputs) -> None:
+    """Refuse an output that is one of the files read so far or named in inputs (`-o
+    client.yaml`) before the work starts; the write checks again, for files read later."""
+    from ..files import claim_output, note_file
+
+    for path in inputs:
+        if path:
+            note_file(path)
+    claim_output(output)
+
+
 def write_output(data: bytes, output: str, open_after: bool) -> None:
     """The PDF to its file ('-': standard output), said on stderr; --open opens it."""
     from ..files import write_atomic

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .client_input import build_client, client_options
-from .common import library_of, pass_state, write_output
+from .common import refuse_output_over_inputs, library_of, pass_state, write_output
 from .complete import complete_ids
 from .options import (
     CONTEXT_SETTINGS, check_plan_options, data_option, plan_options, plan_settings,
@@ -35,6 +35,7 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
     check_plan_options(with_plan, start_text, weeks, portrait, locale)
     client = build_client(**client_fields)
     config = state["config"]
+    refuse_output_over_inputs(output, brand_file or config.brand)
     plan = plan_settings(client, start_text, weeks, portrait, locale) if with_plan else None
     data = make_handout(client, brand=brand_file or config.brand,
                         template=template or "client-handout",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from ..client import SIDES
-from .common import pass_state, split_ids, write_output
+from .common import refuse_output_over_inputs, pass_state, split_ids, write_output
 from .complete import complete_ids
 from .options import CONTEXT_SETTINGS, data_option, output_options, paper_value
 
@@ -40,6 +40,7 @@ def reference(state, ids, protocol, brand_file, paper, template, output, reprodu
     from ..render.reference import make_reference
 
     config = state["config"]
+    refuse_output_over_inputs(output, brand_file or config.brand)
     data = make_reference(split_ids(ids), protocol=protocol or "", brand=brand_file or config.brand,
                           paper=paper_value(paper), template=template or "reference-sheet",
                           data_dirs=state["data_dirs"], template_dirs=config.template_dirs,
@@ -92,6 +93,7 @@ def cards(state, ids, protocol, drop, pregnant, conditions, allow, side, large_p
         raise click.UsageError("say which cards to print: point or stretch ids, or --protocol ID")
     conditions = split_ids(conditions) + (("pregnancy",) if pregnant else ())
     config = state["config"]
+    refuse_output_over_inputs(output, brand_file or config.brand)
     client = card_client(load_library(state["data_dirs"]), refs, protocol=protocol or "",
                          conditions=conditions, allow=split_ids(allow), drop=split_ids(drop),
                          side=side, paper=paper_value(paper), large_print=large_print)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from .client_input import build_client, client_options
-from .common import one_line_errors, pass_state, write_output
+from .common import refuse_output_over_inputs, one_line_errors, pass_state, write_output
 from .options import CONTEXT_SETTINGS, plan_options, plan_settings
 
 
@@ -38,6 +38,7 @@ def plan(state, output, brand_file, template, reproducible, open_after, start_te
     with one_line_errors():  # also when the command is invoked on its own
         client = build_client(**client_fields)
         config = state["config"]
+        refuse_output_over_inputs(output, brand_file or config.brand)
         data = make_plan(client, brand=brand_file or config.brand,
                          template=template or "weekly-plan", data_dirs=state["data_dirs"],
                          template_dirs=config.template_dirs,

@@ -142,12 +142,29 @@ def furniture(page: Page) -> Furniture:
         short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
                                          contact_markup(brand, fonts, phone_only=True)) if x)
         footer, footer_height = _footer([short], styles, width, number_w, number_size)
-        measure = measure_width(styles["body"].fontSize)  # as the page's running text
-        style = ParagraphStyle("closing", parent=styles["body"],
-                               rightIndent=max(0.0, width - measure))
-        closing = tuple(Paragraph(t, style) for t in texts if t)
+        closing = _closing(texts, styles, width)
     return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
                      footer_height, number_size, closing)
+
+
+def _closing(texts: list[str], styles: Styles, width: float) -> tuple:
+    """The contact block and the disclaimer closing the document, at the running text's
+    measure: in two balanced columns where the page holds two such columns (a landscape
+    plan), so they fill its width instead of running on down a narrow column onto a sheet
+    of their own; the columns split across pages like any text."""
+    from reportlab.platypus.flowables import BalancedColumns
+
+    measure = measure_width(styles["body"].fontSize)
+    texts = [t for t in texts if t]
+    gap = 8 * mm
+    if width >= 1.6 * measure + gap:
+        first = ParagraphStyle("closing", parent=styles["body"], rightIndent=0, spaceAfter=0)
+        then = ParagraphStyle("closing-then", parent=first, spaceBefore=first.leading * 0.6)
+        paragraphs = [Paragraph(t, then if i else first) for i, t in enumerate(texts)]
+        return (BalancedColumns(paragraphs, nCols=2, innerPadding=gap,
+                                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),)
+    style = ParagraphStyle("closing", parent=styles["body"], rightIndent=max(0.0, width - measure))
+    return tuple(Paragraph(t, style) for t in texts)
 
 
 def _footer(texts: list[str], styles: Styles, width: float, number_w: float,

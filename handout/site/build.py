@@ -18,8 +18,8 @@ from typing import Sequence
 from xml.sax.saxutils import escape
 
 from ..brand import Brand, load_brand
-from ..errors import InputError
-from ..files import naming_the_file
+from ..errors import HandoutError, InputError
+from ..files import OutputError, naming_the_file
 from ..library import load_library
 from .addresses import base_url as checked_base, page_path
 from .assets import logo_file, picture_path, script, style_sheet, write_pictures
@@ -59,10 +59,23 @@ def build_site(out: str | Path, *, base_url: str | None = None,
         os.chmod(building, 0o755)  # a web server reads it as another user
         pages = _write_site(building, library, brand, country, base)
         _move_into_place(building, out)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(building, ignore_errors=True)
+        if isinstance(exc, (OSError, HandoutError)):
+            raise _naming_the_site(exc, building, out) from None
         raise
     return SiteReport(out, pages, base, brand.site_url)
+
+
+def _naming_the_site(exc: OSError | HandoutError, building: Path, out: Path) -> HandoutError:
+    """A failed write's error naming the file where the site goes, not the temporary folder
+    it was being built in (which is gone by now, and means nothing to the reader)."""
+    if isinstance(exc, HandoutError):
+        if str(building) not in str(exc):
+            return exc
+        return OutputError(str(exc).replace(str(building), str(out)))
+    name = str(exc.filename).replace(str(building), str(out)) if exc.filename else str(out)
+    return OutputError(f"{name}: cannot write the site: {exc.strerror or exc}")
 
 
 def _check_output(out: Path) -> Path:
