@@ -48,6 +48,7 @@ def isolated(monkeypatch, tmp_path_factory):
 # protocol PDFs of cards, make, plan, reference, precedence's handout) built once; the
 # built-in site and the browser once; each page-quality variant made and measured once.
 ONE_UNIT = {"tests/test_site.py": "site", "tests/test_site_browser.py": "site",
+            "tests/test_site_failed_write.py": "site",
             "tests/test_batch.py": "batch", "tests/test_cards.py": "cards",
             "tests/test_make.py": "make", "tests/test_plan.py": "plan",
             "tests/test_reference.py": "reference", "tests/test_precedence.py": "precedence"}
@@ -55,9 +56,9 @@ ONE_UNIT_A_CASE = {"tests/test_page_quality.py"}  # the tests of one parameter s
 # The order the units start in (collection order, below): files of tests that take seconds
 # first, so that the run ends on small tests that even out the two workers, not one worker
 # finishing a browser test while the other idles.
-SLOW_FIRST = ("test_site_browser", "test_site", "test_batch", "test_fuzz", "test_qr",
-              "test_hostile_io", "test_cards", "test_page_quality", "test_show_yaml",
-              "test_reference", "test_make", "test_plan", "test_precedence",
+SLOW_FIRST = ("test_site_browser", "test_site", "test_site_failed_write", "test_batch",
+              "test_fuzz", "test_qr", "test_hostile_io", "test_cards", "test_page_quality",
+              "test_show_yaml", "test_reference", "test_make", "test_plan", "test_precedence",
               "test_safety_matrix", "test_readability", "test_hostile_images",
               "test_yaml_loading", "test_diagrams")
 
@@ -94,8 +95,9 @@ def pytest_collection_modifyitems(config, items):
 def builtin_site(tmp_path_factory) -> Path:
     """The companion site from the built-in data, base URL https://clinic.example/care
     (given without its final slash), built once per test process for the tests that only
-    read it (test_site.py, test_site_browser.py). Built as `isolated` runs each test: no
-    data folder or config of the machine's, an empty HOME."""
+    read it (test_site.py, test_site_browser.py; test_site_failed_write.py copies it),
+    which all run on one xdist worker (ONE_UNIT): built once. Built as `isolated` runs each
+    test: no data folder or config of the machine's, an empty HOME."""
     out = tmp_path_factory.mktemp("site") / "site"
     result = run_isolated(tmp_path_factory, "site", "-o", out,
                           "--base-url", "https://clinic.example/care")
