@@ -72,6 +72,7 @@ def unit_of(nodeid: str) -> str:
     return nodeid
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: a run without xdist never calls it
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "load":
         return None  # a --dist asked for on the command line is xdist's own
