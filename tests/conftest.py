@@ -59,8 +59,10 @@ ONE_UNIT_A_CASE = {"tests/test_page_quality.py"}  # the tests of one parameter s
 SLOW_FIRST = ("test_site_browser", "test_site", "test_site_failed_write", "test_batch",
               "test_fuzz", "test_qr", "test_hostile_io", "test_cards", "test_page_quality",
               "test_show_yaml", "test_reference", "test_make", "test_plan", "test_precedence",
+              "test_startup", "test_lazy_fonts", "test_picture_cache", "test_atomic_writes",
+              "test_terminals_and_api", "test_diagram_command", "test_roster_xlsx",
               "test_safety_matrix", "test_readability", "test_hostile_images",
-              "test_yaml_loading", "test_diagrams")
+              "test_yaml_loading", "test_diagrams", "test_pictograms")
 
 
 def unit_of(nodeid: str) -> str:
