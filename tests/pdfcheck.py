@@ -15,8 +15,9 @@ def reader(data: bytes) -> PdfReader:
 
 
 def page_texts(data: bytes) -> list[str]:
-    """Each page's text as a viewer selects it (pdfium, Chrome's engine: ten times faster
-    than pypdf's extract_text, which cost a third of the suite's time), line breaks "\n"."""
+    """Each page's text as a viewer selects it (pdfium, Chrome's engine), line breaks "\n".
+    pypdf's extract_text, used before, was ten times slower: a third of the CPU of the files
+    that read text."""
     return list(_page_texts(data))
 
 
