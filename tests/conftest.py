@@ -51,7 +51,8 @@ ONE_UNIT = {"tests/test_site.py": "site", "tests/test_site_browser.py": "site",
             "tests/test_site_failed_write.py": "site",
             "tests/test_batch.py": "batch", "tests/test_cards.py": "cards",
             "tests/test_make.py": "make", "tests/test_plan.py": "plan",
-            "tests/test_reference.py": "reference", "tests/test_precedence.py": "precedence"}
+            "tests/test_reference.py": "reference", "tests/test_precedence.py": "precedence",
+            "tests/test_readability.py": "readability"}  # textstat's word list: 0.8 s a process
 ONE_UNIT_A_CASE = {"tests/test_page_quality.py"}  # the tests of one parameter set together
 # The order the units start in (collection order, below): files of tests that take seconds
 # first, so that the run ends on small tests that even out the two workers, not one worker
