@@ -6,8 +6,8 @@ feet, each limb a tapered shape. Shapes of one body part group are merged (drawn
 then filled again, so only their outer edge keeps a line), the way the point diagrams are
 drawn: a thin black edge round a light grey body. The start position is a mid-grey figure
 behind, the end position a full one in front ("together"), or the phases stand side by
-side ("apart"). Props (mat, bed, chair, pillow, wall, ball) and an arrow at the joint that
-moves complete it. Adding a stretch needs no code.
+side ("apart", every panel drawn alike). Props (mat, bed, chair, pillow, wall, ball) and
+an arrow at the joint that moves complete it. Adding a stretch needs no code.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
 EDGE = 0.62
-GHOST_EDGE = 0.55
+GHOST_EDGE = 0.75
 HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
+CONTACT_W = 1.5  # the pressed-down back's line on the mat: bolder than an edge
 MAX_ZOOM = 1.6
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 PAD = 3.0
@@ -70,8 +71,10 @@ FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
 # The start position: a mid-grey figure with a dark grey, dashed outline, so it survives
 # a black-and-white print (a light grey edge faded out) and is told apart from the
 # black-edged end position by its outline as well as by its tone.
-GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.25, 0.25, 0.25), Color(0.62, 0.62, 0.62),
-            GHOST_EDGE, (1.6, 0.9))
+# Round 12's blind check still found a 0.25 grey dash "may print faintly": near black,
+# bolder and longer dashes.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.1, 0.1, 0.1), Color(0.62, 0.62, 0.62),
+            GHOST_EDGE, (2.2, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
@@ -139,6 +142,7 @@ class Scene:
     parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
     # drawn (and cut) on its own
     badges: list = field(default_factory=list)  # (centre, number): a panel's place in turn
+    over: list = field(default_factory=list)  # lines on the figure: (points, colour, width)
 
     def points(self):
         for pts in self._all():
@@ -156,6 +160,7 @@ class Scene:
         yield from (pts for pts, *_ in self.behind)
         yield from (pts for layer in self.layers for pts in layer.shapes)
         yield from (pts for pts, *_ in self.lines)
+        yield from (pts for pts, *_ in self.over)
         yield from (pts for pts, *_ in self.arrows)
 
     def shifted(self, dx: float, dy: float) -> "Scene":
@@ -169,7 +174,8 @@ class Scene:
                      [(mv(p), *rest) for p, *rest in self.arrows],
                      [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
                      [part.shifted(dx, dy) for part in self.parts],
-                     [((x + dx, y + dy), n) for (x, y), n in self.badges])
+                     [((x + dx, y + dy), n) for (x, y), n in self.badges],
+                     [(mv(p), *rest) for p, *rest in self.over])
 
 
 def _in_box(pt, box) -> bool:
@@ -338,6 +344,17 @@ def hollow_shade(p: dict, s: int) -> list:
     if not lifted or max(y for _, y in lifted) < 0.5:
         return []
     return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
+
+
+def back_contact(p: dict, s: int) -> list:
+    """Where the pressed-down small of the back lies on the mat: the back's line round
+    `back`, as far as hollow_edges moves it (round 12's blind check saw too little change
+    between a pelvic tilt's panels; an arrow at the hip read as 'lift your bottom')."""
+    left, right = hollow_edges(p, s)
+    edge = right if s > 0 else left
+    t_back = hollow_bow(p, s)[0]
+    return [pt for i, pt in enumerate(edge)
+            if abs((i / 24 - t_back) / max(t_back, 0.05)) < 0.8]
 
 
 def spine_samples(p: dict, n: int = 10) -> list:
@@ -690,10 +707,13 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
                                      bool(pose.get("hollow"))))
     if pose.get("hollow") and view in SIDEWAYS:
-        gap = hollow_shade({k: tuple(v) for k, v in joints.items()},
-                           front_side({k: tuple(v) for k, v in joints.items()}, face))
+        p = {k: tuple(v) for k, v in joints.items()}
+        s = front_side(p, face)
+        gap = hollow_shade(p, s)
         if gap:
             scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
+        else:  # pressed down: a bold line where the small of the back meets the mat
+            scene.over.append((back_contact(p, s), black, CONTACT_W))
     return scene
 
 
@@ -761,13 +781,12 @@ def _apart(pose: dict, named) -> Scene:
     """Each phase in full, side by side (or one above the other for a lying figure): the
     earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
-    # one person in every panel: the hair keeps the end's shade (round 7's blind check
-    # read cat-cow's two panels, their hair in two greys, as two people)
-    # Solid-edged: dashes round a whole panel's figure only add noise; the dark grey edge
-    # still prints.
-    pale = replace(GHOST, hair=FULL.hair, dash=())
+    # One person drawn alike, solid-edged, in every panel (round 7's blind check read
+    # cat-cow's two panels, their hair in two greys, as two people; round 12's read a
+    # darker first panel as a puzzle).
+    # The panels' numbers say which comes first.
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL if name == "end" else pale)
+        part = _phase_scene(pose, joints, FULL)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
@@ -843,6 +862,8 @@ def _draw_scene(g: Group, scene: Scene, w: float) -> None:
         art.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     for layer in scene.layers:
         _draw_layer(art, layer, w)
+    for pts, colour, lw in scene.over:
+        art.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     g.add(art)
     for part in scene.parts:
         _draw_scene(g, part, w)
