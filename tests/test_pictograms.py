@@ -1172,9 +1172,9 @@ def test_knee_rolls_three_quarter_knees_up_then_both_part_way_to_one_side():
 
 def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held():
     """One picture (two panels were each too small at 54 mm), seen from nearer the feet
-    end than the default camera, so the 4 faces the eye: one knee up, its foot flat on
-    the mat in the dashed start behind; the other leg's ankle resting on that knee, its
-    own knee turned out to the side, a shade darker: its shin drawn in front of the knee
+    end than the default camera, so the 4 faces the eye: one knee up (no dashed start:
+    round 13 found its foot in an odd place); the other leg's ankle resting on that knee, its
+    own knee turned out to the side, clearly darker (a black-and-white print): its shin drawn in front of the knee
     it rests on, its thigh behind that leg, the foot beyond. Both hands behind the
     supporting thigh, the arms bent (round 12: straight arms on the knee hid the pull);
     the arrow by the knee points to the head."""
@@ -1199,12 +1199,11 @@ def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held(
         # the crossing shin over the supporting leg, its thigh behind it
         assert parts.index("leg_far.thigh") < parts.index("leg") < parts.index("leg_far")
         crossing = layers[parts.index("leg_far")]
-        assert crossing.ink.fill.red < FULL.fill.red - 0.1 and crossing.halo, phase
+        assert crossing.ink.fill.red < FULL.fill.red - 0.3 and crossing.halo, phase
     # The 4 faces the eye: the crossing shin runs across the picture, not into it.
     shin = [pj.project(end[k], cam) for k in ("knee_far", "ankle_far")]
     assert abs(shin[0][0] - shin[1][0]) > 0.7 * math.dist(end["knee_far"], end["ankle_far"])
-    assert start["toe"][1] < 1.5  # the foot was flat
-    assert end["knee"][0] < start["knee"][0] - 2  # the thigh drawn in
+    assert start == end  # no dashed start (round 13: the dashed foot puzzled)
     thigh = (end["hip"], end["knee"])
     for side in ("", "_far"):
         h = end["hand" + side]

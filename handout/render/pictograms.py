@@ -479,6 +479,8 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
+CROSSING_DARKER = 0.36  # a figure-4's crossing leg: mid grey against the light one, so
+# the two legs stay apart on a black-and-white print (round 13: a tangle at 0.13)
 MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
@@ -489,7 +491,7 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
-    figure-4's crossing leg) is a shade darker, its shin cut out of what lies behind by a
+    figure-4's crossing leg) is clearly darker, its shin cut out of what lies behind by a
     white edge; of two plain legs the far one is a little darker and the nearer is cut
     out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
@@ -516,7 +518,7 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
             if ("leg" + far) in turned:
                 # A crossing leg is painted in two: its thigh may lie behind the other
                 # leg while its shin rests in front, on that knee (the 4 seen open).
-                leg.ink = replace(ink, fill=_darker(ink.fill))
+                leg.ink = replace(ink, fill=_darker(ink.fill, CROSSING_DARKER))
                 thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
                 leg = replace(leg, shapes=leg.shapes[1:], halo=True)
                 items.append((thigh, [[hip, j3["knee" + far]]]))
