@@ -1198,6 +1198,13 @@ def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held(
         parts = [layer.part for layer in layers]
         # the crossing shin over the supporting leg, its thigh behind it
         assert parts.index("leg_far.thigh") < parts.index("leg") < parts.index("leg_far")
+        # both arms drawn (round 13 saw one hand, on the belly), the near hand over the
+        # held thigh
+        assert {"arm", "arm_far"} <= set(parts) and parts.index("arm") > parts.index("leg")
+        # the crossing foot rises beyond the knee it rests on, not across it (round 13:
+        # "the near knee is hidden")
+        foot, knee = pj.project(j["toe_far"], cam), pj.project(j["knee"], cam)
+        assert foot[1] > knee[1] + KNEE_R + 1, phase
         crossing = layers[parts.index("leg_far")]
         assert crossing.ink.fill.red < FULL.fill.red - 0.3 and crossing.halo, phase
     # The 4 faces the eye: the crossing shin runs across the picture, not into it.
@@ -1217,6 +1224,9 @@ def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held(
     tail, tip = pj.project(arrow["from"], cam), pj.project(arrow["to"], cam)
     assert tip[0] < tail[0] - 3  # towards the head
     assert _dist(tail, pj.project(end["knee"], cam)) < 12  # by the knee it draws in
+    chest = pj.project(end["shoulder"], cam)
+    assert _dist(tip, chest) < _dist(tail, chest) - 3  # towards the chest
+    assert tip[1] < pj.project(end["head"], cam)[1] - 3  # not the head
 
 
 def sub3(a, b):

@@ -523,12 +523,13 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
                 leg = replace(leg, shapes=leg.shapes[1:], halo=True)
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
-                continue
-            if far:  # two legs side by side told apart by tone as well as by the
-                # white edge (round 12 read knee rolls' lowered legs as one grey blob)
-                leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
-            legs.append(leg)
-            items.append((leg, [[hip] + chain("knee" + far, "ankle" + far, "toe" + far)]))
+            else:
+                if far:  # two legs side by side told apart by tone as well as by the
+                    # white edge (round 12 read knee rolls' lowered legs as one grey blob)
+                    leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
+                legs.append(leg)
+                items.append((leg, [[hip] + chain("knee" + far, "ankle" + far,
+                                                   "toe" + far)]))
         if "elbow" + far in p:
             arm = replace(_arm(p, far, ink), part="arm" + far)
             items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
