@@ -1168,6 +1168,16 @@ def test_knee_rolls_three_quarter_knees_up_then_both_part_way_to_one_side():
     ends = [pj.project(arrow[k], cam) for k in ("from", "to")]
     assert ends[0][0] < mid[0] < ends[1][0]  # across the knees in the picture
     assert all(abs(y - mid[1]) < 12 for _, y in ends)  # and close to them
+    # Over the knees only (round 13: across the waist, ending by a hand, it read as a
+    # twist of the upper body or a moving arm): every point of it below the hips in the
+    # picture and well clear of both hands.
+    from handout.render.pictograms import _arrow_path
+    pts, _ = _arrow_path(pose, arrow)
+    waist = pj.project(hips, cam)[1]
+    assert max(y for _, y in pts) < waist
+    for hand in ("hand", "hand_far"):
+        h = pj.project(end[hand], cam)
+        assert min(_dist(pt, h) for pt in pts) > 4, hand
 
 
 def test_figure_4_one_picture_the_4_seen_from_near_the_feet_with_the_thigh_held():
