@@ -8,19 +8,12 @@ pictogram. Reference sheets and pocket cards call the same functions.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from ..models import Point, Stretch
-from ..resources import resource_dir
+from ..resources import image_dirs  # noqa: F401 (callers import it from here)
 from .diagrams import find_photo, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
-
-
-def image_dirs(folders) -> list[Path]:
-    """Where pictures are looked for: each clinic data folder's images/ (the last given
-    wins), then the built-in images."""
-    return [Path(f) / "images" for f in reversed(tuple(folders))] + [resource_dir("images")]
 
 
 def diagram_side(point: Point, client_side: str, symmetric: bool) -> str:

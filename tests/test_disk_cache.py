@@ -1,0 +1,145 @@
+"""The disk cache (handout/diskcache.py): a second `handout make` reads the checked library
+and the drawn body views and logo from it instead of parsing them again (svglib is never
+imported), prints the same bytes, and notices every change to what it was built from. A
+cache that is damaged or cannot be written is never an error."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import handout
+from pdfcheck import text
+
+ROOT = Path(handout.__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+# The child reports on stderr's last line whether svglib (the SVG parser a first run needs
+# for the views and the logo) was imported.
+CHILD = ("import atexit, sys\n"
+         "atexit.register(lambda: print('svglib imported:', 'svglib' in sys.modules,"
+         " file=sys.stderr))\n"
+         "from handout.cli import main\n"
+         "main(prog_name='handout')\n")
+
+
+def _make(out: Path, cache: Path | str, *args) -> bool:
+    """`handout make` of the example in a fresh process, the cache in `cache`: whether it
+    imported svglib."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    proc = subprocess.run([sys.executable, "-c", CHILD, "make", EXAMPLES / "client.yaml",
+                           "--brand", EXAMPLES / "brand.yaml", *args, "-o", out,
+                           "--reproducible"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stderr.strip().splitlines()[-1] == "svglib imported: True"
+
+
+def _entries(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((cache / "handout").iterdir())}
+
+
+def test_a_second_make_reads_the_cache_and_prints_the_same_bytes(tmp_path):
+    cache = tmp_path / "cache"
+    assert _make(tmp_path / "first.pdf", cache)  # nothing cached: views and logo parsed
+    kinds = {name.split("-")[0] for name in _entries(cache)}
+    assert {"library", "view", "svg", "drawing"} <= kinds
+    assert not _make(tmp_path / "second.pdf", cache)  # all from the cache
+    assert (tmp_path / "second.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+
+
+def test_the_cache_folder_is_the_users_alone(tmp_path):
+    cache = tmp_path / "cache"
+    _make(tmp_path / "out.pdf", cache)
+    assert stat.S_IMODE((cache / "handout").stat().st_mode) == 0o700
+
+
+def test_the_cache_follows_home_without_xdg_cache_home(tmp_path, monkeypatch):
+    from handout import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # the XDG spec: ignored
+    assert diskcache.folder() == Path.home() / ".cache" / "handout"
+
+
+def test_a_changed_clinic_file_is_read_afresh(tmp_path):
+    cache, clinic = tmp_path / "cache", tmp_path / "clinic"
+    clinic.mkdir()
+    points = clinic / "points.yaml"
+    points.write_text("points:\n  - id: GB30\n    english: Clinic First Name\n", encoding="utf-8")
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    _make(first, cache, "--data", clinic)
+    assert "Clinic First Name" in text(first.read_bytes())
+    points.write_text("points:\n  - id: GB30\n    english: Clinic Second Name\n", encoding="utf-8")
+    _make(second, cache, "--data", clinic)
+    assert "Clinic Second Name" in text(second.read_bytes())
+    assert "Clinic First Name" not in text(second.read_bytes())
+
+
+def test_a_changed_view_is_drawn_afresh(tmp_path):
+    """A clinic's own view of the same name replaces the built-in one even when the rest
+    of the library comes from the cache."""
+    cache, clinic = tmp_path / "cache", tmp_path / "clinic"
+    _make(tmp_path / "first.pdf", cache, "--data", clinic.mkdir() or clinic)
+    views = clinic / "images" / "views"
+    views.mkdir(parents=True)
+    builtin = (ROOT / "images" / "views" / "outer-leg.svg").read_text(encoding="utf-8")
+    (views / "outer-leg.svg").write_text(builtin.replace("</svg>", '<circle cx="1" cy="1" '
+                                         'r="0.5"/></svg>'), encoding="utf-8")
+    assert _make(tmp_path / "second.pdf", cache, "--data", clinic)  # parsed: svglib again
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_damaged_cache_file_is_ignored_and_written_again(tmp_path, damage):
+    cache = tmp_path / "cache"
+    first = tmp_path / "first.pdf"
+    _make(first, cache)
+    good = _entries(cache)
+    for name, data in good.items():
+        spoilt = {"garbage": b"not a cache file\n" * 10, "truncated": data[:len(data) // 2],
+                  "empty": b""}[damage]
+        (cache / "handout" / name).write_bytes(spoilt)
+    again = tmp_path / "again.pdf"
+    assert _make(again, cache)  # everything parsed again
+    assert again.read_bytes() == first.read_bytes()
+    assert _entries(cache).keys() == good.keys()
+    assert all(len(data) > 200 for data in _entries(cache).values())  # written again
+    assert not _make(tmp_path / "third.pdf", cache)  # and read back
+
+
+def test_a_cache_folder_that_cannot_be_made_is_no_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert _make(out, blocker)
+    assert _make(tmp_path / "again.pdf", blocker)  # no cache: parsed again, still fine
+    assert out.read_bytes() == (tmp_path / "again.pdf").read_bytes()
+
+
+def test_a_folder_others_can_write_is_not_used(tmp_path):
+    """Unpickling runs code named by the file: a folder anyone could plant a file in is
+    never read from (nor written to)."""
+    cache = tmp_path / "cache"
+    (cache / "handout").mkdir(parents=True)
+    os.chmod(cache / "handout", 0o777)
+    _make(tmp_path / "out.pdf", cache)
+    assert list((cache / "handout").iterdir()) == []
+
+
+def test_an_entry_that_is_not_the_users_own_file_is_not_read(tmp_path, monkeypatch):
+    from handout import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    key = ("stamp",)
+    assert diskcache.store("test", ("one",), key, {"value": 1})
+    assert diskcache.load("test", ("one",), key) == {"value": 1}
+    assert diskcache.load("test", ("one",), ("another stamp",)) is None
+    (path,) = (tmp_path / "cache" / "handout").iterdir()
+    moved = path.with_name("elsewhere")
+    path.rename(moved)
+    path.symlink_to(moved)  # a link, even to a good entry, is not followed
+    assert diskcache.load("test", ("one",), key) is None
