@@ -1,5 +1,6 @@
 """A cache on disk of what is costly to build again at every start: the parsed, checked
-library and the body views and SVG logos drawn by svglib.
+library (library.py), the body views and SVG logos drawn by svglib (svgview.py,
+vector.py), and the point diagrams and stretch pictures drawn from them (figures.py).
 
 It lives in $XDG_CACHE_HOME/handout (else ~/.cache/handout), a folder made with mode 0700;
 deleting it is always safe. Each entry is one file: a header (format, what it is, and the
@@ -21,6 +22,7 @@ import io
 import os
 import pickle
 import stat
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,10 +116,33 @@ def store(kind: str, identity: tuple, key: tuple, value) -> bool:
         buffer = io.BytesIO()
         pickle.dump((FORMAT, kind, repr(identity), key), buffer, pickle.HIGHEST_PROTOCOL)
         pickle.dump(value, buffer, pickle.HIGHEST_PROTOCOL)
-        from .files import write_atomic
-
-        write_atomic(buffer.getvalue(), path, what="cache file")
-        os.chmod(path, 0o600)
+        _write(buffer.getvalue(), path)
     except Exception:
         return False
     return True
+
+
+def _write(data: bytes, path: Path) -> None:
+    """Atomically (a temporary file renamed over it), as files.atomic_file writes, but not
+    synced to disk: a cache need not outlive a crash (a torn entry is a miss), and a
+    render writes dozens of entries. Not through files.py either: an entry is no output
+    of the run, so it is not claimed against the run's inputs."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:  # mkstemp: mode 0600 already
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def through(kind: str, identity: tuple, key: tuple, build):
+    """The value kept for (kind, identity) under this key, else build() (kept for next
+    time: only what it returns, never its errors). Take the key before build() reads its
+    files, so a change meanwhile is a miss next time."""
+    value = load(kind, identity, key)
+    if value is None:
+        value = build()
+        store(kind, identity, key, value)
+    return value

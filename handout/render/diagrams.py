@@ -318,6 +318,11 @@ class ViewArt(DirectDraw):
         self.view, self.font = view, font
         self.key = (frozenset(codes) & view.point_parts, leaders)
 
+    def __reduce__(self):
+        """Pickled (a point diagram in the disk cache) by the view's file, not its content:
+        unpickled, it is the process's own View of that file (svgview's cache)."""
+        return (_view_art, (str(self.view.path), self.view.id, self.key, self.font))
+
     def art(self) -> Group:
         return self.view.art(self.key[0], leaders=self.key[1])
 
@@ -348,6 +353,12 @@ class ViewArt(DirectDraw):
                 canvas.__dict__["_drawing"] = outer
             canvas.endForm()
         canvas.doForm(name)
+
+
+def _view_art(path: str, view_id: str, key, font: str) -> ViewArt:
+    art = ViewArt(load_view(view_id, [Path(path).parent.parent]), key[0], key[1], font)
+    art.key = key
+    return art
 
 
 def labels_fit(view: View, width: float, min_label_pt: float) -> bool:

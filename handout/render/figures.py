@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .. import diskcache
 from ..models import Point, Stretch
 from ..resources import image_dirs  # noqa: F401 (callers import it from here)
 from .diagrams import find_photo, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
+from .vector import cache_key
 
 
 def diagram_side(point: Point, client_side: str, symmetric: bool) -> str:
@@ -49,8 +51,13 @@ def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: 
     """A point's diagram, drawn once per process for the same inputs: a batch prints the
     same points for many clients. Drawing a Drawing never changes it, so sharing is safe."""
     view = load_view(view_id, list(folders), item=code)
-    return point_diagram(view, [(x, y, code)], side, width, height=height, fonts=fonts,
-                         min_label_pt=min_label_pt)
+    # Across processes too: the disk cache, keyed by the view's folder (and the code).
+    identity = (str(view.path.resolve()), view_id, x, y, code, side, width, height, fonts,
+                min_label_pt)
+    return diskcache.through(
+        "diagram", identity, cache_key(view.path),
+        lambda: point_diagram(view, [(x, y, code)], side, width, height=height, fonts=fonts,
+                              min_label_pt=min_label_pt))
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
@@ -64,7 +71,10 @@ def stretch_figure(ctx, stretch: Stretch, width: float):
     if drawing is None:
         if len(_STRETCH_DRAWINGS) >= 256:
             _STRETCH_DRAWINGS.pop(next(iter(_STRETCH_DRAWINGS)))  # the oldest first
-        drawing = _STRETCH_DRAWINGS[key] = stretch_picture(stretch, width)
+        # Across processes too: the disk cache, keyed by the code that draws it (the pose
+        # and the rest are the key's own).
+        drawing = _STRETCH_DRAWINGS[key] = diskcache.through(
+            "stretch", key, (diskcache.code_stamp(),), lambda: stretch_picture(stretch, width))
         drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
     return drawing
 

@@ -379,11 +379,5 @@ def _through_cache(kind: str, identity: tuple, path: Path, build):
     its errors (a broken file fails afresh every time)."""
     from .. import diskcache, files
 
-    key = cache_key(path)  # taken before reading: a change meanwhile is a miss later
-    value = diskcache.load(kind, identity, key)
-    if value is None:
-        value = build()
-        diskcache.store(kind, identity, key, value)
-    else:
-        files.note_file(path)  # not read, but still this run's input, never its output
-    return value
+    files.note_file(path)  # read or not, this run's input, never its output
+    return diskcache.through(kind, identity, cache_key(path), build)
