@@ -143,3 +143,21 @@ def test_an_entry_that_is_not_the_users_own_file_is_not_read(tmp_path, monkeypat
     path.rename(moved)
     path.symlink_to(moved)  # a link, even to a good entry, is not followed
     assert diskcache.load("test", ("one",), key) is None
+
+
+def test_a_file_read_from_the_cache_is_still_an_input_never_an_output(tmp_path):
+    """A clinic's view drawn from the cache was not read, but `-o` naming it is refused as
+    before: writing there would destroy it."""
+    cache, clinic = tmp_path / "cache", tmp_path / "clinic"
+    views = clinic / "images" / "views"
+    views.mkdir(parents=True)
+    view = views / "outer-leg.svg"
+    view.write_bytes((ROOT / "images" / "views" / "outer-leg.svg").read_bytes())
+    _make(tmp_path / "out.pdf", cache, "--data", clinic)
+    before = view.read_bytes()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    proc = subprocess.run([sys.executable, "-m", "handout", "make", EXAMPLES / "client.yaml",
+                           "--brand", EXAMPLES / "brand.yaml", "--data", clinic, "-o", view],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 1 and "inputs" in proc.stderr, proc.stderr
+    assert view.read_bytes() == before
