@@ -239,7 +239,10 @@ def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, o
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
     """Every problem in the built-in data plus these clinic folders (empty when all is well),
     file by file, in line order."""
-    _, problems = _load(tuple(Path(d) for d in data_dirs), thorough=True)
+    from . import diskcache
+
+    with diskcache.bypassed():  # every file checked afresh, none taken from the disk cache
+        _, problems = _load(tuple(Path(d) for d in data_dirs), thorough=True)
     return DataError(problems).problems if problems else []
 
 

@@ -161,3 +161,14 @@ def test_a_file_read_from_the_cache_is_still_an_input_never_an_output(tmp_path):
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 1 and "inputs" in proc.stderr, proc.stderr
     assert view.read_bytes() == before
+
+
+def test_validate_checks_every_view_afresh_with_the_cache_full(tmp_path):
+    cache = tmp_path / "cache"
+    _make(tmp_path / "out.pdf", cache)
+    assert not _make(tmp_path / "again.pdf", cache)  # the cache is full ...
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    proc = subprocess.run([sys.executable, "-c", CHILD, "validate"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "svglib imported: True"  # ... not read
