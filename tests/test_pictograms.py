@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 from handout.render.pictograms import pictogram, pose_problems
-from handout.render.pose import angle_between, cross, norm, prop_list, sub
+from handout.render.pose import angle_between, arrow_list, cross, norm, prop_list, sub
 from handout.resources import resource_dir
 
 KW = dict(file="stretches.yaml", item="knee-to-chest", line=7)
@@ -77,7 +77,7 @@ def test_pictogram_raises_a_clear_data_error():
 
 @pytest.mark.parametrize("change, words", [
     (lambda p: p.update(ground="bed"), "floor, chair, none"),
-    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above, oblique)"),
+    (lambda p: p.update(view="top"), "unknown view 'top' (one of side, feet, above, oblique, three-quarter)"),
     (lambda p: p.update(face="sideways"), "unknown face 'sideways'"),
     (lambda p: p.update(props=["mat", "sofa"]), "pose.props.sofa: unknown prop (props: mat, "
                                                 "bed, chair, pillow, wall, ball)"),
@@ -171,7 +171,7 @@ def test_validate_locates_a_pose_error_by_line(tmp_path):
     prop_line = next(n for n, t in enumerate(lines, 1) if t.strip() == "- trampoline")
     printed = [str(p) for p in check_data([clinic])]
     assert printed == [
-        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above, oblique)",
+        f"{path}:{view_line}: knee-to-chest: pose.view: unknown view 'top' (one of side, feet, above, oblique, three-quarter)",
         f"{path}:{prop_line}: knee-to-chest: pose.props.trampoline: unknown prop (props: mat, "
         "bed, chair, pillow, wall, ball)",
     ]
@@ -213,6 +213,12 @@ def grey_image(drawing):
         doc.close()
 
 
+def flat_pose(name: str) -> dict:
+    """Knee rolls from above, the figure-4 from the feet end: the flat views' last poses."""
+    path = Path(__file__).resolve().parent / "data" / "flat_poses.yaml"
+    return yaml.safe_load(path.read_text("utf-8"))[name]
+
+
 def pose_of(stretch_id: str) -> dict:
     return copy.deepcopy(next(s for s in stretches() if s["id"] == stretch_id)["pose"])
 
@@ -228,6 +234,21 @@ def test_the_start_figure_prints_mid_grey():
     mid = lambda im: sum(im.histogram()[185:220]) / (im.width * im.height)  # noqa: E731
     assert mid(image) > 0.04
     assert mid(start_only) < mid(image) / 5  # drawn as the end position, the same body is light
+
+
+def test_the_start_figure_keeps_a_dashed_outline_in_black_and_white():
+    """Printed in black and white (every grey lighter than 40 % black drops out), the start
+    figure behind still shows, by its outline, dashed so that it is told apart from the
+    end figure's solid one: a fraction of the end's dark pixels, not none (a light grey
+    edge vanished) and not as many (a solid edge)."""
+    from handout.render.pictograms import GHOST
+    pose = pose_of("walking")
+    pose["start"] = {j: [x - 18, y] for j, (x, y) in pose["end"].items()}
+    dark = lambda im: sum(im.histogram()[:100])  # noqa: E731
+    both = dark(grey_image(pictogram(pose, 54 * mm)))
+    end_only = dark(grey_image(pictogram(dict(pose, start=pose["end"]), 54 * mm)))
+    assert 0.2 * end_only < both - end_only < 0.45 * end_only  # solid: 0.52, light: 0.03
+    assert GHOST.dash and GHOST.edge.red < 0.4
 
 
 def test_apart_pictures_keep_the_start_pale_and_the_end_dark():
@@ -428,33 +449,61 @@ def _dist(a, b) -> float:
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
 
+def mm_per_unit(pose: dict, width: float) -> float:
+    """How many millimetres one pose unit prints at a picture `width` wide."""
+    return pictogram(pose, width).contents[0].transform[0] / mm
+
+
+def _hollow_gap(pose: dict, phase: str) -> list:
+    from handout.render.pictograms import hollow_shade
+    from handout.render.pose import front_side
+    joints = {k: tuple(v) for k, v in pose[phase].items()}
+    return hollow_shade(joints, front_side(joints, pose["face"]))
+
+
 def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
-    """Start: white space between the lower back and the mat, no arm in front of it;
-    end: the back on the mat. The buttocks stay down in both."""
+    """Start: air between the small of the back and the mat, no arm in front of it, high
+    enough to see at a handout's 54 mm (round 8 missed a 3-unit one); end: the back on the
+    mat. The buttocks stay down in both, at the same height."""
     pose = pose_of("pelvic-tilt")
-    waist_x = pose["start"]["back"][0]
-    column = [(waist_x, y / 10) for y in range(3, 20)]  # 0.3 to 1.9 above the floor
+    start, end = pose["start"], pose["end"]
+    waist_x = start["back"][0]
+    column = [(waist_x, y / 10) for y in range(3, 40)]  # 0.3 to 3.9 above the floor
     assert not any(_covered(pose, "start", pt) for pt in column)
-    assert all(_covered(pose, "end", pt) for pt in column)
+    assert all(_covered(pose, "end", pt) for pt in column[:15])
     for phase in ("start", "end"):
         assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
-    # A hollow under the lower back only, not a bridge: the shoulders and ribs stay on
-    # the mat, the back's curve rises 3 to 4 above them (round 8 missed a smaller one),
-    # nearer the hips.
-    start = pose["start"]
-    assert 3 < start["back"][1] - max(start["hip"][1], start["shoulder"][1]) < 4
+    assert start["hip"] == end["hip"]  # not a bridge: the hips' height the same
+    # Under the small of the back (nearer the hips than the shoulders), not a bridge: the
+    # shoulders and ribs stay on the mat.
+    gap = _hollow_gap(pose, "start")
+    gx0, _, gx1, gy1 = bbox(gap)
+    assert gy1 * mm_per_unit(pose, 54 * mm) > 2.5  # at least 2.5 mm of white at 54 mm
+    assert gx1 - gx0 > 10
+    assert _dist(((gx0 + gx1) / 2, 0), (start["hip"][0], 0)) < \
+        _dist(((gx0 + gx1) / 2, 0), (start["shoulder"][0], 0))
     assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
+    assert not _hollow_gap(pose, "end")
+    # nothing in front of it (an arm lying there hid half of it): all of it from the ribs
+    # to the buttock is air, to within 0.4 of its edge
+    from handout.render.pictograms import PELVIS_R
+    inner = [(x / 2, y / 5) for x in range(int(gx0 * 2), int(gx1 * 2) + 1)
+             for y in range(1, int(gy1 * 5))]
+    inner = [pt for pt in inner if _inside(pt, gap) and _dist(pt, start["hip"]) > PELVIS_R + 0.1
+             and all(_inside((pt[0] + dx, pt[1] + dy), gap)
+                     for dx, dy in ((0.4, 0), (-0.4, 0), (0, 0.4)))]
+    assert len(inner) > 50 and not any(_covered(pose, "start", pt) for pt in inner)
 
 
-def test_pelvic_tilt_shows_the_whole_body_the_hollow_grey_and_the_pelvis_rocking():
+def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_pelvis_rocking():
     """Round 7's blind check: the close-up without head or feet was hard to see as a
     person lying down, and the hatched hollow read as a cushion under the back; round 8
-    missed the hollow left white, and read the arrow down over the tummy as 'push your
-    tummy down with your hands'. The whole body, the head on a pillow, the feet flat; the
-    hollow a plain mid grey in the first panel only (no hatching), the belly's line flat
-    in both; one small curved arrow at the pelvis, turning round the hip towards the
-    head (the pelvis rocking back), in the start panel only, the hands well away."""
-    from handout.render.pictograms import HOLLOW, build_scene, hollow_edges, hollow_shade
+    missed the hollow left white and small; a later one read a grey wedge in it as a rolled
+    towel. The whole body, the head on a pillow, the feet flat; nothing in the gap but
+    white (kept as a shape so nothing shows through it), in the first panel only; the
+    tummy drawn in at the end; one small curved arrow at the pelvis, turning round the
+    hip towards the head (the pelvis rocking back), in the start panel, the hands away."""
+    from handout.render.pictograms import HOLLOW, _arrow_path, build_scene, hollow_edges
     from handout.render.pose import front_side
     pose = pose_of("pelvic-tilt")
     assert "crop" not in pose and "pillow" in [name for name, _ in prop_list(pose)]
@@ -465,22 +514,26 @@ def test_pelvic_tilt_shows_the_whole_body_the_hollow_grey_and_the_pelvis_rocking
     shades = [[pts for pts, fill, *_ in panel.behind if fill == HOLLOW]
               for panel in (start_panel, end_panel)]
     assert len(shades[0]) == 1 and not shades[1]
-    assert 0.4 < HOLLOW.red < 0.65  # mid grey: it prints, and is no figure's fill
+    assert HOLLOW.red == HOLLOW.green == HOLLOW.blue == 1  # white: air, not a towel
     assert not start_panel.lines[1:]  # only the floor line: no hatching
+    # The gap shows white in the printed picture, under the small of the back (the
+    # panel's shapes are in the picture's coordinates).
+    drawing = pictogram(pose, 54 * mm)
+    image, k = grey_image(drawing), drawing.contents[0].transform
+    gx0, gy0, gx1, gy1 = bbox(shades[0][0])
+    px = round((k[0] * (gx0 + gx1) / 2 + k[4]) * 2)  # grey_image renders at scale 2
+    for f in (0.35, 0.65):
+        py = round(image.height - (k[3] * (gy0 + f * (gy1 - gy0)) + k[5]) * 2)
+        assert image.getpixel((px, py)) > 245, f
+    end = pose["end"]
+    side = front_side({j: tuple(v) for j, v in end.items()}, pose["face"])
+    front = hollow_edges(end, side)[0 if side > 0 else 1]
+    straight = hollow_edges({j: v for j, v in end.items() if j != "back"}, side)
+    straight = straight[0 if side > 0 else 1]
+    assert min(a[1] - b[1] for a, b in zip(front, straight)) < -0.3  # the tummy drawn in
     start = pose["start"]
-    joints = {k: tuple(v) for k, v in start.items()}
-    gap = hollow_shade(joints, front_side(joints, pose["face"]))
-    assert _inside((start["back"][0], 1.2), gap)  # under the small of the back
-    assert not _covered(pose, "start", (start["back"][0], max(y for _, y in gap) - 0.4))
-    sx0, sy0, sx1, sy1 = bbox(gap)
-    assert sx1 - sx0 > 10 and sy1 - sy0 > 3  # large enough to see
-    assert _dist(bbox(shades[0][0])[2:], bbox(shades[0][0])[:2]) == \
-        pytest.approx(_dist((sx1, sy1), (sx0, sy0)))  # that shape, in the first panel
-    fronts = [hollow_edges(pose[phase], 1)[0] for phase in ("start", "end")]
-    assert all(_dist(a, b) < 0.01 for a, b in zip(*fronts))  # the same flat belly
     arrow = pose["arrow"]
     assert arrow["phase"] == "start" and arrow.get("bend")
-    from handout.render.pictograms import _arrow_path
     pts, _ = _arrow_path(pose, arrow)
     hip = start["hip"]
     radii = [_dist(p, hip) for p in pts]
@@ -517,18 +570,40 @@ def test_a_close_up_shows_only_its_part_of_the_picture():
         0.7 * inked_width(grey_image(pictogram(whole, 54 * mm, **box)))
 
 
-def test_knee_to_chest_hands_round_the_knee_and_the_other_leg_straight():
-    """End: the near hand over the front of the knee, the far one behind the thigh, the
-    knee up by the chest, the shin hanging down from it to a foot (it stuck out level like
-    a stick); the other leg lies straight on the mat (so it cannot pass for the figure-4)."""
+def lerp_pt(a, b, t: float = 0.5):
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def thigh_place(joints: dict, pt, bent: dict | None = None) -> tuple[float, float]:
+    """Where pt lies on the near thigh: how far along it from the hip (0) to the knee (1),
+    and how far off its centre line towards its back (the side the shin folds to when the
+    knee bends: in `bent`'s position, if given), negative to its front."""
+    hip, knee = joints["hip"], joints["knee"]
+    ankle = (bent or joints)["ankle"]
+    d = sub(knee, hip)
+    length = math.hypot(*d)
+    rel = sub(pt, hip)
+    along = (rel[0] * d[0] + rel[1] * d[1]) / length ** 2
+    off = cross(d, rel) / length
+    back = 1 if cross(d, sub(ankle, hip)) > 0 else -1
+    return along, off * back
+
+
+def test_knee_to_chest_hands_behind_the_thigh_and_the_other_leg_straight():
+    """End: both hands behind the thigh just below the knee (the near one lay over the
+    shin; the last review asked for the hands behind the thigh), the knee up by the
+    chest, the shin hanging down from it to a foot (it stuck out level like a stick); the
+    other leg lies straight on the mat (so it cannot pass for the figure-4)."""
     from handout.render.pictograms import THIGH_R
     pose = pose_of("knee-to-chest")
     end = pose["end"]
-    assert _dist(end["hand"], end["knee"]) < 4 and end["hand"][1] > end["knee"][1]
-    # The far hand wraps behind the thigh: the wrist hidden behind it, the fingers showing
-    # past its back edge (a forearm that vanished into the thigh looked run through it).
-    assert _to_segment(end["wrist_far"], end["hip"], end["knee"]) < THIGH_R
-    assert _to_segment(end["hand_far"], end["hip"], end["knee"]) > THIGH_R + 1
+    for far in ("", "_far"):
+        # the wrist over the thigh, the fingers past its back edge, below the knee
+        along, off = thigh_place(end, end["wrist" + far])
+        assert 0.45 < along < 0.95 and abs(off) < THIGH_R, far
+        along, off = thigh_place(end, end["hand" + far])
+        assert 0.55 < along < 1.0 and off > THIGH_R + 1, far
+        assert _dist(end["hand" + far], end["knee"]) > 3, far  # not on the knee
     assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
     assert _dist(end["toe"], end["ankle"]) > 3  # a foot
     assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
@@ -562,7 +637,7 @@ def test_figure_4_shows_the_ankle_resting_on_the_other_knee():
     First the other foot is on the mat; then that thigh, the 4 with it, is drawn in
     towards the chest (the knees up the picture, the foot off the mat), both hands on the
     back of the thigh (facing us), one each side; the arrow points to the head."""
-    pose = pose_of("figure-4")
+    pose = flat_pose("figure-4-feet")
     assert pose["view"] == "feet" and "pillow" in [name for name, _ in prop_list(pose)]
     for phase in ("start", "end"):
         j = pose[phase]
@@ -635,7 +710,7 @@ def test_knee_rolls_seen_from_above_lie_on_a_mat():
     """Straight from above (the feet-end view read as a squat three rounds running): the
     mat's outline round the whole body, the head on a pillow at one end, the trunk
     straight along the mat, the arms flat out to the sides (a T) and still."""
-    pose = pose_of("knee-rolls")
+    pose = flat_pose("knee-rolls-above")
     assert pose["view"] == "above"
     for phase in ("start", "end"):
         j = pose[phase]
@@ -664,7 +739,7 @@ def test_knee_rolls_are_two_positions_one_to_each_side():
     toes, not a finger. The curved two-headed arrow from the one side's knees to the
     other's."""
     from handout.render.pictograms import FULL, GHOST, THIGH_LEN, build_scene
-    pose = pose_of("knee-rolls")
+    pose = flat_pose("knee-rolls-above")
     assert pose.get("show", "together") == "together"
     assert [name for name in ("start", "middle", "end") if name in pose] == ["start", "end"]
     start, end = pose["start"], pose["end"]
@@ -745,12 +820,23 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     from handout.render.pose import face_vector
     assert face_vector(end, "down", "side")[1] < -0.8
     assert pose["show"] == "apart"
+    # Start: the forehead rests on the stacked hands (before, the head lay on the mat,
+    # the hands under the chest), the face down, the head in line with the spine.
+    from handout.render.pictograms import PALM_R, WRIST_R
+    assert face_vector(start, "down", "side")[1] < -0.8
+    hands_top = max(start["wrist"][1] + WRIST_R, start["hand"][1] + PALM_R)
+    assert abs(start["head"][1] - HEAD_R - hands_top) < 1  # resting on them, not above
+    xs = sorted((start["wrist"][0], start["hand"][0]))
+    assert xs[0] - 1 < start["head"][0] < xs[1] + 1  # under the head
+    for joints in (start, end):  # in line with the spine, in both
+        spine = sub(joints["shoulder"], joints.get("back", joints["hip"]))
+        assert abs(angle_between(spine, sub(joints["head"], joints["neck"]))) < 20
 
 
 def test_hands_are_mittens_not_stumps():
     """Every hand is a palm broader than the wrist, with a thumb standing out from it
     (a reviewer read the tapered bars as stumps)."""
-    pose = pose_of("knee-rolls")  # the arms lie out on the mat, the hands in the open
+    pose = flat_pose("knee-rolls-above")  # the arms out on the mat, the hands in the open
     end = pose["end"]
     for wrist, hand in (("wrist", "hand"), ("wrist_far", "hand_far")):
         w, h = end[wrist], end[hand]
@@ -801,6 +887,12 @@ def test_nerve_glide_hands_grip_behind_the_thigh_with_arms_of_true_length():
         assert _to_segment(end["wrist" + far], end["hip"], end["knee"]) < THIGH_R + 1, far
         tip = end["hand" + far]
         assert tip[0] > lerp_x(end["hip"], end["knee"], tip[1]) + THIGH_R * 0.8, far
+        # behind the thigh, not on the knee (a review read them on the knee): the fingers
+        # past its back edge, halfway up it
+        palm = lerp_pt(end["wrist" + far], tip)
+        assert 0.3 < thigh_place(end, palm, bent=start)[0] < 0.7, far
+        assert thigh_place(end, tip, bent=start)[1] > THIGH_R, far
+        assert _dist(tip, end["knee"]) > 6, far
     for joint in ("hip", "knee", "hand", "hand_far"):
         assert start[joint] == end[joint], joint
     straight = abs(angle_between(sub(end["knee"], end["hip"]), sub(end["ankle"], end["knee"])))
@@ -869,3 +961,210 @@ def test_apart_panels_show_one_person_with_the_same_hair():
             colours = [colour for layer in part.layers for _, colour in layer.marks]
             assert FULL.hair in colours, stretch_id
             assert GHOST.hair not in colours, stretch_id
+
+
+# --------------------------------------------------------------------------- three-quarter
+
+def _layers_3q(pose: dict, phase: str):
+    from handout.render.pictograms import FULL, three_quarter_layers
+    return three_quarter_layers(pose[phase], pose.get("face"), FULL, pose.get("turned") or ())
+
+
+def test_the_camera_sees_near_above_and_feet_end_points_nearer():
+    """The three-quarter camera looks from the viewer's side (+z), from above (+y) and a
+    little from the feet end (+x): each of those is nearer the eye; the mat's slab shows
+    its top, its near side and its feet end, each face the projection of its corners."""
+    from handout.render import projection as pj
+    origin = pj.depth((0, 0, 0))
+    for nearer in ((0, 0, 5), (0, 5, 0), (5, 0, 0)):
+        assert pj.depth(nearer) > origin, nearer
+    assert pj.depth((0, 0, 5)) > pj.depth((5, 0, 0))  # more from the side than the end
+    u0, v0 = pj.project((0, 0, 0))
+    assert pj.project((10, 0, 0))[0] > u0 + 7  # the body's length runs across the picture
+    assert pj.project((0, 10, 0))[1] > v0 + 8  # up is up
+    assert pj.project((0, 0, 10))[1] < v0  # the near side lower: seen from above
+    faces = pj.box_faces((0, -1.6, -20), (60, 0, 20))
+    assert sorted(which for _, which in faces) == ["end", "side", "top"]
+    top = next(corners for corners, which in faces if which == "top")
+    assert sorted(top) == sorted(pj.project(c) for c in
+                                 ((0, 0, -20), (60, 0, -20), (60, 0, 20), (0, 0, 20)))
+    assert faces[-1][1] != "top" or len(faces) == 1  # the top is not the nearest face
+    # the painter's order: furthest first, whatever the order given
+    near, far = ("near", [[(40, 4, 8), (50, 4, 8)]]), ("far", [[(40, 4, -8), (50, 4, -8)]])
+    assert pj.back_to_front([near, far]) == ["far", "near"]
+    # where two parts cross, the one lying on the other goes later, even if its mean
+    # depth is further (a far leg lying over the near one)
+    under = ("under", [[(40, 2, 12), (55, 2, 16)]])
+    over = ("over", [[(40, 6, -10), (55, 6, 16)]])  # its end on top of under's end
+    assert pj.back_to_front([over, under]) == ["under", "over"]
+    # where a limb joins the body they meet in any order: the far arm out on the mat
+    # stays behind the trunk it starts from
+    trunk = ("trunk", [[(44, 3.9, 3.4), (25, 3.9, 6.5)], [(44, 3.9, -3.4), (25, 3.9, -6.5)]])
+    arm = ("arm", [[(25, 3.9, -6.5), (29, 1.4, -13), (33.5, 1.1, -18.5)]])
+    assert pj.back_to_front([trunk, arm]) == ["arm", "trunk"]
+    # an arrow round a joint arcs in space, a little short of each position, then is
+    # projected: a quarter turn about the origin, 2 beyond the radius of 10
+    pts = pj.arc((0, 0, 0), (10, 0, 0), (0, 10, 0), 2)
+    for pt, degrees in ((pts[0], 9), (pts[-1], 81)):
+        a = math.radians(degrees)
+        assert _dist(pt, pj.project((12 * math.cos(a), 12 * math.sin(a), 0))) < 1e-6
+
+
+def test_a_three_quarter_arrow_at_a_joint_arcs_round_its_parent():
+    pose = _three_q()
+    pose["end"]["knee"], pose["end"]["ankle"] = [52, 9, 12], [58, 2.2, 4]
+    pose["arrow"] = {"at": "knee", "around": "ankle"}
+    assert pose_problems(pose, **KW) == []
+    from handout.render.pictograms import build_scene
+    from handout.render import projection as pj
+    (pts, _, _, _), = build_scene(pose).arrows
+    ankle = pj.project(pose["end"]["ankle"])
+    radius = math.dist(pose["start"]["knee"], pose["end"]["ankle"]) + 4.5
+    assert all(_dist(pt, ankle) <= radius + 1e-6 for pt in pts)
+    assert _dist(pts[0], pj.project(pose["start"]["knee"])) < _dist(
+        pts[-1], pj.project(pose["start"]["knee"]))  # from the start towards the end
+
+
+def test_knee_rolls_three_quarter_knees_up_then_both_to_one_side():
+    """Lying on the back, the head on a pillow, the arms out on the mat: first both knees
+    bent up together, feet flat; then both knees lowered together to one side of the
+    body's line, the upper leg lying on the lower one (drawn after it), the shoulders
+    flat and still. Two panels, an arrow at the knees in the second."""
+    from handout.render import projection as pj
+    pose = pose_of("knee-rolls")
+    assert pose["view"] == "three-quarter" and pose["show"] == "apart"
+    assert "pillow" in [name for name, _ in prop_list(pose)]
+    start, end = pose["start"], pose["end"]
+    for j in (start, end):
+        for joint in ("head", "shoulder", "shoulder_far", "hand", "hand_far"):
+            assert j[joint] == start[joint], joint  # shoulders and arms stay put
+        assert max(j["shoulder"][1], j["shoulder_far"][1]) < 5  # flat on the mat
+        assert j["hand"][2] > 15 and j["hand_far"][2] < -15  # the arms out
+        assert _dist(j["knee"], j["knee_far"]) < 7  # the knees together
+    for knee in ("knee", "knee_far"):
+        assert start[knee][1] > 12  # bent up
+        assert start[knee.replace("knee", "toe")][1] < 1.5  # feet flat
+        hips_side = max(start["hip"][2], start["hip_far"][2])
+        assert end[knee][2] > hips_side + 5 and end[knee][1] < 9  # lowered to one side
+    order = [layer.part for layer in _layers_3q(pose, "start")]
+    assert order.index("leg") > order.index("leg_far")  # the near leg covers the far one
+    order = [layer.part for layer in _layers_3q(pose, "end")]
+    assert end["knee_far"][1] > end["knee"][1]  # the far leg lies on top
+    assert order.index("leg_far") > order.index("leg")  # so it is drawn over the other
+    (arrow,) = arrow_list(pose)
+    assert arrow["phase"] == "end"
+    tip = pj.project(arrow["to"])
+    assert min(_dist(tip, pj.project(end[k])) for k in ("knee", "knee_far")) < 8
+
+
+def test_figure_4_three_quarter_ankle_on_the_other_knee_then_drawn_to_the_chest():
+    """One foot flat with its knee up; the other leg's ankle resting on that knee, its own
+    knee turned out to the side (the 4), a shade darker: its shin drawn in front of the
+    knee it rests on, its thigh behind that leg. Then both hands behind the supporting
+    thigh draw it towards the chest, its foot off the mat; the arrow points to the
+    head."""
+    from handout.render import projection as pj
+    from handout.render.pictograms import ANKLE_R, FULL, KNEE_R
+    pose = pose_of("figure-4")
+    assert pose["view"] == "three-quarter" and pose["turned"] == ["leg_far"]
+    start, end = pose["start"], pose["end"]
+    for phase in ("start", "end"):
+        j = pose[phase]
+        on = _dist(pj.project(j["ankle_far"]), pj.project(j["knee"]))
+        assert on < KNEE_R + ANKLE_R + 0.5, phase  # in the picture, on the knee
+        assert math.dist(j["ankle_far"], j["knee"]) < 4, phase  # and so in space
+        assert j["ankle_far"][1] > j["knee"][1], phase  # resting on top of it
+        assert j["knee_far"][2] < j["hip_far"][2] - 5, phase  # its knee turned out
+        assert j["toe_far"][2] > j["knee"][2], phase  # the foot beyond the other knee
+        layers = _layers_3q(pose, phase)
+        parts = [layer.part for layer in layers]
+        # the crossing shin over the supporting leg, its thigh behind it
+        assert parts.index("leg_far.thigh") < parts.index("leg") < parts.index("leg_far")
+        crossing = layers[parts.index("leg_far")]
+        assert crossing.ink.fill.red < FULL.fill.red - 0.1 and crossing.halo, phase
+    assert start["toe"][1] < 1.5  # the foot flat
+    assert end["knee"][0] < start["knee"][0] - 2  # the thigh drawn in
+    assert end["toe"][1] > start["toe"][1] + 8  # the foot off the mat
+    thigh = (end["hip"], end["knee"])
+    for hand in ("hand", "hand_far"):
+        h = end[hand]
+        assert _to_segment(pj.project(h), *map(pj.project, thigh)) < 5, hand
+        assert h[0] > (thigh[0][0] + thigh[1][0]) / 2, hand  # behind the thigh
+    (arrow,) = arrow_list(pose)
+    assert pj.project(arrow["to"])[0] < pj.project(arrow["from"])[0] - 5  # to the head
+
+
+def test_the_two_three_quarter_pictures_differ_from_knee_to_chest_and_each_other():
+    """Knee-to-chest is a side view, hands round one knee; the two three-quarter pictures
+    are not alike: figure-4 has one knee up and one turned out, knee rolls both knees
+    up together then both down to one side."""
+    assert pose_of("knee-to-chest").get("view", "side") == "side"
+    rolls, four = pose_of("knee-rolls")["start"], pose_of("figure-4")["start"]
+    assert abs(rolls["knee"][2] - rolls["knee_far"][2]) < 6
+    assert abs(four["knee"][2] - four["knee_far"][2]) > 10
+    a = grey_image(pictogram(pose_of("knee-rolls"), 52 * mm))
+    b = grey_image(pictogram(pose_of("figure-4"), 52 * mm))
+    if a.size == b.size:
+        differing = ImageChops.difference(a, b).point(lambda v: 255 if v > 64 else 0)
+        assert differing.histogram()[255] / (a.width * a.height) > 0.03
+
+
+THREE_Q = {"view": "three-quarter", "face": "up", "props": ["mat", "pillow"],
+           "start": {"head": [16, 4.6, 0], "neck": [20.5, 4.2, 0], "shoulder": [25, 3.9, 6.5],
+                     "shoulder_far": [25, 3.9, -6.5], "elbow": [33, 1.6, 11],
+                     "wrist": [40, 1.2, 13], "hip": [44, 3.9, 3.4], "hip_far": [44, 3.9, -3.4],
+                     "knee": [52, 15.5, 3], "ankle": [58, 2.6, 3], "toe": [63, 0.8, 3]}}
+
+
+def _three_q():
+    pose = copy.deepcopy(THREE_Q)
+    pose["end"] = copy.deepcopy(pose["start"])
+    return pose
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda p: p["start"].update(knee=[52, 15.5]), "pose.start.knee",
+     "must be [x, y, z] with three numbers (view three-quarter), not [52, 15.5]"),
+    (lambda p: p["end"].update(toe=[63, 0.8, "near"]), "pose.end.toe", "three numbers"),
+    (lambda p: p["end"].update(hip=[44, 3.9, 45]), "pose.end.hip",
+     "outside the picture (x 0 to 100, y 0 to 60, z -30 to 30)"),
+    (lambda p: p.update(arrow={"from": [50, 20], "to": [50, 10, 10]}), "pose.arrow.from",
+     "[x, y, z]"),
+    (lambda p: p["end"].update(ankle=[55, 30, 3]), "pose.end.knee", "the knee bends forwards"),
+    (lambda p: p["end"].update(head=[17.5, 1.5, 0]), "pose.end.head", "the neck is bent back"),
+    (lambda p: p.update(props=["mat", {"ball": [70, 3]}]), "pose.props.ball",
+     "not drawn in the three-quarter view (props there: mat, bed, pillow)"),
+])
+def test_bad_three_quarter_input_is_a_located_error(change, field, words):
+    pose = _three_q()
+    assert pose_problems(pose, **KW) == []
+    assert dark_fraction(pictogram(pose, 45 * mm)) > 0.02  # a new 3D stretch needs no code
+    change(pose)
+    problems = pose_problems(pose, **KW)
+    assert [p.field for p in problems] == [field], problems
+    assert words in problems[0].message
+    with pytest.raises(DataError) as caught:
+        pictogram(pose, 45 * mm, item="knee-rolls")
+    assert field in str(caught.value) and "knee-rolls" in str(caught.value)
+
+
+def test_a_bad_3d_joint_is_located_by_line_from_validate_and_make(tmp_path):
+    from handout.library import check_data
+    from runcli import run
+
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    raw = next(s for s in stretches() if s["id"] == "knee-rolls")
+    raw["pose"]["end"]["knee"] = [53, 4.0]
+    path = clinic / "stretches.yaml"
+    path.write_text(yaml.safe_dump({"stretches": [raw]}, sort_keys=False,
+                                   default_flow_style=None), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end_line = next(n for n, t in enumerate(lines, 1) if t.strip().startswith("end:"))
+    knee_line = next(n for n, t in enumerate(lines[end_line:], end_line + 1)
+                     if t.strip().startswith("knee:"))
+    expected = (f"{path}:{knee_line}: knee-rolls: pose.end.knee: must be [x, y, z] with three "
+                "numbers (view three-quarter), not [53, 4.0]")
+    assert [str(p) for p in check_data([clinic])] == [expected]
+    result = run("--data", clinic, "diagram", "knee-rolls", "-o", tmp_path / "k.png")
+    assert result.exit_code != 0 and expected in result.output

@@ -55,6 +55,22 @@ def test_a_stretch_page_moves_from_the_start_pose_to_the_end_pose(built):
     assert knee[0] == "M44 3.9L54.5 13.5" and "M44 3.9L36 17" in knee and knee[-1] == knee[0]
 
 
+def test_the_animation_draws_a_hollow_back_as_the_printed_picture_does():
+    """`hollow: true` (pelvic tilt): the spine straight, the small of the back lifted off
+    the mat with air under it at the start, flat on it at the end. Ignored, the trunk
+    bowed round `back` as a whole, a big belly over the gap."""
+    from handout.site.animation import BODY, animate
+    stretch = load_library().stretches["pelvic-tilt"]
+    start, end = animate(stretch).frames[0], stretch.pose["end"]
+    half = dict((name, width) for name, _, _, width in BODY)["trunk-low"] / 2
+    raw = stretch.pose["start"]["back"][1]
+    assert start["back"][1] - half > 2  # air under the small of the back
+    assert start["back"][1] < raw - 1  # not the whole trunk bowed up to `back`
+    ends = [f for f in animate(stretch).frames if f["back"][1] < 4]
+    assert ends and min(f["back"][1] for f in ends) - half <= 0.01  # flat at the end
+    assert end["back"][1] < end["hip"][1]
+
+
 def test_pages_hold_no_script_from_the_data_and_nothing_from_elsewhere(built):
     for page in built.rglob("*.html"):
         html = page.read_text()

@@ -21,8 +21,9 @@ from reportlab.lib.units import mm
 
 from handout.errors import DataError
 
-from .pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, arrow_list, face_vector, front_side, norm,
-                   phases, pose_problems, prop_list, sub)
+from . import projection
+from .pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, THREE_D, arrow_list, face_vector,
+                   front_side, hollow_bow, norm, phases, pose_problems, prop_list, sub)
 from .pose import rot_quarter as rot
 
 __all__ = ["pictogram", "pose_problems", "BOX_W", "BOX_H"]
@@ -62,19 +63,23 @@ class Ink:
     edge: Color
     hair: Color
     edge_w: float
+    dash: tuple = ()  # the outline's dashes and gaps, in pose units at zoom 1; () solid
 
 
 FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
-# The start position: a mid-grey figure with a grey outline, so it survives a grey-scale
-# print, yet plainly lighter-edged than the black-edged end position.
-GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.45, 0.45, 0.45), Color(0.62, 0.62, 0.62),
-            GHOST_EDGE)
+# The start position: a mid-grey figure with a dark grey, dashed outline, so it survives
+# a black-and-white print (a light grey edge faded out) and is told apart from the
+# black-edged end position by its outline as well as by its tone.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.25, 0.25, 0.25), Color(0.62, 0.62, 0.62),
+            GHOST_EDGE, (1.6, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
 # mid grey, so it is not read as one more movement beside the black motion arrows.
 THEN = Color(0.5, 0.5, 0.5)
-HOLLOW = Color(0.55, 0.55, 0.55)  # the gap under a hollow back: mid grey, so it prints
+# The gap under a hollow back: plain air, white (a blind check read a grey wedge there as a
+# rolled towel, hatching as a cushion); it is kept as a shape so nothing else shows in it.
+HOLLOW = white
 
 
 # --------------------------------------------------------------------------- shapes
@@ -118,6 +123,7 @@ class Layer:
     shapes: list = field(default_factory=list)
     marks: list = field(default_factory=list)  # (points, colour) filled, no edge
     halo: bool = False  # a white edge round it: a limb crossing in front of another
+    part: str = ""  # which part it is (three-quarter view: leg, leg_far, arm, body...)
 
 
 @dataclass
@@ -304,33 +310,27 @@ def _edges(samples) -> tuple[list, list]:
 
 def hollow_edges(p: dict, s: int) -> tuple[list, list]:
     """The trunk's sides (left, right, as _edges) when the lower back's hollow is the
-    point: the spine straight from the hip to the shoulder, so the belly's line is flat,
-    and the back's line lifted in a smooth hump round `back` (the small of the back), as
-    high as `back` lies off that line and reaching down to it at the buttock and at as far
-    again past `back` (the ribs lie on the mat)."""
-    straight = {k: v for k, v in p.items() if k != "back"}
-    samples = spine_samples(straight, 24)
+    point: the spine straight from the hip to the shoulder, the back's line lifted in a
+    smooth hump round `back` (the small of the back), as high as `back` lies off that line
+    and reaching down to it at the buttock and at as far again past `back` (the ribs lie
+    on the mat), the belly's line lifted a little with it (pose.hollow_bow)."""
+    samples = spine_samples({k: v for k, v in p.items() if k != "back"}, 24)
     left, right = _edges(samples)
-    hip, shoulder = p["hip"], p["shoulder"]
-    spine = sub(shoulder, hip)
-    length = math.hypot(*spine)
-    n = rot(norm(spine), s)  # towards the front
-    back = p.get("back", lerp(hip, shoulder, 0.5))
-    rel = sub(back, hip)
-    t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
-    lift = rel[0] * n[0] + rel[1] * n[1]  # how far `back` lies to the front of the line
-    edge = right if s > 0 else left
+    t_back, n, back_by, front_by = hollow_bow(p, s)
+    edge, front = (right, left) if s > 0 else (left, right)
     for i, (pt, _) in enumerate(samples):
         u = (i / 24 - t_back) / max(t_back, 0.05)
         if abs(u) < 1:
-            edge[i] = add(edge[i], n, lift * math.cos(math.pi / 2 * u) ** 2)
+            bump = math.cos(math.pi / 2 * u) ** 2
+            edge[i] = add(edge[i], n, back_by * bump)
+            front[i] = add(front[i], n, front_by * bump)
     return left, right
 
 
 def hollow_shade(p: dict, s: int) -> list:
     """The gap between the small of the back and the mat (y = 0): the back's line where
-    it is lifted, closed along the mat; none when the back lies flat. Filled mid grey,
-    plain (round 7 read hatching there as a cushion; round 8 missed it left white)."""
+    it is lifted, closed along the mat; none when the back lies flat. Filled white: air
+    (a grey fill read as a rolled towel), made big enough to see instead."""
     left, right = hollow_edges(p, s)
     plain = _edges(spine_samples({k: v for k, v in p.items() if k != "back"}, 24))
     back, flat = (right, plain[1]) if s > 0 else (left, plain[0])
@@ -458,9 +458,93 @@ def _nearer(hip, knee) -> float:
     return 1.0 + 0.9 * rise
 
 
+# --------------------------------------------------------------------------- three-quarter
+
+MAT_THICK = 1.6  # the mat's slab under a three-quarter view
+PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
+SOFT = 0.9  # the pillow's rounded corners
+
+
+def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> list[Layer]:
+    """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
+    the other views draw it, at its projected joints, the parts painted back to front by
+    depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
+    figure-4's crossing leg) is a shade darker, its shin cut out of what lies behind by a
+    white edge; the nearer of two plain legs is cut out of the other likewise."""
+    j3 = {k: tuple(v) for k, v in j3.items()}
+    p = projection.project_joints(j3)
+    s = front_side(p, face)
+    trunk = _trunk(p, "above", ink) if "hip_far" in p and "shoulder_far" in p \
+        else _trunk(p, "side", ink)
+    head = _head(p, face, "side", s, ink)
+    trunk.shapes += head.shapes
+    trunk.marks += head.marks
+    hips = [j3["hip"], j3.get("hip_far", j3["hip"])]
+    shoulders = [j3["shoulder"], j3.get("shoulder_far", j3["shoulder"])]
+    trunk.part = "body"
+    items = [(trunk, [(hips[0], shoulders[0]), (hips[1], shoulders[1])])]
+    legs = []
+
+    def chain(*names):
+        return [tuple(j3[n]) for n in names if n in j3]
+
+    for far in ("", "_far"):
+        if "knee" + far in p:
+            leg = replace(_leg(p, far, s, "side", ink), part="leg" + far)
+            hip = j3.get("hip" + far, j3["hip"])
+            if ("leg" + far) in turned:
+                # A crossing leg is painted in two: its thigh may lie behind the other
+                # leg while its shin rests in front, on that knee (the 4 seen open).
+                leg.ink = replace(ink, fill=_darker(ink.fill))
+                thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
+                leg = replace(leg, shapes=leg.shapes[1:], halo=True)
+                items.append((thigh, [[hip, j3["knee" + far]]]))
+                items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
+                continue
+            legs.append(leg)
+            items.append((leg, [[hip] + chain("knee" + far, "ankle" + far, "toe" + far)]))
+        if "elbow" + far in p:
+            arm = replace(_arm(p, far, ink), part="arm" + far)
+            items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
+                                + chain("elbow" + far, "wrist" + far, "hand" + far)]))
+    order = projection.back_to_front(items)
+    if len(legs) == 2:  # the nearer leg cut out of the one behind
+        max(legs, key=order.index).halo = True
+    return order
+
+
+def three_quarter_props(pose: dict) -> list:
+    """The mat as a slab (its top and the sides the camera sees) round the whole body,
+    and the pillow a soft block under the head, projected as the body is."""
+    joints = [tuple(v) for _, j in phases(pose) for v in j.values()]
+    xs, zs = [p[0] for p in joints], [p[2] for p in joints]
+    out = []
+    for name, value in prop_list(pose):
+        if name in ("mat", "bed"):
+            a, b = value or (min(xs) - 4, max(xs) + 3)
+            half = max(abs(z) for z in zs) + 2.5
+            faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half))
+            for corners, which in faces:
+                fill = Color(0.95, 0.95, 0.95) if which == "top" else PROP_FILL
+                out.append((corners, fill, black, 0.45))
+        elif name == "pillow":
+            head = pose["end"]["head"]
+            cx, cy = value or (head[0] - 0.5, (head[1] - HEAD_R + 0.2) / 2)
+            w, d = PILLOW_SIZE
+            cz = head[2]  # across the mat under the head
+            for corners, which in projection.box_faces((cx - w / 2, 0.0, cz - d / 2),
+                                                       (cx + w / 2, 2 * cy, cz + d / 2)):
+                soft = _convex([pt for c in corners for pt in circle(c, SOFT, 8)])
+                out.append((soft, Color(0.93, 0.93, 0.93) if which == "top" else PROP_FILL,
+                            black, 0.45))
+    return out
+
+
 # --------------------------------------------------------------------------- props
 
 def _props(pose: dict, view: str, figure_box) -> list:
+    if view in THREE_D:
+        return three_quarter_props(pose)
     x0, _, x1, _ = figure_box
     out = []
     for name, value in prop_list(pose):
@@ -550,6 +634,8 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
     """The arrow's points along its line, and whether it has a head at the start too."""
     both = bool(arrow.get("both"))
     end = end or pose["end"]
+    if pose.get("view") in THREE_D:
+        return _arrow_path_3d(pose, arrow, end), both
     if "at" in arrow:
         joint = arrow["at"]
         pivot_name = arrow.get("around", PARENT.get(joint))
@@ -567,7 +653,22 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
         pts = [(centre[0] + r * math.cos(a0 + sweep * i / 24),
                 centre[1] + r * math.sin(a0 + sweep * i / 24)) for i in range(25)]
         return pts, both
-    (x0, y0), (x1, y1) = arrow["from"], arrow["to"]
+    return _bowed(arrow["from"], arrow["to"], arrow), both
+
+
+def _arrow_path_3d(pose: dict, arrow: dict, end: dict) -> list:
+    """A three-quarter view's arrow: round the pivot in 3D (then projected), or from one
+    3D point to another, bowed in the picture."""
+    if "at" in arrow:
+        joint = arrow["at"]
+        pivot = arrow.get("around", PARENT.get(joint))
+        return projection.arc(tuple(end[pivot]), tuple(pose["start"][joint]),
+                              tuple(end[joint]), float(arrow.get("offset", 4.5)))
+    return _bowed(projection.project(arrow["from"]), projection.project(arrow["to"]), arrow)
+
+
+def _bowed(a, b, arrow: dict) -> list:
+    (x0, y0), (x1, y1) = a, b
     bend = float(arrow.get("bend", 0) or 0)
     dx, dy = x1 - x0, y1 - y0
     length = math.hypot(dx, dy) or 1.0
@@ -577,13 +678,15 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
         t = i / 24
         pts.append(((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1,
                     (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1))
-    return pts, both
+    return pts
 
 
 # --------------------------------------------------------------------------- the picture
 
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
+    if view in THREE_D:
+        return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or ()))
     scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
                                      bool(pose.get("hollow"))))
     if pose.get("hollow") and view in SIDEWAYS:
@@ -649,7 +752,7 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     scene.behind = props + scene.behind
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
-    if ground in ("floor", "chair") and view != "above" and not on_mat:
+    if ground in ("floor", "chair") and view not in ("above",) + THREE_D and not on_mat:
         xs = [p[0] for p in scene.points()]
         scene.lines.insert(0, ([(min(xs) - 1, 0.0), (max(xs) + 1, 0.0)], FLOOR, 0.55))
 
@@ -660,7 +763,9 @@ def _apart(pose: dict, named) -> Scene:
     parts = []
     # one person in every panel: the hair keeps the end's shade (round 7's blind check
     # read cat-cow's two panels, their hair in two greys, as two people)
-    pale = replace(GHOST, hair=FULL.hair)
+    # Solid-edged: dashes round a whole panel's figure only add noise; the dark grey edge
+    # still prints.
+    pale = replace(GHOST, hair=FULL.hair, dash=())
     for name, joints in named:
         part = _phase_scene(pose, joints, FULL if name == "end" else pale)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
@@ -794,7 +899,10 @@ def _draw_layer(g: Group, layer: Layer, w: float) -> None:
         for pts in layer.shapes[1:]:
             g.add(_polygon(pts, white, white, 2 * (ink.edge_w + HALO) * w))
     for pts in layer.shapes:
-        g.add(_polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w))
+        outline = _polygon(pts, ink.fill, ink.edge, 2 * ink.edge_w * w)
+        if ink.dash:  # the fill drawn over it keeps the outer half: dashes round the part
+            outline.strokeDashArray = [d * w for d in ink.dash]
+        g.add(outline)
     for pts in layer.shapes:
         g.add(Polygon(_flat(pts), fillColor=ink.fill, strokeColor=None))
     for pts, colour in layer.marks:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
+from .projection import limits_3d, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
 REQUIRED = ("head", "neck", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "toe")
@@ -23,12 +24,16 @@ GROUNDS = ("floor", "chair", "none")
 # a side view from a little above, so a mat shows its top as a band running into the
 # picture and a limb that comes towards us is drawn lower (a knee turned out, knees
 # tipping to one side) while the body still plainly lies along the floor.
-VIEWS = ("side", "feet", "above", "oblique")
+# three-quarter: a lying body seen from the side, a little above and a little from the feet
+# end, its joints [x, y, z] in 3D (projection.py is the camera).
+VIEWS = ("side", "feet", "above", "oblique", "three-quarter")
+THREE_D = ("three-quarter",)  # views whose joints and free arrows are [x, y, z]
 SIDEWAYS = ("side", "oblique")  # views in the body's own plane: joint limits checked
 # Which way the chest and face look; without it, the front is where the knees point.
 FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
+THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
         "arrow", "chair", "crop", "hollow")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
@@ -88,6 +93,29 @@ def front_side(joints: dict, face: str | None) -> int:
         knee_dir = rot_quarter(line, 1 if out > 0 else -1)
         return 1 if cross(spine, knee_dir) >= 0 else -1
     return 1 if cross(spine, FACES[face]) >= 0 else -1
+
+
+# `hollow: true`: the belly rises by this part of the hollow's height (with a flat belly
+# the waist over a large gap is too thin to read as a body).
+BELLY_RISE = 0.35
+
+
+def hollow_bow(joints: dict, s: int) -> tuple[float, tuple, float, float]:
+    """For `hollow: true`, with the front on side s (front_side): where the small of the
+    back lies along the straight spine (0 at the hip, 1 at the shoulder), the way to the
+    front, and how far the back's line and the belly's line move that way there. Lifted
+    (`back` in front of the hip-shoulder line): the back bows up by that much and the
+    belly a part of it; pressed down (behind the line): both by that much, the back flat
+    on the mat and the tummy drawn in. The picture and the site's animation both draw it."""
+    hip, shoulder = joints["hip"], joints["shoulder"]
+    spine = sub(shoulder, hip)
+    length = math.hypot(*spine)
+    n = rot_quarter(norm(spine), s)
+    back = joints.get("back", ((hip[0] + shoulder[0]) / 2, (hip[1] + shoulder[1]) / 2))
+    rel = sub(back, hip)
+    t_back = (rel[0] * spine[0] + rel[1] * spine[1]) / length ** 2
+    lift = rel[0] * n[0] + rel[1] * n[1]
+    return t_back, n, lift, lift * BELLY_RISE if lift > 0 else lift
 
 
 def rot_quarter(v, s: int):
@@ -150,19 +178,24 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
                 problems.append(problem(f"pose.{phase}.{name}", "unknown joint (joints: "
                                         f"{', '.join(REQUIRED + OPTIONAL)})", at))
             else:
-                problems += _xy_problems(value, f"pose.{phase}.{name}",
-                                         lambda f, m: problem(f, m, at))
+                problems += _point_problems(pose, value, f"pose.{phase}.{name}",
+                                            lambda f, m: problem(f, m, at))
     if problems:  # the joints must be sound before angles and arrows can be measured
         return problems + _prop_problems(pose, problem, where)
     problems += _prop_problems(pose, problem, where)
+    if pose.get("view") in THREE_D:  # a lying body on its mat: no chair, wall or ball
+        problems += [problem(f"pose.props.{name}", "not drawn in the three-quarter view "
+                             f"(props there: {', '.join(THREE_D_PROPS)})", where(pose, "props"))
+                     for name, _ in prop_list(pose) if name in PROPS
+                     and name not in THREE_D_PROPS]
     turned = pose.get("turned") or []
     if not isinstance(turned, list) or any(t not in LEGS for t in turned):
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "
                                 f"{turned!r}", where(pose, "turned")))
         turned = []
-    if pose.get("view", "side") in SIDEWAYS:
+    if pose.get("view", "side") in SIDEWAYS + THREE_D:
         for phase, joints in phases(pose):
-            problems += _limit_problems(joints, pose.get("face"), turned, phase,
+            problems += _limit_problems(pose, joints, turned, phase,
                                         lambda f, m: problem(f, m, where(joints, f.rsplit(".", 1)[-1])))
     problems += _arrow_problems(pose, problem, where)
     if "chair" in pose:
@@ -216,9 +249,23 @@ def joint_limits(joints: dict, face: str | None, turned=()) -> list[tuple[str, s
     return found
 
 
-def _limit_problems(joints, face, turned, phase, problem) -> list[Problem]:
-    return [problem(f"pose.{phase}.{joint}", message)
-            for joint, message in joint_limits(joints, face, turned)]
+def _limit_problems(pose, joints, turned, phase, problem) -> list[Problem]:
+    face = pose.get("face")
+    if pose.get("view") in THREE_D:  # measured in 3D, about the body's side-to-side axis
+        front = (*FACES[face or "up"], 0.0)
+        found = limits_3d(joints, front, turned, KNEE_BACK_MAX, NECK_BACK_MAX,
+                          NECK_FORWARD_MAX, LEGS)
+    else:
+        found = joint_limits(joints, face, turned)
+    return [problem(f"pose.{phase}.{joint}", message) for joint, message in found]
+
+
+def _point_problems(pose, value, field: str, problem) -> list[Problem]:
+    """A joint or a free arrow's end: [x, y], or [x, y, z] in a 3D view."""
+    if pose.get("view") in THREE_D:
+        message = xyz_problem(value, BOX_W, BOX_H)
+        return [problem(field, message)] if message else []
+    return _xy_problems(value, field, problem)
 
 
 def arrow_list(pose: dict) -> list:
@@ -247,7 +294,8 @@ def _one_arrow_problems(pose, arrow, problem, at) -> list[Problem]:
     joints = pose["end"]
     for key, value in arrow.items():
         if key in ("from", "to"):
-            problems += _xy_problems(value, f"pose.arrow.{key}", lambda f, m: problem(f, m, at))
+            problems += _point_problems(pose, value, f"pose.arrow.{key}",
+                                        lambda f, m: problem(f, m, at))
         elif key in ("at", "around"):
             if value not in joints or (key == "at" and value not in pose["start"]):
                 problems.append(problem(f"pose.arrow.{key}", f"{value!r} is not a joint of "

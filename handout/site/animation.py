@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from html import escape
 
 from ..errors import DataError, Problem
-from ..render.pose import BOX_H, BOX_W, PARENT, phases, pose_problems, prop_list, sub
+from ..render.pose import (BOX_H, BOX_W, PARENT, SIDEWAYS, front_side, hollow_bow, phases,
+                           pose_problems, prop_list, sub)
 
 FRAMES = 12  # drawn between two phases; the browser moves in straight lines between them
 MOVE_S, HOLD_START_S, HOLD_END_S = 2.5, 1.0, 2.0
@@ -89,7 +90,8 @@ def _ease(t: float) -> float:
 def key_frames(pose: dict) -> tuple[list[dict], list[float]]:
     """The joints at each key time and the times (0 to 1) of one cycle: hold the start,
     move to the end through each phase, hold it, and move back the same way."""
-    named = [{k: tuple(v) for k, v in joints.items()} for _, joints in phases(pose)]
+    named = [_hollowed(pose, {k: tuple(v) for k, v in joints.items()})
+             for _, joints in phases(pose)]
     common = set.intersection(*(set(j) for j in named))
     named = [{k: v for k, v in j.items() if k in common} for j in named]
     legs = len(named) - 1
@@ -107,6 +109,20 @@ def key_frames(pose: dict) -> tuple[list[dict], list[float]]:
         if path is named:
             clock += HOLD_END_S
     return frames, [t / total for t in times]
+
+
+def _hollowed(pose: dict, joints: dict) -> dict:
+    """`hollow: true` as the printed picture draws it (pose.hollow_bow): the spine straight,
+    the small of the back lifted off the mat and the belly a little. The trunk here is two
+    bars of one width round `back`, so `back` moves to the middle of the two lines: the
+    gap under it shows, a little lower than in print, with no big belly over it."""
+    if not pose.get("hollow") or pose.get("view", "side") not in SIDEWAYS:
+        return joints
+    t_back, n, back_by, front_by = hollow_bow(joints, front_side(joints, pose.get("face")))
+    hip, shoulder = joints["hip"], joints["shoulder"]
+    on_line = (hip[0] + (shoulder[0] - hip[0]) * t_back, hip[1] + (shoulder[1] - hip[1]) * t_back)
+    mid = (back_by + front_by) / 2
+    return dict(joints, back=(on_line[0] + n[0] * mid, on_line[1] + n[1] * mid))
 
 
 def animate(stretch) -> Animation:
