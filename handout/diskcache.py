@@ -153,12 +153,13 @@ def _write(data: bytes, path: Path) -> None:
         raise
 
 
-def through(kind: str, identity: tuple, key: tuple, build):
+def through(kind: str, identity: tuple, key: tuple, build, keep=lambda value: True):
     """The value kept for (kind, identity) under this key, else build() (kept for next
-    time: only what it returns, never its errors). Take the key before build() reads its
-    files, so a change meanwhile is a miss next time."""
+    time if keep(value): only what it returns, never its errors). Take the key before
+    build() reads its files, so a change meanwhile is a miss next time."""
     value = load(kind, identity, key)
     if value is None:
         value = build()
-        store(kind, identity, key, value)
+        if keep(value):
+            store(kind, identity, key, value)
     return value

@@ -172,3 +172,29 @@ def test_validate_checks_every_view_afresh_with_the_cache_full(tmp_path):
                           text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "svglib imported: True"  # ... not read
+
+
+def test_an_svg_logo_holding_a_picture_prints_it_on_every_run(tmp_path):
+    """svglib keeps a picture as a PIL image that pickling would spoil: such a drawing is
+    never cached, and the second run prints the same picture as the first."""
+    from PIL import Image
+
+    Image.new("RGB", (60, 20), (200, 30, 30)).save(tmp_path / "photo.jpg")
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 300 100"><circle cx="50" cy="50" r="40" fill="#123456"/>'
+        '<image x="100" y="0" width="200" height="100" xlink:href="photo.jpg"/></svg>',
+        encoding="utf-8")
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Picture Clinic\nlogo: logo.svg\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    outs = []
+    for name in ("first.pdf", "second.pdf"):
+        out = tmp_path / name
+        proc = subprocess.run([sys.executable, "-m", "handout", "make", EXAMPLES / "client.yaml",
+                               "--brand", brand, "-o", out, "--reproducible"], env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and b"/Image" in outs[0]

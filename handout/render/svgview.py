@@ -27,7 +27,8 @@ from reportlab.graphics.shapes import Drawing, Group, Path as RLPath, Polygon, m
 
 from handout import diskcache, files
 from handout.errors import DataError, Problem
-from handout.render.vector import MAX_SVG_BYTES, cache_key, parse_svg, read_svg, svg_drawing
+from handout.render.vector import (MAX_SVG_BYTES, cache_key, has_pictures, parse_svg, read_svg,
+                                   svg_drawing)
 
 MAX_VIEW_BYTES = MAX_SVG_BYTES  # hand-drawn views are a few kB; the cap is vector.py's
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -302,7 +303,8 @@ def save_views() -> None:
     """Every view parsed or drawn anew in this process, into the disk cache (after a
     render: the next run draws the same cards without svglib)."""
     for (resolved, _mtime, _size), view in list(_CACHE.items()):
-        if len(view._art) != view._saved:
+        if len(view._art) != view._saved and not any(
+                has_pictures(art) for art in view._art.values() if isinstance(art, Group)):
             if diskcache.store("view", (resolved, view.id), cache_key(Path(resolved)), view):
                 view._saved = len(view._art)
 

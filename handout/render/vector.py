@@ -380,4 +380,21 @@ def _through_cache(kind: str, identity: tuple, path: Path, build):
     from .. import diskcache, files
 
     files.note_file(path)  # read or not, this run's input, never its output
-    return diskcache.through(kind, identity, cache_key(path), build)
+    return diskcache.through(kind, identity, cache_key(path), build,
+                             keep=lambda value: not has_pictures(value))
+
+
+def has_pictures(node) -> bool:
+    """Whether a drawing (or (bytes, drawing), or a view's art) holds a picture: svglib keeps
+    it as a PIL image that pickling would load and close (ReportLab then cannot read it),
+    so such a drawing is never put in the disk cache."""
+    from reportlab.graphics.shapes import Image
+
+    if isinstance(node, tuple):
+        return any(has_pictures(part) for part in node)
+    if isinstance(node, Image):
+        return True
+    art = getattr(node, "art", None)  # a body view's art drawn as a form (diagrams.ViewArt)
+    if callable(art) and not getattr(node, "contents", None):
+        return has_pictures(art())
+    return any(has_pictures(child) for child in getattr(node, "contents", ()) or ())
