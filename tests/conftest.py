@@ -39,23 +39,87 @@ def isolated(monkeypatch, tmp_path_factory):
     monkeypatch.chdir(work)  # no ./handout.yaml from the repo or the user
 
 
+# -- spreading the suite over the cores (pyproject: -n auto) -----------------------------------
+
+# xdist hands out tests one at a time ("load"), so a fixture or a cache that several tests
+# share is built again in each worker that runs one of them. These go to one worker as one
+# unit of work instead (xdist's --dist loadgroup would do it from marks, but under pytest 9
+# xdist 3.8 loses its group marks): a file's module fixtures (batch's tricky roster, the
+# protocol PDFs of cards, make, plan, reference, precedence's handout) built once; the
+# built-in site and the browser once; each page-quality variant made and measured once.
+ONE_UNIT = {"tests/test_site.py": "site", "tests/test_site_browser.py": "site",
+            "tests/test_site_failed_write.py": "site",
+            "tests/test_batch.py": "batch", "tests/test_cards.py": "cards",
+            "tests/test_make.py": "make", "tests/test_plan.py": "plan",
+            "tests/test_reference.py": "reference", "tests/test_precedence.py": "precedence",
+            "tests/test_readability.py": "readability"}  # textstat's word list: 0.8 s a process
+ONE_UNIT_A_CASE = {"tests/test_page_quality.py"}  # the tests of one parameter set together
+# The order the units start in (collection order, below): files of tests that take seconds
+# first, so that the run ends on small tests that even out the two workers, not one worker
+# finishing a browser test while the other idles.
+SLOW_FIRST = ("test_site_browser", "test_site", "test_site_failed_write", "test_batch",
+              "test_fuzz", "test_qr", "test_hostile_io", "test_cards", "test_page_quality",
+              "test_show_yaml", "test_reference", "test_make", "test_plan", "test_precedence",
+              "test_startup", "test_lazy_fonts", "test_picture_cache", "test_atomic_writes",
+              "test_terminals_and_api", "test_diagram_command", "test_roster_xlsx",
+              "test_safety_matrix", "test_readability", "test_hostile_images",
+              "test_yaml_loading", "test_diagrams", "test_pictograms")
+
+
+def unit_of(nodeid: str) -> str:
+    path, _, rest = nodeid.partition("::")
+    if path in ONE_UNIT:
+        return ONE_UNIT[path]
+    if path in ONE_UNIT_A_CASE and "[" in rest:
+        return path + "[" + rest.split("[", 1)[1]
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: a run without xdist never calls it
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":
+        return None  # a --dist asked for on the command line is xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Units(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    config.option.loadscopereorder = False  # in collection order, not largest unit first
+    return Units(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
+    # stable: each file's tests stay together and in their order (module fixtures set up once)
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def builtin_site(tmp_path_factory) -> Path:
     """The companion site from the built-in data, base URL https://clinic.example/care
     (given without its final slash), built once per test process for the tests that only
-    read it (test_site.py, test_site_browser.py). Built as `isolated` runs each test: no
-    data folder or config of the machine's, an empty HOME."""
+    read it (test_site.py, test_site_browser.py; test_site_failed_write.py copies it),
+    which all run on one xdist worker (ONE_UNIT): built once. Built as `isolated` runs each
+    test: no data folder or config of the machine's, an empty HOME."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = run_isolated(tmp_path_factory, "site", "-o", out,
+                          "--base-url", "https://clinic.example/care")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def run_isolated(tmp_path_factory, *args):
+    """`handout ARGS...` (runcli.run) for a fixture wider than a test, which is set up before
+    `isolated` runs: the same environment, an empty HOME and working folder of its own."""
     from runcli import run
 
-    out = tmp_path_factory.mktemp("site") / "site"
     with pytest.MonkeyPatch.context() as mp:
         for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             mp.delenv(name, raising=False)
-        mp.setenv("HOME", str(tmp_path_factory.mktemp("site-home")))
-        mp.chdir(tmp_path_factory.mktemp("site-work"))
-        result = run("site", "-o", out, "--base-url", "https://clinic.example/care")
-    assert result.exit_code == 0, result.output
-    return out
+        mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+        mp.chdir(tmp_path_factory.mktemp("work"))
+        return run(*args)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 
@@ -13,7 +15,25 @@ def reader(data: bytes) -> PdfReader:
 
 
 def page_texts(data: bytes) -> list[str]:
-    return [page.extract_text() or "" for page in reader(data).pages]
+    """Each page's text as a viewer selects it (pdfium, Chrome's engine), line breaks "\n".
+    pypdf's extract_text, used before, was ten times slower: a third of the CPU of the files
+    that read text."""
+    return list(_page_texts(data))
+
+
+@lru_cache(maxsize=32)  # several tests read one fixture's PDF: extracted once
+def _page_texts(data: bytes) -> tuple[str, ...]:
+    document = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for page in document:
+            textpage = page.get_textpage()
+            out.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return tuple(out)
+    finally:
+        document.close()
 
 
 def fold(value: str) -> str:

@@ -588,7 +588,7 @@ def printed_words(drawing) -> list[tuple[str, float, tuple[float, float, float, 
     printed, box). Characters on one baseline with no gap between them are one word."""
     from pagecheck import measure
 
-    page = measure(renderPDF.drawToString(drawing), edge_mm=0)[0]
+    page = measure(renderPDF.drawToString(drawing), pixels=False)[0]
     words = []
     for char in page.chars:
         if words:

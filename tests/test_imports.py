@@ -7,6 +7,7 @@ Read from the source with ast, so nothing is imported and the test is quick."""
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ def _modules() -> dict[str, tuple[Path, bool]]:
 MODULES = _modules()
 
 
+@lru_cache(maxsize=None)  # each module parsed once, when a test first asks (not at collection)
 def _imports(name: str) -> list[tuple[str, list[str], int]]:
     """(module imported, names taken from it, line) for each import of a handout module,
     leaving out those only a type checker runs (`if TYPE_CHECKING:`)."""
@@ -54,7 +56,10 @@ def _imports(name: str) -> list[tuple[str, list[str], int]]:
     return [(m, names, line) for m, names, line in found if m in MODULES]
 
 
-GRAPH = {name: {m for m, _, _ in _imports(name) if m != name} for name in MODULES}
+@lru_cache(maxsize=None)
+def graph() -> dict[str, set[str]]:
+    """Module -> the handout modules it imports."""
+    return {name: {m for m, _, _ in _imports(name) if m != name} for name in MODULES}
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -95,14 +100,15 @@ def test_the_finder_sees_a_cycle_through_a_late_import():
 
 
 def test_the_walk_reads_relative_and_late_imports():
-    assert "handout.render.plan" in GRAPH["handout.api"]  # a late `from .render.plan import`
-    assert "handout.job" in GRAPH["handout.render.plan"]  # `from ..job import` in a function
-    assert "handout.files" in GRAPH["handout.batch"]  # `from . import files`
-    assert "handout.cli.options" in GRAPH["handout.cli.batch"]
+    found = graph()
+    assert "handout.render.plan" in found["handout.api"]  # a late `from .render.plan import`
+    assert "handout.job" in found["handout.render.plan"]  # `from ..job import` in a function
+    assert "handout.files" in found["handout.batch"]  # `from . import files`
+    assert "handout.cli.options" in found["handout.cli.batch"]
 
 
 def test_no_import_cycles():
-    cycles = _cycles(GRAPH)
+    cycles = _cycles(graph())
     assert not cycles, "modules importing each other: " + "; ".join(
         " <-> ".join(group) for group in cycles)
 
@@ -118,4 +124,4 @@ def test_command_modules_do_not_import_the_group():
     """cli/__init__.py builds the group from the command modules, never the other way."""
     for name in MODULES:
         if name.startswith("handout.cli."):
-            assert "handout.cli" not in GRAPH[name], name
+            assert "handout.cli" not in graph()[name], name

@@ -15,6 +15,7 @@ from handout.library import load_library
 from handout.site import build_site
 from handout.site.addresses import page_path
 
+from conftest import run_isolated
 from runcli import run
 
 
@@ -99,16 +100,28 @@ def _clinic(tmp_path, builtin_raw, change) -> object:
     return folder
 
 
-def test_a_clinic_folder_and_brand_and_data_text_printed_as_text(tmp_path, builtin_raw):
+@pytest.fixture(scope="module")
+def clinic_site(tmp_path_factory, builtin_raw):
+    """One clinic's site, read by the two tests below (one build of about 4 s, not two): a
+    clinic folder naming knee-to-chest with markup, a brand with markup in its name, in the
+    US, in a light yellow; no address given. Returns the folder and the command's output."""
     def rename(stretch):
         stretch["name"] = "Knee hug <script>alert(1)</script> & <b>more</b>"
-    folder = _clinic(tmp_path, builtin_raw, rename)
-    brand = tmp_path / "brand.yaml"
-    brand.write_text("clinic_name: Ana's <i>Clinic</i>\ncountry: US\n")
-    out = tmp_path / "site"
-    result = run("--data", folder, "site", "-o", out, "--brand", brand)
+    root = tmp_path_factory.mktemp("clinic-site")
+    folder = _clinic(root, builtin_raw, rename)
+    brand = root / "brand.yaml"
+    brand.write_text("clinic_name: Ana's <i>Clinic</i>\ncountry: US\n"
+                     "colours:\n  primary: '#FFD23F'\n  accent: '#FFD23F'\n")
+    out = root / "site"
+    result = run_isolated(tmp_path_factory, "--data", folder, "site", "-o", out,
+                          "--brand", brand)
     assert result.exit_code == 0, result.output
-    assert "no sitemap.xml" in result.output and not (out / "sitemap.xml").exists()
+    return out, result.output
+
+
+def test_a_clinic_folder_and_brand_and_data_text_printed_as_text(clinic_site):
+    out, output = clinic_site
+    assert "no sitemap.xml" in output and not (out / "sitemap.xml").exists()
     page = (out / "stretches" / "knee-to-chest.html").read_text()
     assert "Knee hug &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;" in page
     assert "<script>alert" not in page and "<b>more" not in page
@@ -171,13 +184,10 @@ def test_a_pose_that_cannot_animate_builds_nothing_and_keeps_the_old_site(tmp_pa
     assert (out / "index.html").read_bytes() == before and _no_leftovers(tmp_path) == []
 
 
-def test_every_page_reads_in_a_light_brand_colour_and_says_each_conditions_caution(tmp_path):
+def test_every_page_reads_in_a_light_brand_colour_and_says_each_conditions_caution(clinic_site):
     from handout.site.assets import contrast
 
-    brand = tmp_path / "brand.yaml"
-    brand.write_text("clinic_name: Sunny\ncolours:\n  primary: '#FFD23F'\n  accent: '#FFD23F'\n")
-    out = tmp_path / "site"
-    assert run("site", "-o", out, "--brand", brand).exit_code == 0
+    out, _ = clinic_site  # its brand's colours are a light yellow, #FFD23F
     css = (out / "assets" / "site.css").read_text()
     primary = re.search(r"--primary: (#[0-9a-fA-F]{6})", css).group(1)
     accent = re.search(r"--accent: (#[0-9a-fA-F]{6})", css).group(1)

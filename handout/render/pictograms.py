@@ -6,8 +6,8 @@ feet, each limb a tapered shape. Shapes of one body part group are merged (drawn
 then filled again, so only their outer edge keeps a line), the way the point diagrams are
 drawn: a thin black edge round a light grey body. The start position is a mid-grey figure
 behind, the end position a full one in front ("together"), or the phases stand side by
-side ("apart"). Props (mat, bed, chair, pillow, wall, ball) and an arrow at the joint that
-moves complete it. Adding a stretch needs no code.
+side ("apart", every panel drawn alike). Props (mat, bed, chair, pillow, wall, ball) and
+an arrow at the joint that moves complete it. Adding a stretch needs no code.
 """
 
 from __future__ import annotations
@@ -43,10 +43,12 @@ RAISED = 1.1  # a knee drawn this much larger comes towards the eye: its shin in
 # Line weights in pose units at zoom 1 (the width of a 100-unit picture): about the point
 # diagrams' edge lines at the same printed width.
 EDGE = 0.62
-GHOST_EDGE = 0.55
+GHOST_EDGE = 0.75
 HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
+CONTACT_W = 1.5  # the pressed-down back's line on the mat: bolder than an edge
 MAX_ZOOM = 1.6
+MAX_ZOOM_3D = 2.3  # a three-quarter picture, cut to the body, may be drawn larger
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 PAD = 3.0
 # The oblique view's mat: its top a band running into the picture, from its near edge at
@@ -70,8 +72,10 @@ FULL = Ink(Color(0.90, 0.90, 0.90), black, Color(0.42, 0.42, 0.42), EDGE)
 # The start position: a mid-grey figure with a dark grey, dashed outline, so it survives
 # a black-and-white print (a light grey edge faded out) and is told apart from the
 # black-edged end position by its outline as well as by its tone.
-GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.25, 0.25, 0.25), Color(0.62, 0.62, 0.62),
-            GHOST_EDGE, (1.6, 0.9))
+# Round 12's blind check still found a 0.25 grey dash "may print faintly": near black,
+# bolder and longer dashes.
+GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.1, 0.1, 0.1), Color(0.62, 0.62, 0.62),
+            GHOST_EDGE, (2.2, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
 # The arrow between the panels of an "apart" picture says "then", not "move this way":
@@ -139,6 +143,7 @@ class Scene:
     parts: list = field(default_factory=list)  # the panels of an "apart" picture, each
     # drawn (and cut) on its own
     badges: list = field(default_factory=list)  # (centre, number): a panel's place in turn
+    over: list = field(default_factory=list)  # lines on the figure: (points, colour, width)
 
     def points(self):
         for pts in self._all():
@@ -156,6 +161,7 @@ class Scene:
         yield from (pts for pts, *_ in self.behind)
         yield from (pts for layer in self.layers for pts in layer.shapes)
         yield from (pts for pts, *_ in self.lines)
+        yield from (pts for pts, *_ in self.over)
         yield from (pts for pts, *_ in self.arrows)
 
     def shifted(self, dx: float, dy: float) -> "Scene":
@@ -169,7 +175,8 @@ class Scene:
                      [(mv(p), *rest) for p, *rest in self.arrows],
                      [(x0 + dx, y0 + dy, x1 + dx, y1 + dy) for x0, y0, x1, y1 in self.clips],
                      [part.shifted(dx, dy) for part in self.parts],
-                     [((x + dx, y + dy), n) for (x, y), n in self.badges])
+                     [((x + dx, y + dy), n) for (x, y), n in self.badges],
+                     [(mv(p), *rest) for p, *rest in self.over])
 
 
 def _in_box(pt, box) -> bool:
@@ -340,6 +347,17 @@ def hollow_shade(p: dict, s: int) -> list:
     return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
 
 
+def back_contact(p: dict, s: int) -> list:
+    """Where the pressed-down small of the back lies on the mat: the back's line round
+    `back`, as far as hollow_edges moves it (round 12's blind check saw too little change
+    between a pelvic tilt's panels; an arrow at the hip read as 'lift your bottom')."""
+    left, right = hollow_edges(p, s)
+    edge = right if s > 0 else left
+    t_back = hollow_bow(p, s)[0]
+    return [pt for i, pt in enumerate(edge)
+            if abs((i / 24 - t_back) / max(t_back, 0.05)) < 0.8]
+
+
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -461,18 +479,21 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
+MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
 
 
-def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> list[Layer]:
+def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
+                         cam: projection.Camera = projection.DEFAULT) -> list[Layer]:
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
     figure-4's crossing leg) is a shade darker, its shin cut out of what lies behind by a
-    white edge; the nearer of two plain legs is cut out of the other likewise."""
+    white edge; of two plain legs the far one is a little darker and the nearer is cut
+    out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
-    p = projection.project_joints(j3)
+    p = projection.project_joints(j3, cam)
     s = front_side(p, face)
     trunk = _trunk(p, "above", ink) if "hip_far" in p and "shoulder_far" in p \
         else _trunk(p, "side", ink)
@@ -501,13 +522,16 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
                 continue
+            if far:  # two legs side by side told apart by tone as well as by the
+                # white edge (round 12 read knee rolls' lowered legs as one grey blob)
+                leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
             legs.append(leg)
             items.append((leg, [[hip] + chain("knee" + far, "ankle" + far, "toe" + far)]))
         if "elbow" + far in p:
             arm = replace(_arm(p, far, ink), part="arm" + far)
             items.append((arm, [[j3.get("shoulder" + far, j3["shoulder"])]
                                 + chain("elbow" + far, "wrist" + far, "hand" + far)]))
-    order = projection.back_to_front(items)
+    order = projection.back_to_front(items, cam)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True
     return order
@@ -516,6 +540,7 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=()) -> lis
 def three_quarter_props(pose: dict) -> list:
     """The mat as a slab (its top and the sides the camera sees) round the whole body,
     and the pillow a soft block under the head, projected as the body is."""
+    cam = projection.camera_of(pose)
     joints = [tuple(v) for _, j in phases(pose) for v in j.values()]
     xs, zs = [p[0] for p in joints], [p[2] for p in joints]
     out = []
@@ -523,7 +548,7 @@ def three_quarter_props(pose: dict) -> list:
         if name in ("mat", "bed"):
             a, b = value or (min(xs) - 4, max(xs) + 3)
             half = max(abs(z) for z in zs) + 2.5
-            faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half))
+            faces = projection.box_faces((a, -MAT_THICK, -half), (b, 0.0, half), cam)
             for corners, which in faces:
                 fill = Color(0.95, 0.95, 0.95) if which == "top" else PROP_FILL
                 out.append((corners, fill, black, 0.45))
@@ -533,7 +558,7 @@ def three_quarter_props(pose: dict) -> list:
             w, d = PILLOW_SIZE
             cz = head[2]  # across the mat under the head
             for corners, which in projection.box_faces((cx - w / 2, 0.0, cz - d / 2),
-                                                       (cx + w / 2, 2 * cy, cz + d / 2)):
+                                                       (cx + w / 2, 2 * cy, cz + d / 2), cam):
                 soft = _convex([pt for c in corners for pt in circle(c, SOFT, 8)])
                 out.append((soft, Color(0.93, 0.93, 0.93) if which == "top" else PROP_FILL,
                             black, 0.45))
@@ -659,12 +684,14 @@ def _arrow_path(pose: dict, arrow: dict, end: dict | None = None) -> tuple[list,
 def _arrow_path_3d(pose: dict, arrow: dict, end: dict) -> list:
     """A three-quarter view's arrow: round the pivot in 3D (then projected), or from one
     3D point to another, bowed in the picture."""
+    cam = projection.camera_of(pose)
     if "at" in arrow:
         joint = arrow["at"]
         pivot = arrow.get("around", PARENT.get(joint))
         return projection.arc(tuple(end[pivot]), tuple(pose["start"][joint]),
-                              tuple(end[joint]), float(arrow.get("offset", 4.5)))
-    return _bowed(projection.project(arrow["from"]), projection.project(arrow["to"]), arrow)
+                              tuple(end[joint]), float(arrow.get("offset", 4.5)), cam=cam)
+    return _bowed(projection.project(arrow["from"], cam), projection.project(arrow["to"], cam),
+                  arrow)
 
 
 def _bowed(a, b, arrow: dict) -> list:
@@ -686,14 +713,18 @@ def _bowed(a, b, arrow: dict) -> list:
 def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
     view, face = pose.get("view", "side"), pose.get("face")
     if view in THREE_D:
-        return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or ()))
+        return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or (),
+                                                 projection.camera_of(pose)))
     scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
                                      bool(pose.get("hollow"))))
     if pose.get("hollow") and view in SIDEWAYS:
-        gap = hollow_shade({k: tuple(v) for k, v in joints.items()},
-                           front_side({k: tuple(v) for k, v in joints.items()}, face))
+        p = {k: tuple(v) for k, v in joints.items()}
+        s = front_side(p, face)
+        gap = hollow_shade(p, s)
         if gap:
             scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
+        else:  # pressed down: a bold line where the small of the back meets the mat
+            scene.over.append((back_contact(p, s), black, CONTACT_W))
     return scene
 
 
@@ -750,6 +781,14 @@ def _ground(pose, scene: Scene, view: str, ground: str) -> None:
     box = bbox(p for layer in scene.layers for pts in layer.shapes for p in pts)
     props = _props(pose, view, box)
     scene.behind = props + scene.behind
+    if view in THREE_D:  # the figure, not its mat, fills the width: the mat runs out
+        # of the picture a little beyond the body (round 12: at 54 mm the figure-4 on
+        # its whole mat was too small to read)
+        x0, y0, x1, y1 = bbox([p for pts, *_ in scene.arrows for p in pts] +
+                              [p for layer in scene.layers for pts in layer.shapes
+                               for p in pts])
+        scene.clips.append((x0 - MAT_MARGIN, y0 - MAT_MARGIN, x1 + MAT_MARGIN,
+                            y1 + MAT_MARGIN))
     on_mat = view == "oblique" and any(n in ("mat", "bed") for n, _ in prop_list(pose))
     # From above there is no floor line; seen obliquely, the mat's edge is the floor's.
     if ground in ("floor", "chair") and view not in ("above",) + THREE_D and not on_mat:
@@ -761,13 +800,12 @@ def _apart(pose: dict, named) -> Scene:
     """Each phase in full, side by side (or one above the other for a lying figure): the
     earlier ones pale as in an overlaid picture, the end one dark."""
     parts = []
-    # one person in every panel: the hair keeps the end's shade (round 7's blind check
-    # read cat-cow's two panels, their hair in two greys, as two people)
-    # Solid-edged: dashes round a whole panel's figure only add noise; the dark grey edge
-    # still prints.
-    pale = replace(GHOST, hair=FULL.hair, dash=())
+    # One person drawn alike, solid-edged, in every panel (round 7's blind check read
+    # cat-cow's two panels, their hair in two greys, as two people; round 12's read a
+    # darker first panel as a puzzle).
+    # The panels' numbers say which comes first.
     for name, joints in named:
-        part = _phase_scene(pose, joints, FULL if name == "end" else pale)
+        part = _phase_scene(pose, joints, FULL)
         for arrow in arrow_list(pose):  # each arrow in its own phase's panel
             if arrow.get("phase", "end") == name:
                 pts, both = _arrow_path(pose, arrow)
@@ -790,7 +828,9 @@ def _apart(pose: dict, named) -> Scene:
             at += widths[i] + GAP
             if i:
                 mid = at - widths[i] - GAP / 2 - GAP
-                y = across_h * 0.45
+                # at the panels' middle height (a three-quarter panel does not start
+                # at the floor: its mat runs below y = 0)
+                y = max(b[3] for b in boxes) - across_h * 0.55
                 scene.arrows.append(([(mid - GAP * 0.4, y), (mid + GAP * 0.4, y)], True, True,
                                      THEN))
         else:
@@ -820,6 +860,8 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
         height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
     unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
     most = MAX_ZOOM * (BOX_W / (pose["crop"][1] - pose["crop"][0]) if pose.get("crop") else 1)
+    if pose.get("view") in THREE_D:  # cut to the body (its mat runs out), it may fill
+        most = max(most, MAX_ZOOM_3D)  # the width: a one-panel figure-4 read at 54 mm
     zoom = min(width / ((x1 - x0) * unit), height / ((y1 - y0) * unit), most)
     k = unit * zoom
     ox = width / 2 - (x0 + x1) / 2 * k
@@ -843,6 +885,8 @@ def _draw_scene(g: Group, scene: Scene, w: float) -> None:
         art.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     for layer in scene.layers:
         _draw_layer(art, layer, w)
+    for pts, colour, lw in scene.over:
+        art.add(PolyLine(_flat(pts), strokeColor=colour, strokeWidth=lw * w, strokeLineCap=1))
     g.add(art)
     for part in scene.parts:
         _draw_scene(g, part, w)

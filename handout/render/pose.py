@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
-from .projection import limits_3d, xyz_problem
+from .projection import camera_problem, limits_3d, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
 REQUIRED = ("head", "neck", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "toe")
@@ -35,7 +35,7 @@ SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
-        "arrow", "chair", "crop", "hollow")
+        "arrow", "chair", "crop", "hollow", "camera")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
@@ -188,6 +188,11 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
                              f"(props there: {', '.join(THREE_D_PROPS)})", where(pose, "props"))
                      for name, _ in prop_list(pose) if name in PROPS
                      and name not in THREE_D_PROPS]
+    if "camera" in pose:  # the three-quarter view's own turn and tilt (projection.py)
+        wrong = (camera_problem(pose["camera"]) if pose.get("view") in THREE_D
+                 else "only the three-quarter view has a camera to turn")
+        if wrong:
+            problems.append(problem("pose.camera", wrong, where(pose, "camera")))
     turned = pose.get("turned") or []
     if not isinstance(turned, list) or any(t not in LEGS for t in turned):
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "

@@ -2,9 +2,10 @@
 in front of what.
 
 x runs along the mat (head at the low end), y up from the floor, z across the body
-towards the viewer (0 down the body's middle). One fixed camera, turned from the side
+towards the viewer (0 down the body's middle). The camera is turned from the side
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
-so a knee that rises or tips to one side shows its depth. Orthographic: a ball of radius
+so a knee that rises or tips to one side shows its depth; a pose may turn it further
+(`camera: {turn, tilt}`: a figure-4's 4 faces the eye from nearer the feet). Orthographic: a ball of radius
 r is a circle of radius r wherever it lies, so a limb swept by balls (the figure's
 tapered capsules) draws as the capsule of its projected ends. Pure geometry: drawing is
 pictograms.py's, format and checks pose.py's.
@@ -14,15 +15,43 @@ from __future__ import annotations
 
 import math
 
-YAW = math.radians(32)    # turned from the side view towards the feet end
-PITCH = math.radians(27)  # tilted down from level
+TURN, TILT = 32.0, 27.0  # the default camera: turned from the side view towards the feet
+# end, tilted down from level (degrees); a pose may choose its own (`camera:`)
+TURN_RANGE, TILT_RANGE = (0.0, 80.0), (10.0, 60.0)  # still a lying body seen from above it
 Z_MAX = 30.0              # the body's width and arms out to the sides fit well inside
 
-# The camera's basis: TOWARDS points from the scene to the eye, RIGHT and UP span the
-# picture (RIGHT level, so the floor's lines along x stay level-ish; UP tilted with it).
-TOWARDS = (math.sin(YAW) * math.cos(PITCH), math.sin(PITCH), math.cos(YAW) * math.cos(PITCH))
-RIGHT = (math.cos(YAW), 0.0, -math.sin(YAW))
-UP = (-math.sin(YAW) * math.sin(PITCH), math.cos(PITCH), -math.cos(YAW) * math.sin(PITCH))
+
+class Camera:
+    """Its basis: TOWARDS points from the scene to the eye, RIGHT and UP span the picture
+    (RIGHT level, so the floor's lines along x stay level-ish; UP tilted with it)."""
+
+    def __init__(self, turn: float = TURN, tilt: float = TILT):
+        yaw, pitch = math.radians(turn), math.radians(tilt)
+        self.towards = (math.sin(yaw) * math.cos(pitch), math.sin(pitch),
+                        math.cos(yaw) * math.cos(pitch))
+        self.right = (math.cos(yaw), 0.0, -math.sin(yaw))
+        self.up = (-math.sin(yaw) * math.sin(pitch), math.cos(pitch),
+                   -math.cos(yaw) * math.sin(pitch))
+
+
+DEFAULT = Camera()
+
+
+def camera_of(pose: dict) -> Camera:
+    """The pose's own camera (checked by camera_problem), else the default."""
+    cam = pose.get("camera") or {}
+    return Camera(float(cam.get("turn", TURN)), float(cam.get("tilt", TILT)))
+
+
+def camera_problem(value) -> str | None:
+    """What is wrong with a pose's `camera:` (None: nothing)."""
+    if not isinstance(value, dict) or not value or any(k not in ("turn", "tilt") for k in value):
+        return f"must be {{turn: degrees, tilt: degrees}}, not {value!r}"
+    for key, (lo, hi) in (("turn", TURN_RANGE), ("tilt", TILT_RANGE)):
+        v = value.get(key, TURN if key == "turn" else TILT)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+            return f"{key} must be a number of degrees from {lo:g} to {hi:g}, not {v!r}"
+    return None
 
 
 def dot(a, b) -> float:
@@ -42,32 +71,32 @@ def unit3(v):
     return tuple(c / length for c in v) if length > 1e-9 else (0.0, 0.0, 0.0)
 
 
-def project(p) -> tuple[float, float]:
+def project(p, cam: Camera = DEFAULT) -> tuple[float, float]:
     """Where a 3D point lands in the picture (pose units, y up)."""
-    return dot(p, RIGHT), dot(p, UP)
+    return dot(p, cam.right), dot(p, cam.up)
 
 
-def depth(p) -> float:
+def depth(p, cam: Camera = DEFAULT) -> float:
     """How near the eye a point is: larger is nearer, painted later."""
-    return dot(p, TOWARDS)
+    return dot(p, cam.towards)
 
 
-def project_joints(joints: dict) -> dict:
-    return {name: project(p) for name, p in joints.items()}
+def project_joints(joints: dict, cam: Camera = DEFAULT) -> dict:
+    return {name: project(p, cam) for name, p in joints.items()}
 
 
 OVERLAP = 5.0  # two parts whose lines pass this close in the picture may cover each other
 ATTACH = 4.5  # a limb's first few units, where it joins the body
 
 
-def back_to_front(items):
+def back_to_front(items, cam: Camera = DEFAULT):
     """(thing, 3D joint chains) pairs in the painter's order, furthest first, so a near
     leg covers the far one. Where two parts' lines cross in the picture, the one nearer
     the eye where they come closest goes later (an ankle resting on a knee, a knee lying
     on the other); otherwise, and to break a cycle, the further by mean depth first."""
-    samples = [[(pt, project(pt)) for chain in chains for a, b in zip(chain, chain[1:])
+    samples = [[(pt, project(pt, cam)) for chain in chains for a, b in zip(chain, chain[1:])
                 for pt in _along(a, b)] for _, chains in items]
-    mean = [sum(depth(p) for p, _ in s) / len(s) for s in samples]
+    mean = [sum(depth(p, cam) for p, _ in s) / len(s) for s in samples]
     # Where a limb joins the body (an arm at its shoulder) the two meet in any order:
     # only the rest of each limb says what lies on what.
     roots = [[chain[0] for chain in chains] for _, chains in items]
@@ -83,8 +112,8 @@ def back_to_front(items):
                         if math.dist(u, v) < OVERLAP]
             if touching:
                 _, pi, pk = min(touching, key=lambda c: c[0])
-                (after[i] if depth(pi) > depth(pk) else after[k]).add(
-                    k if depth(pi) > depth(pk) else i)
+                nearer_i = depth(pi, cam) > depth(pk, cam)
+                (after[i] if nearer_i else after[k]).add(k if nearer_i else i)
     order, left = [], set(range(len(items)))
     while left:
         ready = [i for i in left if not (after[i] & left)] or list(left)  # a cycle: by mean
@@ -98,7 +127,7 @@ def _along(a, b, steps: int = 8) -> list:
     return [tuple(p + (q - p) * i / steps for p, q in zip(a, b)) for i in range(steps + 1)]
 
 
-def box_faces(lo, hi) -> list[tuple[list, str]]:
+def box_faces(lo, hi, cam: Camera = DEFAULT) -> list[tuple[list, str]]:
     """The faces of an upright box (corners lo, hi) the camera sees, back to front, each
     as (projected corners, which: 'top', 'side' or 'end')."""
     (x0, y0, z0), (x1, y1, z1) = lo, hi
@@ -108,12 +137,12 @@ def box_faces(lo, hi) -> list[tuple[list, str]]:
         ((0, 0, -1), [(x0, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y1, z0)], "side"),
         ((1, 0, 0), [(x1, y0, z0), (x1, y0, z1), (x1, y1, z1), (x1, y1, z0)], "end"),
         ((-1, 0, 0), [(x0, y0, z0), (x0, y0, z1), (x0, y1, z1), (x0, y1, z0)], "end")]
-    seen = [(corners, which) for normal, corners, which in faces if dot(normal, TOWARDS) > 0]
-    return [([project(c) for c in corners], which) for corners, which in
-            sorted(seen, key=lambda f: sum(depth(c) for c in f[0]))]
+    seen = [(corners, which) for normal, corners, which in faces if dot(normal, cam.towards) > 0]
+    return [([project(c, cam) for c in corners], which) for corners, which in
+            sorted(seen, key=lambda f: sum(depth(c, cam) for c in f[0]))]
 
 
-def arc(pivot, a, b, offset: float, steps: int = 24) -> list:
+def arc(pivot, a, b, offset: float, steps: int = 24, cam: Camera = DEFAULT) -> list:
     """Projected points of an arc about `pivot` from the direction of a to that of b,
     `offset` beyond the further of the two (an arrow round a turning joint)."""
     va, vb = sub3(a, pivot), sub3(b, pivot)
@@ -128,7 +157,7 @@ def arc(pivot, a, b, offset: float, steps: int = 24) -> list:
         else:
             wa, wb = math.sin((1 - t) * omega), math.sin(t * omega)
             u = unit3(tuple((wa * p + wb * q) / math.sin(omega) for p, q in zip(ua, ub)))
-        pts.append(project(tuple(c + r * k for c, k in zip(pivot, u))))
+        pts.append(project(tuple(c + r * k for c, k in zip(pivot, u)), cam))
     return pts
 
 
