@@ -24,9 +24,10 @@ DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "prot
 def isolated(monkeypatch, tmp_path_factory):
     """Every test runs as on a fresh machine: no clinic data folder (HANDOUT_DATA), no config
     file (HANDOUT_CONFIG, the user's config folder, a ./handout.yaml), no brand left in the
-    working folder, no disk cache of the user's (XDG_CACHE_HOME: it follows HOME). HOME is an empty folder and the working folder another, both new for
-    each test (outside the test's own tmp_path, which stays empty for it); child processes
-    started by a test inherit the same environment.
+    working folder, no disk cache of the user's (XDG_CACHE_HOME: it follows HOME). HOME is
+    an empty folder and the working folder another, both new for each test (outside the
+    test's own tmp_path, which stays empty for it); child processes started by a test
+    inherit the same environment.
     """
     root = tmp_path_factory.mktemp("isolated")
     for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
