@@ -198,3 +198,37 @@ def test_an_svg_logo_holding_a_picture_prints_it_on_every_run(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and b"/Image" in outs[0]
+
+
+def test_a_cached_make_asks_no_package_metadata(tmp_path):
+    """With the cache full, the brand's font family's files come from it: neither fontpkg
+    (which scans every installed package's entry points) nor importlib.metadata (the
+    version is a constant in handout/_version.py) is imported."""
+    cache = tmp_path / "cache"
+    _make(tmp_path / "first.pdf", cache)
+    child = ("import atexit, sys\n"
+             "atexit.register(lambda: print('imported:', sorted(m for m in ('fontpkg',"
+             " 'importlib.metadata') if m in sys.modules), file=sys.stderr))\n"
+             "from handout.cli import main\n"
+             "main(prog_name='handout')\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    proc = subprocess.run([sys.executable, "-c", child, "make", EXAMPLES / "client.yaml",
+                           "--brand", EXAMPLES / "brand.yaml", "-o", tmp_path / "second.pdf",
+                           "--reproducible"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "imported: []"
+    assert (tmp_path / "second.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+
+
+def test_a_font_family_removed_since_it_was_cached_is_asked_for_again(tmp_path, monkeypatch):
+    """Cached font files that are gone (a package removed) are not used: fontpkg is asked."""
+    from handout import diskcache, fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    gone = {"regular": tmp_path / "gone.ttf"}
+    diskcache.store("fontpkg-files", ("Lato",), fonts._files_key(), gone)
+    assert fonts._cached_files("Lato") is None
+    found = fonts._fontpkg_files("Lato")
+    assert found["regular"].is_file() and found != gone
+    assert fonts._cached_files("Lato") == found

@@ -63,7 +63,7 @@ def _setup_logging() -> None:
 
 def _print_version(ctx, param, value):
     if value and not ctx.resilient_parsing:
-        from .. import __version__  # read from the installed metadata only when asked
+        from .. import __version__  # imported only when asked
 
         click.echo(f"handout, version {__version__}")
         ctx.exit()
