@@ -223,10 +223,10 @@ import json, sys, time
 t = time.perf_counter
 marks = {}
 t0 = t()
-import click, yaml, lxml.etree, arabic_reshaper, bidi, fontpkg
+import click, yaml, fontpkg
 import reportlab.platypus, reportlab.pdfgen.canvas, reportlab.graphics.renderPDF
-import svglib.svglib
-marks["import third-party (ReportLab, svglib, lxml, yaml, click ...)"] = t() - t0
+# (svglib and lxml: only when something is not in the disk cache, as in this run)
+marks["import third-party (ReportLab, yaml, click ...)"] = t() - t0
 t1 = t()
 import handout.cli
 from pathlib import Path
@@ -293,6 +293,7 @@ def timed_process(cmd: list[str], cwd: Path) -> tuple[float, float]:
 
 
 COMPILED = "handout make (example), its modules compiled (.pyc, as a pip install leaves them)"
+FIRST_RUN = "handout make (example), first run: an empty disk cache"
 
 
 def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
@@ -307,6 +308,11 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
     # imports (ours, the standard library's, the other packages') under this prefix.
     prefix = work / "pycache"
     compiled = ["env", f"PYTHONPYCACHEPREFIX={prefix}"] + make_cmd
+    # Every make above reads the disk cache (diskcache.py) that the warm-up filled, as every
+    # run after the first does; the first run of all (nothing cached: it parses and draws
+    # everything, and writes the cache) gets an emptied cache folder before each timing.
+    first_cache = work / "first-run-cache"
+    first = ["env", f"XDG_CACHE_HOME={first_cache}"] + make_cmd
     commands = {
         "handout make (example)": make_cmd,
         "minimal: import ReportLab + register the same fonts":
@@ -322,7 +328,9 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
             ["env", "_HANDOUT_COMPLETE=bash_complete", "COMP_WORDS=handout show K",
              "COMP_CWORD=2"] + handout_command(),
         COMPILED: compiled,
+        FIRST_RUN: first,
     }
+    before = {FIRST_RUN: lambda: shutil.rmtree(first_cache, ignore_errors=True)}
     names = list(commands)
     timed_process(["env", "-u", "PYTHONDONTWRITEBYTECODE"] + compiled, work)
     for name in names:  # warm-up: page cache, .pyc files
@@ -334,6 +342,7 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
         for rep in range(reps):
             order = names[rep % len(names):] + names[:rep % len(names)]  # rotate the order
             for name in order:
+                before.get(name, lambda: None)()
                 wall, cpu = timed_process(commands[name], work)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
@@ -358,6 +367,10 @@ def bench_startup(work: Path, reps: int, quiet_wait: float) -> dict:
     result["cpu_ratio_vs_fonts_and_pdf"] = round(median(cpus[make]) / median(cpus[with_pdf]), 2)
     result["cpu_ratio_compiled_vs_fonts_and_pdf"] = round(median(cpus[COMPILED])
                                                           / median(cpus[with_pdf]), 2)
+    result["ratio_first_vs_fonts_and_pdf"] = round(median(walls[FIRST_RUN])
+                                                   / median(walls[with_pdf]), 2)
+    result["cpu_ratio_first_vs_fonts_and_pdf"] = round(median(cpus[FIRST_RUN])
+                                                       / median(cpus[with_pdf]), 2)
     result["help_ratio_vs_click"] = round(median(walls["handout --help"])
                                           / median(walls["python -c 'import click'"]), 2)
 
@@ -1067,12 +1080,22 @@ def verdicts(r: dict) -> list[dict]:
                                   f"{click_s:.2f} s; a completion Tab {tab_s:.2f} s)",
                          "target": f"<= {TARGETS['help_ratio']}x",
                          "met": s["help_ratio_vs_click"] <= TARGETS["help_ratio"]})
-        rows.append({"measure": "cold `handout make` / a minimal script that imports ReportLab, "
-                                "registers the same fonts and builds a one-page PDF (issue 15)",
-                     "value": f"{s['ratio_vs_fonts_and_pdf']}x ({s['median_wall_s']['minimal + build a one-page PDF']:.2f} s; "
+        rows.append({"measure": "cold `handout make` (a fresh process; the disk cache present, "
+                                "as every run after the first finds it) / a minimal script that "
+                                "imports ReportLab, registers the same fonts and builds a "
+                                "one-page PDF (issue 15)",
+                     "value": f"{s['ratio_vs_fonts_and_pdf']}x ({s['median_wall_s']['handout make (example)']:.2f} s vs "
+                              f"{s['median_wall_s']['minimal + build a one-page PDF']:.2f} s; "
                               f"by CPU time {s['cpu_ratio_vs_fonts_and_pdf']}x)",
                      "target": f"<= {TARGETS['cold_vs_one_page']}x",
                      "met": s["ratio_vs_fonts_and_pdf"] <= TARGETS["cold_vs_one_page"]})
+        if "cpu_ratio_first_vs_fonts_and_pdf" in s:
+            rows.append({"measure": "the same, the first run of all (an empty disk cache: "
+                                    "everything parsed, drawn and cached)",
+                         "value": f"{s['ratio_first_vs_fonts_and_pdf']}x "
+                                  f"({s['median_wall_s'][FIRST_RUN]:.2f} s; by CPU time "
+                                  f"{s['cpu_ratio_first_vs_fonts_and_pdf']}x)",
+                         "target": "(reported)", "met": None})
         if "cpu_ratio_compiled_vs_fonts_and_pdf" in s:
             rows.append({"measure": "the same, our modules compiled to .pyc as a pip install leaves "
                                     "them (PYTHONDONTWRITEBYTECODE=1 here: they compile at every "
@@ -1319,6 +1342,9 @@ def main() -> int:
     results: dict = {"quick": args.quick, "machine": machine(), "contention": {}}
     with tempfile.TemporaryDirectory(prefix="handout-bench-") as tmp:
         work = Path(tmp)
+        # The disk cache (diskcache.py) of this run alone, never the user's: children and
+        # the commands timed inherit it; the first timed run of each kind fills it.
+        os.environ["XDG_CACHE_HOME"] = str(work / "cache")
         if "startup" in only:
             say("1. start-up (fresh processes)")
             results["startup"] = bench_startup(work, 3 if args.quick else 9, quiet_wait)

@@ -48,12 +48,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported pla
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from ._version import __version__  # not importlib.metadata: a tenth of a cold make
 
-    try:
-        return version("handout")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0+source"
+    return __version__
 
 
 def __getattr__(name: str):

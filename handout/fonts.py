@@ -19,8 +19,9 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from . import diskcache
 from .errors import DataError, InputError
-from .files import read_bytes
+from .files import note_file, read_bytes
 
 log = logging.getLogger("handout")
 
@@ -65,9 +66,9 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None,
 
     A clinic's own files (check=False: the system's) are tried glyph by glyph first, so a
     damaged or cut-short file is one line naming it here, not a struct.error or KeyError
-    half way through a PDF. lazy (the fallbacks): only the regular face is read now, which
-    is enough to know the family's characters; the other faces are read by `ready()` the
-    first time a text is set in the family (reading a face costs a cold start about 0.03 s,
+    half way through a PDF. lazy (the fallbacks): only the family's characters are known
+    now (its regular face read, or they come from the disk cache); the faces not read yet
+    are read by `ready()` the first time a text is set in the family (reading a face costs a cold start about 0.03 s,
     and most handouts only ask whether a fallback has a character)."""
     paths = dict(files) if files else _fontpkg_files(name)
     names, faces = {}, {}
@@ -78,7 +79,19 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None,
     regular = names["regular"]
     pending = [(rl_name, path) for path, rl_name in faces.items() if rl_name != regular]
     check_glyphs = bool(files) and check
-    pdfmetrics.registerFont(_read_font(regular, str(paths["regular"]), check_glyphs=check_glyphs))
+    if lazy:
+        # Its characters are all a fallback needs until text is set in it: from the disk
+        # cache, the regular face too is read only then (a system font's costs a cold run
+        # as much as a whole page of text).
+        chars, font = _known_chars(regular, str(paths["regular"]), check_glyphs)
+        if font is None:
+            pending.insert(0, (regular, str(paths["regular"])))
+        else:
+            pdfmetrics.registerFont(font)
+    else:
+        pdfmetrics.registerFont(_read_font(regular, str(paths["regular"]),
+                                           check_glyphs=check_glyphs))
+        chars = frozenset(pdfmetrics.getFont(regular).face.charToGlyph)
     _PENDING[regular] = (pending, check_glyphs)
     addMapping(regular, 0, 0, regular)
     addMapping(regular, 1, 0, names["bold"])
@@ -86,7 +99,6 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None,
     addMapping(regular, 1, 1, names["bolditalic"])
     pdfmetrics.registerFontFamily(regular, normal=regular, bold=names["bold"],
                                   italic=names["italic"], boldItalic=names["bolditalic"])
-    chars = frozenset(pdfmetrics.getFont(regular).face.charToGlyph)
     family = Family(name, regular, names["bold"], names["italic"], names["bolditalic"], chars)
     if not lazy:
         ready(family)
@@ -105,6 +117,20 @@ def ready(family: Family) -> Family:
 
 
 MAX_FONT_BYTES = 64 * 1024 * 1024  # a full CJK font is 10 to 20 MB
+
+
+def _known_chars(rl_name: str, path: str, check_glyphs: bool) -> tuple[frozenset[int], object]:
+    """A face's characters: from the disk cache (the font not read: None), else read (the
+    TTFont, to register) and kept there under the file's stamp."""
+    key = (diskcache.code_stamp(), diskcache.stamp(path))
+    chars = diskcache.load("font-chars", (path, check_glyphs), key)
+    if isinstance(chars, frozenset):
+        note_file(path)  # not read, but still this run's input, never its output
+        return chars, None
+    font = _read_font(rl_name, path, check_glyphs=check_glyphs)
+    chars = frozenset(font.face.charToGlyph)
+    diskcache.store("font-chars", (path, check_glyphs), key, chars)
+    return chars, font
 
 
 def _read_font(rl_name: str, path: str, *, check_glyphs: bool) -> TTFont:
@@ -137,9 +163,11 @@ def installed_families() -> list[str]:
 def family_problem(name) -> str | None:
     """Why `name` cannot be the brand's font family, or None when it can: not text, empty,
     or not installed. The message lists the families that are."""
+    named = isinstance(name, str) and bool(name.strip())
+    if named and _cached_files(name) is not None:
+        return None
     import fontpkg
 
-    named = isinstance(name, str) and bool(name.strip())
     if named:
         try:
             fontpkg.path(name, 400, "normal")
@@ -154,6 +182,49 @@ def family_problem(name) -> str | None:
 
 
 def _fontpkg_files(name: str) -> dict[str, Path]:
+    """The family's files by style, from the disk cache while the installed packages are
+    unchanged: asking fontpkg scans every installed package's entry points (importlib.metadata,
+    about a tenth of a cold make) only to find the same files again."""
+    from . import diskcache
+
+    cached = _cached_files(name)
+    if cached is not None:
+        return cached
+    files = _ask_fontpkg(name)
+    diskcache.store("fontpkg-files", (name,), _files_key(), files)
+    return files
+
+
+def _cached_files(name) -> dict[str, Path] | None:
+    """The files fontpkg gave for this family before, if the cache has them and they are
+    still there."""
+    from . import diskcache
+
+    if not isinstance(name, str):
+        return None
+    cached = diskcache.load("fontpkg-files", (name,), _files_key())
+    if isinstance(cached, dict) and all(Path(path).is_file() for path in cached.values()):
+        return cached
+    return None
+
+
+def _files_key() -> tuple:
+    from . import diskcache
+
+    return (diskcache.code_stamp(), diskcache.folder_stamp(_packages_folder()))
+
+
+def _packages_folder() -> Path:
+    """The folder fontpkg and its families are installed in (site-packages): installing or
+    removing a package there changes its entries' stamps."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("fontpkg")
+    origin = Path(spec.origin) if spec and spec.origin else Path(__file__)
+    return origin.parent.parent
+
+
+def _ask_fontpkg(name: str) -> dict[str, Path]:
     import fontpkg
 
     problem = family_problem(name)

@@ -26,6 +26,7 @@ from .render.document import Page, build_pdf
 from .render.flow import Context
 from .render.sections import build_sections, section_options
 from .render.styles import make_styles
+from .render.svgview import save_views
 from .text import reset_reports
 
 log = logging.getLogger("handout")
@@ -87,4 +88,7 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False,
                 job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
                   job.large_print, page.frame_height)
-    return build_pdf(builder(ctx, job.template), page, reproducible=reproducible, more=tuple(more))
+    data = build_pdf(builder(ctx, job.template), page, reproducible=reproducible,
+                     more=tuple(more))
+    save_views()  # the views drawn, so the next run draws them without svglib (diskcache.py)
+    return data

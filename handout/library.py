@@ -195,10 +195,35 @@ def load_library(data_dirs: Sequence[Path | str] = ()) -> Library:
 
 @lru_cache(maxsize=8)
 def _load_cached(data_dirs: tuple[Path, ...]) -> Library:
+    """Once per process; across processes from the disk cache (diskcache.py), keyed by
+    every file the load reads or looks for. Only a library with no problems is kept, so
+    a cached one has passed every check (the art check too: that is what costs)."""
+    from . import diskcache
+
+    identity = (str(builtin_data_dir()), tuple(str(d) for d in data_dirs))
+    key = _inputs_key(data_dirs)  # taken before reading: a change meanwhile is a miss later
+    library = diskcache.load("library", identity, key)
+    if isinstance(library, Library):
+        return library
     library, problems = _load(data_dirs)
     if problems:
         raise DataError(problems)
+    diskcache.store("library", identity, key, library)
     return library
+
+
+def _inputs_key(data_dirs: tuple[Path, ...]) -> tuple:
+    """The code, and the stamp of every file a load reads: each folder's data files (there
+    or not), and the picture folders the art check looks in (views/ and points/ of each,
+    every file listed, so a view or photo added, changed or removed is a change)."""
+    from . import diskcache
+    from .resources import image_dirs
+
+    data = tuple(diskcache.stamp(Path(folder) / name)
+                 for folder in (builtin_data_dir(), *data_dirs) for name in FILES)
+    pictures = tuple(diskcache.folder_stamp(Path(d) / sub)
+                     for d in image_dirs(data_dirs) for sub in ("views", "points"))
+    return (diskcache.code_stamp(), data, pictures)
 
 
 def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, object]:
@@ -214,7 +239,10 @@ def raw_items(section: str, data_dirs: Sequence[Path | str] = ()) -> dict[str, o
 def check_data(data_dirs: Sequence[Path | str] = ()) -> list[Problem]:
     """Every problem in the built-in data plus these clinic folders (empty when all is well),
     file by file, in line order."""
-    _, problems = _load(tuple(Path(d) for d in data_dirs), thorough=True)
+    from . import diskcache
+
+    with diskcache.bypassed():  # every file checked afresh, none taken from the disk cache
+        _, problems = _load(tuple(Path(d) for d in data_dirs), thorough=True)
     return DataError(problems).problems if problems else []
 
 

@@ -17,3 +17,9 @@ def resource_dir(name: str) -> Path:
     if inside.is_dir():
         return inside
     return _PACKAGE.parent / name
+
+
+def image_dirs(folders) -> list[Path]:
+    """Where pictures are looked for: each clinic data folder's images/ (the last given
+    wins), then the built-in images."""
+    return [Path(f) / "images" for f in reversed(tuple(folders))] + [resource_dir("images")]

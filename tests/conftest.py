@@ -24,13 +24,14 @@ DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "prot
 def isolated(monkeypatch, tmp_path_factory):
     """Every test runs as on a fresh machine: no clinic data folder (HANDOUT_DATA), no config
     file (HANDOUT_CONFIG, the user's config folder, a ./handout.yaml), no brand left in the
-    working folder. HOME is an empty folder and the working folder another, both new for
-    each test (outside the test's own tmp_path, which stays empty for it); child processes
-    started by a test inherit the same environment.
+    working folder, no disk cache of the user's (XDG_CACHE_HOME: it follows HOME). HOME is
+    an empty folder and the working folder another, both new for each test (outside the
+    test's own tmp_path, which stays empty for it); child processes started by a test
+    inherit the same environment.
     """
     root = tmp_path_factory.mktemp("isolated")
-    for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
-        monkeypatch.delenv(name, raising=False)  # the config folder follows HOME
+    for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)  # the config and cache folders follow HOME
     home = root / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -115,7 +116,7 @@ def run_isolated(tmp_path_factory, *args):
     from runcli import run
 
     with pytest.MonkeyPatch.context() as mp:
-        for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"):
+        for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             mp.delenv(name, raising=False)
         mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
         mp.chdir(tmp_path_factory.mktemp("work"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def test_no_clinic_settings_reach_a_test():
-    assert not {"HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME"} & set(os.environ)
+    assert not {"HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} & set(os.environ)
     assert list(Path.cwd().iterdir()) == []  # no handout.yaml, brand.yaml or outputs
     home = Path(os.environ["HOME"])
     assert list(home.iterdir()) == [] and home != Path.cwd()

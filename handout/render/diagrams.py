@@ -313,12 +313,21 @@ class ViewArt(DirectDraw):
     In view units, like `View.art`, whose Group it draws; markers, names and codes are
     drawn on top by the Drawing that holds it."""
 
-    def __init__(self, view: View, codes, leaders: bool, font: str):
+    def __init__(self, view: View | None, codes, leaders: bool, font: str):
         super().__init__()
         self.view, self.font = view, font
-        self.key = (frozenset(codes) & view.point_parts, leaders)
+        if view is not None:
+            self.key = (frozenset(codes) & view.point_parts, leaders)
+            self.digest, self.size = view.digest, (view.width, view.height)
+
+    def __reduce__(self):
+        """Pickled (a point diagram in the disk cache) with its own art and no View: a
+        diagram from the cache needs the view's file neither read nor unpickled."""
+        return (_drawn_art, (self.digest, self.size, self.key, self.font, self.art()))
 
     def art(self) -> Group:
+        if self.view is None:
+            return self._art
         return self.view.art(self.key[0], leaders=self.key[1])
 
     def getBounds(self):
@@ -329,7 +338,7 @@ class ViewArt(DirectDraw):
         --reproducible bytes are), distinct for each file's content and art (two clinic
         folders may both have a view called lower-back)."""
         codes, leaders = self.key
-        what = f"{self.view.digest}|{','.join(sorted(codes))}|{leaders}"
+        what = f"{self.digest}|{','.join(sorted(codes))}|{leaders}"
         digest = hashlib.sha1(what.encode("utf-8", "surrogateescape")).hexdigest()[:12]
         return f"view-{digest}"
 
@@ -337,7 +346,7 @@ class ViewArt(DirectDraw):
         canvas = renderer._canvas
         name = self.form_name()
         if not canvas.hasForm(name):
-            w, h = self.view.width, self.view.height
+            w, h = self.size
             # Room around the viewBox: the art is drawn as it was before, never clipped.
             canvas.beginForm(name, -w, -h, 2 * w, 2 * h)
             art = Drawing(w, h, self.art())
@@ -348,6 +357,12 @@ class ViewArt(DirectDraw):
                 canvas.__dict__["_drawing"] = outer
             canvas.endForm()
         canvas.doForm(name)
+
+
+def _drawn_art(digest: str, size, key, font: str, group: Group) -> ViewArt:
+    art = ViewArt(None, (), key[1], font)
+    art.digest, art.size, art.key, art._art = digest, size, key, group
+    return art
 
 
 def labels_fit(view: View, width: float, min_label_pt: float) -> bool:

@@ -8,22 +8,17 @@ pictogram. Reference sheets and pocket cards call the same functions.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
+from .. import diskcache, files
 from ..models import Point, Stretch
-from ..resources import resource_dir
-from .diagrams import find_photo, load_view, photo_flowable, point_diagram
+from ..resources import image_dirs  # noqa: F401 (callers import it from here)
+from .diagrams import find_photo, find_view_file, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
+from .vector import cache_key, has_pictures
 
 
-def image_dirs(folders) -> list[Path]:
-    """Where pictures are looked for: each clinic data folder's images/ (the last given
-    wins), then the built-in images."""
-    return [Path(f) / "images" for f in reversed(tuple(folders))] + [resource_dir("images")]
-
-
-def diagram_side(point: Point, client_side: str, symmetric: bool) -> str:
+def diagram_side(point: Point | None, client_side: str, symmetric: bool) -> str:
     """Which side the diagram shows: the client's chosen side; both sides where the view
     shows the body's midline (the lower back), else the right as drawn."""
     if client_side in ("left", "right"):
@@ -36,12 +31,10 @@ def point_figure(ctx, point: Point, width: float, height: float | None = None):
     photo = find_photo(point.id, folders)
     if photo:
         return photo_flowable(photo, width, height or width * 1.3, item=point.id)
-    view = load_view(point.diagram.view, folders, item=point.id)
-    side = diagram_side(point, ctx.program.client.side, view.symmetric)
     d = point.diagram
     fonts = (ctx.fonts.main.regular, ctx.fonts.main.bold)
     # A tall view (a whole leg) is fitted to the height, its names beside it if need be.
-    return _diagram(d.view, tuple(folders), d.x, d.y, point.id, side, width,
+    return _diagram(d.view, tuple(folders), d.x, d.y, point.id, ctx.program.client.side, width,
                     round(height, 2) if height else None, fonts, label_pt(ctx))
 
 
@@ -51,13 +44,27 @@ def label_pt(ctx) -> float:
 
 
 @lru_cache(maxsize=256)
-def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, side: str,
+def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, client_side: str,
              width: float, height: float | None, fonts: tuple[str, str], min_label_pt: float):
     """A point's diagram, drawn once per process for the same inputs: a batch prints the
-    same points for many clients. Drawing a Drawing never changes it, so sharing is safe."""
-    view = load_view(view_id, list(folders), item=code)
-    return point_diagram(view, [(x, y, code)], side, width, height=height, fonts=fonts,
-                         min_label_pt=min_label_pt)
+    same points for many clients. Drawing a Drawing never changes it, so sharing is safe.
+    Across processes too: the disk cache, keyed by the view's folder (and the code); a
+    diagram from there needs its view neither parsed nor unpickled."""
+    path = find_view_file(view_id, list(folders))
+    if path is None:
+        load_view(view_id, list(folders), item=code)  # says what is wrong
+
+    def draw():
+        view = load_view(view_id, list(folders), item=code)
+        side = diagram_side(None, client_side, view.symmetric)
+        return point_diagram(view, [(x, y, code)], side, width, height=height, fonts=fonts,
+                             min_label_pt=min_label_pt)
+
+    identity = (str(path.resolve()), view_id, x, y, code, client_side, width, height, fonts,
+                min_label_pt)
+    files.note_file(path)  # read or not, this run's input, never its output
+    return diskcache.through("diagram", identity, cache_key(path), draw,
+                             keep=lambda drawing: not has_pictures(drawing))
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):
@@ -71,7 +78,10 @@ def stretch_figure(ctx, stretch: Stretch, width: float):
     if drawing is None:
         if len(_STRETCH_DRAWINGS) >= 256:
             _STRETCH_DRAWINGS.pop(next(iter(_STRETCH_DRAWINGS)))  # the oldest first
-        drawing = _STRETCH_DRAWINGS[key] = stretch_picture(stretch, width)
+        # Across processes too: the disk cache, keyed by the code that draws it (the pose
+        # and the rest are the key's own).
+        drawing = _STRETCH_DRAWINGS[key] = diskcache.through(
+            "stretch", key, (diskcache.code_stamp(),), lambda: stretch_picture(stretch, width))
         drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
     return drawing
 

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from lxml import etree
 from reportlab.graphics.shapes import Drawing, Group, Path as RLPath, Polygon, mmult
 
+from handout import diskcache, files
 from handout.errors import DataError, Problem
-from handout.render.vector import MAX_SVG_BYTES, parse_svg, read_svg, svg_drawing
+from handout.render.vector import (MAX_SVG_BYTES, cache_key, has_pictures, parse_svg, read_svg,
+                                   svg_drawing)
 
 MAX_VIEW_BYTES = MAX_SVG_BYTES  # hand-drawn views are a few kB; the cap is vector.py's
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -78,9 +79,23 @@ class View:
     labels: list[Label] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)  # the labels as whole names
     keep_clear: list[tuple[float, float, float, float]] = field(default_factory=list)
-    _tree: etree._Element | None = field(default=None, repr=False)
+    _tree: etree._Element | None = field(default=None, repr=False)  # None: from the disk cache
     _art: dict = field(default_factory=dict, repr=False)  # drawn art by the codes it shows
     _mask: object = field(default=None, repr=False)  # the outline rasterised, for covers()
+    _saved: int = field(default=-1, repr=False)  # how many _art entries the disk cache has
+
+    def __getstate__(self):
+        """What the disk cache keeps: everything but the lxml tree (not picklable; parsed
+        again only if art is asked for that the cache has not got)."""
+        self.point_parts  # noqa: B018 (computed from the tree, kept with the rest)
+        return {**self.__dict__, "_tree": None}
+
+    def tree(self):
+        """The parsed file: kept from parse_view, or parsed again for a view from the disk
+        cache that is asked for art it has not got (svglib and lxml load only then)."""
+        if self._tree is None:
+            self._tree = parse_view(self.path, self.id)._tree
+        return self._tree
 
     @property
     def aspect(self) -> float:
@@ -127,7 +142,7 @@ class View:
         key = (frozenset(points) & self.point_parts, leaders)
         if key not in self._art:
             drop = frozenset(n.leader for n in self.names if n.leader is not None)
-            root = _copy_without(self._tree, points, leaders, drop)
+            root = _copy_without(self.tree(), points, leaders, drop)
             self._keep_art(key, _render(root, self.path, self.id))
         return self._art[key]
 
@@ -159,7 +174,7 @@ class View:
     @cached_property
     def point_parts(self) -> frozenset[str]:
         """The point codes that have parts of their own in this view (data-for=)."""
-        return frozenset(code for el in self._tree.iter() if (code := _for_point(el)))
+        return frozenset(code for el in self.tree().iter() if (code := _for_point(el)))
 
 
 MASK_SIDE = 400
@@ -265,14 +280,33 @@ _CACHE: dict[tuple, View] = {}
 
 
 def _cached(path: Path, view_id: str, item: str | None) -> View:
+    """Parsed once per process; across processes from the disk cache, with the art drawn
+    for it so far (see save_views), keyed by the stamps of its folder's files (a view may
+    use the files beside it)."""
     try:
         st = path.stat()
     except OSError as e:
         raise DataError(Problem(str(path), None, item, None, f"cannot read the view: {e.strerror}"))
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
     if key not in _CACHE:
-        _CACHE[key] = parse_view(path, view_id, item=item)
+        view = diskcache.load("view", (key[0], view_id), cache_key(path))
+        if isinstance(view, View):
+            files.note_file(path)  # not read, but still this run's input, never its output
+            view._saved = len(view._art)
+        else:
+            view = parse_view(path, view_id, item=item)
+        _CACHE[key] = view
     return _CACHE[key]
+
+
+def save_views() -> None:
+    """Every view parsed or drawn anew in this process, into the disk cache (after a
+    render: the next run draws the same cards without svglib)."""
+    for (resolved, _mtime, _size), view in list(_CACHE.items()):
+        if len(view._art) != view._saved and not any(
+                has_pictures(art) for art in view._art.values() if isinstance(art, Group)):
+            if diskcache.store("view", (resolved, view.id), cache_key(Path(resolved)), view):
+                view._saved = len(view._art)
 
 
 def parse_view(path: Path, view_id: str | None = None, *, item: str | None = None) -> View:
@@ -397,6 +431,8 @@ def _leads(root, vx, vy) -> list[tuple[int, tuple, str | None]]:
 def _keep_clear(root, vx, vy, vw, vh) -> list[tuple[float, float, float, float]]:
     """Boxes (x0, y0, x1, y1 in fractions) of the bony landmarks: circles, ellipses and
     rects of class "bone" or "landmark". A point code's label is placed off them."""
+    from lxml import etree
+
     boxes = []
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -481,6 +517,8 @@ def _copy_without(root, points, leaders: bool | str = True,
     """A copy of the tree without text, without data-for parts for other points, and
     without leader lines unless `leaders` (with "brackets": without the names' own
     leaders, the elements numbered in `name_leaders`)."""
+    from lxml import etree
+
     root = etree.fromstring(etree.tostring(root))
     elements = list(root.iter())  # numbered as in the tree the indices were taken from
     drop = [el for index, el in enumerate(elements)
@@ -512,6 +550,8 @@ def _render(root, path: Path, item_hint: str) -> Drawing:
 def _outline(root, path: Path, view_id: str, fail) -> tuple[list[list[tuple[float, float]]], Drawing]:
     """The outline as closed polygons in fractions, transforms applied, and the drawing of
     the tree without its text that it was found in."""
+    from lxml import etree
+
     found = root.xpath('//*[@id="outline"]')
     if not found:
         raise fail('has no path with id="outline" (the body silhouette, used to check markers)')

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import logging
 import math
 import os
@@ -337,19 +338,63 @@ def svg_drawing(root, path: Path, *, what: str = "SVG file", fail: Fail | None =
 
 def load_svg(path: Path, what: str = "SVG file", *, fail: Fail | None = None,
              box: tuple[int, int] = (PICTURE_SIDE, PICTURE_SIDE)) -> tuple[bytes, object]:
-    """(checked XML bytes, Drawing) of an SVG file: read, parsed and drawn through the gate."""
-    from lxml import etree
+    """(checked XML bytes, Drawing) of an SVG file: read, parsed and drawn through the gate
+    (or, for a file that passed it before, unchanged, from the disk cache)."""
+    def build():
+        from lxml import etree
+
+        root = parse_svg(read_svg(path, what=what, fail=fail), path, what=what, fail=fail,
+                         box=box)
+        return etree.tostring(root), svg_drawing(root, path, what=what, fail=fail)
 
     path = Path(path)
-    root = parse_svg(read_svg(path, what=what, fail=fail), path, what=what, fail=fail, box=box)
-    drawing = svg_drawing(root, path, what=what, fail=fail)
-    return etree.tostring(root), drawing
+    return _through_cache("svg", (str(path.resolve()), what, tuple(box)), path, build)
 
 
 def checked_drawing(data: bytes, path: Path, *, what: str = "SVG file"):
     """A Drawing from XML that load_svg returned (already checked): parsed safely, not
-    checked again, drawn with its references confined to `path`'s folder."""
-    from lxml import etree
+    checked again, drawn with its references confined to `path`'s folder (or the same
+    drawing from the disk cache: a fresh copy each time, so the caller may scale it)."""
+    def build():
+        from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return svg_drawing(etree.fromstring(data, parser=parser), Path(path), what=what)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return svg_drawing(etree.fromstring(data, parser=parser), path, what=what)
+
+    path = Path(path)
+    digest = hashlib.sha256(data).hexdigest()
+    return _through_cache("drawing", (digest, str(path.resolve()), what), path, build)
+
+
+def cache_key(path: Path) -> tuple:
+    """The disk cache's key for what is built from an SVG file: the code, and the stamps
+    of every file in its folder (it may use the files beside it)."""
+    from .. import diskcache
+
+    return (diskcache.code_stamp(), diskcache.folder_stamp(Path(path).resolve().parent))
+
+
+def _through_cache(kind: str, identity: tuple, path: Path, build):
+    """build(), kept in the disk cache under cache_key(path): only what it returns, never
+    its errors (a broken file fails afresh every time)."""
+    from .. import diskcache, files
+
+    files.note_file(path)  # read or not, this run's input, never its output
+    return diskcache.through(kind, identity, cache_key(path), build,
+                             keep=lambda value: not has_pictures(value))
+
+
+def has_pictures(node) -> bool:
+    """Whether a drawing (or (bytes, drawing), or a view's art) holds a picture: svglib keeps
+    it as a PIL image that pickling would load and close (ReportLab then cannot read it),
+    so such a drawing is never put in the disk cache."""
+    from reportlab.graphics.shapes import Image
+
+    if isinstance(node, tuple):
+        return any(has_pictures(part) for part in node)
+    if isinstance(node, Image):
+        return True
+    art = getattr(node, "art", None)  # a body view's art drawn as a form (diagrams.ViewArt)
+    if callable(art) and not getattr(node, "contents", None):
+        return has_pictures(art())
+    return any(has_pictures(child) for child in getattr(node, "contents", ()) or ())
