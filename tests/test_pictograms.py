@@ -306,7 +306,8 @@ def test_apart_panels_are_numbered_in_order():
     """Round 7's blind check: which panel is first was not plain without a key: each
     panel has its number (1, 2) at its top left, in reading order; stacked panels have
     nothing between them (an arrow down between them read as one more 'press down');
-    side by side keep the grey two-headed arrow."""
+    side by side keep the two-headed arrow, near black (round 13: grey ones "may disappear
+    on a black-and-white print"), printing black between the panels at 54 mm."""
     from handout.render.pictograms import build_scene
     for stretch_id in ("pelvic-tilt", "cat-cow", "knee-rolls", "prone-press-up"):
         scene = build_scene(pose_of(stretch_id))
@@ -319,6 +320,17 @@ def test_apart_panels_are_numbered_in_order():
             assert abs(cx - px0) < 4 and 0 < cy - py1 < 5, stretch_id  # its top left
         stacked = y1 > y2 + 5
         assert bool(scene.arrows) != stacked, stretch_id
+        for pts, head_start, head_end, colour in scene.arrows:
+            assert head_start and head_end and colour.red < 0.2, stretch_id
+            drawing = pictogram(pose_of(stretch_id), 54 * mm)
+            image, k = grey_image(drawing), drawing.contents[0].transform
+            (ax, ay), (bx, _) = pts[0], pts[-1]
+            px = [round((k[0] * x + k[4]) * 2) for x in (ax, bx)]
+            py = round(image.height - (k[3] * ay + k[5]) * 2)
+            row = [min(image.getpixel((x, y)) for y in range(py - 2, py + 3))
+                   for x in range(px[0] + 4, px[1] - 4)]
+            # black in a black-and-white print (greys lighter than 40 % black drop out)
+            assert sum(1 for v in row if v < 100) > 0.9 * len(row), stretch_id
     image = grey_image(pictogram(pose_of("pelvic-tilt"), 60 * mm))
     rows = [[x for x in range(image.width) if image.getpixel((x, y)) < 200]
             for y in range(image.height)]
@@ -578,7 +590,9 @@ def test_pelvic_tilt_arrow_presses_the_small_of_the_back_onto_the_mat():
     your hands". One short straight arrow, in panel 2 only, pointing down onto the mat at
     the small of the back: nearer the back's line than the belly's, clear of the hip and
     buttock and of the hands, over a bold dark line where the back now meets the mat
-    (none in panel 1, where the gap is open)."""
+    (none in panel 1, where the gap is open). Round 13 still read it as "push your tummy
+    down with your hands": now short, in the body's lower half only, the hands further up
+    the chest."""
     from handout.render.pictograms import (CONTACT_W, EDGE, FULL, _arrow_path, _phase_scene,
                                            build_scene)
     pose = pose_of("pelvic-tilt")
@@ -590,10 +604,10 @@ def test_pelvic_tilt_arrow_presses_the_small_of_the_back_onto_the_mat():
     assert not both and fy - ty > 3 and abs(fx - tx) < 0.5  # straight down
     assert _dist(pts[-1], end["hip"]) > 5  # not at the hip or bottom
     assert end["shoulder"][0] < tx < end["hip"][0]
-    assert ty < 2 and fy < end["hip"][1] + 3.5  # down to the mat, from below the top line
+    assert ty < 2 and fy < end["hip"][1] + 1  # down to the mat, from the body's lower half
     assert _covered(pose, "end", (fx, fy + 0.5))  # starts inside the body, not above it
     for hand in ("wrist", "hand"):
-        assert min(_dist(end[hand], p) for p in pts) > 4, hand
+        assert min(_dist(end[hand], p) for p in pts) > 6, hand
     start_panel, end_panel = build_scene(pose).parts
     assert not start_panel.over and not start_panel.arrows
     (line, colour, width), = _phase_scene(pose, end, FULL).over  # in the pose's units
@@ -677,10 +691,12 @@ def test_knee_to_chest_hands_behind_the_thigh_and_the_other_leg_straight():
     assert end["ankle"][1] < end["knee"][1] - 3  # hanging, not level
     assert _dist(end["toe"], end["ankle"]) > 3  # a foot
     assert end["toe"][1] > end["ankle"][1] + 3  # turned up (level, it read as a fist)
-    # A short arrow just above the knee towards the chest (a big sweep read as rolling).
+    # A short arrow just above the knee towards the chest (a big sweep read as rolling;
+    # round 13: "the arrow floats above the figure, away from the knee"): ending by it.
     (x0, y0), (x1, y1) = pose["arrow"]["from"], pose["arrow"]["to"]
     assert x1 < x0 and _dist((x0, y0), (x1, y1)) < 8
-    assert all(0 < y - end["knee"][1] < 8 for y in (y0, y1))
+    assert all(0 < y - end["knee"][1] < 4.5 for y in (y0, y1))
+    assert _dist((x1, y1), end["knee"]) < 4.5
     assert end["knee"][0] < end["hip"][0] - 5  # the knee towards the chest
     assert pose["start"]["knee"][0] > pose["start"]["hip"][0] + 5  # from a bent leg
     for phase in ("start", "end"):
@@ -882,6 +898,14 @@ def test_press_up_is_a_half_press_up_on_the_forearms():
     assert end["wrist"][1] < 3  # the forearm flat on the mat
     assert end["shoulder"][1] > start["shoulder"][1] + 5  # the chest up
     assert end["hip"][1] < 5  # hips down
+    # Round 13: "one straight line from shoulders to feet; small, it can look like a
+    # forearm plank": the lower back sags well below the shoulder-hip line, the belly
+    # down, and the legs lie flat.
+    sh, hip, back = end["shoulder"], end["hip"], end["back"]
+    line_y = sh[1] + (hip[1] - sh[1]) * (back[0] - sh[0]) / (hip[0] - sh[0])
+    assert line_y - back[1] > 2
+    assert back[1] < hip[1] + 1.5
+    assert max(end[j][1] for j in ("knee", "ankle")) < 3
     trunk_top = sub(end["shoulder"], end["back"])
     assert abs(angle_between(trunk_top, sub(end["head"], end["neck"]))) < 15
     assert start["head"][1] >= HEAD_R + 1

@@ -78,9 +78,10 @@ GHOST = Ink(Color(0.80, 0.80, 0.80), Color(0.1, 0.1, 0.1), Color(0.62, 0.62, 0.6
             GHOST_EDGE, (2.2, 0.9))
 PROP_FILL, PROP_DARK = Color(0.80, 0.80, 0.80), Color(0.66, 0.66, 0.66)
 FLOOR = Color(0.35, 0.35, 0.35)
-# The arrow between the panels of an "apart" picture says "then", not "move this way":
-# mid grey, so it is not read as one more movement beside the black motion arrows.
-THEN = Color(0.5, 0.5, 0.5)
+# The arrow between the panels of an "apart" picture says "then", not "move this way"
+# (its two heads and its place between the figures tell it from a motion arrow): near
+# black, as round 13's check found the mid grey one "may disappear on a black-and-white print".
+THEN = Color(0.12, 0.12, 0.12)
 # The gap under a hollow back: plain air, white (a blind check read a grey wedge there as a
 # rolled towel, hatching as a cushion); it is kept as a shape so nothing else shows in it.
 HOLLOW = white
