@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import handout
 from pdfcheck import text
 
-ROOT = Path(handout.__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout (the package may be installed)
 EXAMPLES = ROOT / "examples"
 # The child reports on stderr's last line whether svglib (the SVG parser a first run needs
 # for the views and the logo) was imported.
