@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
-from .projection import camera_problem, limits_3d, xyz_problem
+from .projection import bends_3d, camera_problem, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
 REQUIRED = ("head", "neck", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "toe")
@@ -229,40 +229,45 @@ def _close_up_problems(pose, problem, where) -> list[Problem]:
     return problems
 
 
-def joint_limits(joints: dict, face: str | None, turned=()) -> list[tuple[str, str]]:
-    """(joint, what is wrong) for each joint bent further than a body goes (side and
-    oblique views)."""
+def joint_bends(joints: dict, face: str | None, turned=()) -> tuple[float, dict[str, float]]:
+    """The neck's bend against the upper back and each knee's (not a turned-out one's)
+    against its thigh, in degrees, in the body's plane (side and oblique views); positive:
+    chin towards the chest, shin behind the thigh."""
     s = front_side(joints, face)
-    found = []
     trunk_top = sub(joints["shoulder"], joints.get("back", joints["hip"]))
-    head = sub(joints["head"], joints["neck"])
-    neck = angle_between(trunk_top, head) * s  # positive: chin towards the chest
+    neck = angle_between(trunk_top, sub(joints["head"], joints["neck"])) * s
+    knees = {knee: angle_between(sub(joints[knee], joints["hip"]),
+                                 sub(joints[ankle], joints[knee])) * s
+             for leg, (knee, ankle) in LEGS.items()
+             if knee in joints and ankle in joints and leg not in turned}
+    return neck, knees
+
+
+def beyond_limits(neck: float, knees: dict[str, float]) -> list[tuple[str, str]]:
+    """(joint, what is wrong) for each bend further than a body goes, whichever view it
+    was measured in."""
+    found = []
     if neck < -NECK_BACK_MAX:
         found.append(("head", f"the neck is bent back {-neck:.0f} degrees (at most "
                       f"{NECK_BACK_MAX}): keep the head in line with the upper back"))
     elif neck > NECK_FORWARD_MAX:
         found.append(("head", f"the neck is bent forward {neck:.0f} degrees (at most "
                       f"{NECK_FORWARD_MAX})"))
-    for leg, (knee, ankle) in LEGS.items():
-        if knee in joints and ankle in joints and leg not in turned:
-            bend = angle_between(sub(joints[knee], joints["hip"]),
-                                 sub(joints[ankle], joints[knee])) * s
-            # A knee bends so that the shin swings behind the thigh (positive here).
-            if bend < -KNEE_BACK_MAX:
-                found.append((knee, f"the knee bends forwards {-bend:.0f} degrees: a knee "
-                              "only bends the shin back behind the thigh"))
+    for knee, bend in knees.items():
+        # A knee bends so that the shin swings behind the thigh (positive).
+        if bend < -KNEE_BACK_MAX:
+            found.append((knee, f"the knee bends forwards {-bend:.0f} degrees: a knee "
+                          "only bends the shin back behind the thigh"))
     return found
 
 
 def _limit_problems(pose, joints, turned, phase, problem) -> list[Problem]:
     face = pose.get("face")
     if pose.get("view") in THREE_D:  # measured in 3D, about the body's side-to-side axis
-        front = (*FACES[face or "up"], 0.0)
-        found = limits_3d(joints, front, turned, KNEE_BACK_MAX, NECK_BACK_MAX,
-                          NECK_FORWARD_MAX, LEGS)
+        bends = bends_3d(joints, (*FACES[face or "up"], 0.0), turned, LEGS)
     else:
-        found = joint_limits(joints, face, turned)
-    return [problem(f"pose.{phase}.{joint}", message) for joint, message in found]
+        bends = joint_bends(joints, face, turned)
+    return [problem(f"pose.{phase}.{joint}", message) for joint, message in beyond_limits(*bends)]
 
 
 def _point_problems(pose, value, field: str, problem) -> list[Problem]:

@@ -178,31 +178,22 @@ def _mid(j: dict, name: str):
     return tuple((a + b) / 2 for a, b in zip(j[name], far)) if far else tuple(j[name])
 
 
-def limits_3d(j: dict, front, turned, knee_back_max: float, neck_back_max: float,
-              neck_forward_max: float, legs: dict) -> list[tuple[str, str]]:
-    """(joint, what is wrong) for each joint bent further than a body goes, measured in
-    3D about the body's own side-to-side axis (spine x front): the neck against the upper
-    back, each knee (not a turned-out one) against its thigh."""
+def bends_3d(j: dict, front, turned, legs: dict) -> tuple[float, dict[str, float]]:
+    """The neck's bend against the upper back and each knee's (not a turned-out one's)
+    against its thigh, in degrees, measured in 3D about the body's own side-to-side axis
+    (spine x front); positive: towards the front (chin) or behind (shin). pose.py judges
+    them against the same limits as the flat views'."""
     spine = sub3(_mid(j, "shoulder"), _mid(j, "hip"))
     axis = unit3(cross3(spine, front))
 
-    def bend(a, b) -> float:  # signed, positive: towards the front (chin), behind (shin)
+    def bend(a, b) -> float:
         return math.degrees(math.atan2(dot(cross3(a, b), axis), dot(a, b)))
 
-    found = []
     neck = bend(sub3(_mid(j, "shoulder"), tuple(j.get("back", _mid(j, "hip")))),
                 sub3(j["head"], j["neck"]))
-    if neck < -neck_back_max:
-        found.append(("head", f"the neck is bent back {-neck:.0f} degrees (at most "
-                      f"{neck_back_max}): keep the head in line with the upper back"))
-    elif neck > neck_forward_max:
-        found.append(("head", f"the neck is bent forward {neck:.0f} degrees (at most "
-                      f"{neck_forward_max})"))
+    knees = {}
     for leg, (knee, ankle) in legs.items():
         hip = j.get("hip_far" if leg.endswith("_far") else "hip", j["hip"])
         if knee in j and ankle in j and leg not in turned:
-            b = bend(sub3(j[knee], hip), sub3(j[ankle], j[knee]))
-            if b < -knee_back_max:
-                found.append((knee, f"the knee bends forwards {-b:.0f} degrees: a knee "
-                              "only bends the shin back behind the thigh"))
-    return found
+            knees[knee] = bend(sub3(j[knee], hip), sub3(j[ankle], j[knee]))
+    return neck, knees
