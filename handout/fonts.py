@@ -185,8 +185,6 @@ def _fontpkg_files(name: str) -> dict[str, Path]:
     """The family's files by style, from the disk cache while the installed packages are
     unchanged: asking fontpkg scans every installed package's entry points (importlib.metadata,
     about a tenth of a cold make) only to find the same files again."""
-    from . import diskcache
-
     cached = _cached_files(name)
     if cached is not None:
         return cached
@@ -195,22 +193,19 @@ def _fontpkg_files(name: str) -> dict[str, Path]:
     return files
 
 
-def _cached_files(name) -> dict[str, Path] | None:
+def _cached_files(name: str) -> dict[str, Path] | None:
     """The files fontpkg gave for this family before, if the cache has them and they are
     still there."""
-    from . import diskcache
-
-    if not isinstance(name, str):
-        return None
     cached = diskcache.load("fontpkg-files", (name,), _files_key())
     if isinstance(cached, dict) and all(Path(path).is_file() for path in cached.values()):
         return cached
     return None
 
 
+@lru_cache(maxsize=1)
 def _files_key() -> tuple:
-    from . import diskcache
-
+    """Once a process: the brand check and the registration both ask, and listing
+    site-packages is the costly part."""
     return (diskcache.code_stamp(), diskcache.folder_stamp(_packages_folder()))
 
 
