@@ -75,10 +75,10 @@ def stretches(state, region, safe_for, protocol, as_yaml):
                               help="Only this topic (activity, sleep, ...)."))
 def tips(state, topic, safe_for, protocol, as_yaml):
     """List the lifestyle tips, by topic."""
-    if topic and topic not in library_of(state).topics:
-        raise click.BadParameter(
-            f"unknown topic '{topic}' (known: {', '.join(library_of(state).topics)})",
-            param_hint="--topic")
+    topics = library_of(state).topics
+    if topic and topic not in topics:
+        raise click.BadParameter(f"unknown topic '{topic}' (known: {', '.join(topics)})",
+                                 param_hint="--topic")
     list_section(state, "tips", None, safe_for, protocol, as_yaml,
                  keep=(lambda tip: tip.topic == topic) if topic else None)
 
