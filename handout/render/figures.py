@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .. import diskcache, files
+from .. import diskcache
 from ..models import Point, Stretch
 from ..resources import image_dirs  # noqa: F401 (callers import it from here)
 from .diagrams import find_photo, find_view_file, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
-from .vector import cache_key, has_pictures
+from .vector import built_from_file
 
 
 def diagram_side(point: Point | None, client_side: str, symmetric: bool) -> str:
@@ -62,9 +62,7 @@ def _diagram(view_id: str, folders: tuple, x: float, y: float, code: str, client
 
     identity = (str(path.resolve()), view_id, x, y, code, client_side, width, height, fonts,
                 min_label_pt)
-    files.note_file(path)  # read or not, this run's input, never its output
-    return diskcache.through("diagram", identity, cache_key(path), draw,
-                             keep=lambda drawing: not has_pictures(drawing))
+    return built_from_file("diagram", identity, path, draw)
 
 
 def stretch_figure(ctx, stretch: Stretch, width: float):

@@ -351,7 +351,7 @@ def _prop_problems(pose, problem, where) -> list[Problem]:
         return []
     at = where(pose, "props")
     if not isinstance(props, list):
-        return [problem("pose.props", f"must be a list, e.g. [mat, {{pillow: [20, 6]}}]", at)]
+        return [problem("pose.props", "must be a list, e.g. [mat, {pillow: [20, 6]}]", at)]
     problems = []
     for index, (name, value) in enumerate(prop_list(pose)[:len(props)]):
         line = props.line_of(index) if hasattr(props, "line_of") else at

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Drawing, Group, Path as RLPath, Polygon, mmult
 
@@ -29,6 +30,9 @@ from handout import diskcache, files
 from handout.errors import DataError, Problem
 from handout.render.vector import (MAX_SVG_BYTES, cache_key, has_pictures, parse_svg, read_svg,
                                    svg_drawing)
+
+if TYPE_CHECKING:  # lxml is imported only where a file is parsed (a cold run may not)
+    from lxml import etree
 
 MAX_VIEW_BYTES = MAX_SVG_BYTES  # hand-drawn views are a few kB; the cap is vector.py's
 SVG_NS = "http://www.w3.org/2000/svg"

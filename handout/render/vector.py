@@ -348,7 +348,7 @@ def load_svg(path: Path, what: str = "SVG file", *, fail: Fail | None = None,
         return etree.tostring(root), svg_drawing(root, path, what=what, fail=fail)
 
     path = Path(path)
-    return _through_cache("svg", (str(path.resolve()), what, tuple(box)), path, build)
+    return built_from_file("svg", (str(path.resolve()), what, tuple(box)), path, build)
 
 
 def checked_drawing(data: bytes, path: Path, *, what: str = "SVG file"):
@@ -363,7 +363,7 @@ def checked_drawing(data: bytes, path: Path, *, what: str = "SVG file"):
 
     path = Path(path)
     digest = hashlib.sha256(data).hexdigest()
-    return _through_cache("drawing", (digest, str(path.resolve()), what), path, build)
+    return built_from_file("drawing", (digest, str(path.resolve()), what), path, build)
 
 
 def cache_key(path: Path) -> tuple:
@@ -374,9 +374,10 @@ def cache_key(path: Path) -> tuple:
     return (diskcache.code_stamp(), diskcache.folder_stamp(Path(path).resolve().parent))
 
 
-def _through_cache(kind: str, identity: tuple, path: Path, build):
-    """build(), kept in the disk cache under cache_key(path): only what it returns, never
-    its errors (a broken file fails afresh every time)."""
+def built_from_file(kind: str, identity: tuple, path: Path, build):
+    """build() of what is drawn from the file at `path`, kept in the disk cache under
+    cache_key(path): only what it returns, never its errors (a broken file fails afresh
+    every time), never a drawing holding a picture (has_pictures)."""
     from .. import diskcache, files
 
     files.note_file(path)  # read or not, this run's input, never its output
