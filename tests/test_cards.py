@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from pathlib import Path
@@ -189,6 +190,24 @@ def test_no_card_is_set_below_the_floor_or_runs_off(paper, large):
     for sheet in sheets:
         sizes = {(round(c.width, 3), round(c.height, 3)) for c, _, _ in sheet.cards}
         assert len(sizes) == 1 and len(sheet.cards) <= (2 if large else 4)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_each_card_is_set_the_same_without_the_shared_paragraphs_and_pictures(monkeypatch, large):
+    """A card tries about 8 layouts; inside flow.sharing() equal paragraphs share one parse
+    and line breaking and each picture size is made once. Without it (every paragraph and
+    picture made afresh, as before) every card must choose the same layout, and the file
+    must be the same byte for byte."""
+    library = load_library()
+    client = all_items_client(library, large_print=large)
+    shared_pdf, shared_sheets = lay_out(client, brand=BRAND)
+    monkeypatch.setattr(card_module, "sharing", contextlib.nullcontext)
+    fresh_pdf, fresh_sheets = lay_out(client, brand=BRAND)
+    shared_fits = [fit for sheet in shared_sheets for fit in sheet.fits]
+    assert shared_fits == [fit for sheet in fresh_sheets for fit in sheet.fits]
+    assert len(shared_fits) == len(library.points) + len(library.stretches)
+    assert any(fit.level for fit in shared_fits)  # some cards were shortened: several tries
+    assert shared_pdf == fresh_pdf
 
 
 class _Blank(Flowable):

@@ -43,7 +43,7 @@ from ..program import Chosen
 from ..text import markup
 from ..units import dose_text
 from .figures import point_figure, stretch_figure
-from .flow import Context, Para, grid, panel
+from .flow import Context, Para, grid, panel, shared, sharing
 from .items import caution_paragraphs, hold_text, point_heading
 from .qr import page_code
 from .styles import MIN_LARGE_PT
@@ -226,13 +226,16 @@ def _caution_block(ctx: Context, chosen: Chosen, every: bool) -> list:
 
 
 def _sized_figure(make, item, ctx, width: float, max_height: float):
-    """The picture at `width`, or narrower if it would be taller than max_height."""
-    figure = make(ctx, item, width)
-    _, height = figure.wrap(width, max_height * 10)
-    if height > max_height:
-        width = width * max_height / height
+    """The picture at `width`, or narrower if it would be taller than max_height (once for
+    each size while a card tries its layouts: the type size does not change a picture)."""
+    def sized():
         figure = make(ctx, item, width)
-    return figure, width
+        _, height = figure.wrap(width, max_height * 10)
+        if height > max_height:
+            narrower = width * max_height / height
+            return make(ctx, item, narrower), narrower
+        return figure, width
+    return shared(("figure", make, item.id, width, max_height), sized)
 
 
 @dataclass(frozen=True)
@@ -392,6 +395,10 @@ class Card(Flowable):
         """Choose the fullest content at the largest type size that fits, never below the
         floor. The clinic's line at the foot gives way before a card is refused, and then the
         QR code (a warning names the page: the handout's card still has the code)."""
+        with sharing():
+            return self._lay_out(canv)
+
+    def _lay_out(self, canv) -> Fit:
         fit = self._try(canv)
         if fit is None and self._footer is not None:
             self._footer = None
@@ -428,7 +435,8 @@ class Card(Flowable):
         tallest = inner_h * 0.75 if inner_w >= WIDE else min(inner_h * 0.5, 55 * mm)
 
         def attempt(build, factor, step):
-            content = build(scaled(self.ctx, factor), inner_w, largest * step, tallest * step)
+            ctx = shared(("scaled", factor), lambda: scaled(self.ctx, factor))  # one style set a size
+            content = build(ctx, inner_w, largest * step, tallest * step)
             smallest = min(text_sizes(content))
             if smallest < self.floor - 0.01:  # a template's tiny style: never used
                 return None

@@ -3,6 +3,8 @@ bulleted lists, boxed panels and ruled writing lines."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -30,6 +32,22 @@ class Para(Paragraph):
     _WRAP_STATE = ("width", "height", "_wrapWidths", "blPara", "frags", "_width_max",
                    "_splitLongWordCount", "_hyphenations")
 
+    def __init__(self, text, style=None, bulletText=None, **kwargs):
+        pool = _SHARED.get()
+        if pool is None or kwargs:
+            super().__init__(text, style, bulletText, **kwargs)
+            return
+        # Inside sharing(): an equal paragraph (text, style object, bullet) made before
+        # lends its parse and its line-break cache; each keeps its own wrap state.
+        key = ("para", text, id(style), bulletText)
+        made = pool.get(key)
+        if made is not None and made[0] is style:
+            self.__dict__.update(made[1])
+            return
+        super().__init__(text, style, bulletText)
+        self._lines_at = {}
+        pool[key] = (style, dict(self.__dict__))  # as parsed, before any wrap
+
     def wrap(self, availWidth, availHeight):
         cache = self.__dict__.setdefault("_lines_at", {})
         key = (availWidth, id(self.style))
@@ -43,6 +61,32 @@ class Para(Paragraph):
                     if name in self.__dict__}
             cache[key] = (self.style, kept)
         return result
+
+
+_SHARED: ContextVar[dict | None] = ContextVar("handout_shared", default=None)
+
+
+@contextmanager
+def sharing():
+    """While a pocket card tries its layouts (cards.py: about 8 a card, each building its
+    content afresh): equal paragraphs share one parse and one line breaking for each width,
+    and shared() values are made once. The layouts and their drawing are the same."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared(key: tuple, make):
+    """make(), once for each key inside sharing() (every time outside it)."""
+    pool = _SHARED.get()
+    if pool is None:
+        return make()
+    key = ("value", *key)
+    if key not in pool:
+        pool[key] = make()
+    return pool[key]
 
 
 @dataclass(frozen=True)
