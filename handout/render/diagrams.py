@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 
 from handout.errors import DataError, InputError, Problem
+from handout.render import replay
 from handout.render.svgview import Label, View, find_view_file, load_view
 
 __all__ = [
@@ -343,20 +344,7 @@ class ViewArt(DirectDraw):
         return f"view-{digest}"
 
     def drawDirectly(self, renderer) -> None:
-        canvas = renderer._canvas
-        name = self.form_name()
-        if not canvas.hasForm(name):
-            w, h = self.size
-            # Room around the viewBox: the art is drawn as it was before, never clipped.
-            canvas.beginForm(name, -w, -h, 2 * w, 2 * h)
-            art = Drawing(w, h, self.art())
-            art.initialFontName = self.font  # the form names no font we do not embed
-            outer = canvas.__dict__.get("_drawing")  # the renderer drawing the card's Drawing
-            renderPDF.draw(art, canvas, 0, 0)  # (this nested one deletes it when done)
-            if outer is not None:
-                canvas.__dict__["_drawing"] = outer
-            canvas.endForm()
-        canvas.doForm(name)
+        replay.place(renderer._canvas, self.form_name(), self.size, self.art, self.font)
 
 
 def _drawn_art(digest: str, size, key, font: str, group: Group) -> ViewArt:

@@ -7,11 +7,13 @@ pictogram. Reference sheets and pocket cards call the same functions.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from .. import diskcache
 from ..models import Point, Stretch
 from ..resources import image_dirs  # noqa: F401 (callers import it from here)
+from .replay import Kept
 from .diagrams import find_photo, find_view_file, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .pictograms import pictogram
@@ -71,16 +73,27 @@ def stretch_figure(ctx, stretch: Stretch, width: float):
     process for the same pose, size and font (drawing a Drawing never changes it, so sharing
     is safe). The pose is a dict: its repr, the same for the same pose, is the key."""
     file, _line = stretch.source
-    key = (repr(stretch.pose), stretch.id, file, round(width, 3), ctx.fonts.main.regular)
+    pose, size, font = repr(stretch.pose), round(width, 3), ctx.fonts.main.regular
+    key = (pose, stretch.id, file, size, font)
     drawing = _STRETCH_DRAWINGS.get(key)
     if drawing is None:
         if len(_STRETCH_DRAWINGS) >= 256:
             _STRETCH_DRAWINGS.pop(next(iter(_STRETCH_DRAWINGS)))  # the oldest first
         # Across processes too: the disk cache, keyed by the code that draws it (the pose
         # and the rest are the key's own).
-        drawing = _STRETCH_DRAWINGS[key] = diskcache.through(
+        drawn = diskcache.through(
             "stretch", key, (diskcache.code_stamp(),), lambda: stretch_picture(stretch, width))
-        drawing.initialFontName = ctx.fonts.main.regular  # every font named must be embedded
+        drawing = _STRETCH_DRAWINGS[key] = _as_kept(drawn, pose, size, font)
+    return drawing
+
+
+def _as_kept(picture, pose: str, width: float, font: str):
+    """The picture as a replay.Kept drawing: drawn node by node once per process, its
+    operators written again on every later page. Named by what draws it, the pose and
+    the width (never a path: the names are the same wherever the package is installed)."""
+    digest = hashlib.sha1(f"{pose}|{width!r}".encode("utf-8", "surrogateescape")).hexdigest()
+    drawing = Kept(f"pose-{digest[:16]}", picture.width, picture.height, *picture.contents)
+    drawing.initialFontName = font  # every font named must be embedded
     return drawing
 
 
