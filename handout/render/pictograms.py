@@ -51,7 +51,7 @@ MAX_ZOOM_3D = 2.3  # a three-quarter picture, cut to the body, may be drawn larg
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
 # Three-quarter panels one above the other (knee rolls) may stand taller, so each panel
 # keeps the full width (round 14: side by side, each only 27 mm wide at 54 mm)
-MAX_ASPECT_STACKED_3D = 1.2
+MAX_ASPECT_STACKED_3D = 1.45
 PAD = 3.0
 # The oblique view's mat: its top a band running into the picture, from its near edge at
 # y = 0 to its far edge, which lies a little to one side (the view is a little from the
@@ -517,10 +517,6 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
             else:
-                # Two legs side by side told apart by a bold outline and the white edge,
-                # not by two greys (round 12 read knee rolls' lowered legs as one grey
-                # blob, round 13 grey on grey as merging)
-                leg.ink = replace(ink, edge_w=LEG_APART_EDGE)
                 legs.append(leg)
                 items.append((leg, [[hip] + chain("knee" + far, "ankle" + far,
                                                    "toe" + far)]))
@@ -531,6 +527,10 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     order = projection.back_to_front(items, cam)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True
+        for leg in legs:  # and both told apart by a bold outline, not by two greys
+            # (round 12 read knee rolls' lowered legs as one grey blob, round 13 grey
+            # on grey as merging)
+            leg.ink = replace(ink, edge_w=LEG_APART_EDGE)
     return order
 
 
