@@ -1157,6 +1157,14 @@ def test_knee_rolls_three_quarter_knees_up_then_both_part_way_to_one_side():
     pose = pose_of("knee-rolls")
     assert pose["view"] == "three-quarter" and pose["show"] == "apart"
     assert pose["camera"]["turn"] <= 30 and pose["camera"]["tilt"] >= 45  # side, above
+    # one panel above the other, each the picture's full width (round 14: side by side,
+    # each only 27 mm wide at 54 mm)
+    from handout.render.pictograms import build_scene
+    first, second = (bbox(part.points()) for part in build_scene(pose).parts)
+    assert second[3] < first[1]  # below it
+    whole = bbox(build_scene(pose).points())
+    for panel in (first, second):
+        assert panel[2] - panel[0] > 0.9 * (whole[2] - whole[0])
     assert "pillow" in [name for name, _ in prop_list(pose)]
     start, end = pose["start"], pose["end"]
     for j in (start, end):
