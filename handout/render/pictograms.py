@@ -480,8 +480,9 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
-CROSSING_DARKER = 0.36  # a figure-4's crossing leg: mid grey against the light one, so
-# the two legs stay apart on a black-and-white print (round 13: a tangle at 0.13)
+HELD_DARKER = 0.16  # the leg a figure-4's crossing leg rests on: a light mid grey, the
+# crossing leg as light as the body in front of it (round 14: a crossing leg 0.36 darker
+# "prints as a blob"; round 13: a tangle at 0.13 with no white gap)
 MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
@@ -519,13 +520,14 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
             if ("leg" + far) in turned:
                 # A crossing leg is painted in two: its thigh may lie behind the other
                 # leg while its shin rests in front, on that knee (the 4 seen open).
-                leg.ink = replace(ink, fill=_darker(ink.fill, CROSSING_DARKER))
                 thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
                 leg = replace(leg, shapes=leg.shapes[1:], halo=True)
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
             else:
-                if far:  # two legs side by side told apart by tone as well as by the
+                if turned:  # the leg the crossing one rests on, told apart by tone
+                    leg.ink = replace(ink, fill=_darker(ink.fill, HELD_DARKER))
+                elif far:  # two legs side by side told apart by tone as well as by the
                     # white edge (round 12 read knee rolls' lowered legs as one grey blob)
                     leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
                 legs.append(leg)
