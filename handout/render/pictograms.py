@@ -493,9 +493,9 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
-    figure-4's crossing leg) is clearly darker, its shin cut out of what lies behind by a
-    white edge; of two plain legs the far one is a little darker and the nearer is cut
-    out of the other likewise."""
+    figure-4's crossing leg) keeps the light fill, its shin cut out of what lies behind by
+    a white edge, and the leg it crosses is a light mid grey; of two plain legs the far
+    one is a little darker and the nearer is cut out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
     p = projection.project_joints(j3, cam)
     s = front_side(p, face)
