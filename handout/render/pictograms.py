@@ -471,8 +471,9 @@ def _nearer(hip, knee) -> float:
 # --------------------------------------------------------------------------- three-quarter
 
 MAT_THICK = 1.6  # the mat's slab under a three-quarter view
-CROSSING_DARKER = 0.36  # a figure-4's crossing leg: mid grey against the light one, so
-# the two legs stay apart on a black-and-white print (round 13: a tangle at 0.13)
+HELD_DARKER = 0.16  # the leg a figure-4's crossing leg rests on: a light mid grey, the
+# crossing leg as light as the body in front of it (round 14: a crossing leg 0.36 darker
+# "prints as a blob"; round 13: a tangle at 0.13 with no white gap)
 MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 LEG_APART_EDGE = 1.0  # two plain legs' outline: bolder than the body's EDGE
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
@@ -484,9 +485,9 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     """A body whose joints are 3D, seen by the three-quarter camera: each part drawn as
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
-    figure-4's crossing leg) is clearly darker, its shin cut out of what lies behind by a
-    white edge; two plain legs are outlined bold and the nearer is cut
-    out of the other likewise."""
+    figure-4's crossing leg) keeps the light fill, its shin cut out of what lies behind by
+    a white edge, and the leg it crosses is a light mid grey; two plain legs are
+    outlined bold and the nearer is cut out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
     p = projection.project_joints(j3, cam)
     s = front_side(p, face)
@@ -511,12 +512,13 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
             if ("leg" + far) in turned:
                 # A crossing leg is painted in two: its thigh may lie behind the other
                 # leg while its shin rests in front, on that knee (the 4 seen open).
-                leg.ink = replace(ink, fill=_darker(ink.fill, CROSSING_DARKER))
                 thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
                 leg = replace(leg, shapes=leg.shapes[1:], halo=True)
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
             else:
+                if turned:  # the leg the crossing one rests on, told apart by tone
+                    leg.ink = replace(ink, fill=_darker(ink.fill, HELD_DARKER))
                 legs.append(leg)
                 items.append((leg, [[hip] + chain("knee" + far, "ankle" + far,
                                                    "toe" + far)]))
