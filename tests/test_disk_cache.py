@@ -199,15 +199,17 @@ def test_an_svg_logo_holding_a_picture_prints_it_on_every_run(tmp_path):
     assert outs[0] == outs[1] and b"/Image" in outs[0]
 
 
-def test_a_cached_make_asks_no_package_metadata(tmp_path):
+def test_a_cached_make_asks_no_package_metadata_and_draws_no_pictogram(tmp_path):
     """With the cache full, the brand's font family's files come from it: neither fontpkg
     (which scans every installed package's entry points) nor importlib.metadata (the
-    version is a constant in handout/_version.py) is imported."""
+    version is a constant in handout/_version.py) is imported; nor the pictogram code (the
+    stretch pictures come drawn from the cache)."""
     cache = tmp_path / "cache"
     _make(tmp_path / "first.pdf", cache)
     child = ("import atexit, sys\n"
              "atexit.register(lambda: print('imported:', sorted(m for m in ('fontpkg',"
-             " 'importlib.metadata') if m in sys.modules), file=sys.stderr))\n"
+             " 'importlib.metadata', 'handout.render.pictograms', 'handout.render.pose')"
+             " if m in sys.modules), file=sys.stderr))\n"
              "from handout.cli import main\n"
              "main(prog_name='handout')\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
