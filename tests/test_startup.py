@@ -95,6 +95,9 @@ def test_the_program_exits_with_the_commands_code_its_output_flushed(tmp_path):
     listing = _python("-m", "handout", "points", cwd=tmp_path)
     assert listing.returncode == 0 and listing.stdout.endswith("\n")
     assert len(listing.stdout.splitlines()) > 20  # every point, none lost at exit
+    profiled = _python("-m", "cProfile", "-o", str(tmp_path / "prof"), "-m", "handout",
+                       "--version", cwd=tmp_path)
+    assert profiled.returncode == 0 and (tmp_path / "prof").stat().st_size > 0  # written after
 
 
 def test_import_handout_is_light_and_names_load_when_used(tmp_path):

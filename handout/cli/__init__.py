@@ -67,9 +67,11 @@ def _exit_now(code) -> None:
     """os._exit(code) after what a normal exit does that matters: the exit handlers run and
     stdout and stderr flushed. Every file of ours is written and closed (or fsynced and
     renamed) by the time a command returns. Returns, for the normal exit, when another thread
-    still runs (an exit waits for it), the code is a message, or a stream cannot be flushed
-    (a closed pipe: the normal exit reports it as it always has)."""
-    if threading.active_count() > 1 or not (code is None or isinstance(code, int)):
+    still runs (an exit waits for it), a profiler or tracer is on (`python -m cProfile`
+    writes its report after the program returns), the code is a message, or a stream
+    cannot be flushed (a closed pipe: the normal exit reports it as it always has)."""
+    if (threading.active_count() > 1 or sys.getprofile() or sys.gettrace()
+            or not (code is None or isinstance(code, int))):
         return
     try:
         sys.stdout.flush()
