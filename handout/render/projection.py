@@ -4,11 +4,11 @@ in front of what.
 x runs along the mat (head at the low end), y up from the floor, z across the body
 towards the viewer (0 down the body's middle). The camera is turned from the side
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
-so a knee that rises or tips to one side shows its depth; a pose may turn it further
-(`camera: {turn, tilt}`: a figure-4's 4 faces the eye from nearer the feet). Orthographic: a ball of radius
-r is a circle of radius r wherever it lies, so a limb swept by balls (the figure's
-tapered capsules) draws as the capsule of its projected ends. Pure geometry: drawing is
-pictograms.py's, format and checks pose.py's.
+so a knee that rises or tips to one side shows its depth; a pose may choose its own
+(`camera: {turn, tilt}`: knee rolls from nearer the feet, the figure-4 from the side).
+Orthographic: a ball of radius r is a circle of radius r wherever it lies, so a limb
+swept by balls (the figure's tapered capsules) draws as the capsule of its projected
+ends. Pure geometry: drawing is pictograms.py's, format and checks pose.py's.
 """
 
 from __future__ import annotations
