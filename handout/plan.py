@@ -18,23 +18,13 @@ from .client import parse_date
 from .errors import InputError
 from .library import point_key
 from .models import Dose, Point, Range, Step, Stretch
+from .plan_settings import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
 from .program import Program
 from .units import dose_text, span
-
-MIN_WEEKS, MAX_WEEKS = 1, 26  # half a year of sheets at most: a plan, not a calendar
-DEFAULT_LOCALE = "en-GB"
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-
-# How a locale writes a day: English words only (the sheet's other text is English too);
-# the locale decides the order, nothing else. Fixed tables, not strftime: the machine's own
-# locale setting never changes a client's sheet.
-LOCALES = {
-    "en-GB": "day month",  # Mon 14 Mar;  14 to 20 March 2026
-    "en-US": "month day",  # Mon Mar 14;  March 14 to 20, 2026
-}
 
 POINT_SIDES = {"both": "each side", "left": "left side", "right": "right side", "centre": ""}
 PER_DAY_WORDS = {1: "", 2: "twice a day"}

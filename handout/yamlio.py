@@ -9,13 +9,16 @@ time stops an alias bomb before it can expand.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from . import files, limits
+from . import diskcache, files, limits
 from .errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -79,9 +82,25 @@ def read_text(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES) -> 
 
 
 def load_yaml(path: Path, *, what: str = "data file") -> Any:
-    """Parse one YAML file into LineDict/LineList/scalars, or raise a located DataError."""
+    """Parse one YAML file into LineDict/LineList/scalars, or raise a located DataError.
+
+    The file is always read; what its text parsed to before comes from the disk cache (the
+    key: the text's digest, our code and PyYAML's), so a make whose client and brand files
+    are unchanged imports no PyYAML, a twenty-fifth of a cold make (issue 15). A file with
+    a fault is parsed every time (only values are kept), so its message never changes."""
     text = read_text(path, what=what)
-    return parse_yaml(text, str(path), what=what)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return diskcache.through(
+        "yaml", (os.path.abspath(path), what), (digest, diskcache.code_stamp(), _pyyaml_stamp()),
+        lambda: parse_yaml(text, str(path), what=what))
+
+
+@lru_cache(maxsize=1)
+def _pyyaml_stamp() -> tuple:
+    """PyYAML's own file, found without importing it: another version may read a text
+    differently (a date, a number)."""
+    spec = importlib.util.find_spec("yaml")
+    return diskcache.stamp(spec.origin) if spec and spec.origin else ("yaml", None)
 
 
 # PyYAML's C parser, where installed, composes nodes (with their line numbers) about 17

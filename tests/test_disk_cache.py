@@ -79,6 +79,30 @@ def test_a_changed_clinic_file_is_read_afresh(tmp_path):
     assert "Clinic First Name" not in text(second.read_bytes())
 
 
+def test_a_changed_client_file_is_parsed_afresh_and_its_fault_still_named(tmp_path):
+    """A client file's parse is kept by its text: a change of the same size and time is
+    read, and a fault in it is found and named as without the cache."""
+    cache, client = tmp_path / "cache", tmp_path / "client.yaml"
+    client.write_text("name: Ann First\nprotocol: sciatica\n", encoding="utf-8")
+    first = client.stat()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+
+    def make(out):
+        return subprocess.run([sys.executable, "-m", "handout", "make", client, "-o", out,
+                               "--reproducible"], capture_output=True, text=True, env=env,
+                              timeout=300)
+
+    assert make(tmp_path / "first.pdf").returncode == 0
+    client.write_text("name: Bea Other\nprotocol: sciatica\n", encoding="utf-8")
+    os.utime(client, ns=(first.st_atime_ns, first.st_mtime_ns))  # the same size and time
+    assert make(tmp_path / "second.pdf").returncode == 0
+    assert "Bea Other" in text((tmp_path / "second.pdf").read_bytes())
+    client.write_text("name: Bea Other\nprotocol: [sciatica\n", encoding="utf-8")
+    bad = make(tmp_path / "third.pdf")
+    assert bad.returncode == 1 and "client.yaml" in bad.stderr and "YAML syntax error" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
 def test_a_changed_view_is_drawn_afresh(tmp_path):
     """A clinic's own view of the same name replaces the built-in one even when the rest
     of the library comes from the cache."""
@@ -199,15 +223,18 @@ def test_an_svg_logo_holding_a_picture_prints_it_on_every_run(tmp_path):
     assert outs[0] == outs[1] and b"/Image" in outs[0]
 
 
-def test_a_cached_make_asks_no_package_metadata(tmp_path):
+def test_a_cached_make_asks_no_package_metadata_and_draws_no_pictogram(tmp_path):
     """With the cache full, the brand's font family's files come from it: neither fontpkg
     (which scans every installed package's entry points) nor importlib.metadata (the
-    version is a constant in handout/_version.py) is imported."""
+    version is a constant in handout/_version.py) is imported; nor the pictogram code (the
+    stretch pictures come drawn from the cache), nor PyYAML (the client, brand and template
+    files, read again, are the texts it parsed last time)."""
     cache = tmp_path / "cache"
     _make(tmp_path / "first.pdf", cache)
     child = ("import atexit, sys\n"
              "atexit.register(lambda: print('imported:', sorted(m for m in ('fontpkg',"
-             " 'importlib.metadata') if m in sys.modules), file=sys.stderr))\n"
+             " 'importlib.metadata', 'handout.render.pictograms', 'handout.render.pose', 'yaml')"
+             " if m in sys.modules), file=sys.stderr))\n"
              "from handout.cli import main\n"
              "main(prog_name='handout')\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}

@@ -67,6 +67,39 @@ def test_a_handout_without_right_to_left_text_never_imports_the_shaping_librarie
     assert not imported & {"bidi", "arabic_reshaper", "fontTools"}
 
 
+def test_a_make_without_a_code_or_a_plan_imports_neither(tmp_path):
+    """The example's brand has no site_url (no QR code) and the make no --with-plan: neither
+    ReportLab's barcodes (its package loads every symbology) nor the plan's code is imported
+    (the plan's options are named from handout.plan_settings), issue 15. The process run as
+    the program also ends with its own exit code, the PDF written whole."""
+    example = Path(__file__).resolve().parent.parent / "examples"
+    done = _python("-X", "importtime", "-m", "handout", "make", str(example / "client.yaml"),
+                   "--brand", str(example / "brand.yaml"), "-o", str(tmp_path / "out.pdf"),
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "out.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    modules = set(re.findall(r"\|\s+(\S+)\s*$", done.stderr, re.M))
+    assert {"handout.render.qr", "handout.plan_settings", "reportlab.platypus"} <= modules
+    assert not {m for m in modules if m.startswith("reportlab.graphics.barcode")}
+    assert not modules & {"handout.plan", "handout.render.plan"}
+
+
+def test_the_program_exits_with_the_commands_code_its_output_flushed(tmp_path):
+    """`python -m handout` ends without the interpreter's teardown: the exit code is still
+    the command's (1 for bad input, 2 for a usage error), its one line on stderr, and
+    standard output flushed to the last byte."""
+    bad = _python("-m", "handout", "make", "missing.yaml", "-o", "x.pdf", cwd=tmp_path)
+    assert (bad.returncode, bad.stderr.strip()) == (1, "Error: missing.yaml: client file not found")
+    usage = _python("-m", "handout", "make", "--bogus", cwd=tmp_path)
+    assert usage.returncode == 2 and "No such option '--bogus'" in usage.stderr
+    listing = _python("-m", "handout", "points", cwd=tmp_path)
+    assert listing.returncode == 0 and listing.stdout.endswith("\n")
+    assert len(listing.stdout.splitlines()) > 20  # every point, none lost at exit
+    profiled = _python("-m", "cProfile", "-o", str(tmp_path / "prof"), "-m", "handout",
+                       "--version", cwd=tmp_path)
+    assert profiled.returncode == 0 and (tmp_path / "prof").stat().st_size > 0  # written after
+
+
 def test_import_handout_is_light_and_names_load_when_used(tmp_path):
     code = ("import sys, handout; heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
             f"{HEAVY!r}); print(heavy); print(handout.make_handout.__module__, "

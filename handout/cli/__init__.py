@@ -15,9 +15,12 @@ group and adds their commands:
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -43,6 +46,45 @@ class HandoutGroup(click.Group):
                 return super().invoke(ctx)
         finally:
             gc.unfreeze()
+
+
+    def __call__(self, *args, **kwargs):
+        """Run as the program (the console script, `python -m handout`: arguments from
+        sys.argv, standalone), the process ends once the command is done and its output
+        flushed, without the interpreter's teardown (freeing every module and object: a
+        thirtieth of a cold make, issue 15). A caller passing its own arguments (the tests,
+        a script) gets click's usual SystemExit."""
+        if args or "args" in kwargs or not kwargs.get("standalone_mode", True):
+            return super().__call__(*args, **kwargs)
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as done:
+            _exit_now(done.code)
+            raise
+
+
+def _exit_now(code) -> None:
+    """os._exit(code) after what a normal exit does that matters: the exit handlers run and
+    stdout and stderr flushed. Every file of ours is written and closed (or fsynced and
+    renamed) by the time a command returns. Returns, for the normal exit, when another thread
+    still runs (an exit waits for it), a profiler or tracer is on (`python -m cProfile`
+    writes its report after the program returns), the code is a message, or a stream
+    cannot be flushed (a closed pipe: the normal exit reports it as it always has)."""
+    if (threading.active_count() > 1 or sys.getprofile() or sys.gettrace()
+            or not (code is None or isinstance(code, int))):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        return
+    atexit._run_exitfuncs()  # logging's shutdown, a pool's workers joined, anything registered
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        os._exit(120)  # what the interpreter exits with when its final flush fails
+    os._exit(code or 0)
 
 
 class _StderrNotes(logging.Handler):

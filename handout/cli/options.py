@@ -76,7 +76,7 @@ def paper_value(value: str | None) -> str:
 
 def plan_options(command):
     """The weekly plan's own options, shared by `plan` and `make --with-plan`."""
-    from ..plan import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
+    from ..plan_settings import DEFAULT_LOCALE, LOCALES, MAX_WEEKS, MIN_WEEKS
 
     options = [
         click.option("--start", "start_text", metavar="YYYY-MM-DD",
@@ -98,7 +98,7 @@ def plan_options(command):
 def plan_settings(client: Client | None, start_text, weeks, portrait, locale) -> dict:
     """The plan options as keyword arguments for make_plan / plan_part. Without --start, the
     plan starts on the client's date (None: each roster row's own date, else today)."""
-    from ..plan import DEFAULT_LOCALE
+    from ..plan_settings import DEFAULT_LOCALE
 
     return {
         "start": parse_date(start_text, "--start") if start_text else (client and client.date),

@@ -16,7 +16,6 @@ from ..resources import image_dirs  # noqa: F401 (callers import it from here)
 from .replay import Kept
 from .diagrams import find_photo, find_view_file, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
-from .pictograms import pictogram
 from .vector import built_from_file
 
 
@@ -102,5 +101,9 @@ _STRETCH_DRAWINGS: dict[tuple, object] = {}
 
 def stretch_picture(stretch: Stretch, width: float):
     """The stretch's picture, `width` points wide; errors name its file and line."""
+    # Imported here: a make that finds its pictures in the disk cache draws none, and the
+    # pictogram code with its pose and projection is the largest part of ours (issue 15).
+    from .pictograms import pictogram
+
     file, _line = stretch.source
     return pictogram(stretch.pose, width, file=file, item=stretch.id)

@@ -8,7 +8,6 @@ the standard quiet zone of QUIET modules round the code.
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,6 +28,10 @@ LABEL = "Online:"  # over the address; the page has the pictures and a timer
 
 def qr_drawing(url: str, module: float = MODULE) -> Drawing:
     """The code for `url` as a vector drawing, quiet zone included."""
+    # Imported here: ReportLab's barcode package loads all its symbologies (and a chart
+    # module), a sixtieth of a cold make, and most brands print no code (issue 15).
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
     widget = QrCodeWidget(url, barLevel=LEVEL, barBorder=QUIET)
     widget.qr.make()
     side = (widget.qr.getModuleCount() + 2 * QUIET) * max(module, MIN_MODULE)
