@@ -46,10 +46,12 @@ EDGE = 0.62
 GHOST_EDGE = 0.75
 HALO = 0.6  # the white edge round a limb crossing in front of another
 ARROW_W, ARROW_HEAD = 1.05, 3.6
-CONTACT_W = 1.5  # the pressed-down back's line on the mat: bolder than an edge
 MAX_ZOOM = 1.6
 MAX_ZOOM_3D = 2.3  # a three-quarter picture, cut to the body, may be drawn larger
 MIN_ASPECT, MAX_ASPECT = 0.45, 0.85  # a picture's height for its width
+# Three-quarter panels one above the other (knee rolls) may stand taller, so each panel
+# keeps the full width (round 14: side by side, each only 27 mm wide at 54 mm)
+MAX_ASPECT_STACKED_3D = 1.45
 PAD = 3.0
 # The oblique view's mat: its top a band running into the picture, from its near edge at
 # y = 0 to its far edge, which lies a little to one side (the view is a little from the
@@ -348,17 +350,6 @@ def hollow_shade(p: dict, s: int) -> list:
     return lifted + [(lifted[-1][0], 0.0), (lifted[0][0], 0.0)]
 
 
-def back_contact(p: dict, s: int) -> list:
-    """Where the pressed-down small of the back lies on the mat: the back's line round
-    `back`, as far as hollow_edges moves it (round 12's blind check saw too little change
-    between a pelvic tilt's panels; an arrow at the hip read as 'lift your bottom')."""
-    left, right = hollow_edges(p, s)
-    edge = right if s > 0 else left
-    t_back = hollow_bow(p, s)[0]
-    return [pt for i, pt in enumerate(edge)
-            if abs((i / 24 - t_back) / max(t_back, 0.05)) < 0.8]
-
-
 def spine_samples(p: dict, n: int = 10) -> list:
     """(point, radius) along the trunk from the hip to the shoulder, bowed through `back`."""
     hip, shoulder = p["hip"], p["shoulder"]
@@ -488,6 +479,7 @@ CROSSING_FAR_DARKER = 0.25  # a crossing FAR leg (its ankle on the near knee): m
 # from the light near leg in front of it on a black-and-white print
 CROSSING_EDGE = 1.35  # that leg's edge, times the body's
 MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
+LEG_APART_EDGE = 1.0  # two plain legs' outline: bolder than the body's EDGE
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
 
@@ -498,8 +490,8 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     the other views draw it, at its projected joints, the parts painted back to front by
     depth (projection.back_to_front) so the near leg covers the far one. A turned leg (a
     figure-4's crossing leg) keeps the light fill, its shin cut out of what lies behind by
-    a white edge, and the leg it crosses is a light mid grey; of two plain legs the far
-    one is a little darker and the nearer is cut out of the other likewise."""
+    a white edge, and the leg it crosses is a light mid grey; two plain legs are
+    outlined bold and the nearer is cut out of the other likewise."""
     j3 = {k: tuple(v) for k, v in j3.items()}
     p = projection.project_joints(j3, cam)
     s = front_side(p, face)
@@ -534,9 +526,6 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
             else:
                 if turned and far:  # the far leg a near crossing one rests on: by tone
                     leg.ink = replace(ink, fill=_darker(ink.fill, HELD_DARKER))
-                elif far:  # two legs side by side told apart by tone as well as by the
-                    # white edge (round 12 read knee rolls' lowered legs as one grey blob)
-                    leg.ink = replace(ink, fill=_darker(ink.fill, 0.08))
                 legs.append(leg)
                 items.append((leg, [[hip] + chain("knee" + far, "ankle" + far,
                                                    "toe" + far)]))
@@ -547,6 +536,10 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     order = projection.back_to_front(items, cam)
     if len(legs) == 2:  # the nearer leg cut out of the one behind
         max(legs, key=order.index).halo = True
+        for leg in legs:  # and both told apart by a bold outline, not by two greys
+            # (round 12 read knee rolls' lowered legs as one grey blob, round 13 grey
+            # on grey as merging)
+            leg.ink = replace(ink, edge_w=LEG_APART_EDGE)
     return order
 
 
@@ -734,10 +727,9 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
         p = {k: tuple(v) for k, v in joints.items()}
         s = front_side(p, face)
         gap = hollow_shade(p, s)
-        if gap:
+        if gap:  # pressed down, the back simply lies on the mat (round 14 read a bold
+            # line there as a towel)
             scene.behind.append((gap, HOLLOW, HOLLOW, 0.1))
-        else:  # pressed down: a bold line where the small of the back meets the mat
-            scene.over.append((back_contact(p, s), black, CONTACT_W))
     return scene
 
 
@@ -831,7 +823,7 @@ def _apart(pose: dict, named) -> Scene:
     heights = [b[3] - b[1] for b in boxes]
     across_w, across_h = sum(widths) + GAP * (len(parts) - 1), max(heights)
     down_w, down_h = max(widths), sum(heights) + GAP * (len(parts) - 1)
-    tall = BOX_W * MAX_ASPECT  # the way that draws them larger in the tallest picture
+    tall = BOX_W * _max_aspect(pose)  # the way that draws them larger in the tallest picture
     across = min(BOX_W / across_w, tall / across_h) >= min(BOX_W / down_w, tall / down_h)
     scene = Scene()
     at = 0.0
@@ -857,6 +849,11 @@ def _apart(pose: dict, named) -> Scene:
     return scene
 
 
+def _max_aspect(pose: dict) -> float:
+    apart_3d = pose.get("view") in THREE_D and pose.get("show", "together") == "apart"
+    return MAX_ASPECT_STACKED_3D if apart_3d else MAX_ASPECT
+
+
 def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml",
               item: str | None = None, height: float | None = None) -> Drawing:
     """The stretch's picture, `width` points wide and 0.45 to 0.85 of that high, as its
@@ -870,7 +867,7 @@ def pictogram(pose: dict, width: float = 45 * mm, *, file: str = "stretches.yaml
     x0, y0, x1, y1 = bbox(scene.points())
     x0, y0, x1, y1 = x0 - PAD, y0 - PAD, x1 + PAD, y1 + PAD
     if not height:  # as tall as the picture needs: a lying figure is low, two stacked tall
-        height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), MAX_ASPECT)
+        height = width * min(max((y1 - y0) / (x1 - x0), MIN_ASPECT), _max_aspect(pose))
     unit = width / BOX_W  # points per pose unit at zoom 1: line weights follow the width
     most = MAX_ZOOM * (BOX_W / (pose["crop"][1] - pose["crop"][0]) if pose.get("crop") else 1)
     if pose.get("view") in THREE_D:  # cut to the body (its mat runs out), it may fill
