@@ -474,6 +474,10 @@ MAT_THICK = 1.6  # the mat's slab under a three-quarter view
 HELD_DARKER = 0.16  # the leg a figure-4's crossing leg rests on: a light mid grey, the
 # crossing leg as light as the body in front of it (round 14: a crossing leg 0.36 darker
 # "prints as a blob"; round 13: a tangle at 0.13 with no white gap)
+CROSSING_FAR_DARKER = 0.25  # a crossing FAR leg (its ankle on the near knee): mid grey,
+# not near black (0.36 "printed as a blob"), with a bolder black edge, so it stays apart
+# from the light near leg in front of it on a black-and-white print
+CROSSING_EDGE = 1.35  # that leg's edge, times the body's
 MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cuts it
 LEG_APART_EDGE = 1.0  # two plain legs' outline: bolder than the body's EDGE
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
@@ -512,12 +516,15 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
             if ("leg" + far) in turned:
                 # A crossing leg is painted in two: its thigh may lie behind the other
                 # leg while its shin rests in front, on that knee (the 4 seen open).
+                if far:  # behind the near leg but for its shin on that knee: mid grey
+                    leg.ink = replace(ink, fill=_darker(ink.fill, CROSSING_FAR_DARKER),
+                                      edge_w=ink.edge_w * CROSSING_EDGE)
                 thigh = replace(leg, shapes=leg.shapes[:1], part=f"leg{far}.thigh")
                 leg = replace(leg, shapes=leg.shapes[1:], halo=True)
                 items.append((thigh, [[hip, j3["knee" + far]]]))
                 items.append((leg, [chain("knee" + far, "ankle" + far, "toe" + far)]))
             else:
-                if turned:  # the leg the crossing one rests on, told apart by tone
+                if turned and far:  # the far leg a near crossing one rests on: by tone
                     leg.ink = replace(ink, fill=_darker(ink.fill, HELD_DARKER))
                 legs.append(leg)
                 items.append((leg, [[hip] + chain("knee" + far, "ankle" + far,
