@@ -1085,8 +1085,11 @@ def test_apart_panels_show_one_person_with_the_same_hair():
 # --------------------------------------------------------------------------- three-quarter
 
 def _layers_3q(pose: dict, phase: str):
+    from handout.render import projection as pj
     from handout.render.pictograms import FULL, three_quarter_layers
-    return three_quarter_layers(pose[phase], pose.get("face"), FULL, pose.get("turned") or ())
+    # the pose's own camera, as the picture is drawn (the default one sees other overlaps)
+    return three_quarter_layers(pose[phase], pose.get("face"), FULL, pose.get("turned") or (),
+                                cam=pj.camera_of(pose))
 
 
 def test_the_camera_sees_near_above_and_feet_end_points_nearer():
