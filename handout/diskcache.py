@@ -8,7 +8,8 @@ deleting it is always safe. Each entry is one file: a header (format, what it is
 key: the package's version and the path, size and mtime_ns of every file it was built
 from) and then the value. An entry whose key differs, or that cannot be read or unpickled
 for any reason, is a miss and is rebuilt; a folder that cannot be made or written means
-no cache. Nothing here ever raises.
+no cache. Nothing here ever raises. The folder keeps itself under LIMIT bytes: the
+entries used longest ago go first (a removed entry is only a miss).
 
 Values are pickled. Unpickling runs code named by the file, so an entry is read only from
 a folder this user owns and nobody else can write (not a link), and only from a regular
@@ -24,12 +25,18 @@ import os
 import pickle
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 FORMAT = 1
 SUFFIX = ".pickle"
+# The folder is kept under this size: every point's diagram at every size is about 7 MB,
+# but each new client file's parse is an entry of its own, so it would grow for ever.
+LIMIT = 64 * 1024 * 1024
+STALE_PART = 3600  # seconds: a temporary file this old was left by a run that died
+TOUCH_AFTER = 24 * 3600  # seconds: an entry read this long after its last touch is touched
 
 
 def folder() -> Path | None:
@@ -115,12 +122,22 @@ def load(kind: str, identity: tuple, key: tuple):
             if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
                 return None
             data = handle.read()
+            if time.time() - st.st_mtime > TOUCH_AFTER:
+                _touch(handle.fileno())
         stream = io.BytesIO(data)
         if pickle.load(stream) != (FORMAT, kind, repr(identity), key):
             return None
         return pickle.load(stream)
     except Exception:  # damaged, truncated, foreign: a miss (pickle raises many kinds)
         return None
+
+
+def _touch(fd: int) -> None:
+    """Mark an entry still in use: pruning removes the entries used longest ago first."""
+    try:
+        os.utime(fd)
+    except OSError:  # a cache we may read but not write: still a hit
+        pass
 
 
 def store(kind: str, identity: tuple, key: tuple, value) -> bool:
@@ -133,8 +150,56 @@ def store(kind: str, identity: tuple, key: tuple, value) -> bool:
         buffer = io.BytesIO()
         pickle.dump((FORMAT, kind, repr(identity), key), buffer, pickle.HIGHEST_PROTOCOL)
         pickle.dump(value, buffer, pickle.HIGHEST_PROTOCOL)
+        _prune_once(path.parent)
         _write(buffer.getvalue(), path)
     except Exception:
+        return False
+    return True
+
+
+_pruned = False
+
+
+def _prune_once(where: Path) -> None:
+    """Once a process, before its first write: a run that only reads the cache (every
+    cached make) never lists the folder."""
+    global _pruned
+    if not _pruned:
+        _pruned = True
+        prune(where)
+
+
+def prune(where: Path, limit: int | None = None) -> None:
+    """Keep the folder under `limit` bytes (LIMIT unless given): the entries used longest
+    ago go first (an entry's time is its writing, or its last reading a day or more after
+    that), and the temporary files of runs that died (older than STALE_PART)."""
+    limit = LIMIT if limit is None else limit
+    entries = []
+    now = time.time()
+    try:
+        with os.scandir(where) as listing:
+            for entry in listing:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                if entry.name.endswith(".part") and now - st.st_mtime > STALE_PART:
+                    _remove(entry.path)
+                elif entry.name.endswith(SUFFIX):
+                    entries.append((st.st_mtime_ns, entry.name, st.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, _, size, _ in entries)
+    for _, _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        if _remove(path):
+            total -= size
+
+
+def _remove(path: str) -> bool:
+    try:
+        os.unlink(path)
+    except OSError:
         return False
     return True
 

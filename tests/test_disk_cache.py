@@ -258,3 +258,74 @@ def test_a_font_family_removed_since_it_was_cached_is_asked_for_again(tmp_path, 
     found = fonts._fontpkg_files("Lato")
     assert found["regular"].is_file() and found != gone
     assert fonts._cached_files("Lato") == found
+
+
+def _aged(path: Path, seconds_ago: float) -> None:
+    import time
+
+    when = time.time() - seconds_ago
+    os.utime(path, (when, when))
+
+
+def test_the_folder_keeps_under_its_limit_the_entries_used_longest_ago_going_first(
+        tmp_path, monkeypatch):
+    """Each new client file's parse is an entry of its own: without pruning the folder
+    would grow for ever. The oldest entries go (a miss, built again when asked for), the
+    one just read stays, and a dead run's temporary file is cleared."""
+    from handout import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "handout"
+    blob = b"x" * 10_000
+    monkeypatch.setattr(diskcache, "_pruned", True)  # pruned only where the test says
+    for n in range(6):
+        assert diskcache.store("test", (n,), ("k",), blob)
+        _aged(diskcache._file("test", (n,)), 10 * 86400 - n * 3600)  # 0 is the oldest
+    # entry 1, though old, is read now (more than a day after its writing): touched
+    assert diskcache.load("test", (1,), ("k",)) == blob
+    dead = folder / ".test-dead.pickle.abc.part"
+    dead.write_bytes(b"half")
+    _aged(dead, 2 * 3600)
+    fresh = folder / ".test-writing.pickle.def.part"
+    fresh.write_bytes(b"being written")
+
+    size = diskcache._file("test", (0,)).stat().st_size
+    diskcache.prune(folder, limit=3 * size + 10)
+
+    kept = {n for n in range(6) if diskcache._file("test", (n,)).exists()}
+    assert kept == {1, 4, 5}  # 0, 2, 3 were used longest ago; 1 was just read
+    assert not dead.exists() and fresh.exists()
+    assert diskcache.load("test", (1,), ("k",)) == blob
+
+
+def test_a_store_prunes_once_a_process_and_a_run_that_only_reads_never_lists(
+        tmp_path, monkeypatch):
+    from handout import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    calls = []
+    monkeypatch.setattr(diskcache, "prune", lambda where, limit=None: calls.append(where))
+    monkeypatch.setattr(diskcache, "_pruned", False)
+    assert diskcache.store("test", ("a",), ("k",), 1)
+    diskcache.load("test", ("a",), ("k",))
+    assert diskcache.store("test", ("b",), ("k",), 2)
+    assert calls == [tmp_path / "cache" / "handout"]
+    monkeypatch.setattr(diskcache, "_pruned", False)
+    for _ in range(3):
+        assert diskcache.load("test", ("a",), ("k",)) == 1
+    assert calls == [tmp_path / "cache" / "handout"]  # reading alone never prunes
+
+
+def test_an_entry_in_a_cache_we_cannot_write_is_still_read(tmp_path, monkeypatch):
+    """Touching an entry still in use may fail (a read-only cache): still a hit."""
+    from handout import diskcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert diskcache.store("test", ("ro",), ("k",), "value")
+    _aged(diskcache._file("test", ("ro",)), 3 * 86400)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    assert diskcache.load("test", ("ro",), ("k",)) == "value"
