@@ -1,7 +1,8 @@
 """A cache on disk of what is costly to build again at every start: the parsed, checked
 library (library.py), the body views and SVG logos drawn by svglib (svgview.py,
 vector.py), the point diagrams and stretch pictures drawn from them (figures.py), and
-what each YAML file's text parsed to (yamlio.py: keyed by the text's digest).
+what each YAML file's text parsed to (yamlio.py: an entry a file, its text's digest in
+the key).
 
 It lives in $XDG_CACHE_HOME/handout (else ~/.cache/handout), a folder made with mode 0700;
 deleting it is always safe. Each entry is one file: a header (format, what it is, and the

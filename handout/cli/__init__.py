@@ -54,12 +54,12 @@ class HandoutGroup(click.Group):
         flushed, without the interpreter's teardown (freeing every module and object: a
         thirtieth of a cold make, issue 15). A caller passing its own arguments (the tests,
         a script) gets click's usual SystemExit."""
-        if args or "args" in kwargs or not kwargs.get("standalone_mode", True):
-            return super().__call__(*args, **kwargs)
+        as_program = not args and "args" not in kwargs and kwargs.get("standalone_mode", True)
         try:
             return super().__call__(*args, **kwargs)
         except SystemExit as done:
-            _exit_now(done.code)
+            if as_program:
+                _exit_now(done.code)
             raise
 
 
