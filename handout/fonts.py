@@ -87,10 +87,9 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None,
         if font is None:
             pending.insert(0, (regular, str(paths["regular"])))
         else:
-            pdfmetrics.registerFont(font)
+            _registered(font)
     else:
-        pdfmetrics.registerFont(_read_font(regular, str(paths["regular"]),
-                                           check_glyphs=check_glyphs))
+        _registered(_read_font(regular, str(paths["regular"]), check_glyphs=check_glyphs))
         chars = frozenset(pdfmetrics.getFont(regular).face.charToGlyph)
     _PENDING[regular] = (pending, check_glyphs)
     addMapping(regular, 0, 0, regular)
@@ -106,13 +105,26 @@ def register_family(name: str, files: tuple[tuple[str, str], ...] | None = None,
 
 
 _PENDING: dict[str, tuple[list[tuple[str, str]], bool]] = {}  # faces not read yet
+_generation = 0  # how many times fonts were registered in this process
+
+
+def generation() -> int:
+    """Goes up whenever a font is registered: what was measured in a font before holds as
+    long as it stays the same (a clinic's own file may take a name another had)."""
+    return _generation
+
+
+def _registered(font) -> None:
+    global _generation
+    pdfmetrics.registerFont(font)
+    _generation += 1
 
 
 def ready(family: Family) -> Family:
     """The family with every face registered (for a lazy one, read now)."""
     pending, check_glyphs = _PENDING.pop(family.regular, ((), False))
     for rl_name, path in pending:
-        pdfmetrics.registerFont(_read_font(rl_name, path, check_glyphs=check_glyphs))
+        _registered(_read_font(rl_name, path, check_glyphs=check_glyphs))
     return family
 
 

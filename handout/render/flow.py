@@ -3,14 +3,17 @@ bulleted lists, boxed panels and ruled writing lines."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from weakref import WeakKeyDictionary
 from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
+from .. import fonts
 from ..brand import Brand
 from ..fonts import FontSet
 from ..library import Library
@@ -20,47 +23,79 @@ from .styles import Styles
 
 
 class Para(Paragraph):
-    """A Paragraph that breaks its lines once for each width it is measured at.
+    """A Paragraph parsed once and broken into lines once for each width, in this process.
 
     A card measures its words several times while it looks for room on a page (cardbox.py:
-    the whole card, then what fits, then what goes on), and ReportLab measures every part
-    again before drawing it; a plain Paragraph breaks its lines afresh each time (a third of
-    a render went there). The same text, style and width give the same lines, so the lines
-    found for a width are kept and put back when that width is asked for again: the drawing
-    is the same as a plain Paragraph's, line for line."""
+    the whole card, then what fits, then what goes on), ReportLab measures every part again
+    before drawing it, and a batch or a test prints the same stretch's steps for many
+    clients; a plain Paragraph parses its markup and breaks its lines afresh each time (half
+    of a render went there). The same text, style values, bullet and fonts give the same
+    parse and the same lines, so both are kept (a bounded number, the latest used) and put
+    back: the drawing is the same as a plain Paragraph's, line for line. The style's values
+    are compared, not the style object, since each document makes its own styles."""
 
     _WRAP_STATE = ("width", "height", "_wrapWidths", "blPara", "frags", "_width_max",
                    "_splitLongWordCount", "_hyphenations")
 
     def __init__(self, text, style=None, bulletText=None, **kwargs):
-        pool = _SHARED.get()
-        if pool is None or kwargs:
+        if kwargs or style is None:  # ReportLab's own split parts (frags=...): not kept
             super().__init__(text, style, bulletText, **kwargs)
+            self._same = None
             return
-        # Inside sharing(): an equal paragraph (text, style object, bullet) made before
-        # lends its parse and its line-break cache; each keeps its own wrap state.
-        key = ("para", text, id(style), bulletText)
-        made = pool.get(key)
-        if made is not None and made[0] is style:
-            self.__dict__.update(made[1])
+        same = (text, _style_values(style), bulletText, fonts.generation())
+        parsed = _PARSED.get(same)
+        if parsed is not None:
+            _PARSED.move_to_end(same)
+            self.__dict__.update(parsed)
+            self.style, self._same = style, same
             return
         super().__init__(text, style, bulletText)
-        self._lines_at = {}
-        pool[key] = (style, dict(self.__dict__))  # as parsed, before any wrap
+        _keep(_PARSED, same, {name: value for name, value in self.__dict__.items()
+                              if name != "style"})  # as parsed, before any wrap
+        self._same = same
 
     def wrap(self, availWidth, availHeight):
-        cache = self.__dict__.setdefault("_lines_at", {})
-        key = (availWidth, id(self.style))
-        state = cache.get(key)
-        if state is not None and state[0] is self.style:
-            self.__dict__.update(state[1])
+        same = self.__dict__.get("_same")
+        if same is None:  # a split part: its lines kept for itself alone
+            store, key = self.__dict__.setdefault("_lines_at", OrderedDict()), availWidth
+        else:
+            store, key = _LINES, (same, availWidth)
+        state = store.get(key)
+        if state is not None:
+            store.move_to_end(key)
+            self.__dict__.update(state)
             return self.width, self.height
         result = super().wrap(availWidth, availHeight)
         if result[1] != 0x7FFFFFFF:  # a width too narrow for any text is not kept
-            kept = {name: self.__dict__[name] for name in self._WRAP_STATE
-                    if name in self.__dict__}
-            cache[key] = (self.style, kept)
+            _keep(store, key, {name: self.__dict__[name] for name in self._WRAP_STATE
+                               if name in self.__dict__})
         return result
+
+
+KEPT_PARAGRAPHS = 1500  # parses and line breakings each: a few handouts' worth of text
+_PARSED: OrderedDict = OrderedDict()
+_LINES: OrderedDict = OrderedDict()
+
+
+def _keep(store: OrderedDict, key, value) -> None:
+    store[key] = value
+    if len(store) > KEPT_PARAGRAPHS:
+        store.popitem(last=False)
+
+
+_VALUES_OF: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _style_values(style) -> tuple:
+    """What a style sets, as a key (its name and parent aside), read at its first paragraph:
+    a style is not changed after that, but for its alignment (the title's, document.py),
+    which only the drawing reads."""
+    values = _VALUES_OF.get(style)
+    if values is None:
+        values = _VALUES_OF[style] = tuple(
+            (name, repr(value)) for name, value in sorted(style.__dict__.items())
+            if name not in ("name", "parent"))
+    return values
 
 
 _SHARED: ContextVar[dict | None] = ContextVar("handout_shared", default=None)
@@ -69,8 +104,8 @@ _SHARED: ContextVar[dict | None] = ContextVar("handout_shared", default=None)
 @contextmanager
 def sharing():
     """While a pocket card tries its layouts (cards.py: about 8 a card, each building its
-    content afresh): equal paragraphs share one parse and one line breaking for each width,
-    and shared() values are made once. The layouts and their drawing are the same."""
+    content afresh): shared() values (a picture at a size, a scaled style set) are made
+    once. The layouts and their drawing are the same."""
     token = _SHARED.set({})
     try:
         yield
