@@ -493,7 +493,9 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     s = front_side(p, face)
     trunk = _trunk(p, "above", ink) if "hip_far" in p and "shoulder_far" in p \
         else _trunk(p, "side", ink)
-    head = _head(p, face, "side", s, ink)
+    # From the feet end the face looks towards us, as the feet view draws it; from the
+    # side, a profile
+    head = _head(p, face, "feet" if cam.turn >= projection.FEET_END_TURN else "side", s, ink)
     trunk.shapes += head.shapes
     trunk.marks += head.marks
     hips = [j3["hip"], j3.get("hip_far", j3["hip"])]

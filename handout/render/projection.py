@@ -18,6 +18,9 @@ import math
 
 TURN, TILT = 32.0, 27.0  # the default camera: turned from the side view towards the feet
 # end, tilted down from level (degrees); a pose may choose its own (`camera:`)
+# Turned this far, the camera stands at the feet end: the body's length runs up the
+# picture, and a face-up head is seen face on (a profile would look sideways)
+FEET_END_TURN = 60.0
 TURN_RANGE, TILT_RANGE = (0.0, 80.0), (10.0, 60.0)  # still a lying body seen from above it
 Z_MAX = 30.0              # the body's width and arms out to the sides fit well inside
 
@@ -27,6 +30,7 @@ class Camera:
     (RIGHT level, so the floor's lines along x stay level-ish; UP tilted with it)."""
 
     def __init__(self, turn: float = TURN, tilt: float = TILT):
+        self.turn, self.tilt = turn, tilt
         yaw, pitch = math.radians(turn), math.radians(tilt)
         self.towards = (math.sin(yaw) * math.cos(pitch), math.sin(pitch),
                         math.cos(yaw) * math.cos(pitch))
