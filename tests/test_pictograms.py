@@ -311,7 +311,7 @@ def test_apart_panels_are_numbered_in_order():
     nothing between them (an arrow down between them read as one more 'press down');
     side by side keep the two-headed arrow, near black (round 13: grey ones "may disappear
     on a black-and-white print"), printing black between the panels at 54 mm."""
-    from handout.render.pictograms import build_scene
+    from handout.render.pictograms import BADGE_R, build_scene
     for stretch_id in ("pelvic-tilt", "cat-cow", "knee-rolls", "prone-press-up"):
         scene = build_scene(pose_of(stretch_id))
         numbers = [n for _, n in scene.badges]
@@ -320,7 +320,12 @@ def test_apart_panels_are_numbered_in_order():
         assert y1 > y2 + 5 or x1 < x2 - 5, stretch_id  # 1 above or left of 2
         for (cx, cy), part in zip([c for c, _ in scene.badges], scene.parts):
             px0, _, _, py1 = bbox(part.points())
-            assert abs(cx - px0) < 4 and 0 < cy - py1 < 5, stretch_id  # its top left
+            # its top left: above it, or (stacked three-quarter panels, to stay large)
+            # just inside the corner, clear of the figure and its arrows
+            assert abs(cx - px0) < 4 and abs(cy - py1) < 5, stretch_id
+            drawn = [pt for layer in part.layers for pts in layer.shapes for pt in pts] + \
+                [pt for pts, *_ in part.arrows for pt in pts]
+            assert min(_dist(pt, (cx, cy)) for pt in drawn) > BADGE_R + 1, stretch_id
         stacked = y1 > y2 + 5
         assert bool(scene.arrows) != stacked, stretch_id
         for pts, head_start, head_end, colour in scene.arrows:
