@@ -5,8 +5,8 @@ x runs along the mat (head at the low end), y up from the floor, z across the bo
 towards the viewer (0 down the body's middle). The camera is turned from the side
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
 so a knee that rises or tips to one side shows its depth; a pose may choose its own
-(`camera: {turn, tilt}`: knee rolls from the side and well above, the figure-4 from
-the side).
+(`camera: {turn, tilt}`: knee rolls from the feet end, low, the figure-4 from the
+side); turned FEET_END_TURN or more, the camera stands at the feet end.
 Orthographic: a ball of radius r is a circle of radius r wherever it lies, so a limb
 swept by balls (the figure's tapered capsules) draws as the capsule of its projected
 ends. Pure geometry: drawing is pictograms.py's, format and checks pose.py's.
