@@ -58,6 +58,9 @@ PAD = 3.0
 # feet end), over a strip for its thickness.
 MAT_BAND, MAT_SKEW = 18.0, 5.0
 GAP = 11.0  # between the phases of an "apart" picture
+# between three-quarter panels one above the other: the cut edges of their mats part
+# them, so each can keep the full width (knee rolls from the feet end)
+GAP_STACKED_3D = 7.5
 BADGE_R = 2.4  # the ring round a panel's number
 
 
@@ -490,11 +493,17 @@ def _leg(p: dict, far: str, s: int, view: str, ink: Ink, turned: bool = False) -
                            capsule(ankle, ANKLE_R, toe, TOE_R, 8)]
             elif view == "above":  # the foot from above: narrow at the heel, broad at
                 # the toes (round 8 read the even bars as fingers)
-                shapes.append(capsule(ankle, ANKLE_R, add(toe, norm(sub(toe, ankle)), 0.4),
-                                      FOREFOOT_R, 8))
+                shapes.append(_forefoot(ankle, toe))
             else:  # the foot seen end on: a short block under the ankle
                 shapes.append(capsule(ankle, ANKLE_R * 1.1, toe, 1.3, 8))
     return Layer(ink, shapes, marks)
+
+
+def _forefoot(ankle, toe) -> list:
+    """A flat foot seen from above it (or from the feet end): narrow at the heel, broad
+    at the toes (round 8 read even bars as fingers; from the feet end a side foot read
+    as the shin's stump)."""
+    return capsule(ankle, ANKLE_R, add(toe, norm(sub(toe, ankle)), 0.4), FOREFOOT_R, 8)
 
 
 def _nearer(hip, knee) -> float:
@@ -531,7 +540,10 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     s = front_side(p, face)
     trunk = _trunk(p, "above", ink) if "hip_far" in p and "shoulder_far" in p \
         else _trunk(p, "side", ink)
-    head = _head(p, face, "side", s, ink)
+    # From the feet end the face looks towards us, as the feet view draws it; from the
+    # side, a profile
+    from_feet = cam.turn >= projection.FEET_END_TURN
+    head = _head(p, face, "feet" if from_feet else "side", s, ink)
     trunk.shapes += head.shapes
     trunk.marks += head.marks
     hips = [j3["hip"], j3.get("hip_far", j3["hip"])]
@@ -546,6 +558,8 @@ def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
     for far in ("", "_far"):
         if "knee" + far in p:
             leg = replace(_leg(p, far, s, "side", ink), part="leg" + far)
+            if from_feet and "toe" + far in p:  # the flat foot's top towards us
+                leg.shapes.append(_forefoot(p["ankle" + far], p["toe" + far]))
             hip = j3.get("hip" + far, j3["hip"])
             if ("leg" + far) in turned:
                 # A crossing leg is painted in two: its thigh may lie behind the other
@@ -853,7 +867,8 @@ def _apart(pose: dict, named) -> Scene:
     widths = [b[2] - b[0] for b in boxes]
     heights = [b[3] - b[1] for b in boxes]
     across_w, across_h = sum(widths) + GAP * (len(parts) - 1), max(heights)
-    down_w, down_h = max(widths), sum(heights) + GAP * (len(parts) - 1)
+    down_gap = GAP_STACKED_3D if pose.get("view") in THREE_D else GAP
+    down_w, down_h = max(widths), sum(heights) + down_gap * (len(parts) - 1)
     tall = BOX_W * _max_aspect(pose)  # the way that draws them larger in the tallest picture
     across = min(BOX_W / across_w, tall / across_h) >= min(BOX_W / down_w, tall / down_h)
     scene = Scene()
@@ -873,11 +888,24 @@ def _apart(pose: dict, named) -> Scene:
             # one above the other: the panels' numbers say which comes first (an arrow
             # down between them read as one more "press down")
             moved = part.shifted(-box[0] + (down_w - widths[i]) / 2, -at - box[3])
-            at += heights[i] + GAP
+            at += heights[i] + down_gap
         scene.parts.append(moved)
-        x0, _, _, y1 = bbox(moved.points())
-        scene.badges.append(((x0 + BADGE_R, y1 + BADGE_R + 0.8), i + 1))
+        scene.badges.append((_badge_spot(moved, not across and pose.get("view") in THREE_D),
+                             i + 1))
     return scene
+
+
+def _badge_spot(panel: Scene, may_go_in: bool):
+    """Where a panel's number goes: above its top left corner, or (three-quarter panels
+    one above the other, whose cut mat often leaves that corner bare) inside it when no
+    part of the figure or its arrows comes near, so the panels stay large."""
+    x0, _, _, y1 = bbox(panel.points())
+    inside = (x0 + BADGE_R + 0.4, y1 - BADGE_R - 0.4)
+    drawn = [pt for layer in panel.layers for pts in layer.shapes for pt in pts] + \
+        [pt for pts, *_ in panel.arrows for pt in pts]
+    if may_go_in and all(math.dist(pt, inside) > BADGE_R + 2.0 for pt in drawn):
+        return inside
+    return x0 + BADGE_R, y1 + BADGE_R + 0.8
 
 
 def _max_aspect(pose: dict) -> float:

@@ -5,8 +5,8 @@ x runs along the mat (head at the low end), y up from the floor, z across the bo
 towards the viewer (0 down the body's middle). The camera is turned from the side
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
 so a knee that rises or tips to one side shows its depth; a pose may choose its own
-(`camera: {turn, tilt}`: knee rolls from the side and well above, the figure-4 from
-the side).
+(`camera: {turn, tilt}`: knee rolls from the feet end, low, the figure-4 from the
+side); turned FEET_END_TURN or more, the camera stands at the feet end.
 Orthographic: a ball of radius r is a circle of radius r wherever it lies, so a limb
 swept by balls (the figure's tapered capsules) draws as the capsule of its projected
 ends. Pure geometry: drawing is pictograms.py's, format and checks pose.py's.
@@ -18,6 +18,9 @@ import math
 
 TURN, TILT = 32.0, 27.0  # the default camera: turned from the side view towards the feet
 # end, tilted down from level (degrees); a pose may choose its own (`camera:`)
+# Turned this far, the camera stands at the feet end: the body's length runs up the
+# picture, and a face-up head is seen face on (a profile would look sideways)
+FEET_END_TURN = 60.0
 TURN_RANGE, TILT_RANGE = (0.0, 80.0), (10.0, 60.0)  # still a lying body seen from above it
 Z_MAX = 30.0              # the body's width and arms out to the sides fit well inside
 
@@ -27,6 +30,7 @@ class Camera:
     (RIGHT level, so the floor's lines along x stay level-ish; UP tilted with it)."""
 
     def __init__(self, turn: float = TURN, tilt: float = TILT):
+        self.turn, self.tilt = turn, tilt
         yaw, pitch = math.radians(turn), math.radians(tilt)
         self.towards = (math.sin(yaw) * math.cos(pitch), math.sin(pitch),
                         math.cos(yaw) * math.cos(pitch))
