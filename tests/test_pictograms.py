@@ -103,6 +103,7 @@ def test_pictogram_raises_a_clear_data_error():
     (lambda p: p.update(view="above", crop=[10, 50]), "pose.crop: a close-up is of a side "
                                                       "view only"),
     (lambda p: p.update(hollow="yes"), "pose.hollow: must be true or false"),
+    (lambda p: p.update(panels="sideways"), "unknown panels 'sideways' (one of across, down)"),
 ])
 def test_bad_pose_values(change, words):
     pose = good_pose()
@@ -195,6 +196,23 @@ def test_start_and_end_are_told_apart_by_tone():
     only_end = dict(pose, start=pose["end"])
     both = dark_fraction(pictogram(pose, 60 * mm))
     assert both == pytest.approx(dark_fraction(pictogram(only_end, 60 * mm)), rel=0.15)
+
+
+def test_panels_across_keeps_a_stacked_picture_short():
+    """Knee rolls' panels stand one above the other (they draw larger so); `panels:
+    across` sets them side by side, so the picture is wider than high (a card that must
+    fit its page), and `panels: down` stacks them again."""
+    from handout.render.pictograms import build_scene
+    pose = pose_of("knee-rolls")
+
+    def layout(p):
+        (a, b) = [bbox(part.points()) for part in build_scene(p).parts]
+        return "across" if a[2] <= b[0] else "down" if a[1] >= b[3] else "overlapping"
+
+    assert layout(pose) == "down" == layout(dict(pose, panels="down"))
+    assert layout(dict(pose, panels="across")) == "across"
+    wide = pictogram(dict(pose, panels="across"), 54 * mm)
+    assert wide.height < 0.7 * wide.width < pictogram(pose, 54 * mm).height
 
 
 def test_apart_puts_the_phases_side_by_side():

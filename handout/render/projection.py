@@ -6,7 +6,7 @@ towards the viewer (0 down the body's middle). The camera is turned from the sid
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
 so a knee that rises or tips to one side shows its depth; a pose may choose its own
 (`camera: {turn, tilt}`: knee rolls from the side and well above, the figure-4 from
-the side).
+the feet end, a little from the side).
 Orthographic: a ball of radius r is a circle of radius r wherever it lies, so a limb
 swept by balls (the figure's tapered capsules) draws as the capsule of its projected
 ends. Pure geometry: drawing is pictograms.py's, format and checks pose.py's.
