@@ -17,6 +17,7 @@ import io
 import logging
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,7 +103,7 @@ def start_worker(settings: Settings, in_worker: bool = True) -> None:
         # happens, and stops the workers with SIGTERM, which unwinds the row being drawn
         # (its temporary file is removed) and ends the process.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _stop_worker)
+        _stop_on_sigterm()
         _watch_parent(os.getppid())
     _settings = settings
     load_library(settings.data_dirs)
@@ -115,8 +116,26 @@ class _WorkerStopped(SystemExit):
     """SIGTERM in a worker: unwinds the row being drawn, then ends the process."""
 
 
+def _stop_on_sigterm() -> None:
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGALRM, _stop_worker)  # a stop sent again (below)
+    sys.unraisablehook = _stop_again_if_swallowed
+
+
 def _stop_worker(signum, frame):
     raise _WorkerStopped(1)
+
+
+def _stop_again_if_swallowed(unraisable) -> None:
+    """A SIGTERM that lands inside a callback Python cannot raise from (an import lock's
+    weakref callback while a worker is still importing, under load) would be printed as
+    "Exception ignored" with a traceback, and the worker would go on. Send it again: the
+    handler then raises where the row being drawn can unwind. Sent from a timer, 10 ms on:
+    a signal sent from here would be handled inside this hook, which cannot raise either."""
+    if isinstance(unraisable.exc_value, _WorkerStopped):
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 PARENT_CHECK_SECONDS = 0.5

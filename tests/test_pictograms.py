@@ -88,6 +88,7 @@ def test_pictogram_raises_a_clear_data_error():
     (lambda p: p.update(props=[{"wall": "left"}]), "pose.props.wall: must be an x"),
     (lambda p: p.update(arrow={"at": "elbw"}), "'elbw' is not a joint"),
     (lambda p: p.update(turned=["arm"]), "pose.turned: must be a list of leg, leg_far"),
+    (lambda p: p.update(flat=["foot"]), "pose.flat: must be a list of hand, hand_far"),
     (lambda p: p["start"].update(knee=[120, 10]), "outside the picture"),
     (lambda p: p["start"].update(knee="bent"), "[x, y]"),
     (lambda p: p["start"].update(elbw=[1, 1]), "unknown joint"),
@@ -506,7 +507,7 @@ def _inside(pt, poly) -> bool:
 def _covered(pose: dict, phase: str, pt) -> bool:
     from handout.render.pictograms import FULL, body_layers
     layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL,
-                         flat_front=bool(pose.get("hollow")))
+                         flat_front=bool(pose.get("hollow")), flat=pose.get("flat") or ())
     return any(_inside(pt, shape) for layer in layers for shape in layer.shapes)
 
 
@@ -534,49 +535,110 @@ def _hollow_gap(pose: dict, phase: str) -> list:
     return hollow_shade(joints, front_side(joints, pose["face"]))
 
 
-def test_pelvic_tilt_shows_a_gap_under_the_back_that_closes():
-    """Start: air between the small of the back and the mat, no arm in front of it, high
-    enough to see at a handout's 54 mm (round 8 missed a 3-unit one) but small, as a
-    resting back has (round 14 read a 5-unit one as "arch"); end: the back on the mat.
-    The buttocks stay down in both, at the same height."""
+def _arm_shapes(pose: dict, phase: str, far: str = "") -> list:
+    """An arm's shapes as the picture draws it: the upper arm, the forearm, the hand's."""
+    from handout.render.pictograms import FULL, body_layers
+    layers = body_layers(pose[phase], pose.get("face"), pose.get("view", "side"), FULL,
+                         flat_front=bool(pose.get("hollow")), flat=pose.get("flat") or ())
+    wrist = tuple(pose[phase]["wrist" + far])
+    return next(la for la in layers if len(la.shapes) > 2 and any(
+        _dist(wrist, pt) < 1.2 for pt in la.shapes[1])).shapes
+
+
+def _hand(pose: dict, phase: str, far: str = "") -> list:
+    """The points of a hand's outline."""
+    return [pt for shape in _arm_shapes(pose, phase, far)[2:] for pt in shape]
+
+
+def _hand_top(pose: dict, phase: str, x: float) -> float:
+    """The top of the near hand's outline over x."""
+    return max(y for px, y in _hand(pose, phase) if abs(px - x) < 0.6)
+
+
+def test_pelvic_tilt_hand_lies_under_the_back_with_a_gap_above_it_that_closes():
+    """Five blind rounds could not tell what to do ("push your stomach down", "hold your
+    breath"): the cue physios teach, one hand slid palm down under the small of the back.
+    In both panels the near hand lies flat on the mat (thin, long enough to read as a hand
+    at 54 mm) under the small of the back, nearer the hips than the shoulders. Start:
+    plain air between the back and the hand, nothing in front of it; end: the back down on
+    the hand, no space. The buttocks stay on the mat in both, at the same height; the
+    shoulders and ribs too (not a bridge); the other hand rests on the tummy."""
     pose = pose_of("pelvic-tilt")
     start, end = pose["start"], pose["end"]
-    waist_x = start["back"][0]
-    column = [(waist_x, y / 10) for y in range(3, 31)]  # 0.3 to 3.0 above the floor
-    assert not any(_covered(pose, "start", pt) for pt in column)
-    assert all(_covered(pose, "end", pt) for pt in column[:15])
+    assert "hand" in pose["flat"]
     for phase in ("start", "end"):
+        hx0, hy0, hx1, hy1 = bbox(_hand(pose, phase))
+        assert abs(hy0) < 0.15 and hy1 < 2.0  # flat on the mat, palm down
+        assert (hx1 - hx0) * mm_per_unit(pose, 54 * mm) > 4.5  # a hand, not a dot
+        middle = (hx0 + hx1) / 2
+        assert pose[phase]["shoulder"][0] < hx0 and hx1 < pose[phase]["hip"][0]
+        assert abs(middle - pose[phase]["hip"][0]) < abs(middle - pose[phase]["shoulder"][0])
         assert _covered(pose, phase, (pose[phase]["hip"][0], 0.3))  # hips down
+        assert _covered(pose, phase, (pose[phase]["shoulder"][0] + 1, 0.6))  # ribs down
     assert start["hip"] == end["hip"]  # not a bridge: the hips' height the same
-    # Under the small of the back (nearer the hips than the shoulders), not a bridge: the
-    # shoulders and ribs stay on the mat.
+    x = (bbox(_hand(pose, "start"))[0] + bbox(_hand(pose, "start"))[2]) / 2
+    top = _hand_top(pose, "start", x)
+    above = [(x, top + 0.4 + y / 10) for y in range(0, 21)]  # 0.4 to 2.4 over the hand
+    assert not any(_covered(pose, "start", pt) for pt in above)  # air over the hand
+    top = _hand_top(pose, "end", x)
+    assert all(_covered(pose, "end", (x, top + y / 10)) for y in range(-3, 31))  # none
     gap = _hollow_gap(pose, "start")
     gx0, _, gx1, gy1 = bbox(gap)
-    assert 2.5 < gy1 * mm_per_unit(pose, 54 * mm) < 3.2  # 2.5 to 3.2 mm of white at 54 mm
-    assert gx1 - gx0 > 10
-    assert _dist(((gx0 + gx1) / 2, 0), (start["hip"][0], 0)) < \
-        _dist(((gx0 + gx1) / 2, 0), (start["shoulder"][0], 0))
-    assert _covered(pose, "start", (start["shoulder"][0] + 1, 0.6))
+    peak = max(gap, key=lambda pt: pt[1])[0]
+    white = (gy1 - _hand_top(pose, "start", peak)) * mm_per_unit(pose, 54 * mm)
+    assert 2.2 < white < 3.8  # mm of white over the hand at 54 mm: plain to see, not an arch
+    assert gx1 - gx0 > 8
     assert not _hollow_gap(pose, "end")
-    # nothing in front of it (an arm lying there hid half of it): all of it from the ribs
-    # to the buttock is air, to within 0.4 of its edge
+    # nothing else in front of it: all of it above the hand, from the ribs to the buttock,
+    # is air, to within 0.4 of its edge
     from handout.render.pictograms import PELVIS_R
+    arm = _arm_shapes(pose, "start")  # the hand and forearm lie in front of it on purpose
     inner = [(x / 2, y / 5) for x in range(int(gx0 * 2), int(gx1 * 2) + 1)
              for y in range(1, int(gy1 * 5))]
     inner = [pt for pt in inner if _inside(pt, gap) and _dist(pt, start["hip"]) > PELVIS_R + 0.1
              and all(_inside((pt[0] + dx, pt[1] + dy), gap)
-                     for dx, dy in ((0.4, 0), (-0.4, 0), (0, 0.4)))]
-    assert len(inner) > 50 and not any(_covered(pose, "start", pt) for pt in inner)
+                     for dx, dy in ((0.4, 0), (-0.4, 0), (0, 0.4), (0, -0.4)))
+             and not any(_inside((pt[0] + dx, pt[1] + dy), shape) for shape in arm
+                         for dx, dy in ((0, 0), (0, -0.4), (0.4, 0), (-0.4, 0)))]
+    assert len(inner) > 40 and not any(_covered(pose, "start", pt) for pt in inner)
+    # the other hand on the tummy: its underside on the belly's line, in both panels
+    from handout.render.pictograms import hollow_edges
+    from handout.render.pose import front_side
+    for phase in ("start", "end"):
+        j = {k: tuple(v) for k, v in pose[phase].items()}
+        side = front_side(j, pose["face"])
+        belly = hollow_edges(j, side)[0 if side > 0 else 1]
+        wx = j["wrist_far"][0] + 1.5
+        low = min(y for px, y in _hand(pose, phase, "_far") if abs(px - wx) < 1.2)
+        belly_y = min(belly, key=lambda p: abs(p[0] - wx))[1]
+        assert -0.3 < low - belly_y < 0.8, phase
 
 
-def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_pelvis_rocking():
+def test_a_flat_hand_shows_its_fingers():
+    """`flat: [hand]` draws the hand lying flat, palm down, thin, its tip a row of
+    fingertips parted by dark lines (a thick round-ended mitten there reads as a block).
+    Without it, a hand is the mitten."""
+    from handout.render.pictograms import FULL, body_layers
+    pose = pose_of("pelvic-tilt")
+    layers = body_layers(pose["start"], "up", "side", FULL, flat=("hand",))
+    arm = layers[-1]
+    assert len(arm.shapes) >= 2 + 4  # the palm and at least three fingers
+    assert sum(1 for _, colour in arm.marks if colour == FULL.edge) >= 2  # finger lines
+    mitten = body_layers(pose["start"], "up", "side", FULL)[-1]
+    assert not mitten.marks and len(mitten.shapes) == 5
+    hx0, hy0, hx1, hy1 = bbox([pt for shape in arm.shapes[2:] for pt in shape])
+    mx0, my0, mx1, my1 = bbox([pt for shape in mitten.shapes[2:] for pt in shape])
+    assert hy1 - hy0 < my1 - my0 and hx1 - hx0 > mx1 - mx0  # thinner and longer
+
+
+def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_tummy_drawn_in():
     """Round 7's blind check: the close-up without head or feet was hard to see as a
     person lying down, and the hatched hollow read as a cushion under the back; round 8
     missed the hollow left white and small; a later one read a grey wedge in it as a rolled
     towel. The whole body, the head on a pillow, the feet flat; nothing in the gap but
-    white (kept as a shape so nothing shows through it), in the first panel only; the
-    tummy drawn in at the end. The arrow: see the next test."""
-    from handout.render.pictograms import HOLLOW, _arrow_path, build_scene, hollow_edges
+    white (kept as a shape so nothing shows through it) over the hand, in the first panel
+    only; the tummy drawn in at the end. The arrow: see the next test."""
+    from handout.render.pictograms import HOLLOW, build_scene, hollow_edges
     from handout.render.pose import front_side
     pose = pose_of("pelvic-tilt")
     assert "crop" not in pose and "pillow" in [name for name, _ in prop_list(pose)]
@@ -589,14 +651,19 @@ def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_pelvis_rocking()
     assert len(shades[0]) == 1 and not shades[1]
     assert HOLLOW.red == HOLLOW.green == HOLLOW.blue == 1  # white: air, not a towel
     assert not start_panel.lines[1:]  # only the floor line: no hatching
-    # The gap shows white in the printed picture, under the small of the back (the
-    # panel's shapes are in the picture's coordinates).
+    # The gap shows white in the printed picture, between the hand and the small of the
+    # back (the panel's shapes are in the picture's coordinates).
     drawing = pictogram(pose, 54 * mm)
     image, k = grey_image(drawing), drawing.contents[0].transform
-    gx0, gy0, gx1, gy1 = bbox(shades[0][0])
-    px = round((k[0] * (gx0 + gx1) / 2 + k[4]) * 2)  # grey_image renders at scale 2
+    gap = shades[0][0]
+    peak_x, peak_y = max(gap, key=lambda pt: pt[1])
+    # the hand's top there, in the panel's coordinates (the panel is the pose moved)
+    dy = max(y for _, y in gap) - max(y for _, y in _hollow_gap(pose, "start"))
+    dx = peak_x - max(_hollow_gap(pose, "start"), key=lambda pt: pt[1])[0]
+    hand_top = _hand_top(pose, "start", peak_x - dx) + dy
+    px = round((k[0] * peak_x + k[4]) * 2)  # grey_image renders at scale 2
     for f in (0.35, 0.65):
-        py = round(image.height - (k[3] * (gy0 + f * (gy1 - gy0)) + k[5]) * 2)
+        py = round(image.height - (k[3] * (hand_top + f * (peak_y - hand_top)) + k[5]) * 2)
         assert image.getpixel((px, py)) > 245, f
     end = pose["end"]
     side = front_side({j: tuple(v) for j, v in end.items()}, pose["face"])
@@ -606,14 +673,13 @@ def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_pelvis_rocking()
     assert min(a[1] - b[1] for a, b in zip(front, straight)) < -0.3  # the tummy drawn in
 
 
-def test_pelvic_tilt_arrow_draws_the_tummy_in_and_nothing_lies_under_the_back():
+def test_pelvic_tilt_arrow_presses_the_lower_back_onto_the_hand():
     """Rounds 11 and 12 read a curved arrow at the hip, then at the bottom, as "lift your
-    bottom" (a bridge); round 13 a down arrow by the hands as "push your tummy down with
-    your hands"; round 14 found nothing showing the tummy tightening, and read a bold bar
-    under the flat back as a towel. One short straight arrow, in panel 2 only, down onto
-    the belly (the tummy drawing in towards the spine), clear of the hip and of the hands;
-    nothing drawn under the back in either panel: in print the mat under the small of the
-    back is only the mat's own light grey, no black bar."""
+    bottom" (a bridge); rounds 13 to 17 read a down arrow on the belly as "push your
+    tummy down (with your hands)" or "hold your breath". One short straight arrow, in
+    panel 2 only, down through the waist to where the lower back meets the hand: it
+    starts inside the body, well below the belly's line (not on the belly), clear of the
+    hand on the tummy and of the hip."""
     from handout.render.pictograms import _arrow_path, build_scene, hollow_edges
     from handout.render.pose import front_side
     pose = pose_of("pelvic-tilt")
@@ -623,25 +689,18 @@ def test_pelvic_tilt_arrow_draws_the_tummy_in_and_nothing_lies_under_the_back():
     end = pose["end"]
     (fx, fy), (tx, ty) = pts[0], pts[-1]
     assert not both and fy - ty > 3 and abs(fx - tx) < 0.5  # straight down
-    assert _dist(pts[-1], end["hip"]) > 5  # not at the hip or bottom
-    assert end["shoulder"][0] < tx < end["hip"][0]
-    assert not _covered(pose, "end", (fx, fy))  # from above the body...
+    assert _dist(pts[-1], end["hip"]) > 4  # not at the hip or bottom
+    hx0, _, hx1, _ = bbox(_hand(pose, "end"))
+    assert hx0 + 0.5 < tx < hx1 - 0.5  # over the hand...
+    assert 0 <= ty - _hand_top(pose, "end", tx) < 0.8  # ...its tip where the back meets it
+    assert _covered(pose, "end", (fx, fy))  # from inside the body...
     side = front_side({j: tuple(v) for j, v in end.items()}, pose["face"])
     belly = hollow_edges(end, side)[0 if side > 0 else 1]
-    belly_y = min(belly, key=lambda p: abs(p[0] - tx))[1]
-    assert abs(ty - belly_y) < 1.5  # ...its tip on the belly's line
-    for hand in ("wrist", "hand"):
-        assert min(_dist(end[hand], p) for p in pts) > 6, hand
+    belly_y = min(belly, key=lambda p: abs(p[0] - fx))[1]
+    assert belly_y - fy > 1  # ...not on the belly
+    assert min(_dist(a, b) for a in pts for b in _hand(pose, "end", "_far")) > 1.0
     start_panel, end_panel = build_scene(pose).parts
     assert not start_panel.over and not end_panel.over and not start_panel.arrows
-    # in print: no black along the mat under the small of the back in panel 2
-    drawing = pictogram(pose, 54 * mm)
-    image, k = grey_image(drawing), drawing.contents[0].transform
-    x0, y0, x1, y1 = bbox(next(pts for pts, *_ in end_panel.behind))  # the mat
-    bx = [round((k[0] * x + k[4]) * 2) for x in (tx - 3, tx + 3)]
-    by = round(image.height - (k[3] * (y1 + 0.4) + k[5]) * 2)
-    row = [image.getpixel((x, by)) for x in range(bx[0], bx[1])]
-    assert sum(1 for v in row if v < 60) / len(row) < 0.2
 
 
 def bbox(points):

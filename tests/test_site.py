@@ -65,8 +65,7 @@ def test_the_animation_draws_a_hollow_back_as_the_printed_picture_does():
     start, end = animate(stretch).frames[0], stretch.pose["end"]
     half = dict((name, width) for name, _, _, width in BODY)["trunk-low"] / 2
     raw = stretch.pose["start"]["back"][1]
-    # air under the small of the back (small, as a resting back has: round 14 read a
-    # larger gap as "arch")
+    # air under the small of the back (a natural arch, over the hand slid under it)
     assert start["back"][1] - half > 1.5
     assert start["back"][1] < raw - 0.5  # not the whole trunk bowed up to `back`
     ends = [f for f in animate(stretch).frames if f["back"][1] < 4]

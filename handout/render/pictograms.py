@@ -195,16 +195,17 @@ def bbox(points) -> tuple[float, float, float, float]:
 # --------------------------------------------------------------------------- the body
 
 def body_layers(j: dict, face: str, view: str, ink: Ink, turned=(),
-                flat_front: bool = False) -> list[Layer]:
+                flat_front: bool = False, flat=()) -> list[Layer]:
     """The figure for one phase, back to front. A near leg in `turned` (a figure-4's
     crossing leg, its knee out towards us) is a shade darker, as from the feet.
     flat_front: the back's line bows through `back` but the belly's stays straight (a
-    hollow under the lower back, not a big belly)."""
+    hollow under the lower back, not a big belly). flat: the hands (hand, hand_far) lying
+    flat, palm down."""
     p = {k: tuple(v) for k, v in j.items()}
     s = front_side(p, face) if view in SIDEWAYS else 1
-    far_arm = _arm(p, "_far", ink) if "elbow_far" in p else None
+    far_arm = _arm(p, "_far", ink, "hand_far" in flat) if "elbow_far" in p else None
     far_leg = _leg(p, "_far", s, view, ink, "leg_far" in turned) if "knee_far" in p else None
-    near_arm = _arm(p, "", ink)
+    near_arm = _arm(p, "", ink, "hand" in flat)
     near_leg = _leg(p, "", s, view, ink, "leg" in turned)
     if far_leg and (view == "feet" or "leg" in turned):  # the legs cross: the near one a
         near_leg.ink = replace(ink, fill=_darker(ink.fill))  # shade darker, told apart
@@ -404,15 +405,19 @@ def _head(p: dict, face: str, view: str, s: int, ink: Ink) -> Layer:
     return layer
 
 
-def _arm(p: dict, far: str, ink: Ink) -> Layer:
+def _arm(p: dict, far: str, ink: Ink, flat: bool = False) -> Layer:
     shoulder = p.get("shoulder" + far, p["shoulder"])
     elbow, wrist = p["elbow" + far], p.get("wrist" + far)
-    shapes = [capsule(shoulder, UPPER_ARM_R, elbow, ELBOW_R)]
+    shapes, marks = [capsule(shoulder, UPPER_ARM_R, elbow, ELBOW_R)], []
     if wrist:
         shapes.append(capsule(elbow, ELBOW_R, wrist, WRIST_R))
         tip = p.get("hand" + far) or add(wrist, norm(sub(wrist, elbow)), HAND_LEN)
-        shapes += _mitten(wrist, norm(sub(tip, wrist)), norm(sub(wrist, elbow)))
-    return Layer(ink, shapes)
+        if flat:
+            hand, marks = _flat_hand(wrist, norm(sub(tip, wrist)), ink)
+            shapes += hand
+        else:
+            shapes += _mitten(wrist, norm(sub(tip, wrist)), norm(sub(wrist, elbow)))
+    return Layer(ink, shapes, marks)
 
 
 def _mitten(wrist, along, forearm) -> list:
@@ -426,6 +431,39 @@ def _mitten(wrist, along, forearm) -> list:
     return [capsule(wrist, WRIST_R * 1.05, palm_mid, PALM_R, 8),
             capsule(palm_mid, PALM_R, tip, PALM_R * 0.95, 8),
             capsule(thumb_from, THUMB_R, thumb_to, THUMB_R * 0.9, 6)]
+
+
+FLAT_HAND_LEN = 6.6  # a flat hand drawn a little large, so its fingers read at 54 mm
+# Its fingers, seen a little from above: (height of the finger's middle above the palm's
+# underside, its radius, where it ends along the hand): one over another, the lower ones
+# longer, so the tip is a row of fingertips, not a round stump.
+FINGERS = ((0.4, 0.38, 1.0), (0.92, 0.33, 0.92), (1.36, 0.28, 0.82))
+
+
+def _flat_hand(wrist, along, ink: Ink) -> tuple[list, list]:
+    """A hand lying flat, palm down (slid under the back), from the side: its underside
+    level with the wrist's, the back of the hand a low dome from the wrist to the knuckles,
+    the fingers beyond it one over another, parted by thin lines, so it reads as a hand
+    at a handout's size (a thick mitten there read as a block). Shapes and marks."""
+    up = rot(along, 1) if rot(along, 1)[1] >= 0 else rot(along, -1)
+    base = add(wrist, up, -WRIST_R)  # the underside, under the wrist
+
+    def at(u, v):
+        return add(add(base, along, u), up, v)
+
+    knuckle = FLAT_HAND_LEN * 0.45
+    shapes = [capsule(at(0, WRIST_R), WRIST_R, at(knuckle, 0.8), 0.8, 8)]
+    marks = []
+    for v, r, reach in FINGERS:
+        shapes.append(capsule(at(knuckle - 0.5, v), r, at(FLAT_HAND_LEN * reach - r, v), r, 6))
+    for (v0, r0, reach0), (v1, r1, _) in zip(FINGERS, FINGERS[1:]):
+        # the line between two fingers, from the knuckles to the shorter one's tip
+        mid = (v0 + r0 + v1 - r1) / 2
+        end = FLAT_HAND_LEN * min(reach0, 1.0) - 2 * max(r0, r1)
+        line = [at(knuckle + 0.3, mid - 0.09), at(end, mid - 0.09), at(end, mid + 0.09),
+                at(knuckle + 0.3, mid + 0.09)]
+        marks.append((line, ink.edge))
+    return shapes, marks
 
 
 def cross_z(a, b) -> float:
@@ -715,7 +753,7 @@ def _phase_scene(pose: dict, joints: dict, ink: Ink) -> Scene:
         return Scene(layers=three_quarter_layers(joints, face, ink, pose.get("turned") or (),
                                                  projection.camera_of(pose)))
     scene = Scene(layers=body_layers(joints, face, view, ink, pose.get("turned") or (),
-                                     bool(pose.get("hollow"))))
+                                     bool(pose.get("hollow")), pose.get("flat") or ()))
     if pose.get("hollow") and view in SIDEWAYS:
         p = {k: tuple(v) for k, v in joints.items()}
         s = front_side(p, face)

@@ -38,7 +38,7 @@ PANELS = ("across", "down")
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
-        "arrow", "chair", "crop", "hollow", "camera", "panels")
+        "arrow", "chair", "crop", "hollow", "camera", "flat", "panels")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
@@ -57,6 +57,9 @@ KNEE_BACK_MAX = 10      # a knee bending forwards (straighter than straight)
 # anywhere. A leg turned out at the hip (the crossed leg of a figure-4) likewise: name it
 # in `turned: [leg]` (or leg_far) and its knee is not checked.
 LEGS = {"leg": ("knee", "ankle"), "leg_far": ("knee_far", "ankle_far")}
+# `flat: [hand]`: a hand lying flat, palm down (slid under the back in pelvic tilt), drawn
+# thin with its fingers, not as a mitten.
+HANDS = ("hand", "hand_far")
 
 
 # --------------------------------------------------------------------------- geometry
@@ -201,6 +204,10 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
         problems.append(problem("pose.turned", f"must be a list of {', '.join(LEGS)}, not "
                                 f"{turned!r}", where(pose, "turned")))
         turned = []
+    flat = pose.get("flat") or []
+    if not isinstance(flat, list) or any(h not in HANDS for h in flat):
+        problems.append(problem("pose.flat", f"must be a list of {', '.join(HANDS)}, not "
+                                f"{flat!r}", where(pose, "flat")))
     if pose.get("view", "side") in SIDEWAYS + THREE_D:
         for phase, joints in phases(pose):
             problems += _limit_problems(pose, joints, turned, phase,
