@@ -870,7 +870,8 @@ def _apart(pose: dict, named) -> Scene:
     down_gap = GAP_STACKED_3D if pose.get("view") in THREE_D else GAP
     down_w, down_h = max(widths), sum(heights) + down_gap * (len(parts) - 1)
     tall = BOX_W * _max_aspect(pose)  # the way that draws them larger in the tallest picture
-    across = min(BOX_W / across_w, tall / across_h) >= min(BOX_W / down_w, tall / down_h)
+    across = pose.get("panels") == "across" or (pose.get("panels") != "down" and min(
+        BOX_W / across_w, tall / across_h) >= min(BOX_W / down_w, tall / down_h))
     scene = Scene()
     at = 0.0
     for i, (part, box) in enumerate(zip(parts, boxes)):

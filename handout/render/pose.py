@@ -32,10 +32,13 @@ SIDEWAYS = ("side", "oblique")  # views in the body's own plane: joint limits ch
 # Which way the chest and face look; without it, the front is where the knees point.
 FACES = {"up": (0.0, 1.0), "down": (0.0, -1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 SHOWS = ("together", "apart")  # overlaid (start pale, end dark) or side by side
+# How an apart picture's panels stand (default: whichever draws them larger): `across`
+# keeps a picture short where a page has little height (the figure-4 from the feet end)
+PANELS = ("across", "down")
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
-        "arrow", "chair", "crop", "hollow", "camera", "flat")
+        "arrow", "chair", "crop", "hollow", "camera", "flat", "panels")
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
@@ -156,8 +159,8 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
     problems = [problem(f"pose.{k}", f"unknown key (allowed: {', '.join(KEYS)})",
                         where(pose, k)) for k in pose if k not in KEYS]
     for key, allowed in (("ground", GROUNDS), ("view", VIEWS), ("face", tuple(FACES)),
-                         ("show", SHOWS)):
-        if key == "face" and key not in pose:
+                         ("show", SHOWS), ("panels", PANELS)):
+        if key in ("face", "panels") and key not in pose:
             continue
         value = pose.get(key, allowed[0])  # the first is the default
         if value not in allowed:

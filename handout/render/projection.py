@@ -6,7 +6,8 @@ towards the viewer (0 down the body's middle). The camera is turned from the sid
 towards the feet end and tilted down, as exercise libraries draw a body lying on a mat,
 so a knee that rises or tips to one side shows its depth; a pose may choose its own
 (`camera: {turn, tilt}`: knee rolls from the feet end, low, the figure-4 from the
-side); turned FEET_END_TURN or more, the camera stands at the feet end.
+feet end, a little from the side); turned FEET_END_TURN or more, the camera stands at
+the feet end.
 Orthographic: a ball of radius r is a circle of radius r wherever it lies, so a limb
 swept by balls (the figure's tapered capsules) draws as the capsule of its projected
 ends. Pure geometry: drawing is pictograms.py's, format and checks pose.py's.
