@@ -53,12 +53,14 @@ ONE_UNIT = {"tests/test_site.py": "site", "tests/test_site_browser.py": "site",
             "tests/test_batch.py": "batch", "tests/test_cards.py": "cards",
             "tests/test_make.py": "make", "tests/test_plan.py": "plan",
             "tests/test_reference.py": "reference", "tests/test_precedence.py": "precedence",
-            "tests/test_readability.py": "readability"}  # textstat's word list: 0.8 s a process
+            "tests/test_readability.py": "readability",
+            "tests/test_disk_cache.py": "disk cache"}  # one first make, copied  # textstat's word list: 0.8 s a process
 ONE_UNIT_A_CASE = {"tests/test_page_quality.py"}  # the tests of one parameter set together
 # The order the units start in (collection order, below): files of tests that take seconds
 # first, so that the run ends on small tests that even out the two workers, not one worker
 # finishing a browser test while the other idles.
 SLOW_FIRST = ("test_site_browser", "test_site", "test_site_failed_write", "test_batch",
+              "test_disk_cache",
               "test_fuzz", "test_qr", "test_hostile_io", "test_cards", "test_page_quality",
               "test_show_yaml", "test_reference", "test_make", "test_plan", "test_precedence",
               "test_startup", "test_lazy_fonts", "test_picture_cache", "test_atomic_writes",

@@ -6,6 +6,7 @@ cache that is damaged or cannot be written is never an error."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -39,22 +40,38 @@ def _make(out: Path, cache: Path | str, *args) -> bool:
     return proc.stderr.strip().splitlines()[-1] == "svglib imported: True"
 
 
+@pytest.fixture(scope="module")
+def first_make(tmp_path_factory):
+    """One first make of the example from an empty cache, for every test here that starts
+    with one (a cold process drawing every view: 2 to 3 s): (its folder, whether it
+    imported svglib). Tests work on a copy of its cache (filled_cache)."""
+    base = tmp_path_factory.mktemp("first-make")
+    return base, _make(base / "first.pdf", base / "cache")
+
+
+def filled_cache(first_make, tmp_path: Path) -> Path:
+    """A copy of the first make's cache folder (modes kept) and its PDF as first.pdf."""
+    base, _ = first_make
+    shutil.copytree(base / "cache", tmp_path / "cache")
+    shutil.copy2(base / "first.pdf", tmp_path / "first.pdf")
+    return tmp_path / "cache"
+
+
 def _entries(cache: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((cache / "handout").iterdir())}
 
 
-def test_a_second_make_reads_the_cache_and_prints_the_same_bytes(tmp_path):
-    cache = tmp_path / "cache"
-    assert _make(tmp_path / "first.pdf", cache)  # nothing cached: views and logo parsed
+def test_a_second_make_reads_the_cache_and_prints_the_same_bytes(tmp_path, first_make):
+    assert first_make[1]  # nothing cached: views and logo parsed
+    cache = filled_cache(first_make, tmp_path)
     kinds = {name.split("-")[0] for name in _entries(cache)}
     assert {"library", "view", "svg", "drawing"} <= kinds
     assert not _make(tmp_path / "second.pdf", cache)  # all from the cache
     assert (tmp_path / "second.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
 
 
-def test_the_cache_folder_is_the_users_alone(tmp_path):
-    cache = tmp_path / "cache"
-    _make(tmp_path / "out.pdf", cache)
+def test_the_cache_folder_is_the_users_alone(first_make):
+    cache = first_make[0] / "cache"  # as the first make left it
     assert stat.S_IMODE((cache / "handout").stat().st_mode) == 0o700
 
 
@@ -117,10 +134,9 @@ def test_a_changed_view_is_drawn_afresh(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_a_damaged_cache_file_is_ignored_and_written_again(tmp_path, damage):
-    cache = tmp_path / "cache"
+def test_a_damaged_cache_file_is_ignored_and_written_again(tmp_path, damage, first_make):
+    cache = filled_cache(first_make, tmp_path)
     first = tmp_path / "first.pdf"
-    _make(first, cache)
     good = _entries(cache)
     for name, data in good.items():
         spoilt = {"garbage": b"not a cache file\n" * 10, "truncated": data[:len(data) // 2],
@@ -186,9 +202,8 @@ def test_a_file_read_from_the_cache_is_still_an_input_never_an_output(tmp_path):
     assert view.read_bytes() == before
 
 
-def test_validate_checks_every_view_afresh_with_the_cache_full(tmp_path):
-    cache = tmp_path / "cache"
-    _make(tmp_path / "out.pdf", cache)
+def test_validate_checks_every_view_afresh_with_the_cache_full(tmp_path, first_make):
+    cache = filled_cache(first_make, tmp_path)
     assert not _make(tmp_path / "again.pdf", cache)  # the cache is full ...
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     proc = subprocess.run([sys.executable, "-c", CHILD, "validate"], capture_output=True,
@@ -223,14 +238,13 @@ def test_an_svg_logo_holding_a_picture_prints_it_on_every_run(tmp_path):
     assert outs[0] == outs[1] and b"/Image" in outs[0]
 
 
-def test_a_cached_make_asks_no_package_metadata_and_draws_no_pictogram(tmp_path):
+def test_a_cached_make_asks_no_package_metadata_and_draws_no_pictogram(tmp_path, first_make):
     """With the cache full, the brand's font family's files come from it: neither fontpkg
     (which scans every installed package's entry points) nor importlib.metadata (the
     version is a constant in handout/_version.py) is imported; nor the pictogram code (the
     stretch pictures come drawn from the cache), nor PyYAML (the client, brand and template
     files, read again, are the texts it parsed last time)."""
-    cache = tmp_path / "cache"
-    _make(tmp_path / "first.pdf", cache)
+    cache = filled_cache(first_make, tmp_path)
     child = ("import atexit, sys\n"
              "atexit.register(lambda: print('imported:', sorted(m for m in ('fontpkg',"
              " 'importlib.metadata', 'handout.render.pictograms', 'handout.render.pose', 'yaml')"
