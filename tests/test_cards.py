@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable
 from handout.api import prepare, render
 from handout.errors import InputError
 from handout.library import load_library
-from handout.render import cards as card_module
+from handout.render import cards as card_module, flow
 from handout.render.cards import (
     FLOOR_PT, MARK_GAP, MARK_LEN, PADDING, CardSheet, card_client, make_cards, sentences,
 )
@@ -194,14 +194,18 @@ def test_no_card_is_set_below_the_floor_or_runs_off(paper, large):
 
 @pytest.mark.parametrize("large", [False, True])
 def test_each_card_is_set_the_same_without_the_shared_paragraphs_and_pictures(monkeypatch, large):
-    """A card tries about 8 layouts; inside flow.sharing() equal paragraphs share one parse
-    and line breaking and each picture size is made once. Without it (every paragraph and
-    picture made afresh, as before) every card must choose the same layout, and the file
-    must be the same byte for byte."""
+    """A card tries about 8 layouts; inside flow.sharing() each picture size and scaled
+    style set is made once, and equal paragraphs share one parse and line breaking (kept
+    for the process, flow.Para). Without them (every paragraph and picture made afresh, as
+    before) every card must choose the same layout, and the file must be the same byte for
+    byte."""
     library = load_library()
     client = all_items_client(library, large_print=large)
     shared_pdf, shared_sheets = lay_out(client, brand=BRAND)
     monkeypatch.setattr(card_module, "sharing", contextlib.nullcontext)
+    monkeypatch.setattr(flow, "KEPT_PARAGRAPHS", 0)  # each kept entry dropped at once
+    monkeypatch.setattr(flow, "_PARSED", type(flow._PARSED)())
+    monkeypatch.setattr(flow, "_LINES", type(flow._LINES)())
     fresh_pdf, fresh_sheets = lay_out(client, brand=BRAND)
     shared_fits = [fit for sheet in shared_sheets for fit in sheet.fits]
     assert shared_fits == [fit for sheet in fresh_sheets for fit in sheet.fits]

@@ -1,6 +1,7 @@
 """A handout's paragraphs are broken into lines once for each width they are measured at
-(flow.Para): the cards measure their words several times while they look for room, and the
-lines must be the same as a fresh paragraph's at the width it is drawn at."""
+(flow.Para): the cards measure their words several times while they look for room, and a
+batch prints the same steps for many clients; the lines must be the same as a fresh
+paragraph's at the width it is drawn at, whichever document first broke them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from reportlab.platypus import Paragraph, paragraph
 
 from handout.api import prepare, render
 from handout.client import load_client
+from handout.render import flow
 from handout.render.flow import Para
 
 from pdfcheck import page_texts
@@ -88,3 +90,26 @@ def test_a_paragraph_split_after_a_failed_split_keeps_every_line():
     rest.wrap(150, 1000)
     assert len(_lines(first)) == 5
     assert _lines(first) + _lines(rest) == whole
+
+
+def test_lines_kept_from_other_documents_print_the_same_bytes(monkeypatch):
+    """The example's handout made after other documents filled the process's paragraphs
+    (its own, large print, a pregnant client's) is the same file as one made with nothing
+    kept, and a paragraph of the same words in a style of other values is broken afresh."""
+    client = load_client(EXAMPLES / "client.yaml")
+    job = prepare(client, brand=EXAMPLES / "brand.yaml")
+    render(replace(job, large_print=True), reproducible=True)
+    render(job, reproducible=True)
+    warm = render(job, reproducible=True)
+    assert len(flow._PARSED) > 50 and len(flow._LINES) > 50  # kept
+    monkeypatch.setattr(flow, "KEPT_PARAGRAPHS", 0)
+    monkeypatch.setattr(flow, "_PARSED", type(flow._PARSED)())
+    monkeypatch.setattr(flow, "_LINES", type(flow._LINES)())
+    assert render(job, reproducible=True) == warm
+    small = ParagraphStyle("t", fontName="Helvetica", fontSize=11, leading=14)
+    large = ParagraphStyle("t", fontName="Helvetica", fontSize=16, leading=20)
+    monkeypatch.setattr(flow, "KEPT_PARAGRAPHS", 100)
+    Para(TEXT, small).wrap(150, 1000)
+    kept_large, fresh_large = Para(TEXT, large), Paragraph(TEXT, large)
+    assert kept_large.wrap(150, 1000) == fresh_large.wrap(150, 1000)
+    assert _lines(kept_large) == _lines(fresh_large)
