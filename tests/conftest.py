@@ -29,7 +29,13 @@ def isolated(monkeypatch, tmp_path_factory):
     test's own tmp_path, which stays empty for it); child processes started by a test
     inherit the same environment.
     """
-    root = tmp_path_factory.mktemp("isolated")
+    isolate(monkeypatch, tmp_path_factory.mktemp("isolated"))
+
+
+def isolate(monkeypatch, root) -> None:
+    """The environment of `isolated`, in folders under root (for a module fixture too: it
+    is set up before any test's own; a child started in the checkout would import the
+    checkout's package, not the installed one)."""
     for name in ("HANDOUT_DATA", "HANDOUT_CONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)  # the config and cache folders follow HOME
     home = root / "home"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import isolate
 from pdfcheck import text
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout (the package may be installed)
@@ -46,7 +47,9 @@ def first_make(tmp_path_factory):
     with one (a cold process drawing every view: 2 to 3 s): (its folder, whether it
     imported svglib). Tests work on a copy of its cache (filled_cache)."""
     base = tmp_path_factory.mktemp("first-make")
-    return base, _make(base / "first.pdf", base / "cache")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch, base)  # as each test's own make is
+        return base, _make(base / "first.pdf", base / "cache")
 
 
 def filled_cache(first_make, tmp_path: Path) -> Path:
