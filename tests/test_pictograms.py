@@ -591,7 +591,8 @@ def test_pelvic_tilt_hand_lies_under_the_back_with_a_gap_above_it_that_closes():
     gx0, _, gx1, gy1 = bbox(gap)
     peak = max(gap, key=lambda pt: pt[1])[0]
     white = (gy1 - _hand_top(pose, "start", peak)) * mm_per_unit(pose, 54 * mm)
-    assert 2.2 < white < 3.8  # mm of white over the hand at 54 mm: plain to see, not an arch
+    assert 3.8 < white < 5.5  # mm of white over the hand at 54 mm: plainly arched (round 18
+    # found a 3 mm gap "tiny"), room for the arrow in it, not a bridge
     assert gx1 - gx0 > 8
     assert not _hollow_gap(pose, "end")
     # nothing else in front of it: all of it above the hand, from the ribs to the buttock,
@@ -665,9 +666,10 @@ def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_tummy_drawn_in()
     # the hand's top there, in the panel's coordinates (the panel is the pose moved)
     dy = max(y for _, y in gap) - max(y for _, y in _hollow_gap(pose, "start"))
     dx = peak_x - max(_hollow_gap(pose, "start"), key=lambda pt: pt[1])[0]
+    peak_x -= 1.5  # beside the peak, clear of the arrow pointing down in it
     hand_top = _hand_top(pose, "start", peak_x - dx) + dy
     px = round((k[0] * peak_x + k[4]) * 2)  # grey_image renders at scale 2
-    for f in (0.35, 0.65):
+    for f in (0.3, 0.6):
         py = round(image.height - (k[3] * (hand_top + f * (peak_y - hand_top)) + k[5]) * 2)
         assert image.getpixel((px, py)) > 245, f
     end = pose["end"]
@@ -678,34 +680,31 @@ def test_pelvic_tilt_shows_the_whole_body_the_gap_white_and_the_tummy_drawn_in()
     assert min(a[1] - b[1] for a, b in zip(front, straight)) < -0.3  # the tummy drawn in
 
 
-def test_pelvic_tilt_arrow_presses_the_lower_back_onto_the_hand():
+def test_pelvic_tilt_arrow_points_down_at_the_hand_inside_the_gap():
     """Rounds 11 and 12 read a curved arrow at the hip, then at the bottom, as "lift your
-    bottom" (a bridge); rounds 13 to 17 read a down arrow on the belly as "push your
-    tummy down (with your hands)" or "hold your breath". One short straight arrow, in
-    panel 2 only, down through the waist to where the lower back meets the hand: it
-    starts inside the body, well below the belly's line (not on the belly), clear of the
-    hand on the tummy and of the hip."""
-    from handout.render.pictograms import _arrow_path, build_scene, hollow_edges
-    from handout.render.pose import front_side
+    bottom" (a bridge); rounds 13 to 18 read a down arrow on or through the belly as "push
+    your tummy down (with your hands)" or "hold your breath". One short straight arrow, in
+    panel 1 only, wholly inside the white gap under the arched back, pointing down at the
+    hand ("the back comes down to here"): clear of the body, its tip just above the hand;
+    panel 2 (the gap closed) has none."""
+    from handout.render.pictograms import _arrow_path, build_scene
     pose = pose_of("pelvic-tilt")
     arrows = arrow_list(pose)
-    assert [a.get("phase", "end") for a in arrows] == ["end"]
+    assert [a.get("phase", "end") for a in arrows] == ["start"]
     pts, both = _arrow_path(pose, arrows[0])
-    end = pose["end"]
     (fx, fy), (tx, ty) = pts[0], pts[-1]
     assert not both and fy - ty > 3 and abs(fx - tx) < 0.5  # straight down
-    assert _dist(pts[-1], end["hip"]) > 4  # not at the hip or bottom
-    hx0, _, hx1, _ = bbox(_hand(pose, "end"))
+    gap = _hollow_gap(pose, "start")
+    for k in range(11):  # every point of it in the gap's white, none on the body
+        pt = (fx + (tx - fx) * k / 10, fy + (ty - fy) * k / 10)
+        assert _inside(pt, gap) and not _covered(pose, "start", pt), pt
+    assert max(y for px, y in gap if abs(px - fx) < 0.6) - fy > 0.8  # below the back
+    hx0, _, hx1, _ = bbox(_hand(pose, "start"))
     assert hx0 + 0.5 < tx < hx1 - 0.5  # over the hand...
-    assert 0 <= ty - _hand_top(pose, "end", tx) < 0.8  # ...its tip where the back meets it
-    assert _covered(pose, "end", (fx, fy))  # from inside the body...
-    side = front_side({j: tuple(v) for j, v in end.items()}, pose["face"])
-    belly = hollow_edges(end, side)[0 if side > 0 else 1]
-    belly_y = min(belly, key=lambda p: abs(p[0] - fx))[1]
-    assert belly_y - fy > 1  # ...not on the belly
-    assert min(_dist(a, b) for a in pts for b in _hand(pose, "end", "_far")) > 1.0
+    assert 0 < ty - _hand_top(pose, "start", tx) < 0.6  # ...its tip just above it
     start_panel, end_panel = build_scene(pose).parts
-    assert not start_panel.over and not end_panel.over and not start_panel.arrows
+    assert start_panel.arrows and not end_panel.arrows
+    assert not start_panel.over and not end_panel.over
 
 
 def bbox(points):
