@@ -14,6 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 PADDING = 6.0  # inside the frame, in points
+# A picture may be drawn this much smaller to start its card at the foot of a page rather
+# than leave the foot blank: a two-panel picture stacked (the figure-4, 70 mm tall) fits
+# there at two thirds of its size, about 37 mm wide, a pocket card's picture size.
+SHRINK_TO_START = 0.65
 GAP = 4 * mm  # between the picture and the words
 MIN_LINES = 3  # never a fragment of fewer lines than this
 SIDE_SHARE = 0.4  # large print: the most of a card's width a picture beside the words takes
@@ -145,7 +149,7 @@ class CardBox(Flowable):
             room = words_room
         elif self._figure_h > room:
             smaller = None
-            if self.figure_for and room > 0.7 * self._figure_h:
+            if self.figure_for and room > SHRINK_TO_START * self._figure_h:
                 for factor in (1.0, 0.9, 0.8, 0.7):  # its labels may take room of their own
                     smaller = self.figure_for(room * factor)
                     if smaller.wrap(self.figure_width, 10_000)[1] <= room:
