@@ -347,3 +347,61 @@ def test_a_card_that_cannot_fit_is_a_one_line_error_and_no_file(tmp_path, clinic
 def test_sentences_split_whole_sentences_only():
     assert sentences("Find it. Then press (gently). Ok e.g. like this!") == \
         ["Find it.", "Then press (gently).", "Ok e.g. like this!"]
+
+
+# -- pictures across the card ------------------------------------------------------------------
+
+def _word_boxes(page, word: str) -> list[tuple]:
+    """The boxes (left, bottom, right, top) of each run of characters spelling `word` on
+    the page, in reading order (spaces are no characters here)."""
+    chars = [c for c in page.chars if c.text.strip()]
+    spelt, word = "".join(c.text for c in chars), word.replace(" ", "")
+    found, at = [], spelt.find(word)
+    while at >= 0:
+        boxes = [c.box for c in chars[at:at + len(word)]]
+        found.append((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                      max(b[2] for b in boxes), max(b[3] for b in boxes)))
+        at = spelt.find(word, at + 1)
+    assert found, word
+    return found
+
+
+def _ink_span(pdf: bytes, box) -> float:
+    """How wide, in points, the dark pixels run inside `box` (left, bottom, right, top) on
+    the first page."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = 4
+        image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+        height = page.get_size()[1]
+    finally:
+        document.close()
+    left, bottom, right, top = box
+    columns = [x for x in range(int(left * scale), int(right * scale))
+               if any(image.getpixel((x, y)) < 128
+                      for y in range(int((height - top) * scale), int((height - bottom) * scale), 2))]
+    return (columns[-1] - columns[0]) / scale if columns else 0.0
+
+
+@pytest.mark.parametrize("stretch_id", ["knee-rolls", "pelvic-tilt"])
+def test_a_two_panel_picture_goes_across_the_card_above_the_dose(tmp_path, stretch_id):
+    """Stacked beside the dose, knee rolls' two panels were 16 mm wide: a picture of two
+    panels is drawn under the heading, its panels side by side, across most of the card,
+    with "How much:" under it (not beside it); a one-panel picture stays beside the dose."""
+    from pagecheck import measure
+
+    _, pdf_path = make(tmp_path, stretch_id, "knee-to-chest", "--brand", BRAND)
+    pdf = pdf_path.read_bytes()
+    page = measure(pdf, pixels=False)[0]
+    library = load_library()
+    sheets = lay_out(card_client(library, [stretch_id, "knee-to-chest"]), brand=BRAND)[1]
+    inner = sheets[0].cards[0][0].width - 2 * PADDING
+    name = library.stretches[stretch_id].name
+    heading, = _word_boxes(page, name)
+    dose, beside = _word_boxes(page, "How much:")  # this card's, then knee-to-chest's
+    assert dose[0] - heading[0] < 1  # the dose starts at the card's left, under the picture
+    span = _ink_span(pdf, (heading[0] - 1, dose[3] + 0.5, heading[0] + inner + 1, heading[1] - 0.5))
+    assert span > 0.65 * inner, (span / mm, inner / mm)
+    other, = _word_boxes(page, "Knee-to-chest stretch")
+    assert beside[0] - other[0] > 20 * mm  # a one-panel picture to the left of its dose

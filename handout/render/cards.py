@@ -1,7 +1,8 @@
 """Pocket cards: four framed cards a sheet (two by two), with cut marks at their corners.
 
 Each card stands on its own: a point's code, pinyin and English name (or a stretch's name),
-a small diagram or pictogram, how to find it (or how to do it), the dose and the key caution.
+a small diagram or pictogram (a stretch's two panels side by side across the card), how to
+find it (or how to do it), the dose and the key caution.
 
 Text is never squeezed below FLOOR_PT (14 pt in large print) and never runs off its card.
 A card is set at full size if it fits; otherwise its type is set a little smaller, down to
@@ -183,6 +184,10 @@ def scaled(ctx: Context, factor: float) -> Context:
 # (context at some type size, inner width, picture's largest width and height) -> flowables
 Build = Callable[[Context, float, float, float], list]
 FIGURE_STEPS = (1.0, 0.85, 0.7, 0.55, 0.45)  # a card's picture: as large as the text leaves room for
+# A two-panel picture (start and end) goes across the card under its heading, its panels side
+# by side, at least this share of the card's width: beside the dose, stacked, it shrank to
+# 16 mm; the words are shortened first ("See your handout for more"), not the picture.
+ACROSS_SMALLEST = 0.7
 
 
 def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str):
@@ -295,13 +300,24 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
 
 
 def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Build]]:
-    """A stretch card's content, fullest first: (shortened?, build)."""
+    """A stretch card's content, fullest first: (shortened?, build). A picture of two or
+    more panels is tried first across the card (its words shortened as far as they may
+    be), and only then beside the dose, stacked and small."""
     stretch: Stretch = chosen.item
     steps = list(stretch.steps)
+    across = _panels_across(stretch)
 
-    def make(trim: Trim) -> Build:
+    def make(trim: Trim, wide_picture: bool) -> Build:
         def build(ctx: Context, width: float, figure_width: float, figure_height: float) -> list:
-            figure, fw = _sized_figure(stretch_figure, stretch, ctx, figure_width, figure_height)
+            spread = wide_picture and width < WIDE
+            if spread:
+                size_step = figure_width / options.pictogram_width  # one of FIGURE_STEPS
+                share = max(size_step, ACROSS_SMALLEST)
+                figure, fw = _sized_figure(stretch_figure, across, ctx, width * share,
+                                           figure_height / size_step * share)
+            else:
+                figure, fw = _sized_figure(stretch_figure, stretch, ctx, figure_width,
+                                           figure_height)
             side = [ctx.labelled("How much:", dose_text(stretch.dose) + ".")]
             if trim.extra and stretch.how_often:
                 side.append(ctx.labelled("How often:", stretch.how_often))
@@ -318,11 +334,22 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
                                          "see your handout."))
             rest += _caution_block(ctx, chosen, trim.all_cautions)
             heading = Para(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
+            if spread:
+                return [heading, figure, Spacer(1, 1.5 * mm), *side, *rest]
             return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
-    return [(_shortened(trim, chosen), make(trim))
-            for trim in _trims(len(steps), False, bool(stretch.stop_if))]
+    trims = _trims(len(steps), False, bool(stretch.stop_if))
+    layouts = (True, False) if across else (False,)
+    return [(_shortened(trim, chosen), make(trim, wide)) for wide in layouts for trim in trims]
+
+
+def _panels_across(stretch: Stretch) -> Stretch | None:
+    """A stretch drawn in two or more panels, as the card draws it: side by side (None for
+    a one-panel picture)."""
+    if stretch.pose.get("show") != "apart":
+        return None
+    return replace(stretch, pose={**stretch.pose, "panels": "across"})
 
 
 def _shortened(trim: Trim, chosen: Chosen) -> bool:
