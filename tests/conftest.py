@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import signal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,13 @@ from handout.cli import main
 from handout.library import builtin_data_dir
 
 TESTS = Path(__file__).resolve().parent
+
+# A suite started in the background by a shell without job control (`(./.ci/run &)`,
+# `bash -c '... &'`) inherits Ctrl-C ignored, and so does every process the tests start:
+# the Ctrl-C tests' batches then go on to the end. Python's own handler, as in a terminal
+# (a program the tests start gets the default action back when it runs).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 BROKEN = TESTS / "data" / "broken"
 DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "protocols.yaml")
 
