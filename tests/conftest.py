@@ -17,6 +17,8 @@ from handout.cli import main
 from handout.library import builtin_data_dir
 
 TESTS = Path(__file__).resolve().parent
+BROKEN = TESTS / "data" / "broken"
+DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "protocols.yaml")
 
 # A suite started in the background by a shell without job control (`(./.ci/run &)`,
 # `bash -c '... &'`) inherits Ctrl-C ignored, and so does every process the tests start:
@@ -24,8 +26,6 @@ TESTS = Path(__file__).resolve().parent
 # (a program the tests start gets the default action back when it runs).
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-BROKEN = TESTS / "data" / "broken"
-DATA_FILES = ("points.yaml", "stretches.yaml", "tips.yaml", "safety.yaml", "protocols.yaml")
 
 
 @pytest.fixture(autouse=True)

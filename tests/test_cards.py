@@ -385,17 +385,15 @@ def _ink_span(pdf: bytes, box) -> float:
 
 
 @pytest.mark.parametrize("stretch_id", ["knee-rolls", "pelvic-tilt"])
-def test_a_two_panel_picture_goes_across_the_card_above_the_dose(tmp_path, stretch_id):
+def test_a_two_panel_picture_goes_across_the_card_above_the_dose(stretch_id):
     """Stacked beside the dose, knee rolls' two panels were 16 mm wide: a picture of two
     panels is drawn under the heading, its panels side by side, across most of the card,
     with "How much:" under it (not beside it); a one-panel picture stays beside the dose."""
     from pagecheck import measure
 
-    _, pdf_path = make(tmp_path, stretch_id, "knee-to-chest", "--brand", BRAND)
-    pdf = pdf_path.read_bytes()
-    page = measure(pdf, pixels=False)[0]
     library = load_library()
-    sheets = lay_out(card_client(library, [stretch_id, "knee-to-chest"]), brand=BRAND)[1]
+    pdf, sheets = lay_out(card_client(library, [stretch_id, "knee-to-chest"]), brand=BRAND)
+    page = measure(pdf, pixels=False)[0]
     inner = sheets[0].cards[0][0].width - 2 * PADDING
     name = library.stretches[stretch_id].name
     heading, = _word_boxes(page, name)

@@ -1324,7 +1324,7 @@ def test_knee_rolls_from_the_feet_end_knees_up_then_both_part_way_to_one_side():
 def test_a_face_up_head_seen_from_the_feet_end_looks_towards_us():
     """From the feet end the face-up head is seen face on, two eyes either side of its
     axis (a profile there looked sideways); from the side, a profile with one
-    eye (the figure-4, turned 30; its pose seen turned 62 is face on)."""
+    eye (the figure-4, turned 40; its pose seen turned 62 is face on)."""
     from handout.render import projection as pj
     from handout.render.pictograms import three_quarter_layers, FULL
     for stretch_id, camera, eyes in (("knee-rolls", None, 2), ("figure-4", None, 1),
@@ -1350,7 +1350,7 @@ def test_figure_4_knees_bent_then_the_far_ankle_across_the_near_knee():
     knee and in front of it, the foot beyond, its knee fallen open to the far side and
     lower than the near knee. No arrow (one at the open knee read as "lower the leg",
     round 22). The near leg holds still, an inverted V in front. The 4 faces the camera
-    (from the feet end it was a tangle, from above the shin stuck up). Limbs of true
+    (from the feet end it was a tangle, from above the shin stuck up). Limbs near true
     length, the arms on the mat off the legs; the crossing leg light, painted over the
     near knee with a white edge, the held one light mid grey."""
     from handout.render import projection as pj
@@ -1449,11 +1449,6 @@ def test_figure_4_an_ankle_off_the_knee_is_caught(ankle, why):
 
 def sub3(a, b):
     return [p - q for p, q in zip(a, b)]
-
-
-def norm3(v):
-    length = math.sqrt(sum(c * c for c in v))
-    return [c / length for c in v]
 
 
 def test_the_two_three_quarter_pictures_differ_from_knee_to_chest_and_each_other():
