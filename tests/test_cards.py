@@ -246,7 +246,7 @@ def _fragments(pdf: bytes):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_every_word_on_a_card_prints_at_9pt_or_more_inside_it(monkeypatch, paper):
+def test_every_word_on_a_card_prints_at_the_floor_size_or_more_inside_it(monkeypatch, paper):
     monkeypatch.setattr(card_module, "point_figure", lambda ctx, item, w, *a, **k: _Blank(w, w))
     monkeypatch.setattr(card_module, "stretch_figure", lambda ctx, item, w: _Blank(w, w * 0.6))
     library = load_library()
@@ -292,6 +292,22 @@ def test_cut_marks_sit_outside_each_card_corner():
     # the empty fourth place has no frame and no marks
     right = cards_[1].placed[1] + cards_[1].width / 2
     assert not dark(right, cards_[2].placed[2])
+
+
+def test_the_emergency_prompt_gives_way_in_size_only_and_never_below_the_floor():
+    """Large print on Letter with the example brand and the pregnancy signs boxed on each
+    sheet: some cards have no room for an 18 pt prompt. It is set smaller there, a point at
+    a time, never below 14 pt, and never left off; the others keep it at 18 pt."""
+    library = load_library()
+    client = card_client(library, protocol="sciatica", conditions=("pregnancy",),
+                         paper="Letter", large_print=True)
+    pdf, sheets = lay_out(client, brand=BRAND)
+    cards = [card for sheet in sheets for card, _, _ in sheet.cards]
+    sizes = [card._prompt.style.fontSize for card in cards]
+    assert len(sizes) == len(cards) and all(MIN_LARGE_PT <= size <= 18 for size in sizes)
+    assert min(sizes) < 18 < max(sizes) + 0.01  # both kinds are on these sheets
+    prompt = fold(sheets[0].ctx.program.safety.red_flags.card_prompt)
+    assert sum(fold(page).count(prompt) for page in page_texts(pdf)) == len(cards)
 
 
 # -- long texts --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -76,10 +77,11 @@ MAKERS = {"handout": make_handout, "plan": make_plan, "cards": make_cards}
 
 @lru_cache(maxsize=None)
 def sheet(kind: str, protocol: str, conditions=(), data_dirs=(), brand=None,
-          name: str = "Test Client") -> tuple[str, ...]:
+          name: str = "Test Client", paper: str = "", large_print=None) -> tuple[str, ...]:
     """The pages' text of one sheet (pdf_pages), rendered once in this process: where two
     tests read the same sheet of the same client, it is made once and both read it."""
-    client = Client(name=name, protocol=protocol, conditions=conditions)
+    client = Client(name=name, protocol=protocol, conditions=conditions, paper=paper,
+                    large_print=large_print)
     return tuple(pdf_pages(MAKERS[kind](client, brand=brand, data_dirs=data_dirs)))
 
 
@@ -234,9 +236,9 @@ def check_plan(protocol: str, conditions, data_dirs=()) -> None:
     assert_nothing_ruled_out(text, program, {*conditions, *program.protocol.conditions})
 
 
-def check_cards(protocol: str, conditions, data_dirs=()) -> None:
+def check_cards(protocol: str, conditions, data_dirs=(), **look) -> None:
     program = program_for(protocol, conditions, data_dirs)
-    pages = sheet("cards", protocol, conditions, tuple(data_dirs), name="")
+    pages = sheet("cards", protocol, conditions, tuple(data_dirs), name="", **look)
     prompt = fold(program.safety.red_flags.card_prompt)
     cards = len(program.points) + len(program.stretches)
     assert sum(page.count(prompt) for page in pages) == cards  # one on every card
@@ -257,6 +259,25 @@ def test_plan_and_cards_of_everything(conditions, everything):
 def test_plan_and_cards_of_each_protocol(protocol):
     check_plan(protocol, ())
     check_cards(protocol, ())
+
+
+EXAMPLE_BRAND = Path(__file__).parents[1] / "examples" / "brand.yaml"
+
+
+@pytest.mark.parametrize("protocol, conditions, large_print", [
+    ("sciatica", ("pregnancy",), False),
+    ("sciatica", ("pregnancy",), True),
+    ("sciatica-pregnancy", ("recent-back-surgery",), False),
+    ("sciatica-pregnancy", ("osteoporosis",), True),
+], ids=["sciatica-pregnant", "sciatica-pregnant-large", "pregnancy+back-surgery",
+        "pregnancy+osteoporosis-large"])
+def test_cards_on_the_shortest_sheets(protocol, conditions, large_print):
+    """US Letter with a brand's header and footer, and the pregnancy signs boxed on every
+    sheet: the least room a card has. Each was refused ('does not fit even at 12 pt')
+    until the pointer to the handout ended a paragraph instead of taking a line, the
+    emergency prompt could be set smaller (never below the floor) and a start shortened."""
+    check_cards(protocol, conditions, brand=EXAMPLE_BRAND, paper="Letter",
+                large_print=large_print)
 
 
 def test_pregnancy_protocol_sets_pregnancy_on_every_sheet():

@@ -7,10 +7,11 @@ find it (or how to do it), the dose and the key caution.
 Text is never squeezed below FLOOR_PT (14 pt in large print) and never runs off its card.
 A card is set at full size if it fits; otherwise its type is set a little smaller, down to
 the floor; only then is it shortened, a whole part at a time: the first sentences of the
-finding route or the first steps, followed by "See your handout for more." A safety text
+finding route or the first steps, followed by "See your handout for more.", and last of all a stretch's start. A safety text
 (the key caution, "Stop if", how to reach a point that needs help) is printed whole or
-replaced by a pointer to the handout, never cut short. Pictures are drawn at the width asked
-for and never scaled afterwards.
+replaced by a pointer to the handout, never cut short. Before a card is refused, the
+clinic's line at its foot gives way, then its QR code, then the emergency prompt's size
+(never the prompt). Pictures are drawn at the width asked for and never scaled afterwards.
 
     client = card_client(load_library(), ["BL60", "knee-to-chest"], conditions=("pregnancy",))
     pdf = make_cards(client)
@@ -251,12 +252,15 @@ class Trim:
     all_cautions: bool = True  # every caution for this client, or the key one only
     reach: bool = True  # a point that needs help: how to reach it, in full
     keep: int | None = None  # sentences of the finding route, or steps, kept (None: all)
+    start: int | None = None  # a stretch's sentences of "Start:" kept (None: all)
 
 
-def _trims(count: int, reach: bool, stop: bool = False) -> list[Trim]:
+def _trims(count: int, reach: bool, stop: bool = False, start: int = 0) -> list[Trim]:
     """Fullest first: drop the extra line, keep only the key caution, point to the handout
-    for reaching, then keep one sentence (or step) fewer at a time, down to none; last of
-    all, a stretch's stop rule points to the handout (`reach` False on a stretch's card)."""
+    for reaching, then keep one sentence (or step) fewer at a time, down to none; then a
+    stretch's stop rule points to the handout (`reach` False on a stretch's card), and last
+    of all its start keeps one sentence fewer at a time, down to one (its picture shows
+    the start too)."""
     trims = [Trim()]
     trims.append(replace(trims[-1], extra=False))
     trims.append(replace(trims[-1], all_cautions=False))
@@ -265,6 +269,7 @@ def _trims(count: int, reach: bool, stop: bool = False) -> list[Trim]:
     trims += [replace(trims[-1], keep=n) for n in range(count - 1, -1, -1)]
     if stop:
         trims.append(replace(trims[-1], reach=False))
+    trims += [replace(trims[-1], start=n) for n in range(start - 1, 0, -1)]
     return trims
 
 
@@ -286,9 +291,14 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
             if keep:
                 rest.append(_with_more(ctx, "How to find it:", route[:keep], len(route),
                                        options.more))
+            elif needs_help and not trim.reach:
+                # Both sent to the handout: one paragraph, where two labels cost a line each.
+                rest.append(ctx.labelled("You need help to reach this one.",
+                                         "See your handout for how to find it and do it "
+                                         "safely."))
             else:
                 rest.append(ctx.labelled("How to find it:", options.more))
-            if needs_help:
+            if needs_help and (keep or trim.reach):
                 rest.append(ctx.labelled("You need help to reach this one:",
                                          point.reach_help if trim.reach else
                                          "see your handout for how to do it safely."))
@@ -305,6 +315,7 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
     be), and only then beside the dose, stacked and small."""
     stretch: Stretch = chosen.item
     steps = list(stretch.steps)
+    start_sentences = sentences(stretch.start)
     across = _panels_across(stretch)
 
     def make(trim: Trim, wide_picture: bool) -> Build:
@@ -321,14 +332,17 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
             side = [ctx.labelled("How much:", dose_text(stretch.dose) + ".")]
             if trim.extra and stretch.how_often:
                 side.append(ctx.labelled("How often:", stretch.how_often))
-            rest = [ctx.labelled("Start:", stretch.start)]
             keep = len(steps) if trim.keep is None else trim.keep
+            # The pointer to the handout ends the last paragraph printed (the start, or the
+            # last step kept): a line of its own cost a pregnant client's card its fit.
+            cut = keep < len(steps) or trim.start is not None
+            more = f" <i>{markup(options.more, ctx.fonts)}</i>" if cut else ""
+            start = " ".join(start_sentences[:trim.start])
+            rest = [Para(f"<b>{markup('Start:', ctx.fonts)}</b> {markup(start, ctx.fonts)}"
+                         + (more if not keep else ""), ctx.styles["card"])]
             for number, step in enumerate(steps[:keep], 1):
-                rest.append(Para(markup(step, ctx.fonts), ctx.styles["bullet"],
-                                      bulletText=f"{number}."))
-            if keep < len(steps):
-                rest.append(Para(f"<i>{markup(options.more, ctx.fonts)}</i>",
-                                      ctx.styles["card"]))
+                rest.append(Para(markup(step, ctx.fonts) + (more if number == keep else ""),
+                                 ctx.styles["bullet"], bulletText=f"{number}."))
             if stretch.stop_if:
                 rest.append(ctx.labelled("Stop if:", stretch.stop_if if trim.reach else
                                          "see your handout."))
@@ -339,7 +353,7 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
             return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
-    trims = _trims(len(steps), False, bool(stretch.stop_if))
+    trims = _trims(len(steps), False, bool(stretch.stop_if), len(start_sentences))
     layouts = (True, False) if across else (False,)
     return [(_shortened(trim, chosen), make(trim, wide)) for wide in layouts for trim in trims]
 
@@ -354,7 +368,7 @@ def _panels_across(stretch: Stretch) -> Stretch | None:
 
 def _shortened(trim: Trim, chosen: Chosen) -> bool:
     """Whether the card now sends the reader to the handout for something left out."""
-    return (trim.keep is not None or not trim.reach
+    return (trim.keep is not None or not trim.reach or trim.start is not None
             or (not trim.all_cautions and len(chosen.cautions) > 1))
 
 
@@ -387,13 +401,18 @@ class Card(Flowable):
                                textColor=self.ctx.styles.primary)
         return Para(markup(words, self.ctx.fonts, bold=True), style)
 
-    def _emergency_prompt(self) -> Paragraph | None:
-        """One line on every card: the emergency signs and number. Never given way."""
+    def _prompt_size(self) -> float:
+        """The emergency prompt's size: the card text's at full size, never below the floor."""
+        return max(self.floor, self.ctx.styles["card"].fontSize)
+
+    def _emergency_prompt(self, size: float | None = None) -> Paragraph | None:
+        """One line on every card: the emergency signs and number (at `size`, by default
+        _prompt_size). Never given way."""
         prompt = self.ctx.program.safety.red_flags.card_prompt
         if not prompt:
             return None
         card = self.ctx.styles["card"]
-        size = max(self.floor, card.fontSize)
+        size = size or self._prompt_size()
         style = ParagraphStyle("card-emergency", parent=card, fontSize=size,
                                leading=size * 1.2, spaceBefore=0, spaceAfter=0,
                                textColor=colors.black)
@@ -404,7 +423,7 @@ class Card(Flowable):
         address beside it and the emergency prompt under the address (where a line of its
         own under the code would cost the card a picture's worth of room)."""
         card = self.ctx.styles["card"]
-        size = max(self.floor, card.fontSize)  # as large as the prompt under it
+        size = self._prompt_size()  # as large as the prompt under it
         style = ParagraphStyle("card-code", parent=card, fontSize=size, leading=size * 1.2,
                                spaceBefore=0, spaceAfter=0)
         return page_code(self.ctx, self.chosen.item, style, below=self._prompt)
@@ -420,8 +439,9 @@ class Card(Flowable):
 
     def lay_out(self, canv) -> Fit:
         """Choose the fullest content at the largest type size that fits, never below the
-        floor. The clinic's line at the foot gives way before a card is refused, and then the
-        QR code (a warning names the page: the handout's card still has the code)."""
+        floor. Before a card is refused, the clinic's line at the foot gives way, then the
+        QR code (a warning names the page: the handout's card still has the code), and then
+        the emergency prompt is set a size smaller at a time, down to the floor (bold)."""
         with sharing():
             return self._lay_out(canv)
 
@@ -436,6 +456,13 @@ class Card(Flowable):
             if fit is not None:
                 log.warning("%s: its pocket card has no room for the QR code to %s (the "
                             "handout has it)", self.chosen.item.id, url)
+        if fit is None and self._prompt is not None:
+            # Large print: an 18 pt prompt took two lines of a card it left no room on.
+            size = self._prompt_size()
+            while fit is None and size > self.floor:
+                size = max(self.floor, size - 1)
+                self._prompt = self._emergency_prompt(size)
+                fit = self._try(canv)
         if fit is None:
             raise InputError(
                 f"the card for {self.chosen.item.id} does not fit even at {self.floor:g} pt "
