@@ -7,11 +7,12 @@ find it (or how to do it), the dose and the key caution.
 Text is never squeezed below FLOOR_PT (14 pt in large print) and never runs off its card.
 A card is set at full size if it fits; otherwise its type is set a little smaller, down to
 the floor; only then is it shortened, a whole part at a time: the first sentences of the
-finding route or the first steps, followed by "See your handout for more.", and last of all a stretch's start. A safety text
-(the key caution, "Stop if", how to reach a point that needs help) is printed whole or
-replaced by a pointer to the handout, never cut short. Before a card is refused, the
-clinic's line at its foot gives way, then its QR code, then the emergency prompt's size
-(never the prompt). Pictures are drawn at the width asked for and never scaled afterwards.
+finding route or the first steps, followed by "See your handout for more.", and last of
+all a stretch's start. A safety text (the key caution, "Stop if", how to reach a point that
+needs help) is printed whole or replaced by a pointer to the handout, never cut short.
+Before a card is refused, the clinic's line at its foot gives way, then its QR code, then
+the emergency prompt's size (never the prompt). Pictures are drawn at the width asked for
+and never scaled afterwards.
 
     client = card_client(load_library(), ["BL60", "knee-to-chest"], conditions=("pregnancy",))
     pdf = make_cards(client)
