@@ -192,12 +192,15 @@ FIGURE_STEPS = (1.0, 0.85, 0.7, 0.55, 0.45)  # a card's picture: as large as the
 ACROSS_SMALLEST = 0.7
 
 
-def _with_more(ctx: Context, label: str, parts: list[str], whole: int, more: str):
+def _pointer(ctx: Context, more: str) -> str:
+    """' See your handout for more.' as markup, to end a paragraph where something was cut."""
+    return f" <i>{markup(more, ctx.fonts)}</i>"
+
+
+def _with_more(ctx: Context, label: str, parts: list[str], cut: bool, more: str):
     """'Label: first sentences. See your handout for more.' (the pointer only when cut)."""
     text = f"<b>{markup(label, ctx.fonts)}</b> {markup(' '.join(parts), ctx.fonts)}"
-    if len(parts) < whole:
-        text += f" <i>{markup(more, ctx.fonts)}</i>"
-    return Para(text, ctx.styles["card"])
+    return Para(text + (_pointer(ctx, more) if cut else ""), ctx.styles["card"])
 
 
 def _figure_row(ctx: Context, figure, figure_width: float, side: list, width: float):
@@ -290,7 +293,7 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
             rest = []
             keep = len(route) if trim.keep is None else trim.keep
             if keep:
-                rest.append(_with_more(ctx, "How to find it:", route[:keep], len(route),
+                rest.append(_with_more(ctx, "How to find it:", route[:keep], keep < len(route),
                                        options.more))
             elif needs_help and not trim.reach:
                 # Both sent to the handout: one paragraph, where two labels cost a line each.
@@ -337,12 +340,12 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
             # The pointer to the handout ends the last paragraph printed (the start, or the
             # last step kept): a line of its own cost a pregnant client's card its fit.
             cut = keep < len(steps) or trim.start is not None
-            more = f" <i>{markup(options.more, ctx.fonts)}</i>" if cut else ""
-            start = " ".join(start_sentences[:trim.start])
-            rest = [Para(f"<b>{markup('Start:', ctx.fonts)}</b> {markup(start, ctx.fonts)}"
-                         + (more if not keep else ""), ctx.styles["card"])]
+            rest = [_with_more(ctx, "Start:", start_sentences[:trim.start], cut and not keep,
+                               options.more)]
             for number, step in enumerate(steps[:keep], 1):
-                rest.append(Para(markup(step, ctx.fonts) + (more if number == keep else ""),
+                last = cut and number == keep
+                rest.append(Para(markup(step, ctx.fonts) + (_pointer(ctx, options.more)
+                                                            if last else ""),
                                  ctx.styles["bullet"], bulletText=f"{number}."))
             if stretch.stop_if:
                 rest.append(ctx.labelled("Stop if:", stretch.stop_if if trim.reach else
