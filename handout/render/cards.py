@@ -27,6 +27,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -313,8 +314,10 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
     return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(route), needs_help)]
 
 
-def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Build]]:
-    """A stretch card's content, fullest first: (shortened?, build). A picture of two or
+def stretch_variants(chosen: Chosen, options: CardOptions,
+                     narrow: bool = True) -> list[tuple[bool, Build]]:
+    """A stretch card's content, fullest first: (shortened?, build). On a `narrow` card (not
+    a wide large-print one, which keeps everything beside its picture) a picture of two or
     more panels is tried first across the card (its words shortened as far as they may
     be), and only then beside the dose, stacked and small."""
     stretch: Stretch = chosen.item
@@ -324,8 +327,7 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
 
     def make(trim: Trim, wide_picture: bool) -> Build:
         def build(ctx: Context, width: float, figure_width: float, figure_height: float) -> list:
-            spread = wide_picture and width < WIDE
-            if spread:
+            if wide_picture:
                 size_step = figure_width / options.pictogram_width  # one of FIGURE_STEPS
                 share = max(size_step, ACROSS_SMALLEST)
                 figure, fw = _sized_figure(stretch_figure, across, ctx, width * share,
@@ -352,13 +354,13 @@ def stretch_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, B
                                          "see your handout."))
             rest += _caution_block(ctx, chosen, trim.all_cautions)
             heading = Para(f"<b>{markup(stretch.name, ctx.fonts)}</b>", ctx.styles["h3"])
-            if spread:
+            if wide_picture:
                 return [heading, figure, Spacer(1, 1.5 * mm), *side, *rest]
             return _arrange(ctx, heading, figure, fw, side, rest, width)
         return build
 
     trims = _trims(len(steps), False, bool(stretch.stop_if), len(start_sentences))
-    layouts = (True, False) if across else (False,)
+    layouts = (True, False) if across and narrow else (False,)
     return [(_shortened(trim, chosen), make(trim, wide)) for wide in layouts for trim in trims]
 
 
@@ -487,7 +489,8 @@ class Card(Flowable):
         if item.kind == "point":
             make, largest = point_variants, self.options.figure_width
         else:
-            make, largest = stretch_variants, self.options.pictogram_width
+            make = partial(stretch_variants, narrow=inner_w < WIDE)
+            largest = self.options.pictogram_width
         if inner_w >= WIDE:
             largest *= 1.5  # a wide card's picture grows with it
         tallest = inner_h * 0.75 if inner_w >= WIDE else min(inner_h * 0.5, 55 * mm)
