@@ -11,8 +11,9 @@ finding route or the first steps, followed by "See your handout for more.", and 
 all a stretch's start. A safety text (the key caution, "Stop if", how to reach a point that
 needs help) is printed whole or replaced by a pointer to the handout, never cut short.
 Before a card is refused, the clinic's line at its foot gives way, then its QR code, then
-the emergency prompt's size (never the prompt). Pictures are drawn at the width asked for
-and never scaled afterwards.
+the emergency prompt's size (never the prompt). The type gives way, down to its floor,
+before a picture drops below PICTURE_KEPT of its size. Pictures are drawn at the width asked
+for and never scaled afterwards.
 
     client = card_client(load_library(), ["BL60", "knee-to-chest"], conditions=("pregnancy",))
     pdf = make_cards(client)
@@ -187,6 +188,10 @@ def scaled(ctx: Context, factor: float) -> Context:
 # (context at some type size, inner width, picture's largest width and height) -> flowables
 Build = Callable[[Context, float, float, float], list]
 FIGURE_STEPS = (1.0, 0.85, 0.7, 0.55, 0.45)  # a card's picture: as large as the text leaves room for
+# The type gives way, down to its floor, before the picture drops below this share of its size:
+# large-print cards on a crowded sheet kept 15 to 16 pt type and drew a point's diagram or a
+# stretch's panels 13 to 16 mm wide, too small to read for the eyes large print is for.
+PICTURE_KEPT = 0.7
 # A two-panel picture (start and end) goes across the card under its heading, its panels side
 # by side, at least this share of the card's width: beside the dose, stacked, it shrank to
 # 16 mm; the words are shortened first ("See your handout for more"), not the picture.
@@ -259,6 +264,11 @@ class Trim:
     keep: int | None = None  # sentences of the finding route, or steps, kept (None: all)
     start: int | None = None  # a stretch's sentences of "Start:" kept (None: all)
 
+    @property
+    def safety(self) -> tuple[bool, bool]:
+        """What of the safety text is printed whole (every caution; how to reach, or stop)."""
+        return self.all_cautions, self.reach
+
 
 def _trims(count: int, reach: bool, stop: bool = False, start: int = 0) -> list[Trim]:
     """Fullest first: drop the extra line, keep only the key caution, point to the handout
@@ -278,8 +288,8 @@ def _trims(count: int, reach: bool, stop: bool = False, start: int = 0) -> list[
     return trims
 
 
-def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Build]]:
-    """A point card's content, fullest first: (shortened?, build)."""
+def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, tuple, Build]]:
+    """A point card's content, fullest first: (shortened?, Trim.safety, build)."""
     point: Point = chosen.item
     route = sentences(point.find_it)
     press = sentences(point.technique.pressure)[:1]
@@ -311,12 +321,13 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, Bui
             return _arrange(ctx, point_heading(ctx, point, "h3"), figure, fw, side, rest, width)
         return build
 
-    return [(_shortened(trim, chosen), make(trim)) for trim in _trims(len(route), needs_help)]
+    return [(_shortened(trim, chosen), trim.safety, make(trim))
+            for trim in _trims(len(route), needs_help)]
 
 
 def stretch_variants(chosen: Chosen, options: CardOptions,
-                     narrow: bool = True) -> list[tuple[bool, Build]]:
-    """A stretch card's content, fullest first: (shortened?, build). On a `narrow` card (not
+                     narrow: bool = True) -> list[tuple[bool, tuple, Build]]:
+    """A stretch card's content, fullest first: (shortened?, Trim.safety, build). On a `narrow` card (not
     a wide large-print one, which keeps everything beside its picture) a picture of two or
     more panels is tried first across the card (its words shortened as far as they may
     be), and only then beside the dose, stacked and small."""
@@ -361,7 +372,8 @@ def stretch_variants(chosen: Chosen, options: CardOptions,
 
     trims = _trims(len(steps), False, bool(stretch.stop_if), len(start_sentences))
     layouts = (True, False) if across and narrow else (False,)
-    return [(_shortened(trim, chosen), make(trim, wide)) for wide in layouts for trim in trims]
+    return [(_shortened(trim, chosen), trim.safety, make(trim, wide))
+            for wide in layouts for trim in trims]
 
 
 def _panels_across(stretch: Stretch) -> Stretch | None:
@@ -508,18 +520,39 @@ class Card(Flowable):
                 return None
             return frame, smallest, used
 
-        for level, (shortened, build) in enumerate(make(self.chosen, self.options)):
-            # The smallest type and picture first: if even they do not fit, shorten further.
-            if attempt(build, factors[-1], FIGURE_STEPS[-1]) is None:
-                continue
+        def best(build, steps):
+            """The largest type, then the largest picture of `steps`, that fits."""
+            if attempt(build, factors[-1], steps[-1]) is None:  # not even the smallest
+                return None
             for factor in factors:
-                for step in FIGURE_STEPS:
+                for step in steps:
                     done = attempt(build, factor, step)
                     if done is not None:
-                        self._body, smallest, used = done
-                        self.fit = Fit(item.id, level, shortened, factor, smallest, used,
-                                       inner_h, largest * step)
-                        return self.fit
+                        return done, factor, step
+            return None
+
+        variants = list(enumerate(make(self.chosen, self.options)))
+        # The fullest words that fit at the smallest type and picture: if even they do not
+        # fit, shorten further.
+        first = next((i for i, (_, _, build) in variants
+                      if attempt(build, factors[-1], FIGURE_STEPS[-1]) is not None), None)
+        if first is None:
+            return None
+        kept = tuple(s for s in FIGURE_STEPS if s >= PICTURE_KEPT)
+        # Words (the route's or the steps' later sentences) are shortened before the picture
+        # drops below PICTURE_KEPT, but no safety text is given way for it; failing that,
+        # the fullest words with the picture as large as they leave room for.
+        safety = variants[first][1][1]
+        tries = [(level, kept) for level in range(first, len(variants))
+                 if variants[level][1][1] == safety]
+        for level, steps in [*tries, (first, FIGURE_STEPS)]:
+            shortened, _, build = variants[level][1]
+            found = best(build, steps)
+            if found is not None:
+                (self._body, smallest, used), factor, step = found
+                self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h,
+                               largest * step)
+                return self.fit
         return None
 
     def wrap(self, available_width, available_height):
