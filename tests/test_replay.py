@@ -92,3 +92,15 @@ def test_plain_art_is_kept_and_written_again_where_it_is_placed(monkeypatch):
     first = _page(box)
     assert "test-art" in replay._KEPT
     assert _page(Rect(0, 0, 5, 5)) == first  # the kept operators, not the new node
+
+
+def test_the_kept_drawings_are_bounded_oldest_out_first():
+    """A long batch must not keep every drawing it ever made: past its bound the store drops
+    the oldest, and replacing an entry drops nothing."""
+    kept = replay.Bounded(3)
+    for name in "abcd":
+        kept[name] = name.upper()
+    assert list(kept) == ["b", "c", "d"]
+    kept["c"] = "again"
+    assert list(kept) == ["b", "c", "d"] and kept["c"] == "again"
+    assert isinstance(replay._KEPT, replay.Bounded) and isinstance(figures._STRETCH_DRAWINGS, replay.Bounded)

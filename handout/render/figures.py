@@ -13,7 +13,7 @@ from functools import lru_cache
 from .. import diskcache
 from ..models import Point, Stretch
 from ..resources import image_dirs  # noqa: F401 (callers import it from here)
-from .replay import Kept
+from .replay import Bounded, Kept
 from .diagrams import find_photo, find_view_file, load_view, photo_flowable, point_diagram
 from .styles import DIAGRAM_LABEL_PT, MIN_LARGE_PT
 from .vector import built_from_file
@@ -76,8 +76,6 @@ def stretch_figure(ctx, stretch: Stretch, width: float):
     key = (pose, stretch.id, file, size, font)
     drawing = _STRETCH_DRAWINGS.get(key)
     if drawing is None:
-        if len(_STRETCH_DRAWINGS) >= 256:
-            _STRETCH_DRAWINGS.pop(next(iter(_STRETCH_DRAWINGS)))  # the oldest first
         # Across processes too: the disk cache, keyed by the code that draws it (the pose
         # and the rest are the key's own).
         drawn = diskcache.through(
@@ -96,7 +94,7 @@ def _as_kept(picture, pose: str, width: float, font: str):
     return drawing
 
 
-_STRETCH_DRAWINGS: dict[tuple, object] = {}
+_STRETCH_DRAWINGS: dict[tuple, object] = Bounded(256)
 
 
 def stretch_picture(stretch: Stretch, width: float):

@@ -23,8 +23,24 @@ from .. import diskcache
 # Operators that name a resource of the document (a font, an image or form, a graphics
 # state, a colour space, a shading) or inline a picture.
 _NAMES_RESOURCE = re.compile(r"(?<![\w*])(Tf|Do|gs|cs|CS|scn|SCN|sh|BI)(?![\w*])")
-_KEPT: dict[str, tuple] = {}  # name -> (operators, PDF version it needs or None)
-_MOST = 512  # drawings kept in the process (a few KB each)
+
+
+class Bounded(dict):
+    """A dict that holds at most `most` entries: a new one past that drops the oldest, so
+    a long batch keeps the drawings it reuses without growing without end."""
+
+    def __init__(self, most: int):
+        super().__init__()
+        self.most = most
+
+    def __setitem__(self, key, value):
+        if key not in self and len(self) >= self.most:
+            self.pop(next(iter(self)))
+        super().__setitem__(key, value)
+
+
+# name -> (operators, PDF version it needs or None); a few KB each
+_KEPT: dict[str, tuple] = Bounded(512)
 
 
 def place(canvas, name: str, size: tuple[float, float], art: Callable[[], Group],
@@ -76,7 +92,7 @@ def _replayed(canvas, name: str) -> bool:
         kept = diskcache.load("kept-drawing", (name,), _key())
         if not _valid(kept):
             return False
-        _keep(name, kept)
+        _KEPT[name] = kept
     code, version = kept
     canvas._code.extend(code)
     if version is not None:  # what drawing it did to the file's version (1.4: an alpha)
@@ -100,11 +116,6 @@ def _drawn(canvas, name: str, draw) -> None:
             or _NAMES_RESOURCE.search("\n".join(wrote))):
         return
     raised = canvas._doc._pdfVersion if canvas._doc._pdfVersion != version else None
-    _keep(name, (wrote, raised))
+    _KEPT[name] = (wrote, raised)
     diskcache.store("kept-drawing", (name,), _key(), (wrote, raised))
 
-
-def _keep(name: str, kept: tuple) -> None:
-    if len(_KEPT) >= _MOST:
-        _KEPT.pop(next(iter(_KEPT)))  # the oldest first
-    _KEPT[name] = kept
