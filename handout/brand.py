@@ -18,8 +18,8 @@ from .fields import Fields
 from .resources import resource_dir
 from .yamlio import load_yaml
 
-MAX_LOGO_BYTES = 40 * 1024 * 1024
-MAX_LOGO_PIXELS = 40_000_000  # read from the header before decoding: 160 MB at most decoded
+MAX_LOGO_BYTES = limits.LOGO_BYTES
+MAX_LOGO_PIXELS = limits.LOGO_PIXELS
 # The largest the header prints a logo (large print), in mm; at 300 dpi, in pixels.
 LOGO_BOX_MM = (45, 14)
 LOGO_BOX_PX = tuple(round(side / 25.4 * 300) for side in LOGO_BOX_MM)

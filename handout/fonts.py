@@ -19,7 +19,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from . import diskcache
+from . import diskcache, limits
 from .errors import DataError, InputError
 from .files import note_file, read_bytes
 
@@ -128,7 +128,7 @@ def ready(family: Family) -> Family:
     return family
 
 
-MAX_FONT_BYTES = 64 * 1024 * 1024  # a full CJK font is 10 to 20 MB
+MAX_FONT_BYTES = limits.FONT_BYTES
 
 
 def _known_chars(rl_name: str, path: str, check_glyphs: bool) -> tuple[frozenset[int], object]:

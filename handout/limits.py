@@ -36,6 +36,22 @@ ROSTER_CSV_BYTES = 100 * 1024 * 1024  # read as it is needed
 ROSTER_XLSX_BYTES = 50 * 1024 * 1024  # compressed; read a row at a time
 ROSTER_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024  # its parts unpacked (a zip bomb stops here)
 
+# -- pictures and fonts: read from the header or counted before anything is decoded ------
+PHOTO_BYTES = 30_000_000  # a clinic's photo of a point (images/points/)
+PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a mistake or a bomb
+LOGO_BYTES = 40 * 1024 * 1024
+LOGO_PIXELS = 40_000_000  # 160 MB at most decoded
+FONT_BYTES = 64 * 1024 * 1024  # a full CJK font is 10 to 20 MB
+SVG_BYTES = 2 * 1024 * 1024  # a view or logo as stored (compressed or not)
+SVG_EXPANDED_BYTES = 4 * 1024 * 1024  # its XML after gzip: a logo or view is a few kB
+SVG_ELEMENTS = 20_000  # after <use> copies: hand-drawn art has a few hundred
+SVG_DEPTH = 64  # elements nested
+SVG_SIZE = 100_000.0  # width, height, viewBox sides (user units; 1 unit = 1 pt for a logo)
+SVG_COORD = 1e6  # any number in the geometry
+SVG_REFERENCE_DEPTH = 4  # an SVG using an SVG using an SVG ...
+SVG_PICTURE_BYTES = 20 * 1024 * 1024  # a PNG or JPEG an SVG uses
+SVG_PICTURE_PIXELS = 40_000_000
+
 # -- rosters -------------------------------------------------------------------------------
 ROSTER_ROWS = 20_000  # client rows in one roster (split a longer one, or use --shard)
 ROSTER_COLUMNS = 200  # columns, named or not

@@ -24,6 +24,7 @@ from reportlab.lib.colors import black, white, Color
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 
+from handout import limits
 from handout.errors import DataError, InputError, Problem
 from handout.render import replay
 from handout.render.svgview import Label, View, find_view_file, load_view
@@ -568,8 +569,8 @@ def check_marker(view_id, x, y, *, file: str, item: str | None, line: int | None
 # --------------------------------------------------------------------------- photos
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
-MAX_PHOTO_BYTES = 30_000_000
-MAX_PHOTO_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; more is a mistake or a bomb
+MAX_PHOTO_BYTES = limits.PHOTO_BYTES
+MAX_PHOTO_PIXELS = limits.PHOTO_PIXELS
 
 
 def find_photo(point_id: str, search_dirs: list[Path]) -> Path | None:

@@ -28,16 +28,17 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DataError, InputError
+from .. import limits
 
-MAX_SVG_BYTES = 2 * 1024 * 1024  # the file as stored (compressed or not)
-MAX_SVG_EXPANDED = 4 * 1024 * 1024  # the XML after gzip: a logo or view is a few kB
-MAX_ELEMENTS = 20_000  # after <use> copies: hand-drawn art has a few hundred
-MAX_DEPTH = 64
-MAX_SIZE = 100_000.0  # width, height, viewBox sides (user units; 1 unit = 1 pt for a logo)
-MAX_COORD = 1e6  # any number in the geometry
-MAX_REFERENCE_DEPTH = 4  # an SVG using an SVG using an SVG ...
-MAX_PICTURE_BYTES = 20 * 1024 * 1024
-MAX_PICTURE_PIXELS = 40_000_000
+MAX_SVG_BYTES = limits.SVG_BYTES
+MAX_SVG_EXPANDED = limits.SVG_EXPANDED_BYTES
+MAX_ELEMENTS = limits.SVG_ELEMENTS
+MAX_DEPTH = limits.SVG_DEPTH
+MAX_SIZE = limits.SVG_SIZE
+MAX_COORD = limits.SVG_COORD
+MAX_REFERENCE_DEPTH = limits.SVG_REFERENCE_DEPTH
+MAX_PICTURE_BYTES = limits.SVG_PICTURE_BYTES
+MAX_PICTURE_PIXELS = limits.SVG_PICTURE_PIXELS
 PICTURE_SIDE = 1200  # pixels: a picture inside an SVG is downscaled to this
 
 SVG_NS = "http://www.w3.org/2000/svg"
