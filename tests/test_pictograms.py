@@ -1334,7 +1334,7 @@ def test_knee_rolls_from_the_side_towards_the_feet_knees_lowered_away_from_us():
 def test_a_face_up_head_seen_from_the_feet_end_looks_towards_us():
     """From the feet end the face-up head is seen face on, two eyes either side of its
     axis (a profile there looked sideways); from the side, a profile with one
-    eye (the figure-4 turned 40, knee rolls turned 56; each seen from the feet end, turned
+    eye (the figure-4 turned 48, knee rolls turned 56; each seen from the feet end, turned
     62 or 78, is face on)."""
     from handout.render import projection as pj
     from handout.render.pictograms import three_quarter_layers, FULL
@@ -1357,20 +1357,21 @@ def test_a_face_up_head_seen_from_the_feet_end_looks_towards_us():
 
 
 def test_figure_4_knees_bent_then_the_far_ankle_across_the_near_knee():
-    """Two panels one above the other, seen from the side a little towards the feet: 1
-    both knees bent, feet flat; 2 the far leg crossed, its shin across the top of the near
-    knee and in front of it, the foot beyond, its knee fallen open to the far side and
-    lower than the near knee. No arrow (one at the open knee read as "lower the leg",
-    round 22). The near leg holds still, an inverted V in front. The 4 faces the camera
-    (from the feet end it was a tangle, from above the shin stuck up). Limbs near true
-    length, the arms on the mat off the legs; the crossing leg light, painted over the
-    near knee with a white edge, the held one light mid grey."""
+    """Two panels one above the other, seen from the side towards the feet and from above
+    (round 31: both reviewers named it a figure-4; lower, turn 40 tilt 20, it read "lift and
+    lower a bent leg"): 1 both knees bent, feet flat; 2 the far leg crossed, its shin
+    across the top of the near knee and in front of it, the foot beyond, its knee fallen
+    open to the far side and lower than the near knee, a curved arrow at that knee, down
+    and out (without it, a leg lift). The near leg holds still, an inverted V in front.
+    The 4 faces the camera (from the feet end it was a tangle). Limbs near true length,
+    the arms on the mat off the legs; the crossing leg light, painted over the near knee
+    with a white edge, the held one light mid grey."""
     from handout.render import projection as pj
     from handout.render.pictograms import FULL, THIGH_R
     pose = pose_of("figure-4")
     assert pose["view"] == "three-quarter" and pose["turned"] == ["leg_far"]
     assert pose["show"] == "apart" and pose["panels"] == "down"
-    assert 35 <= pose["camera"]["turn"] <= 50 and 15 <= pose["camera"]["tilt"] <= 30
+    assert 40 <= pose["camera"]["turn"] <= 52 and 36 <= pose["camera"]["tilt"] <= 46
     cam = pj.camera_of(pose)
     start, end = pose["start"], pose["end"]
     assert _ankle_on_knee(pose, phases=("end",)) == []
@@ -1396,15 +1397,19 @@ def test_figure_4_knees_bent_then_the_far_ankle_across_the_near_knee():
     assert end["knee_far"][2] < end["hip_far"][2] - 4.5
     assert end["knee_far"][1] < end["knee"][1] - 1.5
     # the 4 seen open, not edge on: the triangle hip, crossing knee, ankle keeps in the
-    # picture more than half the area it has in space
+    # picture more than 40 % of the area it has in space (seen from above it is 45 %)
     at = {name: pj.project(p, cam) for name, p in end.items()}
     h, k, a = at["hip_far"], at["knee_far"], at["ankle_far"]
     flat = abs((k[0] - h[0]) * (a[1] - h[1]) - (a[0] - h[0]) * (k[1] - h[1])) / 2
     u, v = sub3(end["knee_far"], end["hip_far"]), sub3(end["ankle_far"], end["hip_far"])
     space = math.dist((0, 0, 0), (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
                                   u[0] * v[1] - u[1] * v[0])) / 2
-    assert flat > 0.5 * space and flat > 40
-    assert "arrow" not in pose  # the two panels show the move
+    assert flat > 0.4 * space and flat > 40
+    arrow, = arrow_list(pose)  # in panel 2, at the open knee: from beside it, down and out
+    assert arrow["phase"] == "end" and not arrow.get("both")
+    assert math.dist(arrow["from"], end["knee_far"]) < 8
+    assert arrow["to"][1] < arrow["from"][1] and arrow["to"][2] < arrow["from"][2]
+    assert arrow["to"][2] < end["knee_far"][2]  # further out than the knee
     # painted: the crossing leg on top of the held one, told apart
     layers = _layers_3q(pose, "end")
     parts = [layer.part for layer in layers]
@@ -1582,17 +1587,18 @@ def test_a_camera_turns_the_view_and_a_bad_one_is_located_by_line(tmp_path):
 def test_a_three_quarter_figure_fills_its_width_its_mat_cut_off(stretch_id):
     """The figure, not its mat, fills the picture (round 12: at 54 mm the figure-4 on its
     whole mat was too small): each panel is cut a little beyond the body, so the mat
-    runs out of the picture, and the body spans most of the panel's width."""
+    runs out of the picture, and the body spans most of the panel's width (three quarters
+    where an arrow stands beside it: the figure-4's at its open knee)."""
     from handout.render.pictograms import MAT_MARGIN, build_scene
     scene = build_scene(pose_of(stretch_id))
     for panel in scene.parts or [scene]:
         (x0, y0, x1, y1), = panel.clips
         body = bbox([p for layer in panel.layers for pts in layer.shapes for p in pts])
-        assert body[2] - body[0] > 0.8 * (x1 - x0), stretch_id
+        assert body[2] - body[0] > 0.75 * (x1 - x0), stretch_id
         mat = [p for pts, *_ in panel.behind for p in pts]
         assert min(x for x, _ in mat) < x0 or max(x for x, _ in mat) > x1  # cut off
         assert x0 >= body[0] - MAT_MARGIN - 0.01
     image = grey_image(pictogram(pose_of(stretch_id), 54 * mm))
     inked = [x for x in range(image.width)
              if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 200]
-    assert (inked[-1] - inked[0]) / image.width > 0.85  # drawn out to both sides
+    assert (inked[-1] - inked[0]) / image.width > 0.8  # drawn out to both sides
