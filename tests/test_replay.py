@@ -78,10 +78,21 @@ def _page(*nodes) -> bytes:
                                   Rect(0, 0, 50, 20, fillColor=None, fillOpacity=0.5)],
                          ids=["a font", "transparency"])
 def test_art_that_names_a_resource_of_its_document_is_never_kept(monkeypatch, node):
+    """Drawn node by node on every page; the disk cache is asked once, not on every page
+    (point diagrams name their labels' font, and print on every handout and card)."""
     monkeypatch.setattr(replay, "_KEPT", {})
+    asked = Counter()
+    original = replay.diskcache.load
+
+    def load(kind, identity, key):
+        asked[identity] += 1
+        return original(kind, identity, key)
+
+    monkeypatch.setattr(replay.diskcache, "load", load)
     first = _page(node)
-    assert "test-art" not in replay._KEPT
+    assert replay._KEPT["test-art"] is replay.NOT_KEPT
     assert _page(node) == first
+    assert asked[("test-art",)] == 1
     if isinstance(node, String):
         assert "Words" in text(first)
 

@@ -41,6 +41,9 @@ class Bounded(dict):
 
 # name -> (operators, PDF version it needs or None); a few KB each
 _KEPT: dict[str, tuple] = Bounded(512)
+# In _KEPT for art found to name a resource of its document (a font, an image): drawn node
+# by node every time, without asking the disk cache again for what it can never hold.
+NOT_KEPT = ("not kept",)
 
 
 def place(canvas, name: str, size: tuple[float, float], art: Callable[[], Group],
@@ -88,6 +91,8 @@ def _key() -> tuple:
 def _replayed(canvas, name: str) -> bool:
     """Write the kept operators of `name` into the canvas's stream, if any are kept."""
     kept = _KEPT.get(name)
+    if kept is NOT_KEPT:
+        return False
     if kept is None:
         kept = diskcache.load("kept-drawing", (name,), _key())
         if not _valid(kept):
@@ -114,6 +119,7 @@ def _drawn(canvas, name: str, draw) -> None:
     wrote = code[start:]
     if (canvas._code is not code or not all(isinstance(op, str) for op in wrote)
             or _NAMES_RESOURCE.search("\n".join(wrote))):
+        _KEPT[name] = NOT_KEPT
         return
     raised = canvas._doc._pdfVersion if canvas._doc._pdfVersion != version else None
     _KEPT[name] = (wrote, raised)
