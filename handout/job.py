@@ -85,7 +85,8 @@ def render(job: Job, builder=build_sections, *, reproducible: bool = False,
     fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
     styles = make_styles(job.template, brand, fonts, job.large_print)
     page = Page(brand, fonts, styles, job.template.title, job.paper, job.template.orientation,
-                job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
+                job.template.margins_mm, brand.disclaimer or job.program.safety.disclaimer,
+                job.template.footer)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
                   job.large_print, page.frame_height)
     data = build_pdf(builder(ctx, job.template), page, reproducible=reproducible,

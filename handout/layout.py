@@ -21,6 +21,9 @@ STYLE_ATTRIBUTES = {
     "leftIndent": float, "firstLineIndent": float, "alignment": int,
 }
 ORIENTATIONS = ("portrait", "landscape")
+# full: the contact block and disclaimer on every page; short: the clinic and its phone, and
+# the disclaimer (sheets cut up into cards, each card naming the clinic and its phone)
+FOOTERS = ("full", "short")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Template:
     styles: dict[str, dict[str, float]]
     large_print_scale: float
     source: str
+    footer: str = "full"  # one of FOOTERS
 
 
 def find_template(name_or_path: str | Path, search_dirs=()) -> Path:
@@ -86,12 +90,14 @@ def load_template(path: Path, known_sections: dict[str, tuple[str, ...]]) -> Tem
     page = f.sub("page")
     margins = (15.0, 15.0, 18.0, 15.0)
     orientation = "portrait"
+    footer = "full"
     if page:
         m = page.sub("margins_mm")
         if m:
             margins = tuple(m.number(side, 5, 60) or 15.0 for side in ("top", "right", "bottom", "left"))
             m.done()
         orientation = page.choice("orientation", ORIENTATIONS, required=False, default="portrait")
+        footer = page.choice("footer", FOOTERS, required=False, default="full")
         page.done()
     sections = []
     raw_sections = f.raw("sections")
@@ -144,4 +150,5 @@ def load_template(path: Path, known_sections: dict[str, tuple[str, ...]]) -> Tem
     f.done()
     if problems:
         raise DataError(problems)
-    return Template(name, kind, title, margins, orientation, tuple(sections), styles, scale, str(path))
+    return Template(name, kind, title, margins, orientation, tuple(sections), styles, scale, str(path),
+                    footer)

@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from handout.api import prepare, render
+from handout.brand import load_brand
 from handout.errors import InputError
 from handout.library import load_library
 from handout.render import cards as card_module, flow
@@ -36,9 +37,9 @@ def make(tmp_path, *args, name="cards.pdf"):
     return make_pdf("cards", tmp_path, *args, name=name)
 
 
-def lay_out(client, *, brand=None, data_dirs=()):
+def lay_out(client, *, brand=None, data_dirs=(), template="pocket-cards"):
     """Render through the API, keeping the sheets to look at how each card was set."""
-    job = prepare(client, brand=brand, data_dirs=data_dirs, template="pocket-cards",
+    job = prepare(client, brand=brand, data_dirs=data_dirs, template=template,
                   known_sections=card_module.section_options())
     sheets = []
 
@@ -295,14 +296,24 @@ def test_cut_marks_sit_outside_each_card_corner():
     assert not dark(right, cards_[2].placed[2])
 
 
-def test_the_emergency_prompt_gives_way_in_size_only_and_never_below_the_floor():
-    """Large print on Letter with the example brand and the pregnancy signs boxed on each
-    sheet: some cards have no room for an 18 pt prompt. It is set smaller there, a point at
-    a time, never below 14 pt, and never left off; the others keep it at 18 pt."""
+def full_footer_template(tmp_path) -> Path:
+    """The cards template as a clinic may copy it, with the full footer on every sheet
+    (address, web, e-mail and hours): the sheets with the least room for their cards."""
+    path = tmp_path / "cards-full-footer.yaml"
+    built = (ROOT / "templates" / "pocket-cards.yaml").read_text(encoding="utf-8")
+    path.write_text(built.replace("  footer: short", "  footer: full", 1), encoding="utf-8")
+    return path
+
+
+def test_the_emergency_prompt_gives_way_in_size_only_and_never_below_the_floor(tmp_path):
+    """Large print on Letter with the example brand, its full footer and the pregnancy signs
+    boxed on each sheet: some cards have no room for an 18 pt prompt. It is set smaller
+    there, a point at a time, never below 14 pt, and never left off; the others keep it at
+    18 pt."""
     library = load_library()
     client = card_client(library, protocol="sciatica", conditions=("pregnancy",),
                          paper="Letter", large_print=True)
-    pdf, sheets = lay_out(client, brand=BRAND)
+    pdf, sheets = lay_out(client, brand=BRAND, template=str(full_footer_template(tmp_path)))
     cards = [card for sheet in sheets for card, _, _ in sheet.cards]
     sizes = [card._prompt.style.fontSize for card in cards]
     assert len(sizes) == len(cards) and all(MIN_LARGE_PT <= size <= 18 for size in sizes)
@@ -334,6 +345,47 @@ def test_words_are_shortened_before_a_picture_drops_below_its_kept_size():
         if key is not None:
             assert fold(key.text) in texts, (item.id, key.text)
     assert texts.count(fold("See your handout for more")) >= 3
+
+
+def test_card_sheets_name_the_clinic_and_phone_at_their_foot_not_the_whole_contact(tmp_path):
+    """A card sheet is cut up; each card names the clinic and its phone. Its footer says the
+    clinic, the phone and the disclaimer, and leaves the address, web, e-mail and hours
+    to the handout, whose footer keeps them: on Letter in large print with the pregnancy
+    signs boxed, the five lines they took were the cards' pictures' room."""
+    brand = load_brand(BRAND)
+    library = load_library()
+    client = card_client(library, protocol="sciatica", conditions=("pregnancy",),
+                         paper="Letter", large_print=True)
+    pdf, sheets = lay_out(client, brand=BRAND)
+    full, full_sheets = lay_out(client, brand=BRAND, template=str(full_footer_template(tmp_path)))
+    for page in page_texts(pdf):
+        words = fold(page)
+        assert fold(f"{brand.clinic_name} · {brand.phone}") in words
+        assert fold("This handout gives general information") in words
+        for left_out in (brand.address, brand.web, brand.email, brand.footer):
+            assert fold(left_out) not in words, left_out
+    assert fold(brand.address) in fold(page_texts(full)[0])
+    fits = [card.fit for sheet in sheets for card, _, _ in sheet.cards]
+    before = [card.fit for sheet in full_sheets for card, _, _ in sheet.cards]
+    assert [f.item_id for f in fits] == [f.item_id for f in before]
+    better = 0
+    for now, then in zip(fits, before):  # each card as full and its picture as large, or more
+        assert now.level <= then.level and now.figure_width >= then.figure_width - 0.01, now
+        better += now.level < then.level or now.figure_width > then.figure_width + 0.01
+    assert better >= len(fits) // 2, better
+    result, out = make(tmp_path, "BL40", "--brand", BRAND)
+    assert result.exit_code == 0, result.output
+    assert fold(brand.address) not in fold(text(out.read_bytes()))
+
+
+def test_a_bad_footer_in_a_template_is_a_located_error(tmp_path):
+    template = full_footer_template(tmp_path)
+    source = template.read_text(encoding="utf-8").replace("  footer: full", "  footer: tiny", 1)
+    template.write_text(source, encoding="utf-8")
+    line = source[: source.index("footer: tiny")].count("\n") + 1
+    result, out = make(tmp_path, "BL40", "--template", template)
+    assert_refused(result, out, tmp_path, f"cards-full-footer.yaml:{line}: page.footer:")
+    assert "tiny" in result.output and "short" in result.output
 
 
 # -- long texts --------------------------------------------------------------------------------

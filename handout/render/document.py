@@ -48,6 +48,7 @@ class Page:
     orientation: str
     margins_mm: tuple[float, float, float, float]
     disclaimer: str
+    footer: str = "full"  # layout.FOOTERS: "short" names only the clinic and its phone
 
     @property
     def size(self):
@@ -133,16 +134,21 @@ def furniture(page: Page) -> Furniture:
     header_height = max(logo_h, height, title_h)
     number_size = floor
     number_w = stringWidth("Page 99 of 99", fonts.main.bold, number_size) + 4 * mm
-    texts = [contact_markup(brand, fonts), markup(page.disclaimer, fonts) if page.disclaimer else ""]
+    short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
+                                     contact_markup(brand, fonts, phone_only=True)) if x)
+    disclaimer = markup(page.disclaimer, fonts) if page.disclaimer else ""
+    texts = [contact_markup(brand, fonts), disclaimer]
+    if page.footer == "short":
+        # A sheet cut up into cards: each card names the clinic and its phone, and the
+        # address, web and hours would take the room of the cards' pictures.
+        texts = [short, disclaimer]
     footer, footer_height = _footer(texts, styles, width, number_w, number_size)
     closing = ()
     if footer_height > FULL_FOOTER_SHARE * page.size[1]:
         # Too long for every page (a long brand, large print): each page names the clinic
         # and its phone; the whole contact block and the disclaimer close the document.
-        short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
-                                         contact_markup(brand, fonts, phone_only=True)) if x)
         footer, footer_height = _footer([short], styles, width, number_w, number_size)
-        closing = _closing(texts, styles, width)
+        closing = _closing(texts if page.footer == "full" else [disclaimer], styles, width)
     return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
                      footer_height, number_size, closing)
 

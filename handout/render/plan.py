@@ -325,7 +325,8 @@ def _context(job, template: Template) -> tuple[Context, Page]:
     fonts = font_set(brand.font, brand.font_files, brand.cjk_font)
     styles = make_styles(template, brand, fonts, job.large_print)
     page = Page(brand, fonts, styles, template.title, job.paper, template.orientation,
-                template.margins_mm, brand.disclaimer or job.program.safety.disclaimer)
+                template.margins_mm, brand.disclaimer or job.program.safety.disclaimer,
+                template.footer)
     ctx = Context(job.program, job.library, brand, fonts, styles, page.frame_width,
                   job.large_print, page.frame_height)  # the plan draws no pictures
     return ctx, page
