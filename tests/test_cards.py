@@ -325,26 +325,31 @@ def test_the_emergency_prompt_gives_way_in_size_only_and_never_below_the_floor(t
 def test_words_are_shortened_before_a_picture_drops_below_its_kept_size():
     """The sciatica cards on A4: GB34's and BL57's diagrams and the nerve glide were drawn
     at 0.45 of their size (16 mm) to keep a route sentence or a step; the words now point to
-    the handout first, and their pictures are at least PICTURE_KEPT of their size. No
-    safety text is given way for it: each card's key caution prints whole, and BL60, whose
-    cautions fill its card, keeps them all and a smaller diagram."""
+    the handout first, and every picture is at least PICTURE_KEPT of its size. No safety
+    text is given way for it: each card's key caution prints whole; in large print BL40,
+    whose cautions fill its card, keeps them all and a smaller diagram."""
     library = load_library()
-    pdf, sheets = lay_out(card_client(library, protocol="sciatica", paper="A4"))
-    texts = fold(" ".join(page_texts(pdf)))
-    cards = [card for sheet in sheets for card, _, _ in sheet.cards]
-    assert len(cards) == len(sheets[0].ctx.program.points) + len(sheets[0].ctx.program.stretches)
-    for card in cards:
-        item = card.chosen.item
-        largest = card.options.figure_width if item.kind == "point" else card.options.pictogram_width
-        if item.id in ("GB34", "BL57", "nerve-glide"):
-            assert card.fit.figure_width >= PICTURE_KEPT * largest - 0.01, (item.id, card.fit)
-        if item.id == "BL60":
-            assert card.fit.figure_width < PICTURE_KEPT * largest
-            assert all(fold(c.text) in texts for c in card.chosen.cautions)
-        key = key_caution(card.chosen, card.ctx)
-        if key is not None:
-            assert fold(key.text) in texts, (item.id, key.text)
-    assert texts.count(fold("See your handout for more")) >= 3
+    for large in (False, True):
+        pdf, sheets = lay_out(card_client(library, protocol="sciatica", paper="A4",
+                                          large_print=large))
+        texts = fold(" ".join(page_texts(pdf)))
+        cards = [card for sheet in sheets for card, _, _ in sheet.cards]
+        program = sheets[0].ctx.program
+        assert len(cards) == len(program.points) + len(program.stretches)
+        for card in cards:
+            item = card.chosen.item
+            largest = (card.options.figure_width if item.kind == "point"
+                       else card.options.pictogram_width) * (1.5 if large else 1)
+            key = key_caution(card.chosen, card.ctx)
+            if key is not None:
+                assert fold(key.text) in texts, (item.id, key.text)
+            if large and item.id == "BL40":
+                assert card.fit.figure_width < PICTURE_KEPT * largest
+                assert all(fold(c.text) in texts for c in card.chosen.cautions)
+            elif not large:
+                assert card.fit.figure_width >= PICTURE_KEPT * largest - 0.01, (item.id, card.fit)
+        if not large:
+            assert texts.count(fold("See your handout for more")) >= 3
 
 
 def test_card_sheets_name_the_clinic_and_phone_at_their_foot_not_the_whole_contact(tmp_path):

@@ -264,10 +264,12 @@ class Trim:
     keep: int | None = None  # sentences of the finding route, or steps, kept (None: all)
     start: int | None = None  # a stretch's sentences of "Start:" kept (None: all)
 
-    @property
-    def safety(self) -> tuple[bool, bool]:
-        """What of the safety text is printed whole (every caution; how to reach, or stop)."""
-        return self.all_cautions, self.reach
+    def safety(self, chosen: Chosen, reach_text: bool) -> tuple[bool, bool]:
+        """What of the card's safety text is printed whole: every caution (the same with
+        one caution or none), and how to reach the point or when to stop (the same when the
+        item has no such text, `reach_text` False)."""
+        return (self.all_cautions or len(chosen.cautions) < 2,
+                self.reach or not reach_text)
 
 
 def _trims(count: int, reach: bool, stop: bool = False, start: int = 0) -> list[Trim]:
@@ -321,16 +323,16 @@ def point_variants(chosen: Chosen, options: CardOptions) -> list[tuple[bool, tup
             return _arrange(ctx, point_heading(ctx, point, "h3"), figure, fw, side, rest, width)
         return build
 
-    return [(_shortened(trim, chosen), trim.safety, make(trim))
+    return [(_shortened(trim, chosen), trim.safety(chosen, needs_help), make(trim))
             for trim in _trims(len(route), needs_help)]
 
 
 def stretch_variants(chosen: Chosen, options: CardOptions,
                      narrow: bool = True) -> list[tuple[bool, tuple, Build]]:
-    """A stretch card's content, fullest first: (shortened?, Trim.safety, build). On a `narrow` card (not
-    a wide large-print one, which keeps everything beside its picture) a picture of two or
-    more panels is tried first across the card (its words shortened as far as they may
-    be), and only then beside the dose, stacked and small."""
+    """A stretch card's content, fullest first: (shortened?, Trim.safety, build). On a
+    `narrow` card (not a wide large-print one, which keeps everything beside its picture) a
+    picture of two or more panels is tried first across the card (its words shortened as
+    far as they may be), and only then beside the dose, stacked and small."""
     stretch: Stretch = chosen.item
     steps = list(stretch.steps)
     start_sentences = sentences(stretch.start)
@@ -372,8 +374,8 @@ def stretch_variants(chosen: Chosen, options: CardOptions,
 
     trims = _trims(len(steps), False, bool(stretch.stop_if), len(start_sentences))
     layouts = (True, False) if across and narrow else (False,)
-    return [(_shortened(trim, chosen), trim.safety, make(trim, wide))
-            for wide in layouts for trim in trims]
+    return [(_shortened(trim, chosen), trim.safety(chosen, bool(stretch.stop_if)),
+             make(trim, wide)) for wide in layouts for trim in trims]
 
 
 def _panels_across(stretch: Stretch) -> Stretch | None:
