@@ -383,6 +383,18 @@ def test_card_sheets_name_the_clinic_and_phone_at_their_foot_not_the_whole_conta
     assert fold(brand.address) not in fold(text(out.read_bytes()))
 
 
+def test_a_card_sheet_of_a_clinic_without_a_phone_keeps_its_web_and_e_mail(tmp_path):
+    """The short footer is for a clinic each card names with its phone; a clinic with no
+    phone is reached by its web address or e-mail, so its card sheets keep them."""
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("clinic_name: Web Only Clinic\ncontact:\n  web: webonly.example\n"
+                     "  email: hello@webonly.example\n", encoding="utf-8")
+    result, out = make(tmp_path, "BL40", "--brand", brand)
+    assert result.exit_code == 0, result.output
+    words = fold(text(out.read_bytes()))
+    assert words.count(fold("webonly.example")) >= 2 and fold("hello@webonly.example") in words
+
+
 def test_a_bad_footer_in_a_template_is_a_located_error(tmp_path):
     template = full_footer_template(tmp_path)
     source = template.read_text(encoding="utf-8").replace("  footer: full", "  footer: tiny", 1)

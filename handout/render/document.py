@@ -137,18 +137,18 @@ def furniture(page: Page) -> Furniture:
     short = "  ·  ".join(x for x in (markup(brand.clinic_name, fonts, bold=True),
                                      contact_markup(brand, fonts, phone_only=True)) if x)
     disclaimer = markup(page.disclaimer, fonts) if page.disclaimer else ""
-    texts = [contact_markup(brand, fonts), disclaimer]
-    if page.footer == "short":
-        # A sheet cut up into cards: each card names the clinic and its phone, and the
-        # address, web and hours would take the room of the cards' pictures.
-        texts = [short, disclaimer]
+    # A sheet cut up into cards ("short"): each card names the clinic and its phone, and the
+    # address, web and hours would take the room of the cards' pictures. Without a phone
+    # the web address or e-mail is the way to reach the clinic: the whole line stays.
+    cut_up = page.footer == "short" and bool(brand.phone)
+    texts = [short if cut_up else contact_markup(brand, fonts), disclaimer]
     footer, footer_height = _footer(texts, styles, width, number_w, number_size)
     closing = ()
     if footer_height > FULL_FOOTER_SHARE * page.size[1]:
         # Too long for every page (a long brand, large print): each page names the clinic
         # and its phone; the whole contact block and the disclaimer close the document.
         footer, footer_height = _footer([short], styles, width, number_w, number_size)
-        closing = _closing(texts if page.footer == "full" else [disclaimer], styles, width)
+        closing = _closing([disclaimer] if cut_up else texts, styles, width)
     return Furniture((logo_w, logo_h), clinic, tagline, title, header_height, footer,
                      footer_height, number_size, closing)
 
