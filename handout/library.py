@@ -23,6 +23,7 @@ from .models import (
     Caution, Condition, Diagram, Dose, EmergencyServices, Point, Protocol, RedFlags, Safety,
     Sign, Source, Step, Stretch, Technique, Tip, Topic, WarningSigns, Wording,
 )
+from .pose_variants import conditions_of, variant_list
 from .resources import resource_dir
 from .wording import (PLACEHOLDERS, client_texts, item_words, tailor, unknown_placeholders,
                       unsafe_phrases)
@@ -566,6 +567,7 @@ def _parse_stretch(f: Fields, item_id, cond_refs) -> Stretch:
             d.problem(None, "needs at least one of hold_seconds, reps or minutes")
         d.done()
     pose = f.raw("pose", required=False)
+    _pose_condition_refs(f, pose, cond_refs)
     wording: list[Wording] = []
     return Stretch(
         id=item_id,
@@ -581,6 +583,20 @@ def _parse_stretch(f: Fields, item_id, cond_refs) -> Stretch:
         source=_source(f),
         wording=tuple(wording),
     )
+
+
+def _pose_condition_refs(f: Fields, pose, cond_refs) -> None:
+    """The conditions a pose's variants are drawn for (pose_variants.py), checked against
+    safety.yaml with every other condition name; the rest of a variant is the pose's to
+    check (render/pose.py)."""
+    variants = variant_list(pose)
+    for number, variant in enumerate(variants, 1):
+        if not isinstance(variant, dict):
+            continue
+        line = variants.line_of(number - 1) if hasattr(variants, "line_of") else f.line
+        block = Fields(variant, f.file, f.item, f.problems, f.path(f"pose.variants[{number}]"), line)
+        for name in conditions_of(variant):
+            cond_refs.append((name, block, "for"))
 
 
 def _parse_tip(f: Fields, item_id, cond_refs) -> Tip:

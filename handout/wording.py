@@ -5,7 +5,8 @@ program.py (which decides each client's content with them), so the rule that val
 text is the rule that prints it:
 
 - tailor(item, conditions, words): the item as this client reads it; each text with a
-  `Wording` is kept, replaced or left out for the client's conditions, and the placeholders
+  `Wording` is kept, replaced or left out for the client's conditions, a stretch's picture
+  is the pose's variant for them (pose_variants.py), and the placeholders
   filled in: {number}, {department} and {urgent} with the clinic's country's emergency
   services, {sides} with the side(s) the client works on (placeholder_words);
 - unsafe_phrases(item, conditions, library_conditions): the phrases in that tailored item
@@ -20,6 +21,7 @@ import re
 from typing import Iterable, Iterator
 
 from .models import Caution, Condition, EmergencyServices, Wording
+from .pose_variants import pose_for
 from .units import span
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -106,6 +108,9 @@ def _set(item, path: str, value):
 def tailor(item, conditions: Iterable[str], words: dict[str, str] | None = None):
     """The item with every text as this client reads it (see the module's docstring)."""
     wanted = frozenset(conditions)
+    pose = pose_for(getattr(item, "pose", None), wanted)
+    if pose is not getattr(item, "pose", None):
+        item = dataclasses.replace(item, pose=pose)
     by_field: dict[str, list[Wording]] = {}
     for wording in item.wording:
         by_field.setdefault(wording.field, []).append(wording)

@@ -3,12 +3,14 @@ picture alone)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 
+from ..pose_variants import pose_for
 from .client_input import build_client, client_options
-from .common import refuse_output_over_inputs, library_of, pass_state, write_output
+from .common import library_of, pass_state, refuse_output_over_inputs, split_ids, write_output
 from .complete import complete_ids
 from .options import (
     CONTEXT_SETTINGS, check_plan_options, data_option, plan_options, plan_settings,
@@ -52,11 +54,16 @@ def make(state, output, brand_file, template, reproducible, open_after, with_pla
               show_default=True, help="Which side to show (left mirrors the view).")
 @click.option("--width-mm", type=click.FloatRange(20, 200), default=60, show_default=True,
               help="Width of the drawing.")
+@click.option("--pregnant", is_flag=True, help="Same as --condition pregnancy.")
+@click.option("--condition", "conditions", multiple=True, metavar="NAMES",
+              shell_complete=complete_ids("conditions"),
+              help="Draw a stretch as a client with these conditions sees it (its pose's "
+                   "variants, e.g. smaller knee rolls with osteoporosis).")
 @data_option
 @pass_state
-def diagram(state, item_id, output, side, width_mm):
+def diagram(state, item_id, output, side, width_mm, pregnant, conditions):
     """Draw one point's body diagram or one stretch's picture alone, to check or reuse it
-    (PDF or PNG). --side applies to points."""
+    (PDF or PNG). --side applies to points, --condition to stretches."""
     from reportlab.lib.units import mm
 
     from ..render.diagrams import check_picture_path, load_view, write_drawing, write_point_diagram
@@ -66,6 +73,9 @@ def diagram(state, item_id, output, side, width_mm):
     item = library.drawable(item_id)
     check_picture_path(output)
     if item.kind == "stretch":
+        names = split_ids(conditions) + (("pregnancy",) if pregnant else ())
+        seen_by = [library.condition(name).id for name in names]  # an unknown name: one line
+        item = dataclasses.replace(item, pose=pose_for(item.pose, seen_by))
         write_drawing(stretch_picture(item, width_mm * mm), output)
         click.echo(f"wrote {output} (the picture of stretch {item.id})", err=True)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
+from ..pose_variants import FOR, VARIANTS, laid_over, variant_list
 from .projection import bends_3d, camera_problem, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
@@ -38,7 +39,7 @@ PANELS = ("across", "down")
 PROPS = ("mat", "bed", "chair", "pillow", "wall", "ball")
 THREE_D_PROPS = ("mat", "bed", "pillow")
 KEYS = ("view", "ground", "face", "show", "props", "turned", "start", "middle", "end",
-        "arrow", "chair", "crop", "hollow", "camera", "flat", "panels")
+        "arrow", "chair", "crop", "hollow", "camera", "flat", "panels", VARIANTS)
 ARROW_KEYS = ("from", "to", "at", "around", "bend", "both", "offset", "phase")
 
 # Each moving joint turns about its parent (an `arrow: {at: knee}` arcs around the hip).
@@ -216,7 +217,49 @@ def pose_problems(pose, *, file: str, item: str | None, line: int | None) -> lis
     if "chair" in pose:
         problems += _xy_problems(pose["chair"], "pose.chair",
                                  lambda f, m: problem(f, m, where(pose, "chair")))
-    return problems + _close_up_problems(pose, problem, where)
+    problems += _close_up_problems(pose, problem, where)
+    if problems:  # a variant is checked once the pose it is laid over is sound
+        return problems
+    return _variant_problems(pose, file=file, item=item, line=line, where=where)
+
+
+def _variant_problems(pose, *, file, item, line, where) -> list[Problem]:
+    """Each variant (pose_variants.py) checked as the whole pose a client with its
+    conditions sees, its problems named `pose.variants[N]....` (the condition names are the
+    library's to check)."""
+    if VARIANTS not in pose:
+        return []
+    if not isinstance(pose[VARIANTS], list) or not pose[VARIANTS]:
+        return [Problem(file, where(pose, VARIANTS), item, f"pose.{VARIANTS}",
+                        "should be a list of variants, each with for: [conditions] and the "
+                        "joints or keys it changes")]
+    problems = []
+    for number, variant in enumerate(variant_list(pose), 1):
+        name = f"pose.{VARIANTS}[{number}]"
+        at = where(pose[VARIANTS], number - 1)
+        if not isinstance(variant, dict):
+            problems.append(Problem(file, at, item, name, "should be a mapping with for: "
+                                    "[conditions] and the joints or keys it changes"))
+            continue
+        names = variant.get(FOR)
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            problems.append(Problem(file, where(variant, FOR), item, f"{name}.{FOR}",
+                                    "should list the conditions it is drawn for, e.g. "
+                                    "[hip-replacement]"))
+        wrong = [k for k in variant if k not in (FOR, *KEYS) or k == VARIANTS]
+        problems += [Problem(file, where(variant, k), item, f"{name}.{k}", "unknown key "
+                             f"(a variant gives for and any of: {', '.join(KEYS[:-1])})")
+                     for k in wrong]
+        if wrong or set(variant) <= {FOR}:
+            if not wrong:
+                problems.append(Problem(file, at, item, name, "changes nothing: give the "
+                                        "joints or keys drawn differently"))
+            continue
+        for p in pose_problems(laid_over(pose, variant), file=file, item=item, line=at):
+            field = p.field or "pose"
+            problems.append(Problem(p.file, p.line, p.item, name + field[len("pose"):],
+                                    p.message, p.column))
+    return problems
 
 
 def _close_up_problems(pose, problem, where) -> list[Problem]:

@@ -1,0 +1,79 @@
+"""A stretch's picture for one client: the pose's `variants` for their conditions.
+
+A caution can narrow a stretch's range for a condition ("keep the rolls small", "do not bend
+that hip past a right angle"); the picture beside it must not show more than that client
+should do. So a pose may give
+
+    variants:
+      - for: [osteoporosis, hip-replacement]
+        end: {knee: [...], knee_far: [...]}
+
+and a client with one of those conditions gets the pose with the variant laid over it: a
+phase's joints one by one (the rest of that phase as it was), any other key whole (an arrow,
+a camera). The first variant that names one of the client's conditions wins, as the first
+matching `instead` does for a text (wording.choose).
+
+Pure data, no drawing: wording.tailor() applies it to the client's item; render/pose.py
+checks each variant as a whole pose of its own, and the library checks the condition names.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .yamlio import LineDict
+
+VARIANTS = "variants"
+FOR = "for"
+PHASES = ("start", "middle", "end")
+
+
+def variant_list(pose) -> list:
+    """The pose's variants as written (each should be a mapping with `for`)."""
+    value = pose.get(VARIANTS) if isinstance(pose, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def conditions_of(variant) -> list[str]:
+    names = variant.get(FOR) if isinstance(variant, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def laid_over(pose: dict, variant: dict) -> dict:
+    """The pose as drawn for a variant: its joints and keys over the pose's, `variants` gone.
+    Lines are kept (the variant's own where it gives them), so a problem in the result still
+    points at the line that caused it."""
+    out = _copy(pose, {k: v for k, v in pose.items() if k != VARIANTS})
+    for key, value in variant.items():
+        if key == FOR:
+            continue
+        base = pose.get(key)
+        if key in PHASES and isinstance(base, dict) and isinstance(value, dict):
+            value = _copy(base, {**base, **value}, over=value)
+        out[key] = value
+        out.key_lines[key] = _line_of(variant, key)
+    return out
+
+
+def pose_for(pose, conditions: Iterable[str]):
+    """The pose a client with these conditions sees (the pose itself when no variant names
+    one of them: the same object, so the drawing caches see the same pose)."""
+    wanted = set(conditions)
+    for variant in variant_list(pose):
+        if isinstance(variant, dict) and wanted & set(conditions_of(variant)):
+            return laid_over(pose, variant)
+    return pose
+
+
+def _copy(source, items: dict, over=None) -> LineDict:
+    out = LineDict(items)
+    out.line = getattr(source, "line", 0)
+    out.key_lines = dict(getattr(source, "key_lines", {}))
+    if over is not None:
+        out.key_lines.update(getattr(over, "key_lines", {}))
+    return out
+
+
+def _line_of(mapping, key):
+    of = getattr(mapping, "line_of", None)
+    return of(key) if of else getattr(mapping, "line", 0)
