@@ -51,7 +51,8 @@ def laid_over(pose: dict, variant: dict) -> dict:
         if key in PHASES and isinstance(base, dict) and isinstance(value, dict):
             value = _copy(base, {**base, **value}, over=value)
         out[key] = value
-        out.key_lines[key] = _line_of(variant, key)
+        if hasattr(variant, "line_of"):  # from YAML: the variant's own line for what it gives
+            out.key_lines[key] = variant.line_of(key)
     return out
 
 
@@ -72,8 +73,3 @@ def _copy(source, items: dict, over=None) -> LineDict:
     if over is not None:
         out.key_lines.update(getattr(over, "key_lines", {}))
     return out
-
-
-def _line_of(mapping, key):
-    of = getattr(mapping, "line_of", None)
-    return of(key) if of else getattr(mapping, "line", 0)
