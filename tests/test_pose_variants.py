@@ -3,7 +3,9 @@
 A caution that narrows a stretch's range for a condition ("do not bend that hip past a right
 angle", "keep the rolls small", "keep the rounding small") must not sit beside a picture of
 the full range: the client with that condition is shown the narrower one, measured on the
-joints they are drawn with, and everyone else the usual picture.
+joints they are drawn with, and everyone else the usual picture. Likewise a caution that
+says "do not lie flat for long: prop your head and shoulders up" is not put beside a
+picture of a client lying flat.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from handout.client import Client
 from handout.library import load_library
 from handout.pose_variants import laid_over, pose_for
 from handout.program import build_program
+from handout.render.pose import prop_list
 from handout.yamlio import LineDict
 
 from runcli import run
@@ -109,6 +112,102 @@ def test_a_client_told_to_keep_a_stretch_small_is_shown_it_small(stretch_id, con
     assert theirs < usual  # the usual picture shows more, for everyone else
     others = build_program(LIBRARY, Client(stretches=(stretch_id,)))
     assert others.stretches[0].item.pose == stretch.pose
+
+
+def trunk_rise(joints, pose) -> float:
+    """How far the head and shoulders are propped up: the angle above the mat of the line
+    from between the hips to between the shoulders (or to the neck, the lesser), side view
+    [x, y] or three-quarter [x, y, z] (a pelvis rolled to one side lifts one hip: the
+    middle of the two counts)."""
+    def middle(near, far):
+        return [(a + b) / 2 for a, b in zip(joints[near], joints.get(far, joints[near]))]
+    hip = middle("hip", "hip_far")
+
+    def rise(top):
+        across = top[2] - hip[2] if len(top) > 2 else 0.0
+        along = math.hypot(top[0] - hip[0], across)
+        return math.degrees(math.atan2(top[1] - hip[1], along))
+    return min(rise(middle("shoulder", "shoulder_far")), rise(joints["neck"]))
+
+
+def least(measure, pose) -> float:
+    """The measure's smallest value over the picture's phases."""
+    return min(measure(pose[p], pose) for p in ("start", "middle", "end") if p in pose)
+
+
+# Each phrase of a caution that asks for the head and shoulders raised, and the least rise
+# the picture must show in every phase (the knee-to-chest and knee-roll cautions say
+# "prop your head and shoulders up", the nerve glide's only "do not lie flat for long").
+RAISING = {
+    "prop your head and shoulders up": ("head and shoulders raised", trunk_rise, 15.0),
+    "do not lie flat for long": ("head and shoulders raised", trunk_rise, 15.0),
+}
+
+
+def raised_cases():
+    seen = set()
+    for stretch in LIBRARY.stretches.values():
+        for caution in stretch.cautions:
+            for phrase, rule in RAISING.items():
+                for condition in caution.caution_if:
+                    if phrase in caution.text and (stretch.id, condition) not in seen:
+                        seen.add((stretch.id, condition))
+                        yield pytest.param(stretch.id, condition, phrase, rule,
+                                           id=f"{stretch.id}-{condition}")
+
+
+RAISED = list(raised_cases())
+
+
+def test_the_propping_up_cautions_are_found():
+    """The pregnancy cautions of three stretches lying on the back say not to lie flat."""
+    found = {(c.values[0], c.values[1]) for c in RAISED}
+    assert {("knee-to-chest", "pregnancy"), ("nerve-glide", "pregnancy"),
+            ("knee-rolls", "pregnancy")} <= found
+
+
+def _shown(stretch_id, conditions):
+    chosen = build_program(LIBRARY, Client(stretches=(stretch_id,), conditions=conditions))
+    (item,) = [c.item for c in chosen.stretches]
+    return item.pose
+
+
+@pytest.mark.parametrize("stretch_id, condition, phrase, rule", RAISED)
+def test_a_client_told_to_prop_up_is_shown_propped_up_on_pillows(stretch_id, condition,
+                                                                 phrase, rule):
+    what, measure, at_least = rule
+    stretch = LIBRARY.stretches[stretch_id]
+    theirs = _shown(stretch_id, (condition,))
+    rise = least(measure, theirs)
+    assert rise >= at_least, (f"{stretch_id} with {condition} says '{phrase}' but its "
+                              f"picture shows the {what} only {rise:.0f} degrees")
+    assert "pillow" in [name for name, _ in prop_list(theirs)]  # resting on something
+    assert least(measure, stretch.pose) < at_least  # the usual picture lies flat
+    assert _shown(stretch_id, ()) == stretch.pose
+
+
+def both_cases():
+    for narrow in CASES:
+        for raised in RAISED:
+            if narrow.values[0] == raised.values[0]:
+                yield pytest.param(narrow.values[0], (narrow.values[1], raised.values[1]),
+                                   narrow.values[3], raised.values[3],
+                                   id=f"{narrow.id}+{raised.values[1]}")
+
+
+@pytest.mark.parametrize("stretch_id, conditions, narrowing, raising", list(both_cases()))
+def test_a_client_with_both_cautions_is_shown_a_picture_that_keeps_both(stretch_id,
+                                                                        conditions,
+                                                                        narrowing, raising):
+    """Variants are chosen by one condition: a pregnant client with a hip replacement gets
+    the first that names either, and that one picture must keep both cautions."""
+    theirs = _shown(stretch_id, conditions)
+    for order in (conditions, conditions[::-1]):
+        assert _shown(stretch_id, order) == theirs
+    (n_what, n_measure, allowed), (r_what, r_measure, at_least) = narrowing, raising
+    usual = most(n_measure, LIBRARY.stretches[stretch_id].pose)
+    assert most(n_measure, theirs) <= allowed(usual), n_what
+    assert least(r_measure, theirs) >= at_least, r_what
 
 
 def test_the_first_variant_naming_a_condition_wins_and_joints_are_laid_over_one_by_one():
