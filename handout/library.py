@@ -595,8 +595,9 @@ def _pose_condition_refs(f: Fields, pose, cond_refs) -> None:
             continue
         line = variants.line_of(number - 1) if hasattr(variants, "line_of") else f.line
         block = Fields(variant, f.file, f.item, f.problems, f.path(f"pose.variants[{number}]"), line)
-        for name in conditions_of(variant):
-            cond_refs.append((name, block, "for"))
+        for key in ("for", "with"):
+            for name in conditions_of(variant, key):
+                cond_refs.append((name, block, key))
 
 
 def _parse_tip(f: Fields, item_id, cond_refs) -> Tip:

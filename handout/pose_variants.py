@@ -10,8 +10,10 @@ should do. So a pose may give
 
 and a client with one of those conditions gets the pose with the variant laid over it: a
 phase's joints one by one (the rest of that phase as it was), any other key whole (an arrow,
-a camera). The first variant that names one of the client's conditions wins, as the first
-matching `instead` does for a text (wording.choose).
+a camera). `with: [pregnancy]` narrows a variant to clients who also have every condition it
+names: a pregnant client with a hip replacement reads two cautions, and one picture must keep
+both. The first variant that applies wins, as the first matching `instead` does for a text
+(wording.choose), so the one for a pair of conditions comes before those for each alone.
 
 Pure data, no drawing: wording.tailor() applies it to the client's item; render/pose.py
 checks each variant as a whole pose of its own, and the library checks the condition names.
@@ -25,6 +27,7 @@ from .yamlio import LineDict
 
 VARIANTS = "variants"
 FOR = "for"
+WITH = "with"
 PHASES = ("start", "middle", "end")
 
 
@@ -34,9 +37,15 @@ def variant_list(pose) -> list:
     return value if isinstance(value, list) else []
 
 
-def conditions_of(variant) -> list[str]:
-    names = variant.get(FOR) if isinstance(variant, dict) else None
+def conditions_of(variant, key: str = FOR) -> list[str]:
+    """The conditions a variant names under `for` (any of them) or `with` (all of them)."""
+    names = variant.get(key) if isinstance(variant, dict) else None
     return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def applies(variant, conditions: set[str]) -> bool:
+    return (isinstance(variant, dict) and bool(conditions & set(conditions_of(variant)))
+            and set(conditions_of(variant, WITH)) <= conditions)
 
 
 def laid_over(pose: dict, variant: dict) -> dict:
@@ -45,7 +54,7 @@ def laid_over(pose: dict, variant: dict) -> dict:
     points at the line that caused it."""
     out = _copy(pose, {k: v for k, v in pose.items() if k != VARIANTS})
     for key, value in variant.items():
-        if key == FOR:
+        if key in (FOR, WITH):
             continue
         base = pose.get(key)
         if key in PHASES and isinstance(base, dict) and isinstance(value, dict):
@@ -61,7 +70,7 @@ def pose_for(pose, conditions: Iterable[str]):
     one of them: the same object, so the drawing caches see the same pose)."""
     wanted = set(conditions)
     for variant in variant_list(pose):
-        if isinstance(variant, dict) and wanted & set(conditions_of(variant)):
+        if applies(variant, wanted):
             return laid_over(pose, variant)
     return pose
 

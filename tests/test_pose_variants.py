@@ -112,6 +112,10 @@ def test_a_client_told_to_keep_a_stretch_small_is_shown_it_small(stretch_id, con
     assert theirs < usual  # the usual picture shows more, for everyone else
     others = build_program(LIBRARY, Client(stretches=(stretch_id,)))
     assert others.stretches[0].item.pose == stretch.pose
+    # Lying flat as usual: the pillows of a pregnant client's picture are not theirs to read.
+    assert prop_list(item.pose) == prop_list(stretch.pose)
+    if least(trunk_rise, stretch.pose) < 10:
+        assert least(trunk_rise, item.pose) < 10
 
 
 def trunk_rise(joints, pose) -> float:
@@ -199,8 +203,9 @@ def both_cases():
 def test_a_client_with_both_cautions_is_shown_a_picture_that_keeps_both(stretch_id,
                                                                         conditions,
                                                                         narrowing, raising):
-    """Variants are chosen by one condition: a pregnant client with a hip replacement gets
-    the first that names either, and that one picture must keep both cautions."""
+    """A pregnant client with a hip replacement reads two cautions: the variant for the pair
+    (`with: [pregnancy]`, listed before those for each alone) keeps both, whichever order
+    the conditions come in."""
     theirs = _shown(stretch_id, conditions)
     for order in (conditions, conditions[::-1]):
         assert _shown(stretch_id, order) == theirs
@@ -222,6 +227,12 @@ def test_the_first_variant_naming_a_condition_wins_and_joints_are_laid_over_one_
     assert "variants" not in seen_with_a
     assert pose_for(pose, ("b",))["end"]["knee"] == [4, 4]
     assert pose["end"]["knee"] == [2, 2]  # the library's pose is left as it was
+    paired = {**pose, "variants": [{"for": ["a"], "with": ["p"], "end": {"knee": [5, 5]}},
+                                   *pose["variants"]]}
+    assert pose_for(paired, ("a", "p"))["end"]["knee"] == [5, 5]  # a and p: the pair's
+    assert pose_for(paired, ("a",))["end"]["knee"] == [3, 3]  # a alone: the next one
+    assert pose_for(paired, ("p",)) is paired  # p alone: none names it under for
+    assert "with" not in pose_for(paired, ("a", "p"))
     lined = LineDict(pose)
     lined.line, lined.key_lines = 10, {"end": 12}
     assert laid_over(lined, pose["variants"][0]).line_of("end") == 12
@@ -262,7 +273,10 @@ def test_validate_locates_each_wrong_variant(tmp_path):
         "        - 3\n"
         "        - {for: [pregnancy]}\n"
         "        - {for: pregnancy, end: {knee: [80, 10]}}\n"
-        "        - {for: [pregnancy], variants: []}\n", encoding="utf-8")
+        "        - {for: [pregnancy], variants: []}\n"
+        "        - {for: [pregnancy], with: [hip-replacment], end: {knee: [50, 14]}}\n"
+        "        - {for: [pregnancy], with: pregnancy, end: {knee: [50, 14]}}\n",
+        encoding="utf-8")
     result = run("validate", "--data", tmp_path)
     assert result.exit_code != 0
     lines = result.output.strip().splitlines()
@@ -275,6 +289,9 @@ def test_validate_locates_each_wrong_variant(tmp_path):
         ":9: knee-to-chest: pose.variants[4].for: should list the conditions",
         ":9: knee-to-chest: pose.variants[4].end.knee: the knee bends forwards",
         ":10: knee-to-chest: pose.variants[5].variants: unknown key",
+        ":11: knee-to-chest: pose.variants[6].with: unknown condition 'hip-replacment'",
+        ":12: knee-to-chest: pose.variants[7].with: should list the conditions the client "
+        "must also have",
     ]
     for part in expected:
         assert any(part in line for line in lines), (part, lines)

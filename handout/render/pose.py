@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
-from ..pose_variants import FOR, VARIANTS, laid_over, variant_list
+from ..pose_variants import FOR, VARIANTS, WITH, laid_over, variant_list
 from .projection import bends_3d, camera_problem, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
@@ -246,11 +246,16 @@ def _variant_problems(pose, *, file, item, line, where) -> list[Problem]:
             problems.append(Problem(file, where(variant, FOR), item, f"{name}.{FOR}",
                                     "should list the conditions it is drawn for, e.g. "
                                     "[hip-replacement]"))
-        wrong = [k for k in variant if k not in (FOR, *KEYS) or k == VARIANTS]
+        also = variant.get(WITH, [])
+        if not isinstance(also, list) or not all(isinstance(n, str) for n in also):
+            problems.append(Problem(file, where(variant, WITH), item, f"{name}.{WITH}",
+                                    "should list the conditions the client must also have, "
+                                    "e.g. [pregnancy]"))
+        wrong = [k for k in variant if k not in (FOR, WITH, *KEYS) or k == VARIANTS]
         problems += [Problem(file, where(variant, k), item, f"{name}.{k}", "unknown key "
-                             f"(a variant gives for and any of: {', '.join(KEYS[:-1])})")
+                             f"(a variant gives for, with and any of: {', '.join(KEYS[:-1])})")
                      for k in wrong]
-        if wrong or set(variant) <= {FOR}:
+        if wrong or set(variant) <= {FOR, WITH}:
             if not wrong:
                 problems.append(Problem(file, at, item, name, "changes nothing: give the "
                                         "joints or keys drawn differently"))
