@@ -190,6 +190,15 @@ def test_a_client_told_to_prop_up_is_shown_propped_up_on_pillows(stretch_id, con
     assert _shown(stretch_id, ()) == stretch.pose
 
 
+@pytest.mark.parametrize("stretch_id, condition, phrase, rule", RAISED)
+def test_a_client_shown_propped_up_is_not_told_to_keep_the_shoulders_flat(stretch_id, condition,
+                                                                        phrase, rule):
+    chosen = build_program(LIBRARY, Client(stretches=(stretch_id,), conditions=(condition,)))
+    (item,) = [c.item for c in chosen.stretches]
+    words = " ".join((item.start, *item.steps)).lower()
+    assert "shoulders flat" not in words and "lie flat" not in words
+
+
 def both_cases():
     for narrow in CASES:
         for raised in RAISED:
