@@ -1507,6 +1507,8 @@ def _three_q():
     (lambda p: p["end"].update(head=[17.5, 1.5, 0]), "pose.end.head", "the neck is bent back"),
     (lambda p: p.update(props=["mat", {"ball": [70, 3]}]), "pose.props.ball",
      "not drawn in the three-quarter view (props there: mat, bed, pillow)"),
+    (lambda p: p.update(props=["mat", {"pillow": [20, 2, 80]}]), "pose.props.pillow",
+     "its length along the mat must be from 2 to 50, not 80"),
     (lambda p: p.update(camera={"turn": 120}), "pose.camera",
      "turn must be a number of degrees from 0 to 80, not 120"),
     (lambda p: p.update(camera={"tilt": "high"}), "pose.camera",
@@ -1601,3 +1603,48 @@ def test_a_three_quarter_figure_fills_its_width_its_mat_cut_off(stretch_id):
     inked = [x for x in range(image.width)
              if min(image.getpixel((x, y)) for y in range(0, image.height, 2)) < 200]
     assert (inked[-1] - inked[0]) / image.width > 0.8  # drawn out to both sides
+
+
+def _props_raster(pose, scale=20):
+    """The three-quarter props alone, painted as the picture paints them (fill, then
+    edge) into a grey image, and the function that finds a 3D point's pixel in it."""
+    from PIL import ImageDraw
+
+    from handout.render import projection
+    from handout.render.pictograms import three_quarter_props
+    shapes = three_quarter_props(pose)
+    pts = [p for pts, *_ in shapes for p in pts]
+    x0, y0, x1, y1 = bbox(pts)
+    image = Image.new("L", (int((x1 - x0 + 2) * scale), int((y1 - y0 + 2) * scale)), 255)
+    draw = ImageDraw.Draw(image)
+
+    def pixel(p):
+        return (round((p[0] - x0 + 1) * scale), round((y1 + 1 - p[1]) * scale))
+    for shape, fill, _edge, _width in shapes:
+        draw.polygon([pixel(p) for p in shape], fill=round(fill.red * 255), outline=0)
+    return image, lambda p3: pixel(projection.project(p3, projection.camera_of(pose)))
+
+
+def test_a_large_three_quarter_pillow_is_soft_and_lies_on_the_one_under_it():
+    """A pillow given its length ([x, half height, length]) is a puffed pillow, its corners
+    rounded the more the larger it is (round 44 read two tall pillows with the small one's
+    corners as "a box", "a wedge"), and one over a pillow listed before it lies on that
+    one's top: two pillows stack under a propped head and shoulders."""
+    pose = _three_q()
+    pose["props"] = [{"pillow": [22, 2.5, 20]}]  # x 12 to 32, 5 high, 15 across
+    one, at = _props_raster(pose)
+    assert one.getpixel(at((22, 2.5, 0))) < 250  # the pillow is there
+    # Its top near corner is cut round: paper where a block with the small pillow's
+    # corners would still be (0.3 beyond each face), pillow a little in from it.
+    assert one.getpixel(at((11.7, 5.3, 7.8))) == 255
+    assert one.getpixel(at((14, 3.5, 5.5))) < 250
+    pose["props"].append({"pillow": [19, 2.5, 12]})  # x 13 to 25, on the first: 5 to 10 up
+    two, at_two = _props_raster(pose)
+    lying_on = (19, 8, -5.5)  # inside the upper pillow, above the lower one's far top edge
+    assert one.getpixel(at(lying_on)) == 255 and two.getpixel(at_two(lying_on)) < 250
+    # The usual pillow under a lying head keeps its small rounded corners: it reaches
+    # beyond the corners of its box.
+    pose["props"] = ["pillow"]
+    usual, at = _props_raster(pose)
+    head = pose["end"]["head"]
+    assert usual.getpixel(at((head[0] - 0.5 - 4.5, 0.5, head[2] + 7.5))) < 250

@@ -525,6 +525,8 @@ MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cut
 LEG_APART_EDGE = 1.0  # two plain legs' outline: bolder than the body's EDGE
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
+PUFF = 0.48  # a large pillow's corners: this share of its smaller side (round 44 read
+# pillows drawn with the small pillow's corners as "a box", "a wedge")
 
 
 def three_quarter_layers(j3: dict, face: str | None, ink: Ink, turned=(),
@@ -595,6 +597,7 @@ def three_quarter_props(pose: dict) -> list:
     joints = [tuple(v) for _, j in phases(pose) for v in j.values()]
     xs, zs = [p[0] for p in joints], [p[2] for p in joints]
     out = []
+    stacked = []  # (x from, x to, top) of each pillow drawn so far
     for name, value in prop_list(pose):
         if name in ("mat", "bed"):
             a, b = value or (min(xs) - 4, max(xs) + 3)
@@ -604,15 +607,33 @@ def three_quarter_props(pose: dict) -> list:
                 fill = Color(0.95, 0.95, 0.95) if which == "top" else PROP_FILL
                 out.append((corners, fill, black, 0.45))
         elif name == "pillow":
-            head = pose["end"]["head"]
-            cx, cy = value or (head[0] - 0.5, (head[1] - HEAD_R + 0.2) / 2)
-            w, d = PILLOW_SIZE
-            cz = head[2]  # across the mat under the head
-            for corners, which in projection.box_faces((cx - w / 2, 0.0, cz - d / 2),
-                                                       (cx + w / 2, 2 * cy, cz + d / 2), cam):
-                soft = _convex([pt for c in corners for pt in circle(c, SOFT, 8)])
-                out.append((soft, Color(0.93, 0.93, 0.93) if which == "top" else PROP_FILL,
-                            black, 0.45))
+            out += _soft_pillow(pose, value, stacked, cam)
+    return out
+
+
+def _soft_pillow(pose: dict, value, stacked: list, cam) -> list:
+    """A pillow across the mat under the head: [x, half height] or [x, half height,
+    length along the mat] (9 by default), as a block with soft corners, the larger the
+    rounder (a puffed pillow, not a box). A pillow over one listed before it lies on its
+    top, so pillows stack."""
+    head = pose["end"]["head"]
+    cx, cy, *length = value or (head[0] - 0.5, (head[1] - HEAD_R + 0.2) / 2)
+    w = length[0] if length else PILLOW_SIZE[0]
+    d, h = PILLOW_SIZE[1], 2 * cy
+    x0, x1 = cx - w / 2, cx + w / 2
+    y0 = max([top for a, b, top in stacked if a < x1 and x0 < b], default=0.0)
+    stacked.append((x0, x1, y0 + h))
+    r = max(SOFT, PUFF * min(w, h))
+    cz = head[2]
+    # the corners drawn round, inset by the rounding so the pillow keeps its size
+    inset = r - SOFT
+    lo = (x0 + inset, y0 + inset, cz - d / 2 + inset)
+    hi = (x1 - inset, y0 + h - inset, cz + d / 2 - inset)
+    out = []
+    for corners, which in projection.box_faces(lo, hi, cam):
+        soft = _convex([pt for c in corners for pt in circle(c, r, 8 if r == SOFT else 16)])
+        out.append((soft, Color(0.93, 0.93, 0.93) if which == "top" else PROP_FILL,
+                    black, 0.45))
     return out
 
 

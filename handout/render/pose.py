@@ -432,6 +432,15 @@ def _prop_problems(pose, problem, where) -> list[Problem]:
                            for v in value) or value[0] >= value[1]):
                 problems.append(problem(f"pose.props.{name}", "must be [x from, x to], not "
                                         f"{value!r}", line))
+        elif (name == "pillow" and pose.get("view") in THREE_D and isinstance(value, list)
+              and len(value) == 3):  # [x, half height, length along the mat]
+            length = value[2]
+            if isinstance(length, bool) or not isinstance(length, (int, float)) \
+                    or not 2 <= length <= BOX_W / 2:
+                problems.append(problem("pose.props.pillow", f"its length along the mat must "
+                                        f"be from 2 to {BOX_W / 2:g}, not {length!r}", line))
+            problems += _xy_problems(value[:2], "pose.props.pillow",
+                                     lambda f, m: problem(f, m, line))
         else:
             problems += _xy_problems(value, f"pose.props.{name}",
                                      lambda f, m: problem(f, m, line))

@@ -235,7 +235,8 @@ def _props(pose: dict, x0: float, x1: float) -> tuple[list[str], list[float]]:
                        f'<rect class="prop" x="{_n(fx - ahead * 1.6 - 0.8)}" y="0" width="1.6" '
                        f'height="{_n(seat)}" rx="0.3"/>')
         elif name == "pillow":
-            cx, cy = value or (end["head"][0], max(end["head"][1] - 5.5, 1.8))
+            # side on: a three-quarter pillow's length along the mat is left out
+            cx, cy, *_ = value or (end["head"][0], max(end["head"][1] - 5.5, 1.8))
             xs += [cx - 6.5, cx + 6.5]
             out.append(f'<rect class="prop" x="{_n(cx - 6.5)}" y="{_n(cy - 1.8)}" width="13" '
                        f'height="3.6" rx="1.7"/>')
