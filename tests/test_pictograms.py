@@ -1627,7 +1627,7 @@ def _props_raster(pose, scale=20):
 
 def test_a_large_three_quarter_pillow_is_soft_and_lies_on_the_one_under_it():
     """A pillow given its length ([x, half height, length]) is a puffed pillow, its corners
-    rounded the more the larger it is (round 44 read two tall pillows with the small one's
+    rounded the more the larger it is (round 38 read two tall pillows with the small one's
     corners as "a box", "a wedge"), and one over a pillow listed before it lies on that
     one's top: two pillows stack under a propped head and shoulders."""
     pose = _three_q()

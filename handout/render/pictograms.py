@@ -525,7 +525,7 @@ MAT_MARGIN = 3.5  # how far the mat shows beyond the body before the picture cut
 LEG_APART_EDGE = 1.0  # two plain legs' outline: bolder than the body's EDGE
 PILLOW_SIZE = (9.0, 15.0)  # along the mat, across (its height: under the head)
 SOFT = 0.9  # the pillow's rounded corners
-PUFF = 0.48  # a large pillow's corners: this share of its smaller side (round 44 read
+PUFF = 0.48  # a large pillow's corners: this share of its smaller side (round 38 read
 # pillows drawn with the small pillow's corners as "a box", "a wedge")
 
 
