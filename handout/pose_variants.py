@@ -28,7 +28,7 @@ from .yamlio import LineDict
 VARIANTS = "variants"
 FOR = "for"
 WITH = "with"
-PHASES = ("start", "middle", "end")
+PHASES = ("start", "middle", "end")  # the pose's phases (render/pose.py uses these too)
 
 
 def variant_list(pose) -> list:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import math
 
 from ..errors import Problem
-from ..pose_variants import FOR, VARIANTS, WITH, laid_over, variant_list
+from ..pose_variants import FOR, PHASES, VARIANTS, WITH, laid_over, variant_list
 from .projection import bends_3d, camera_problem, xyz_problem
 
 BOX_W, BOX_H = 100.0, 60.0
 REQUIRED = ("head", "neck", "shoulder", "elbow", "wrist", "hip", "knee", "ankle", "toe")
 OPTIONAL = ("back", "hand", "knee_far", "ankle_far", "toe_far", "elbow_far", "wrist_far",
             "hand_far", "hip_far", "shoulder_far")
-PHASES = ("start", "middle", "end")
 GROUNDS = ("floor", "chair", "none")
 # side: the body's own plane (joint limits checked); feet: seen from the feet end, so left
 # and right are across the picture (give hip_far and shoulder_far for the body's width);
