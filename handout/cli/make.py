@@ -3,12 +3,10 @@ picture alone)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
 
-from ..pose_variants import pose_for
 from .client_input import build_client, client_options
 from .common import library_of, pass_state, refuse_output_over_inputs, split_ids, write_output
 from .complete import complete_ids
@@ -68,6 +66,7 @@ def diagram(state, item_id, output, side, width_mm, pregnant, conditions):
 
     from ..render.diagrams import check_picture_path, load_view, write_drawing, write_point_diagram
     from ..render.figures import image_dirs, stretch_picture
+    from ..wording import tailor
 
     library = library_of(state)
     item = library.drawable(item_id)
@@ -75,7 +74,7 @@ def diagram(state, item_id, output, side, width_mm, pregnant, conditions):
     if item.kind == "stretch":
         names = split_ids(conditions) + (("pregnancy",) if pregnant else ())
         seen_by = [library.condition(name).id for name in names]  # an unknown name: one line
-        item = dataclasses.replace(item, pose=pose_for(item.pose, seen_by))
+        item = tailor(item, seen_by)  # the picture such a client is shown
         write_drawing(stretch_picture(item, width_mm * mm), output)
         click.echo(f"wrote {output} (the picture of stretch {item.id})", err=True)
         return
