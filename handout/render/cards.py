@@ -522,10 +522,10 @@ class Card(Flowable):
                 return None
             return frame, smallest, used
 
-        def best(build, steps):
+        def best(build, steps, smallest_fits=False):
             """The largest type, then the largest picture of `steps`, that fits."""
-            if attempt(build, factors[-1], steps[-1]) is None:  # not even the smallest
-                return None
+            if not smallest_fits and attempt(build, factors[-1], steps[-1]) is None:
+                return None  # not even the smallest
             for factor in factors:
                 for step in steps:
                     done = attempt(build, factor, step)
@@ -533,23 +533,24 @@ class Card(Flowable):
                         return done, factor, step
             return None
 
-        variants = list(enumerate(make(self.chosen, self.options)))
+        variants = make(self.chosen, self.options)  # (shortened?, Trim.safety, build)
         # The fullest words that fit at the smallest type and picture: if even they do not
         # fit, shorten further.
-        first = next((i for i, (_, _, build) in variants
+        first = next((level for level, (_, _, build) in enumerate(variants)
                       if attempt(build, factors[-1], FIGURE_STEPS[-1]) is not None), None)
         if first is None:
             return None
         kept = tuple(s for s in FIGURE_STEPS if s >= PICTURE_KEPT)
         # Words (the route's or the steps' later sentences) are shortened before the picture
         # drops below PICTURE_KEPT, but no safety text is given way for it; failing that,
-        # the fullest words with the picture as large as they leave room for.
-        safety = variants[first][1][1]
-        tries = [(level, kept) for level in range(first, len(variants))
-                 if variants[level][1][1] == safety]
-        for level, steps in [*tries, (first, FIGURE_STEPS)]:
-            shortened, _, build = variants[level][1]
-            found = best(build, steps)
+        # the fullest words with the picture as large as they leave room for (their
+        # smallest is known to fit).
+        safety = variants[first][1]
+        tries = [(level, kept, False) for level in range(first, len(variants))
+                 if variants[level][1] == safety]
+        for level, steps, smallest_fits in [*tries, (first, FIGURE_STEPS, True)]:
+            shortened, _, build = variants[level]
+            found = best(build, steps, smallest_fits)
             if found is not None:
                 (self._body, smallest, used), factor, step = found
                 self.fit = Fit(item.id, level, shortened, factor, smallest, used, inner_h,
